@@ -1,0 +1,119 @@
+// Pure canonicalisation steps of SigV4 (no crypto): path, query, headers, canonical request, string to sign.
+import { uriDecode, uriEncode } from './encoding.js'
+
+/** One header as it goes on the wire; names may repeat. */
+export type HeaderEntry = readonly [name: string, value: string]
+
+/**
+ * Removes `.`/`..` segments and merges repeated slashes, the way AWS services (and botocore) normalise
+ * a path before signing. A trailing slash is kept when something is left.
+ *
+ * @example
+ * normalizePath('//a/./b/../c/') // '/a/c/'
+ */
+export function normalizePath(path: string): string {
+  const segments: string[] = []
+  for (const segment of path.split('/')) {
+    if (segment === '..') segments.pop()
+    else if (segment && segment !== '.') segments.push(segment)
+  }
+  const joined = segments.join('/')
+  return (path[0] === '/' ? '/' : '') + joined + (joined && path.endsWith('/') ? '/' : '')
+}
+
+/**
+ * The canonical URI: the wire path, optionally normalised, then URI-encoded once more unless the service
+ * (S3) signs the path exactly as sent.
+ *
+ * @example
+ * canonicalPath('/a%20b/../c', { normalize: true, encode: true }) // '/c'
+ * canonicalPath('/a%20b', { normalize: true, encode: true }) // '/a%2520b'
+ * canonicalPath('/a%20b', { normalize: false, encode: false }) // '/a%20b'
+ */
+export function canonicalPath(path: string, rules: { normalize: boolean; encode: boolean }): string {
+  const normalized = (rules.normalize ? normalizePath(path) : path) || '/'
+  return rules.encode ? uriEncode(normalized, true) : normalized
+}
+
+/**
+ * Splits a wire query (without `?`) into encoded `[key, value]` pairs: each part is decoded and re-encoded
+ * strictly, so `%7E`, `~` and `%7e` all become `~`. `+` is a literal plus, as in the AWS SDKs.
+ *
+ * @example
+ * queryPairs('b=2&a=%7e&a') // [['b', '2'], ['a', '~'], ['a', '']]
+ */
+export function queryPairs(query: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = []
+  for (const part of query.split('&')) {
+    if (!part) continue
+    const equals = part.indexOf('=')
+    const key = equals < 0 ? part : part.slice(0, equals)
+    pairs.push([uriEncode(uriDecode(key)), equals < 0 ? '' : uriEncode(uriDecode(part.slice(equals + 1)))])
+  }
+  return pairs
+}
+
+/**
+ * The canonical query string from encoded pairs: sorted by key, then value (code-unit order).
+ *
+ * @example
+ * canonicalQuery([['b', '2'], ['a', '1']]) // 'a=1&b=2'
+ */
+export function canonicalQuery(pairs: ReadonlyArray<readonly [string, string]>): string {
+  return pairs
+    .map(([key, value]) => key + '=' + value)
+    .sort((a, b) => compare(a.slice(0, a.indexOf('=')), b.slice(0, b.indexOf('='))) || compare(a, b))
+    .join('&')
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * Canonical headers and the signed-header list: names lower-cased and sorted, values trimmed with inner
+ * whitespace (folded lines included) collapsed, repeated names joined with `,` in order.
+ *
+ * @example
+ * canonicalHeaders([['Host', 'h'], ['X-A', ' 1  2 '], ['x-a', '3']])
+ * // { canonicalHeaders: 'host:h\nx-a:1 2,3\n', signedHeaders: 'host;x-a' }
+ */
+export function canonicalHeaders(headers: Iterable<HeaderEntry>): { canonicalHeaders: string; signedHeaders: string } {
+  const values = new Map<string, string>()
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase()
+    const trimmed = value.trim().replace(/\s+/g, ' ')
+    const previous = values.get(key)
+    values.set(key, previous === undefined ? trimmed : previous + ',' + trimmed)
+  }
+  const names = [...values.keys()].sort()
+  return {
+    canonicalHeaders: names.map((name) => name + ':' + values.get(name) + '\n').join(''),
+    signedHeaders: names.join(';'),
+  }
+}
+
+/**
+ * Joins the canonical request (SigV4 task 1).
+ *
+ * @example
+ * canonicalRequest({ method: 'GET', path: '/', query: '', canonicalHeaders: 'host:h\n', signedHeaders: 'host', payloadHash: 'UNSIGNED-PAYLOAD' })
+ */
+export function canonicalRequest(parts: {
+  method: string
+  path: string
+  query: string
+  canonicalHeaders: string
+  signedHeaders: string
+  payloadHash: string
+}): string {
+  return [parts.method, parts.path, parts.query, parts.canonicalHeaders, parts.signedHeaders, parts.payloadHash].join('\n')
+}
+
+/**
+ * The string to sign (SigV4 task 2) from the hex SHA-256 of the canonical request.
+ *
+ * @example
+ * stringToSign('AWS4-HMAC-SHA256', '20150830T123600Z', '20150830/us-east-1/iam/aws4_request', hash)
+ */
+export function stringToSign(algorithm: string, amzDate: string, scope: string, canonicalRequestHash: string): string {
+  return algorithm + '\n' + amzDate + '\n' + scope + '\n' + canonicalRequestHash
+}

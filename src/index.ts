@@ -1,0 +1,7 @@
+export { sign } from './sign.js'
+export { presign, presignParts } from './presign.js'
+export { signParts, type RequestParts, type SignedParts } from './engine.js'
+export { SigV4Error, type SigV4ErrorCode } from './errors.js'
+export { inferScope, type InferredScope } from './infer.js'
+export type { Credentials, CredentialsInput, PresignOptions, SignOptions } from './options.js'
+export type { RequestLike } from './request.js'

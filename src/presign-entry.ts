@@ -1,0 +1,1 @@
+export { presign, presignParts } from './presign.js'

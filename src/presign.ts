@@ -1,0 +1,54 @@
+import { SIGV4, signWith, type RequestParts, type SignedParts, type SigningAlgorithm } from './engine.js'
+import { fail } from './errors.js'
+import type { PresignOptions } from './options.js'
+import { prepareRequest, type RequestLike } from './request.js'
+
+function expiry(options: PresignOptions): number {
+  const expiresIn = options?.expiresIn ?? 3600
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 604800) {
+    fail('ERR_INVALID_EXPIRES', `options.expiresIn must be a whole number of seconds from 1 to 604800 (7 days), not ${String(expiresIn)}`)
+  }
+  return expiresIn
+}
+
+/** Presigns request parts with any algorithm (SigV4 or SigV4a). */
+export function presignPartsWith(parts: RequestParts, options: PresignOptions, algorithm: SigningAlgorithm): Promise<SignedParts> {
+  return signWith(parts, options, algorithm, expiry(options))
+}
+
+/** Presigns a request with any algorithm into a URL. */
+export async function presignWith(input: Request | RequestLike | string | URL, options: PresignOptions, algorithm: SigningAlgorithm): Promise<URL> {
+  const expiresIn = expiry(options)
+  const prepared = await prepareRequest(typeof input === 'string' || input instanceof URL ? { url: input } : input, options)
+  const signed = await signWith(prepared.parts, options, algorithm, expiresIn)
+  const url = new URL(prepared.url)
+  url.search = signed.query
+  return url
+}
+
+/**
+ * Presigns a request: returns a URL whose query carries the `X-Amz-*` signature, valid for
+ * `options.expiresIn` seconds (default 3600, at most 604800). Works for `https:` and `wss:` URLs.
+ * Headers given with the request are signed, so whoever uses the URL must send them too.
+ *
+ * @example
+ * const url = await presign('https://my-bucket.s3.eu-west-1.amazonaws.com/report.pdf', {
+ *   credentials,
+ *   expiresIn: 600,
+ * })
+ * // <a href={url}>download</a>
+ */
+export function presign(input: Request | RequestLike | string | URL, options: PresignOptions): Promise<URL> {
+  return presignWith(input, options, SIGV4)
+}
+
+/**
+ * Presigns plain request parts (see `signParts`) and returns the query to send with every step.
+ *
+ * @example
+ * const signed = await presignParts({ method: 'GET', host: 'example.amazonaws.com', path: '/' }, { credentials, region: 'us-east-1', service: 'service' })
+ * const url = `https://${signed.host}${signed.path}?${signed.query}`
+ */
+export function presignParts(parts: RequestParts, options: PresignOptions): Promise<SignedParts> {
+  return presignPartsWith(parts, options, SIGV4)
+}

@@ -1,0 +1,44 @@
+import { SIGV4, signWith, type SignedParts, type SigningAlgorithm } from './engine.js'
+import type { SignOptions } from './options.js'
+import { prepareRequest, type RequestLike } from './request.js'
+
+/** Signs a request with any algorithm and rebuilds it with the signed headers and the same body bytes. */
+export async function signRequestWith(
+  input: Request | RequestLike,
+  options: SignOptions,
+  algorithm: SigningAlgorithm,
+): Promise<{ request: Request; signed: SignedParts }> {
+  const prepared = await prepareRequest(input, options)
+  const signed = await signWith(prepared.parts, options, algorithm)
+  const headers = new Headers(signed.headers)
+  const { source, body, url } = prepared
+  // Built from the clone so every other property (signal, mode, credentials, ...) carries over.
+  const init: RequestInit & { duplex?: 'half' } = { ...prepared.init, method: signed.method, headers }
+  if (body != null) {
+    init.body = body
+    init.duplex = 'half'
+  }
+  return { request: new Request(source ?? url, init), signed }
+}
+
+/**
+ * Signs a request with AWS Signature Version 4 into the `authorization` header and returns a new `Request`
+ * (the input is not modified). The body is read once; the returned request carries the same bytes.
+ * Adds `x-amz-date`, `x-amz-security-token` (with a session token) and `x-amz-content-sha256` (S3, or when
+ * `signContentSha256` is set).
+ *
+ * @example
+ * const request = await sign(
+ *   {
+ *     method: 'POST',
+ *     url: 'https://kinesis.us-east-1.amazonaws.com/',
+ *     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.PutRecord' },
+ *     body: JSON.stringify({ StreamName: 'events', PartitionKey: 'a', Data: btoa('hello') }),
+ *   },
+ *   { credentials: { accessKeyId, secretAccessKey, sessionToken } },
+ * )
+ * const response = await fetch(request)
+ */
+export async function sign(input: Request | RequestLike, options: SignOptions): Promise<Request> {
+  return (await signRequestWith(input, options, SIGV4)).request
+}
