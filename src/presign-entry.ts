@@ -1,1 +1,0 @@
-export { presign, presignParts } from './presign.js'
