@@ -11,6 +11,7 @@ const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
 // Host labels whose signing name differs from the label itself.
 const SIGNING_NAMES: Record<string, string> = {
   email: 'ses',
+  transcribestreaming: 'transcribe',
   'runtime.sagemaker': 'sagemaker',
   'runtime.lex': 'lex',
   'streams.dynamodb': 'dynamodb',

@@ -12,7 +12,7 @@ function expiry(options: PresignOptions): number {
 }
 
 /** Presigns request parts with any algorithm (SigV4 or SigV4a). */
-export function presignPartsWith(parts: RequestParts, options: PresignOptions, algorithm: SigningAlgorithm): Promise<SignedParts> {
+export async function presignPartsWith(parts: RequestParts, options: PresignOptions, algorithm: SigningAlgorithm): Promise<SignedParts> {
   return signWith(parts, options, algorithm, expiry(options))
 }
 

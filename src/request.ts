@@ -55,7 +55,7 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
   }
   const source = isRequest ? input.clone() : undefined
   // The hash comes from elsewhere when any of these is set, so the body is never read.
-  const hashKnown = options.unsignedPayload || options.payloadHash !== undefined || headers.has('x-amz-content-sha256')
+  const hashKnown = options?.unsignedPayload || options?.payloadHash !== undefined || headers.has('x-amz-content-sha256')
   let body: BodyInit | null = null
   let hashed: RequestParts['body'] = null
   if (source?.body) {
