@@ -15,6 +15,7 @@ const offline = {
 
 // Each suite: a name, a command, and the runtime lines it must print (`<runtime>: N passed, M failed`).
 const SUITES = [
+  { name: 'browsers', command: ['bash', 'scripts/ensure-browsers.sh'], counts: false },
   { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json'], counts: false },
   { name: 'node', command: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=./test/count-reporter.ts'] },
   // suites: add one line per suite above this comment
