@@ -48,8 +48,6 @@ export interface ResolvedOptions {
   unsignedPayload: boolean
 }
 
-const NAME = /^[a-z0-9][a-z0-9-]*$/
-
 /**
  * Validates options, resolves credentials and infers region/service from the host where absent.
  *
@@ -57,40 +55,29 @@ const NAME = /^[a-z0-9][a-z0-9-]*$/
  * const resolved = await resolveOptions({ credentials, datetime: '2015-08-30T12:36:00Z' }, 'iam.amazonaws.com', '/')
  */
 export async function resolveOptions(options: SignOptions, host: string, path: string): Promise<ResolvedOptions> {
-  if (!options || typeof options !== 'object') fail('ERR_INVALID_OPTION', 'Pass an options object with at least { credentials }')
-  const credentials = await resolveCredentials(options.credentials)
-  const inferred = options.region && options.service ? {} : inferScope(host, path)
-  const region = options.region ?? inferred.region
-  const service = options.service ?? inferred.service
-  if (!region) fail('ERR_REGION_REQUIRED', `Cannot tell the region from the host "${host}": pass options.region (e.g. "us-east-1")`)
-  if (!service) fail('ERR_SERVICE_REQUIRED', `Cannot tell the service from the host "${host}": pass options.service (its signing name, e.g. "execute-api")`)
-  if (!NAME.test(region)) fail('ERR_INVALID_OPTION', `options.region "${region}" is not a region name: use lower-case letters, digits and dashes (e.g. "us-east-1")`)
-  if (!NAME.test(service)) fail('ERR_INVALID_OPTION', `options.service "${service}" is not a signing name: use lower-case letters, digits and dashes (e.g. "kinesis")`)
-  const payloadHash = options.payloadHash
-  if (payloadHash !== undefined && !/^([0-9a-f]{64}|[A-Z0-9-]+)$/.test(payloadHash)) {
-    fail('ERR_INVALID_PAYLOAD_HASH', 'options.payloadHash must be a SHA-256 in lower-case hex (64 characters) or a literal such as "UNSIGNED-PAYLOAD"')
-  }
-  const rules = serviceRules(service)
-  if (options.normalizePath !== undefined) rules.normalizePath = options.normalizePath
-  if (options.signContentSha256 !== undefined) rules.signContentSha256 = options.signContentSha256
-  if (options.signSessionToken !== undefined) rules.signSessionToken = options.signSessionToken
-  return { credentials, region, service, amzDate: amzDate(options.datetime), rules, payloadHash, unsignedPayload: !!options.unsignedPayload }
-}
-
-async function resolveCredentials(input: CredentialsInput): Promise<Credentials> {
+  const { credentials: input, payloadHash, ...flags } = options || fail('ERR_INVALID_OPTION', 'Pass options: { credentials, region?, service? }')
   let credentials: Credentials
   try {
-    credentials = await (typeof input === 'function' ? input() : input)
+    credentials = await (typeof input == 'function' ? input() : input)
   } catch (error) {
-    fail('ERR_CREDENTIALS_PROVIDER', 'The credentials provider failed: see error.cause, then fix the provider or its configuration', error)
+    fail('ERR_CREDENTIALS_PROVIDER', 'The credentials provider failed: see error.cause', error)
   }
-  if (!credentials || typeof credentials.accessKeyId !== 'string' || !credentials.accessKeyId || typeof credentials.secretAccessKey !== 'string' || !credentials.secretAccessKey) {
-    fail('ERR_CREDENTIALS_MISSING', 'Credentials need a non-empty accessKeyId and secretAccessKey: pass options.credentials = { accessKeyId, secretAccessKey, sessionToken? }')
+  const { accessKeyId, secretAccessKey, sessionToken } = credentials || ({} as Credentials)
+  if ([accessKeyId, secretAccessKey, sessionToken || '-'].some((value) => !value || typeof value != 'string')) {
+    fail('ERR_CREDENTIALS_MISSING', 'Set credentials { accessKeyId, secretAccessKey, sessionToken? } to non-empty strings')
   }
-  if (credentials.sessionToken !== undefined && typeof credentials.sessionToken !== 'string') {
-    fail('ERR_CREDENTIALS_MISSING', 'credentials.sessionToken must be a string when present')
+  const inferred = inferScope(host, path)
+  const scope = { region: flags.region ?? inferred.region, service: flags.service ?? inferred.service }
+  for (const [name, value] of Object.entries(scope)) {
+    if (!value) fail(name == 'region' ? 'ERR_REGION_REQUIRED' : 'ERR_SERVICE_REQUIRED', `Set options.${name}: the host ${host} does not tell it`)
+    if (!/^[a-z0-9-]+$/.test(value)) fail('ERR_INVALID_OPTION', `options.${name} "${value}" may only have a-z, 0-9 and -`)
   }
-  return credentials
+  if (payloadHash != null && !/^([0-9a-f]{64}|[A-Z0-9-]+)$/.test(payloadHash)) {
+    fail('ERR_INVALID_PAYLOAD_HASH', 'Set options.payloadHash to 64 lower-case hex digits or a literal like UNSIGNED-PAYLOAD')
+  }
+  const rules = serviceRules(scope.service!)
+  for (const flag of ['normalizePath', 'signContentSha256', 'signSessionToken'] as const) rules[flag] = flags[flag] ?? rules[flag]
+  return { credentials, ...(scope as { region: string; service: string }), amzDate: amzDate(flags.datetime), rules, payloadHash, unsignedPayload: !!flags.unsignedPayload }
 }
 
 /**
@@ -100,11 +87,8 @@ async function resolveCredentials(input: CredentialsInput): Promise<Credentials>
  * amzDate('2015-08-30T12:36:00Z') // '20150830T123600Z'
  */
 export function amzDate(datetime: Date | string = new Date()): string {
-  const date = typeof datetime === 'string' ? new Date(datetime) : datetime
-  if (!(date instanceof Date) || isNaN(date.getTime()) || (typeof datetime === 'string' && !/^\d{4}-\d\d-\d\d(T|$)/.test(datetime))) {
-    fail('ERR_INVALID_DATETIME', 'options.datetime must be a valid Date or an ISO-8601 string such as "2015-08-30T12:36:00Z"')
-  }
-  const iso = date.toISOString()
-  if (iso.length !== 24) fail('ERR_INVALID_DATETIME', 'options.datetime must be between the years 0000 and 9999')
-  return iso.replace(/[-:]|\.\d+/g, '')
+  const date = new Date(datetime)
+  const iso = (datetime instanceof Date || /^\d{4}-\d\d-\d\d/.test(datetime)) && !isNaN(+date) ? date.toISOString() : ''
+  // Years outside 0000-9999 print as +/-YYYYYY and cannot be an X-Amz-Date.
+  return /^\d{4}-.{18}Z$/.test(iso) ? iso.replace(/[-:]|\.\d+/g, '') : fail('ERR_INVALID_DATETIME', 'Set options.datetime to a Date or an ISO-8601 string like 2015-08-30T12:36:00Z')
 }
