@@ -16,6 +16,7 @@ export type SigV4ErrorCode =
   | 'ERR_BODY_USED'
   | 'ERR_BODY_NOT_HASHABLE'
   | 'ERR_CRYPTO_UNAVAILABLE'
+  | 'ERR_INVALID_REGION_SET' | 'ERR_ECDSA_UNAVAILABLE' | 'ERR_KEY_DERIVATION'
   | (string & {})
 
 /**

@@ -35,3 +35,18 @@ export function importHmacKey(raw: Bytes): Promise<CryptoKey> {
 export async function hmac(key: CryptoKey | Bytes, data: string): Promise<ArrayBuffer> {
   return subtle().sign('HMAC', key instanceof ArrayBuffer || ArrayBuffer.isView(key) ? await importHmacKey(key) : key, utf8(data))
 }
+
+/** HMAC-SHA256 of bytes with an HMAC key (SigV4a key derivation feeds binary counters). */
+export function hmacBytes(key: CryptoKey, data: Bytes): Promise<ArrayBuffer> {
+  return subtle().sign('HMAC', key, data)
+}
+
+/** Imports an ECDSA P-256 private key from a JWK (`d`, `x`, `y`), non-extractable, for signing only. */
+export function importEcdsaP256Key(jwk: JsonWebKey): Promise<CryptoKey> {
+  return subtle().importKey('jwk', { kty: 'EC', crv: 'P-256', ...jwk }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])
+}
+
+/** ECDSA P-256 signature over SHA-256 of a string (UTF-8): WebCrypto returns `r‖s`, 64 bytes. */
+export function ecdsaP256Sign(key: CryptoKey, data: string): Promise<ArrayBuffer> {
+  return subtle().sign({ name: 'ECDSA', hash: 'SHA-256' }, key, utf8(data))
+}
