@@ -1,0 +1,203 @@
+// The page's credentials: where they come from (the Worker, a Cognito identity pool, or pasted), how long they
+// last, and their refresh before expiry. Secrets stay in memory only.
+import { fromCognitoIdentityPool, type CredentialProvider, type TemporaryCredentials } from '../../src/credentials.js'
+import type { Settings } from './settings.js'
+
+/** A failure reported by the Worker: `{ error, message, code? }` in its JSON answer. */
+export class WorkerError extends Error {
+  constructor(readonly error: string, message: string, readonly status: number, readonly code?: string) {
+    super(message)
+    this.name = 'WorkerError'
+  }
+}
+
+type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
+
+/**
+ * Asks the Worker for temporary credentials: `POST <workerUrl>/credentials`.
+ *
+ * @example
+ * const credentials = await fetchWorkerCredentials('http://127.0.0.1:8787')
+ * credentials.expiration // Date
+ */
+export async function fetchWorkerCredentials(workerUrl: string, send: Fetch = fetch): Promise<TemporaryCredentials> {
+  const response = await send(new URL('credentials', workerUrl.replace(/\/*$/, '/')), { method: 'POST' })
+  let body: Record<string, string> = {}
+  try {
+    body = await response.json()
+  } catch {
+    // Not JSON: reported below from the status.
+  }
+  if (!response.ok) {
+    throw new WorkerError(body.error ?? 'worker_error', body.message ?? `The Worker answered ${response.status} ${response.statusText}`, response.status, body.code)
+  }
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = body
+  if (!accessKeyId || !secretAccessKey || !sessionToken || !expiration || isNaN(Date.parse(expiration))) {
+    throw new WorkerError('worker_error', 'The Worker answered without { accessKeyId, secretAccessKey, sessionToken, expiration }', response.status)
+  }
+  return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) }
+}
+
+/**
+ * Reads pasted temporary credentials: the JSON of `aws sts assume-role` / `get-session-token`
+ * (`{ "Credentials": { "AccessKeyId", ... } }`), the same object in camelCase, or `AWS_ACCESS_KEY_ID=...` lines.
+ *
+ * @example
+ * parsePasted('AWS_ACCESS_KEY_ID=ASIA...\nAWS_SECRET_ACCESS_KEY=...\nAWS_SESSION_TOKEN=...')
+ */
+export function parsePasted(text: string): TemporaryCredentials {
+  let fields: Record<string, unknown> = {}
+  const trimmed = text.trim()
+  if (trimmed.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(trimmed)
+      fields = parsed.Credentials ?? parsed
+    } catch {
+      throw new Error('The pasted text looks like JSON but does not parse: paste the whole output of `aws sts assume-role`')
+    }
+  } else {
+    for (const line of trimmed.split(/\r?\n/)) {
+      const match = /^\s*(?:export\s+)?(\w+)\s*[=:]\s*"?([^"\s]+)"?\s*$/.exec(line)
+      if (match) fields[match[1]!] = match[2]
+    }
+  }
+  const pick = (...names: string[]) => names.map((name) => fields[name]).find((value) => typeof value === 'string' && value) as string | undefined
+  const accessKeyId = pick('AccessKeyId', 'accessKeyId', 'AWS_ACCESS_KEY_ID', 'aws_access_key_id')
+  const secretAccessKey = pick('SecretAccessKey', 'secretAccessKey', 'SecretKey', 'AWS_SECRET_ACCESS_KEY', 'aws_secret_access_key')
+  const sessionToken = pick('SessionToken', 'sessionToken', 'AWS_SESSION_TOKEN', 'aws_session_token')
+  const expiration = pick('Expiration', 'expiration', 'AWS_CREDENTIAL_EXPIRATION')
+  if (!accessKeyId || !secretAccessKey) throw new Error('Paste an access key id and a secret access key (and the session token of temporary credentials)')
+  const result: TemporaryCredentials = { accessKeyId, secretAccessKey }
+  if (sessionToken) result.sessionToken = sessionToken
+  if (expiration && !isNaN(Date.parse(expiration))) result.expiration = new Date(expiration)
+  return result
+}
+
+/**
+ * The credential provider for the chosen source. Pasted credentials cannot be refreshed.
+ *
+ * @example
+ * const provider = providerFor(settings, { pasted: textarea.value })
+ */
+export function providerFor(settings: Settings, { pasted = '', fetch: send = fetch }: { pasted?: string; fetch?: Fetch } = {}): CredentialProvider {
+  switch (settings.source) {
+    case 'worker':
+      return () => fetchWorkerCredentials(settings.workerUrl, send)
+    case 'cognito': {
+      const cognito = fromCognitoIdentityPool({ identityPoolId: settings.identityPoolId, fetch: (request) => send(request) })
+      return cognito
+    }
+    case 'pasted': {
+      const credentials = parsePasted(pasted)
+      return async () => credentials
+    }
+  }
+}
+
+/** What the page shows about the current credentials. */
+export interface SessionView {
+  /** `ASIA…1234`: never the whole key. */
+  keyHint: string
+  /** Milliseconds left, `undefined` when the credentials do not expire. */
+  remainingMs?: number
+  state: 'none' | 'valid' | 'refreshing' | 'expiring' | 'expired'
+}
+
+/**
+ * Holds the current credentials, refreshes them `marginSeconds` before they expire (when the source can),
+ * and tells the page how long they have left. Call `tick()` every second; `provider` is what the client signs with.
+ *
+ * @example
+ * const session = new CredentialSession(providerFor(settings), { refreshable: true, onChange: render })
+ * await session.refresh()
+ * const client = new AwsClient({ credentials: session.provider, region })
+ */
+export class CredentialSession {
+  current?: TemporaryCredentials
+  /** When the current credentials arrived (for the lifetime bar). */
+  issuedAt?: number
+  refreshing?: Promise<TemporaryCredentials>
+  lastError?: unknown
+  readonly marginSeconds: number
+  readonly #source: CredentialProvider
+  readonly #refreshable: boolean
+  readonly #now: () => number
+  readonly #onChange: () => void
+
+  constructor(source: CredentialProvider, options: { refreshable: boolean; marginSeconds?: number; now?: () => number; onChange?: () => void }) {
+    this.#source = source
+    this.#refreshable = options.refreshable
+    this.marginSeconds = options.marginSeconds ?? 120
+    this.#now = options.now ?? Date.now
+    this.#onChange = options.onChange ?? (() => {})
+  }
+
+  /** Fetches new credentials from the source (one call at a time). */
+  refresh(): Promise<TemporaryCredentials> {
+    this.refreshing ??= this.#source()
+      .then((credentials) => {
+        this.current = credentials
+        this.issuedAt = this.#now()
+        this.lastError = undefined
+        return credentials
+      })
+      .catch((error) => {
+        this.lastError = error
+        throw error
+      })
+      .finally(() => {
+        this.refreshing = undefined
+        this.#onChange()
+      })
+    this.#onChange()
+    return this.refreshing
+  }
+
+  /** For the client: the current credentials, refreshed first when missing or about to expire. */
+  readonly provider: CredentialProvider = async () => {
+    const view = this.view()
+    if (view.state === 'none' || (this.#refreshable && (view.state === 'expiring' || view.state === 'expired'))) return this.refresh()
+    if (view.state === 'refreshing') return this.refreshing!
+    return this.current!
+  }
+
+  /** Called every second: refreshes in the background when the margin is reached. */
+  tick(): void {
+    const state = this.view().state
+    if (this.#refreshable && !this.lastError && (state === 'expiring' || state === 'expired')) this.refresh().catch(() => {})
+  }
+
+  view(): SessionView {
+    if (this.refreshing) return { keyHint: this.current ? keyHint(this.current.accessKeyId) : '', state: 'refreshing' }
+    const current = this.current
+    if (!current) return { keyHint: '', state: 'none' }
+    if (!current.expiration) return { keyHint: keyHint(current.accessKeyId), state: 'valid' }
+    const remainingMs = +current.expiration - this.#now()
+    const state = remainingMs <= 0 ? 'expired' : remainingMs <= this.marginSeconds * 1000 ? 'expiring' : 'valid'
+    return { keyHint: keyHint(current.accessKeyId), remainingMs: Math.max(0, remainingMs), state }
+  }
+}
+
+/**
+ * `ASIA…WXYZ`: enough of an access key id to tell keys apart, not to use them.
+ *
+ * @example
+ * keyHint('ASIAIOSFODNN7EXAMPLE') // 'ASIA…MPLE'
+ */
+export function keyHint(accessKeyId: string): string {
+  return accessKeyId.length > 8 ? `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}` : accessKeyId
+}
+
+/**
+ * A countdown as `m:ss` (or `h:mm:ss`).
+ *
+ * @example
+ * formatCountdown(754_000) // '12:34'
+ */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000))
+  const hours = Math.floor(total / 3600)
+  const minutes = Math.floor((total % 3600) / 60)
+  const seconds = String(total % 60).padStart(2, '0')
+  return hours ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`
+}
