@@ -14,6 +14,8 @@ const SIGNING_NAMES: Record<string, string> = {
   transcribestreaming: 'transcribe',
   'runtime.sagemaker': 'sagemaker',
   'runtime.lex': 'lex',
+  'bedrock-runtime': 'bedrock',
+  'bedrock-agent-runtime': 'bedrock',
   'streams.dynamodb': 'dynamodb',
   'jobs.iot': 'iot-jobs-data',
   's3-accesspoint': 's3',

@@ -1,0 +1,96 @@
+// A scripted HTTP server on 127.0.0.1 for client tests: answers each request as the test says (any status,
+// headers, body), drops the connection, or never answers. Records every request it got.
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import type { Socket } from 'node:net'
+
+/** A request as the fault server received it. */
+export interface ReceivedRequest {
+  method: string
+  /** Path and query, e.g. `/a?b=1`. */
+  url: string
+  headers: IncomingHttpHeaders
+  body: string
+  /** `Date.now()` when it arrived. */
+  time: number
+}
+
+/** How to answer: a response (`headers.date: ''` leaves the Date header out), `'drop'` (close the connection without a word) or `'hang'` (never answer). */
+export type FaultAnswer = { status: number; headers?: Record<string, string>; body?: string } | 'drop' | 'hang'
+
+/** A running fault server. */
+export interface FaultServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string
+  requests: ReceivedRequest[]
+  /** Closes the server and every open connection. Safe to call twice. */
+  stop(): Promise<void>
+}
+
+/**
+ * Starts a server on 127.0.0.1 (a free port) that answers request number `index` (0-based) with `answer(...)`.
+ *
+ * @example
+ * const server = await startFaultServer((request, index) => (index === 0 ? { status: 503 } : { status: 200, body: '{}' }))
+ * afterAll(() => server.stop())
+ */
+export async function startFaultServer(answer: (request: ReceivedRequest, index: number) => FaultAnswer | Promise<FaultAnswer>): Promise<FaultServer> {
+  const requests: ReceivedRequest[] = []
+  const sockets = new Set<Socket>()
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const request = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString(), time: Date.now() }
+    requests.push(request)
+    let reply: FaultAnswer
+    try {
+      reply = await answer(request, requests.length - 1)
+    } catch (error) {
+      reply = { status: 599, body: String(error) }
+    }
+    if (reply === 'hang') return
+    if (reply === 'drop') {
+      req.socket.destroy()
+      return
+    }
+    const { date, ...headers } = reply.headers ?? {}
+    // `date: ''` sends no Date header at all (as a browser sees a cross-origin answer).
+    if (date === '') res.sendDate = false
+    else if (date) headers.date = date
+    res.writeHead(reply.status, headers)
+    res.end(reply.body ?? '')
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const address = server.address()
+  if (!address || typeof address !== 'object') throw new Error('the fault server has no port')
+  let stopped: Promise<void> | undefined
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    requests,
+    stop: () =>
+      (stopped ??= new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      })),
+  }
+}
+
+/** A JSON error answer the way AWS JSON services send it (`__type` + `message`). */
+export function jsonError(status: number, type: string, message: string, headers: Record<string, string> = {}): FaultAnswer {
+  return { status, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'req-' + type, ...headers }, body: JSON.stringify({ __type: type, message }) }
+}
+
+/** An XML error answer the way S3 and query services send it (`<Error><Code>`). */
+export function xmlError(status: number, code: string, message: string, headers: Record<string, string> = {}, extra = ''): FaultAnswer {
+  return {
+    status,
+    headers: { 'content-type': 'application/xml', ...headers },
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>xml-${code}</RequestId></Error>`,
+  }
+}
