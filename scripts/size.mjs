@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+// `npm run size`: bundles each public entry the way a browser app would (esbuild, minified ESM, tree-shaken, only
+// the imported names kept) and prints minified and gzip -9 bytes against the budgets, next to aws4fetch and
+// @smithy/signature-v4 + @aws-crypto/sha256-js measured the same way.
+//
+//   npm run size              table
+//   npm run size -- --json    the same as JSON
+//   npm run size -- --check   exit 1 when a budget is exceeded
+//
+// test/node/size/ imports this module and enforces the budgets.
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const src = join(root, 'src')
+const at = (file) => JSON.stringify(join(src, file))
+
+/** Subpaths that must stay out of the core (`webcrypto-sigv4`): their own entry files and anything named after them. */
+export const OPTIONAL_SUBPATHS = ['client', 'credentials', 'sigv4a', 'stream', 'eventstream', 'kinesis', 'verify']
+
+/** The package's subpath entries (from package.json "exports") whose source file exists today. */
+export function subpathEntries() {
+  const exports = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports
+  return Object.keys(exports)
+    .filter((key) => key.startsWith('./') && key !== './package.json')
+    .map((key) => key.slice(2))
+    .filter((name) => existsSync(join(src, `${name}.ts`)))
+}
+
+/**
+ * What is measured. `budget` caps the gzip bytes of the bundle; `addedBudget` caps the gzip bytes it adds over
+ * the bundle `over` (e.g. what SigV4a adds to an app that already signs with SigV4).
+ */
+export function entries() {
+  const subpaths = subpathEntries()
+  const list = [
+    { id: 'sign', label: "sign (import { sign } from 'webcrypto-sigv4')", contents: `export { sign } from ${at('index.ts')}`, budget: 2000 },
+    { id: 'sign+presign', label: 'sign + presign', contents: `export { sign, presign } from ${at('index.ts')}`, budget: 2300 },
+    { id: 'core', label: 'webcrypto-sigv4: every export', contents: `export * from ${at('index.ts')}` },
+  ]
+  for (const name of subpaths) {
+    list.push({ id: name, label: `webcrypto-sigv4/${name}: every export`, contents: `export * from ${at(`${name}.ts`)}` })
+  }
+  if (subpaths.includes('client') && subpaths.includes('credentials')) {
+    list.push({
+      id: 'client+credentials',
+      label: 'client + credential providers (with the core they use)',
+      contents: `export * from ${at('client.ts')}\nexport * from ${at('credentials.ts')}`,
+      budget: 3500,
+    })
+  }
+  if (subpaths.includes('sigv4a')) {
+    list.push({
+      id: 'sign+sigv4a',
+      label: 'sign + every export of webcrypto-sigv4/sigv4a',
+      contents: `export { sign } from ${at('index.ts')}\nexport * from ${at('sigv4a.ts')}`,
+      over: 'sign',
+      addedBudget: 3500,
+    })
+  }
+  return list
+}
+
+/** The same measurement of the libraries this one replaces (reference points, no budget). */
+export const REFERENCES = [
+  { id: 'aws4fetch-signer', label: 'aws4fetch AwsV4Signer', contents: `export { AwsV4Signer } from 'aws4fetch'` },
+  { id: 'aws4fetch-client', label: 'aws4fetch AwsClient', contents: `export { AwsClient } from 'aws4fetch'` },
+  {
+    id: 'smithy',
+    label: '@smithy/signature-v4 + @aws-crypto/sha256-js',
+    contents: `export { SignatureV4 } from '@smithy/signature-v4'\nexport { Sha256 } from '@aws-crypto/sha256-js'`,
+  },
+]
+
+const cache = new Map()
+
+/**
+ * Bundles `contents` (an entry module, resolved from the project root) as a browser app would and measures it.
+ * `inputs` maps each source file (relative to the project root) to the bytes it contributes after tree-shaking.
+ */
+export function measureBundle(contents) {
+  if (!cache.has(contents)) cache.set(contents, bundle(contents))
+  return cache.get(contents)
+}
+
+async function bundle(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: root, sourcefile: 'entry.js', loader: 'js' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    treeShaking: true,
+    metafile: true,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'silent',
+  })
+  const code = result.outputFiles[0].contents
+  const output = Object.values(result.metafile.outputs)[0]
+  const inputs = {}
+  for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {
+    if (bytesInOutput > 0) inputs[relative(root, join(root, file)).replaceAll('\\', '/')] = bytesInOutput
+  }
+  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs, code: new TextDecoder().decode(code) }
+}
+
+/** Measures every entry (and the references unless `references: false`); each row says whether it is within budget. */
+export async function measureAll({ references = true } = {}) {
+  const rows = []
+  const list = entries()
+  for (const entry of list) {
+    const { minified, gzip, inputs } = await measureBundle(entry.contents)
+    const row = { id: entry.id, label: entry.label, minified, gzip, files: Object.keys(inputs).length }
+    if (entry.budget !== undefined) Object.assign(row, { budget: entry.budget, ok: gzip <= entry.budget })
+    if (entry.over) {
+      const base = await measureBundle(list.find((other) => other.id === entry.over).contents)
+      const added = gzip - base.gzip
+      Object.assign(row, { over: entry.over, added, addedBudget: entry.addedBudget, ok: added <= entry.addedBudget })
+    }
+    rows.push(row)
+  }
+  if (references) {
+    for (const reference of REFERENCES) {
+      const { minified, gzip, inputs } = await measureBundle(reference.contents)
+      rows.push({ id: reference.id, label: reference.label, minified, gzip, files: Object.keys(inputs).length, reference: true })
+    }
+  }
+  return rows
+}
+
+function table(rows) {
+  const lines = ['| bundle | minified B | gzip -9 B | budget (gzip) | within |', '|---|--:|--:|--:|:-:|']
+  for (const row of rows) {
+    const budget = row.budget !== undefined ? `≤ ${row.budget}` : row.addedBudget !== undefined ? `adds ≤ ${row.addedBudget} (adds ${row.added})` : row.reference ? 'reference' : ''
+    const ok = row.ok === undefined ? '' : row.ok ? 'yes' : '**no**'
+    lines.push(`| ${row.label} | ${row.minified} | ${row.gzip} | ${budget} | ${ok} |`)
+  }
+  return lines.join('\n')
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const rows = await measureAll()
+  if (process.argv.includes('--json')) console.log(JSON.stringify(rows, null, 2))
+  else {
+    console.log('esbuild: bundle, minify, tree-shake, format esm, platform browser, target es2022; gzip level 9\n')
+    console.log(table(rows))
+  }
+  if (process.argv.includes('--check') && rows.some((row) => row.ok === false)) process.exit(1)
+}

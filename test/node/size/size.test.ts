@@ -1,0 +1,119 @@
+// Size budgets of the public entries, bundled and measured for real by scripts/size.mjs (esbuild, minified ESM,
+// tree-shaken, gzip -9), and proof that importing the core does not pull in the optional subpaths.
+import { describe, expect, it } from 'vitest'
+import { entries, measureBundle, OPTIONAL_SUBPATHS, root, subpathEntries } from '../../../scripts/size.mjs'
+
+interface Entry {
+  id: string
+  label: string
+  contents: string
+  budget?: number
+  over?: string
+  addedBudget?: number
+}
+interface Measured {
+  minified: number
+  gzip: number
+  inputs: Record<string, number>
+  code: string
+}
+
+const list = entries() as Entry[]
+const measure = (id: string): Promise<Measured> => measureBundle(list.find((entry) => entry.id === id)!.contents)
+const optional = (subpathEntries() as string[]).filter((name) => OPTIONAL_SUBPATHS.includes(name))
+
+describe('size budgets (gzip -9 of a minified, tree-shaken esbuild bundle)', () => {
+  it('lists the budgets of the issue for the entries that exist', () => {
+    expect(list.find((entry) => entry.id === 'sign')?.budget).toBe(2000)
+    expect(list.find((entry) => entry.id === 'sign+presign')?.budget).toBe(2300)
+    if (optional.includes('client') && optional.includes('credentials')) expect(list.find((entry) => entry.id === 'client+credentials')?.budget).toBe(3500)
+    if (optional.includes('sigv4a')) expect(list.find((entry) => entry.id === 'sign+sigv4a')?.addedBudget).toBe(3500)
+  })
+
+  for (const entry of list.filter((entry) => entry.budget !== undefined)) {
+    it(`${entry.label}: at most ${entry.budget} B`, async () => {
+      const { gzip, minified } = await measureBundle(entry.contents)
+      expect(minified).toBeGreaterThan(gzip)
+      expect(gzip, `${entry.label} is ${gzip} B gzip (${minified} B minified)`).toBeLessThanOrEqual(entry.budget!)
+    })
+  }
+
+  for (const entry of list.filter((entry) => entry.addedBudget !== undefined)) {
+    it(`${entry.label}: adds at most ${entry.addedBudget} B over ${entry.over}`, async () => {
+      const [{ gzip }, base] = await Promise.all([measureBundle(entry.contents), measure(entry.over!)])
+      expect(gzip).toBeGreaterThan(base.gzip)
+      expect(gzip - base.gzip, `${entry.label} adds ${gzip - base.gzip} B gzip`).toBeLessThanOrEqual(entry.addedBudget!)
+    })
+  }
+})
+
+describe('the core stays apart from the optional subpaths', () => {
+  // Files that belong to the optional subpaths: their entry files, files named after them, and every file that
+  // only those files import (found from esbuild's import graph of everything bundled together).
+  async function optionalFiles(): Promise<Set<string>> {
+    const { build } = await import('esbuild')
+    const names = ['index', ...optional]
+    const result = await build({
+      stdin: { contents: names.map((name) => `export * as ${name.replace(/\W/g, '_')} from './src/${name}.ts'`).join('\n'), resolveDir: root, loader: 'js' },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      metafile: true,
+      logLevel: 'silent',
+    })
+    const importers = new Map<string, Set<string>>()
+    for (const [file, input] of Object.entries(result.metafile.inputs)) {
+      for (const imported of input.imports) {
+        if (!importers.has(imported.path)) importers.set(imported.path, new Set())
+        importers.get(imported.path)!.add(file)
+      }
+    }
+    const named = new RegExp(`^src/(${OPTIONAL_SUBPATHS.join('|')})([./_-]|$)`)
+    const owned = new Set(Object.keys(result.metafile.inputs).filter((file) => named.test(file)))
+    for (let grew = true; grew; ) {
+      grew = false
+      for (const [file, from] of importers) {
+        if (file.startsWith('src/') && file !== 'src/index.ts' && !owned.has(file) && [...from].every((importer) => owned.has(importer))) {
+          owned.add(file)
+          grew = true
+        }
+      }
+    }
+    return owned
+  }
+
+  it('bundling `import { sign } from "webcrypto-sigv4"` takes only core source files', async () => {
+    const owned = await optionalFiles()
+    const { inputs, code } = await measure('sign')
+    const files = Object.keys(inputs)
+    expect(files).toContain('src/sign.ts')
+    expect(files.filter((file) => !file.startsWith('src/')), 'the core has no dependencies').toEqual([])
+    expect(files.filter((file) => owned.has(file)), 'optional-subpath files in the sign bundle').toEqual([])
+    expect(code).not.toMatch(/AWS4-ECDSA-P256-SHA256|ECDSA/)
+  })
+
+  it('sign alone leaves presign out (tree-shaking works on the core)', async () => {
+    const { inputs } = await measure('sign')
+    expect(Object.keys(inputs)).not.toContain('src/presign.ts')
+    const withPresign = await measure('sign+presign')
+    expect(Object.keys(withPresign.inputs)).toContain('src/presign.ts')
+  })
+
+  it('every export of the core takes no optional-subpath file either', async () => {
+    const owned = await optionalFiles()
+    const { inputs, code } = await measure('core')
+    expect(Object.keys(inputs).filter((file) => owned.has(file))).toEqual([])
+    expect(code).not.toMatch(/AWS4-ECDSA-P256-SHA256/)
+  })
+
+  it('the check sees an optional subpath when it is bundled (so the checks above can fail)', async () => {
+    const owned = await optionalFiles()
+    expect(optional.length).toBeGreaterThan(0)
+    for (const name of optional) {
+      const { inputs } = await measure(name)
+      expect(inputs[`src/${name}.ts`], `src/${name}.ts contributes code to its own bundle`).toBeGreaterThan(0)
+      expect(owned.has(`src/${name}.ts`)).toBe(true)
+    }
+  })
+})
