@@ -1,0 +1,237 @@
+// Streaming uploads: S3's aws-chunked encoding, where every chunk carries a signature chained from the
+// request's (seed) signature, so a body of any size is signed as it is sent, in bounded memory.
+import { SIGV4, signWith, type RequestParts, type SignedParts } from './engine.js'
+import { crc32, crc32c, crcBase64 } from './crc32.js'
+import { fail } from './errors.js'
+import { resolveOptions, type SignOptions } from './options.js'
+import { prepareRequest, type RequestLike } from './request.js'
+import { signingKey, type Credentials } from './signing-key.js'
+import { hmac, sha256Hex, toHex, utf8 } from './webcrypto.js'
+
+/** Payload hash of a chunk-signed body (seed signature). */
+export const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
+/** Payload hash of a chunk-signed body followed by a signed trailing checksum. */
+export const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
+/** Default chunk size: 64 KiB, as the AWS SDKs use. */
+export const DEFAULT_CHUNK_SIZE = 64 * 1024
+/** Smallest chunk S3 accepts (every chunk but the last must be at least 8 KiB). */
+export const MIN_CHUNK_SIZE = 8 * 1024
+
+/** Trailing checksums this module computes. */
+export type ChecksumAlgorithm = 'crc32' | 'crc32c'
+
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+const SIGNATURE_LENGTH = 64
+const CRLF = '\r\n'
+
+/** What chunk signing needs, all known once the seed signature exists. */
+export interface ChunkSigningContext {
+  credentials: Credentials
+  /** `YYYYMMDDTHHMMSSZ`, the seed request's `x-amz-date`. */
+  amzDate: string
+  /** `YYYYMMDD/region/service/aws4_request`, the seed request's scope. */
+  credentialScope: string
+  /** Hex signature of the seed request (its Authorization header). */
+  seedSignature: string
+  /** Bytes of data per chunk (default 64 KiB, at least 8 KiB). */
+  chunkSize?: number
+  /** Append a signed `x-amz-checksum-<algorithm>` trailer (the `-TRAILER` form). */
+  checksum?: ChecksumAlgorithm
+  /** When set, the stream fails unless exactly this many bytes go through (the signed decoded length). */
+  expectedLength?: number
+}
+
+function validChunkSize(chunkSize = DEFAULT_CHUNK_SIZE): number {
+  if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE) {
+    fail('ERR_INVALID_OPTION', `options.chunkSize must be a whole number of bytes, at least ${MIN_CHUNK_SIZE} (8 KiB), not ${String(chunkSize)}`)
+  }
+  return chunkSize
+}
+
+function validChecksum(checksum: ChecksumAlgorithm | undefined): ChecksumAlgorithm | undefined {
+  if (checksum !== undefined && checksum !== 'crc32' && checksum !== 'crc32c') fail('ERR_INVALID_OPTION', `options.checksum must be "crc32" or "crc32c", not ${String(checksum)}`)
+  return checksum
+}
+
+/** Length on the wire of one chunk frame carrying `size` bytes of data. */
+const frameLength = (size: number): number => size.toString(16).length + ';chunk-signature='.length + SIGNATURE_LENGTH + 2 + size + 2
+
+/**
+ * The `content-length` of an aws-chunked body: the decoded length plus every chunk's framing, the final empty
+ * chunk and, with a checksum, the trailer.
+ *
+ * @example
+ * chunkedContentLength(66560) // 66824 (the S3 documentation's example)
+ * chunkedContentLength(66560, { checksum: 'crc32c' })
+ */
+export function chunkedContentLength(decodedLength: number, options: { chunkSize?: number; checksum?: ChecksumAlgorithm } = {}): number {
+  if (!Number.isSafeInteger(decodedLength) || decodedLength < 0) fail('ERR_INVALID_OPTION', `The decoded content length must be a whole number of bytes, not ${String(decodedLength)}`)
+  const chunkSize = validChunkSize(options.chunkSize)
+  const checksum = validChecksum(options.checksum)
+  const full = Math.floor(decodedLength / chunkSize)
+  const rest = decodedLength % chunkSize
+  let length = full * frameLength(chunkSize) + (rest ? frameLength(rest) : 0)
+  if (!checksum) return length + frameLength(0)
+  // Final chunk without its closing CRLF, then `x-amz-checksum-<name>:<8 base64>\r\n`,
+  // `x-amz-trailer-signature:<64 hex>\r\n` and the empty line.
+  length += frameLength(0) - 2
+  return length + `x-amz-checksum-${checksum}:`.length + 8 + 2 + 'x-amz-trailer-signature:'.length + SIGNATURE_LENGTH + 2 + 2
+}
+
+/**
+ * A `TransformStream` that turns body bytes into aws-chunked frames, each signed with a signature chained from
+ * the seed (`AWS4-HMAC-SHA256-PAYLOAD`), ending with the signed empty chunk and, with `checksum`, a signed
+ * trailer (`AWS4-HMAC-SHA256-TRAILER`). It holds at most one chunk of input plus the frame being sent.
+ * Use it directly with a transport other than fetch; `signStream` sets it up for a Request.
+ *
+ * @example
+ * const signed = await signParts(parts, { credentials, payloadHash: STREAMING_PAYLOAD, signContentSha256: true })
+ * const framed = file.stream().pipeThrough(chunkSigningStream({
+ *   credentials, amzDate: signed.amzDate, credentialScope: signed.credentialScope, seedSignature: signed.signature,
+ * }))
+ */
+export function chunkSigningStream(context: ChunkSigningContext): TransformStream<Uint8Array, Uint8Array> {
+  const chunkSize = validChunkSize(context.chunkSize)
+  const checksum = validChecksum(context.checksum)
+  const { credentials, amzDate, credentialScope, expectedLength } = context
+  if (!/^[0-9a-f]{64}$/.test(context.seedSignature)) fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature of the seed request')
+  const [date = '', region = '', service = ''] = credentialScope.split('/')
+  const key = signingKey(credentials, date, region, service)
+  const prefix = 'AWS4-HMAC-SHA256-PAYLOAD\n' + amzDate + '\n' + credentialScope + '\n'
+  let previous = context.seedSignature
+  let buffer = new Uint8Array(chunkSize)
+  let filled = 0
+  let total = 0
+  let crc = 0
+
+  async function sign(text: string): Promise<string> {
+    previous = toHex(await hmac(await key, text))
+    return previous
+  }
+
+  async function frame(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+    const signature = await sign(prefix + previous + '\n' + EMPTY_SHA256 + '\n' + (data.length ? await sha256Hex(data) : EMPTY_SHA256))
+    const head = utf8(data.length.toString(16) + ';chunk-signature=' + signature + CRLF)
+    const out = new Uint8Array(head.length + data.length + 2)
+    out.set(head)
+    out.set(data, head.length)
+    out.set([13, 10], head.length + data.length)
+    return out
+  }
+
+  return new TransformStream<Uint8Array, Uint8Array>({
+    async transform(chunk, controller) {
+      if (!(chunk instanceof Uint8Array)) fail('ERR_INVALID_REQUEST', 'A chunk-signed body must be a stream of Uint8Array chunks')
+      total += chunk.length
+      if (expectedLength !== undefined && total > expectedLength) fail('ERR_STREAM_LENGTH', `The body is longer than the ${expectedLength} bytes that were signed: pass the exact length as options.contentLength`)
+      if (checksum) crc = (checksum === 'crc32' ? crc32 : crc32c)(chunk, crc)
+      let offset = 0
+      while (offset < chunk.length) {
+        const take = Math.min(chunkSize - filled, chunk.length - offset)
+        buffer.set(chunk.subarray(offset, offset + take), filled)
+        filled += take
+        offset += take
+        if (filled === chunkSize) {
+          controller.enqueue(await frame(buffer))
+          // The frame is a copy, so the buffer can be reused for the next chunk.
+          filled = 0
+        }
+      }
+    },
+    async flush(controller) {
+      if (expectedLength !== undefined && total !== expectedLength) fail('ERR_STREAM_LENGTH', `The body has ${total} bytes but ${expectedLength} were signed: pass the exact length as options.contentLength`)
+      if (filled) controller.enqueue(await frame(buffer.subarray(0, filled)))
+      buffer = new Uint8Array(0)
+      const last = await frame(new Uint8Array(0))
+      if (!checksum) return controller.enqueue(last)
+      const trailer = `x-amz-checksum-${checksum}:${crcBase64(crc)}`
+      const trailerSignature = await sign('AWS4-HMAC-SHA256-TRAILER\n' + amzDate + '\n' + credentialScope + '\n' + previous + '\n' + (await sha256Hex(trailer + '\n')))
+      controller.enqueue(last.subarray(0, last.length - 2))
+      controller.enqueue(utf8(trailer + CRLF + 'x-amz-trailer-signature:' + trailerSignature + CRLF + CRLF))
+    },
+  })
+}
+
+/** Options of `signStream`: the usual signing options plus the body's length and chunking. */
+export interface StreamSignOptions extends SignOptions {
+  /** The body's length in bytes before encoding (`x-amz-decoded-content-length`); required, as S3 needs it up front. */
+  contentLength: number
+  /** Bytes of data per chunk (default 64 KiB, at least 8 KiB). */
+  chunkSize?: number
+  /** Add a signed trailing checksum (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER` with `x-amz-trailer`). */
+  checksum?: ChecksumAlgorithm
+  /** Set and sign `content-length` (default true). Browsers refuse to set it: pass false there. */
+  setContentLength?: boolean
+}
+
+/** A chunk-signed request as parts: the signed seed plus the framed body to send. */
+export interface SignedStreamParts extends SignedParts {
+  /** The aws-chunked body; send it with the returned headers. */
+  body: ReadableStream<Uint8Array>
+}
+
+function toStream(body: RequestParts['body'] | BodyInit | null | undefined): ReadableStream<Uint8Array> {
+  if (body instanceof ReadableStream) return body as ReadableStream<Uint8Array>
+  if (body == null) return new Response(new Uint8Array(0)).body!
+  return new Response(body as BodyInit).body!
+}
+
+/**
+ * Signs request parts for an aws-chunked upload and returns the seed signature's headers with the framed body.
+ *
+ * @example
+ * const signed = await signStreamParts(
+ *   { method: 'PUT', host: 'examplebucket.s3.amazonaws.com', path: '/big.bin', body: file.stream() },
+ *   { credentials, region: 'us-east-1', contentLength: file.size },
+ * )
+ * // send signed.headers and signed.body with your HTTP client
+ */
+export async function signStreamParts(parts: RequestParts, options: StreamSignOptions): Promise<SignedStreamParts> {
+  const { contentLength, chunkSize, checksum, setContentLength = true } = options
+  const encodedLength = chunkedContentLength(contentLength, { chunkSize, checksum })
+  // Credentials are resolved once, so the seed and the chunks use the same ones.
+  const { credentials } = await resolveOptions(options, parts.host, parts.path)
+  const skip = /^(content-length|content-encoding|x-amz-decoded-content-length|x-amz-trailer)$/i
+  const given = [...(parts.headers ?? [])]
+  const encoding = given.filter(([name]) => /^content-encoding$/i.test(name)).map(([, value]) => value.trim())
+  const headers: Array<[string, string]> = given.filter(([name]) => !skip.test(name)).map(([name, value]) => [name, value])
+  headers.push(['content-encoding', ['aws-chunked', ...encoding.filter((value) => value && value !== 'aws-chunked')].join(',')])
+  if (setContentLength) headers.push(['content-length', String(encodedLength)])
+  headers.push(['x-amz-decoded-content-length', String(contentLength)])
+  if (checksum) headers.push(['x-amz-trailer', `x-amz-checksum-${checksum}`])
+  const signed = await signWith(
+    { ...parts, headers, body: null },
+    { ...options, credentials, payloadHash: checksum ? STREAMING_PAYLOAD_TRAILER : STREAMING_PAYLOAD, signContentSha256: true },
+    SIGV4,
+  )
+  const framing = chunkSigningStream({
+    credentials,
+    amzDate: signed.amzDate,
+    credentialScope: signed.credentialScope,
+    seedSignature: signed.signature,
+    chunkSize,
+    checksum,
+    expectedLength: contentLength,
+  })
+  return { ...signed, body: toStream(parts.body).pipeThrough(framing) }
+}
+
+/**
+ * Signs a request for an aws-chunked upload (S3 `PutObject`/`UploadPart`) and returns a new `Request` whose body
+ * is the chunk-signed stream. Sets `content-encoding: aws-chunked`, `x-amz-decoded-content-length`,
+ * `x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]` and `content-length`. The body is never
+ * buffered whole: memory stays around two chunks whatever its size.
+ *
+ * @example
+ * const request = await signStream(
+ *   { method: 'PUT', url: 'https://my-bucket.s3.eu-west-1.amazonaws.com/video.mp4', body: file.stream() },
+ *   { credentials, contentLength: file.size, checksum: 'crc32c' },
+ * )
+ * await fetch(request) // Node: fetch sends the stream; browsers need HTTP/2 and { setContentLength: false }
+ */
+export async function signStream(input: Request | RequestLike, options: StreamSignOptions): Promise<Request> {
+  const prepared = await prepareRequest(input, { ...options, payloadHash: STREAMING_PAYLOAD })
+  const signed = await signStreamParts({ ...prepared.parts, body: prepared.body as RequestParts['body'] }, options)
+  const init: RequestInit & { duplex?: 'half' } = { ...prepared.init, method: signed.method, headers: new Headers(signed.headers), body: signed.body, duplex: 'half' }
+  return new Request(prepared.source ?? prepared.url, init)
+}
