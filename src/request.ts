@@ -58,7 +58,8 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
   const hashKnown = options?.unsignedPayload || options?.payloadHash !== undefined || headers.has('x-amz-content-sha256')
   let body: BodyInit | null = null
   let hashed: RequestParts['body'] = null
-  if (source?.body) {
+  // Firefox has no Request.prototype.body: there, read any request that may carry one.
+  if (source?.body || (source && !('body' in source) && !/^(GET|HEAD)$/.test(method))) {
     if (hashKnown) body = source.body
     else {
       try {
