@@ -26,6 +26,7 @@ export function derToRaw(hex: string): Uint8Array<ArrayBuffer> {
     const length = der[at + 1]!
     if (der[at] !== 0x02 || length < 1 || length > 33) throw new AssertionError(`not a DER integer at byte ${at}: ${hex}`)
     let value = der.subarray(at + 2, at + 2 + length)
+    if (value[0]! & 0x80) throw new AssertionError(`negative DER integer (missing leading zero): ${hex}`)
     // Minimal encoding: a leading zero only to keep a high bit from reading as a sign.
     if (value.length > 1 && value[0] === 0 && !(value[1]! & 0x80)) throw new AssertionError(`non-minimal DER integer: ${hex}`)
     if (value.length === 33) {
