@@ -1,0 +1,273 @@
+// Event-stream messages (application/vnd.amazon.eventstream): the binary framing with its CRCs, and SigV4
+// message signing (AWS4-HMAC-SHA256-PAYLOAD), each signature chained from the previous one, as Transcribe
+// streaming, Lex and Bedrock bidirectional streams expect over WebSocket or HTTP/2.
+import { crc32 } from './crc32.js'
+import { fail } from './errors.js'
+import { amzDate as formatAmzDate } from './options.js'
+import { signingKey, type Credentials } from './signing-key.js'
+import { hmac, sha256Hex, toHex, utf8 } from './webcrypto.js'
+
+/** A typed header value; a plain string is shorthand for `{ type: 'string', value }`. */
+export type HeaderValue =
+  | { type: 'boolean'; value: boolean }
+  | { type: 'byte' | 'short' | 'integer'; value: number }
+  | { type: 'long'; value: bigint }
+  | { type: 'binary'; value: Uint8Array }
+  | { type: 'string'; value: string }
+  | { type: 'timestamp'; value: Date }
+  | { type: 'uuid'; value: string }
+
+/** Message headers in order (insertion order is the wire order). */
+export type MessageHeaders = Record<string, HeaderValue | string>
+
+/** One event-stream message. */
+export interface EventMessage {
+  headers: MessageHeaders
+  body: Uint8Array
+}
+
+const MAX_MESSAGE = 16 * 1024 * 1024
+const TYPE_CODES = { boolean: 0, byte: 2, short: 3, integer: 4, long: 5, binary: 6, string: 7, timestamp: 8, uuid: 9 } as const
+
+/**
+ * Encodes headers in the event-stream header format (name length, name, type, value).
+ *
+ * @example
+ * encodeHeaders({ ':message-type': 'event', ':date': { type: 'timestamp', value: new Date() } })
+ */
+export function encodeHeaders(headers: MessageHeaders): Uint8Array<ArrayBuffer> {
+  const parts: Uint8Array[] = []
+  for (const [name, raw] of Object.entries(headers)) {
+    const header = typeof raw === 'string' ? ({ type: 'string', value: raw } as const) : raw
+    const nameBytes = utf8(name)
+    if (!nameBytes.length || nameBytes.length > 255) fail('ERR_INVALID_HEADER', `Event header name "${name}" must be 1 to 255 bytes`)
+    let value = new Uint8Array(0)
+    const view = (size: number) => new DataView((value = new Uint8Array(size)).buffer)
+    switch (header.type) {
+      case 'boolean':
+        break
+      case 'byte':
+        view(1).setInt8(0, header.value)
+        break
+      case 'short':
+        view(2).setInt16(0, header.value)
+        break
+      case 'integer':
+        view(4).setInt32(0, header.value)
+        break
+      case 'long':
+        view(8).setBigInt64(0, header.value)
+        break
+      case 'timestamp':
+        view(8).setBigInt64(0, BigInt(header.value.getTime()))
+        break
+      case 'binary':
+      case 'string': {
+        const bytes = header.type === 'string' ? utf8(header.value) : header.value
+        if (bytes.length > 32767) fail('ERR_INVALID_HEADER', `Event header "${name}" is longer than 32767 bytes`)
+        view(2 + bytes.length).setUint16(0, bytes.length)
+        value.set(bytes, 2)
+        break
+      }
+      case 'uuid': {
+        const hex = header.value.replace(/-/g, '')
+        if (!/^[0-9a-f]{32}$/i.test(hex)) fail('ERR_INVALID_HEADER', `Event header "${name}" is not a UUID`)
+        value = new Uint8Array(hex.match(/../g)!.map((byte) => parseInt(byte, 16)))
+        break
+      }
+      default:
+        fail('ERR_INVALID_HEADER', `Event header "${name}" has an unknown type: use boolean, byte, short, integer, long, binary, string, timestamp or uuid`)
+    }
+    const type = header.type === 'boolean' ? (header.value ? 0 : 1) : TYPE_CODES[header.type]
+    parts.push(Uint8Array.of(nameBytes.length), nameBytes, Uint8Array.of(type), value)
+  }
+  return concat(parts)
+}
+
+function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.length
+  }
+  return out
+}
+
+/**
+ * Encodes one message: prelude (total length, headers length, prelude CRC), headers, body, message CRC.
+ *
+ * @example
+ * const bytes = encodeMessage({ headers: { ':message-type': 'event', ':event-type': 'AudioEvent' }, body: pcm })
+ */
+export function encodeMessage(message: EventMessage): Uint8Array<ArrayBuffer> {
+  const headers = encodeHeaders(message.headers)
+  const total = 12 + headers.length + message.body.length + 4
+  if (total > MAX_MESSAGE) fail('ERR_INVALID_REQUEST', `An event-stream message is at most 16 MiB; this one would be ${total} bytes: send smaller events`)
+  const out = new Uint8Array(total)
+  const view = new DataView(out.buffer)
+  view.setUint32(0, total)
+  view.setUint32(4, headers.length)
+  view.setUint32(8, crc32(out.subarray(0, 8)))
+  out.set(headers, 12)
+  out.set(message.body, 12 + headers.length)
+  view.setUint32(total - 4, crc32(out.subarray(0, total - 4)))
+  return out
+}
+
+/**
+ * Decodes one message, checking both CRCs (throws `ERR_EVENTSTREAM_FRAME` on any damage).
+ *
+ * @example
+ * const { headers, body } = decodeMessage(bytes)
+ * headers[':chunk-signature'] // { type: 'binary', value: Uint8Array(32) }
+ */
+export function decodeMessage(bytes: Uint8Array): { headers: Record<string, HeaderValue>; body: Uint8Array } {
+  const bad = (what: string): never => fail('ERR_EVENTSTREAM_FRAME', `Not a valid event-stream message: ${what}`)
+  if (bytes.length < 16) bad('shorter than 16 bytes')
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const total = view.getUint32(0)
+  const headersLength = view.getUint32(4)
+  if (total !== bytes.length) bad(`length ${total} in the prelude, ${bytes.length} given`)
+  if (view.getUint32(8) !== crc32(bytes.subarray(0, 8))) bad('prelude CRC mismatch')
+  if (view.getUint32(total - 4) !== crc32(bytes.subarray(0, total - 4))) bad('message CRC mismatch')
+  if (12 + headersLength > total - 4) bad('headers longer than the message')
+  const headers: Record<string, HeaderValue> = {}
+  const decoder = new TextDecoder()
+  let offset = 12
+  const end = 12 + headersLength
+  const take = (size: number): number => {
+    if (offset + size > end) bad('header runs past the headers block')
+    offset += size
+    return offset - size
+  }
+  while (offset < end) {
+    const nameLength = bytes[take(1)]!
+    const name = decoder.decode(bytes.subarray(take(nameLength), offset))
+    const type = bytes[take(1)]!
+    let header: HeaderValue
+    if (type === 0 || type === 1) header = { type: 'boolean', value: type === 0 }
+    else if (type === 2) header = { type: 'byte', value: view.getInt8(take(1)) }
+    else if (type === 3) header = { type: 'short', value: view.getInt16(take(2)) }
+    else if (type === 4) header = { type: 'integer', value: view.getInt32(take(4)) }
+    else if (type === 5) header = { type: 'long', value: view.getBigInt64(take(8)) }
+    else if (type === 8) header = { type: 'timestamp', value: new Date(Number(view.getBigInt64(take(8)))) }
+    else if (type === 6 || type === 7) {
+      const length = view.getUint16(take(2))
+      const value = bytes.slice(take(length), offset)
+      header = type === 6 ? { type: 'binary', value } : { type: 'string', value: decoder.decode(value) }
+    } else if (type === 9) {
+      const hex = toHex(bytes.slice(take(16), offset).buffer)
+      header = { type: 'uuid', value: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` }
+    } else return bad(`unknown header type ${type}`)
+    headers[name] = header
+  }
+  return { headers, body: bytes.slice(end, total - 4) }
+}
+
+/** Options of `createEventSigner`. */
+export interface EventSignerOptions {
+  credentials: Credentials
+  region: string
+  /** Signing name, e.g. `transcribe`. */
+  service: string
+  /** The signature the chain starts from: the request's Authorization signature, or `X-Amz-Signature` of a
+   * presigned WebSocket URL. */
+  seedSignature: string
+  /** The clock (default: `new Date()`); the `:date` header and the signature use the same instant. */
+  now?: () => Date
+}
+
+/** Signs messages one after another; each signature covers the previous one. */
+export interface EventSigner {
+  /** Wraps an encoded message (or empty bytes for the end of the stream) in a signed envelope message. */
+  sign(payload: Uint8Array): Promise<Uint8Array<ArrayBuffer>>
+  /** The signed empty message that ends the stream. */
+  end(): Promise<Uint8Array<ArrayBuffer>>
+  /** The latest signature in the chain (hex). */
+  readonly signature: string
+}
+
+/**
+ * A message signer for event streams: each call returns an envelope with `:date` and `:chunk-signature`
+ * headers whose body is the given (already encoded) message, signed with
+ * `AWS4-HMAC-SHA256-PAYLOAD`, the previous signature, the SHA-256 of the envelope's `:date` header and of the
+ * payload. Signing is sequential: call `sign` again only after the previous call resolved.
+ *
+ * @example
+ * // Transcribe streaming over WebSocket: the presigned URL's signature seeds the chain.
+ * const url = await presign('wss://transcribestreaming.us-east-1.amazonaws.com:8443/stream-transcription-websocket?language-code=en-US&media-encoding=pcm&sample-rate=16000', { credentials, expiresIn: 300 })
+ * const signer = createEventSigner({ credentials, region: 'us-east-1', service: 'transcribe', seedSignature: url.searchParams.get('X-Amz-Signature')! })
+ * const socket = new WebSocket(url)
+ * socket.binaryType = 'arraybuffer'
+ * socket.send(await signer.sign(audioEvent(pcmChunk)))
+ * socket.send(await signer.end())
+ */
+export function createEventSigner(options: EventSignerOptions): EventSigner {
+  const { credentials, region, service, now = () => new Date() } = options
+  if (!/^[0-9a-f]{64}$/.test(options.seedSignature)) fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature that starts the chain')
+  let previous = options.seedSignature
+  let busy = false
+  const sign = async (payload: Uint8Array): Promise<Uint8Array<ArrayBuffer>> => {
+    if (busy) fail('ERR_INVALID_REQUEST', 'Event messages are signed in order: await the previous sign() before signing the next')
+    busy = true
+    try {
+      const date = now()
+      const longDate = formatAmzDate(date)
+      const shortDate = longDate.slice(0, 8)
+      const dateHeader = { ':date': { type: 'timestamp', value: date } } as const
+      const text = [
+        'AWS4-HMAC-SHA256-PAYLOAD',
+        longDate,
+        `${shortDate}/${region}/${service}/aws4_request`,
+        previous,
+        await sha256Hex(encodeHeaders(dateHeader)),
+        await sha256Hex(payload.slice()),
+      ].join('\n')
+      const signature = await hmac(await signingKey(credentials, shortDate, region, service), text)
+      previous = toHex(signature)
+      return encodeMessage({ headers: { ...dateHeader, ':chunk-signature': { type: 'binary', value: new Uint8Array(signature) } }, body: payload })
+    } finally {
+      busy = false
+    }
+  }
+  return {
+    sign,
+    end: () => sign(new Uint8Array(0)),
+    get signature() {
+      return previous
+    },
+  }
+}
+
+/**
+ * A `TransformStream` from encoded messages to signed envelopes, ending with the signed empty message.
+ *
+ * @example
+ * const signed = audioChunks.pipeThrough(new TransformStream({ transform: (pcm, c) => c.enqueue(audioEvent(pcm)) }))
+ *   .pipeThrough(eventSigningStream({ credentials, region, service: 'transcribe', seedSignature }))
+ */
+export function eventSigningStream(options: EventSignerOptions): TransformStream<Uint8Array, Uint8Array> {
+  const signer = createEventSigner(options)
+  return new TransformStream({
+    async transform(message, controller) {
+      controller.enqueue(await signer.sign(message))
+    },
+    async flush(controller) {
+      controller.enqueue(await signer.end())
+    },
+  })
+}
+
+/**
+ * A Transcribe streaming `AudioEvent` message carrying raw audio (e.g. 16-bit little-endian PCM).
+ *
+ * @example
+ * socket.send(await signer.sign(audioEvent(pcmChunk)))
+ */
+export function audioEvent(audio: Uint8Array): Uint8Array<ArrayBuffer> {
+  return encodeMessage({
+    headers: { ':content-type': 'application/octet-stream', ':event-type': 'AudioEvent', ':message-type': 'event' },
+    body: audio,
+  })
+}
