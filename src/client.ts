@@ -29,9 +29,10 @@ export interface AwsClientOptions extends Omit<PresignOptions, 'credentials'> {
 export type AwsRequestInit = RequestInit & { aws?: Partial<PresignOptions> }
 
 // Answers that mean our clock is off; the server's time comes with them.
-const SKEW = /Skew|RequestExpired|RequestInTheFuture|Signature expired|not yet current|Request has expired/i
+// (An expired token also matches: one extra attempt with the server's time does no harm.)
+const SKEW = /skew|expired|not yet current|future/i
 // Error codes worth another try besides 408, 429 and 5xx (throttling and transient faults).
-const RETRYABLE = /Throttl|LimitExceeded|ThroughputExceeded|SlowDown|TooManyRequests|PriorRequestNotComplete|TransactionInProgress|RequestTimeout|InternalFailure|ServiceUnavailable/
+const RETRYABLE = /Throttl|LimitExceeded|ThroughputExceeded|SlowDown|TooMany|PriorRequest|InProgress|Timeout|InternalFailure|Unavailable/
 
 /**
  * A `fetch` that signs with SigV4. `client.fetch(input, init)` takes what the global fetch takes and returns the

@@ -47,7 +47,7 @@ export function refreshing(provider: CredentialProvider, { marginSeconds = 300, 
       ? current
       : (pending ??= provider()
           .then((credentials) => {
-            if (!validFor(credentials, 0)) fail('ERR_CREDENTIALS_EXPIRED', 'The credentials provider returned expired credentials: check its configuration and the clock')
+            if (!validFor(credentials, 0)) fail('ERR_CREDENTIALS_EXPIRED', 'The credentials provider returned expired credentials')
             return (current = credentials)
           })
           .finally(() => (pending = undefined)))
@@ -67,7 +67,7 @@ async function answer(response: Response): Promise<string> {
  * const client = new AwsClient({ credentials: fromCognitoIdentityPool({ identityPoolId: 'us-east-1:1234abcd-...' }), region: 'us-east-1' })
  */
 export function fromCognitoIdentityPool({ identityPoolId, logins, region = identityPoolId.split(':')[0], endpoint, fetch: send = fetch }: ProviderOptions & { identityPoolId: string; logins?: Record<string, string> }): CredentialProvider {
-  let identityId: Promise<string> | undefined
+  let identityId: string | undefined
   const call = async (action: string, body: object) =>
     JSON.parse(
       await answer(
@@ -80,15 +80,10 @@ export function fromCognitoIdentityPool({ identityPoolId, logins, region = ident
         ),
       ),
     )
+  // `refreshing` makes this single flight, so GetId runs once even when many sign at the start.
   return refreshing(async () => {
-    identityId ??= call('GetId', { IdentityPoolId: identityPoolId }).then(
-      (result) => result.IdentityId,
-      (error) => {
-        identityId = undefined
-        throw error
-      },
-    )
-    const { Credentials: credentials } = await call('GetCredentialsForIdentity', { IdentityId: await identityId })
+    identityId ??= (await call('GetId', { IdentityPoolId: identityPoolId })).IdentityId as string
+    const { Credentials: credentials } = await call('GetCredentialsForIdentity', { IdentityId: identityId })
     return { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretKey, sessionToken: credentials.SessionToken, expiration: new Date(credentials.Expiration * 1000) }
   })
 }
@@ -97,7 +92,8 @@ export function fromCognitoIdentityPool({ identityPoolId, logins, region = ident
 async function sts(options: ProviderOptions, params: Record<string, unknown>, client?: AwsClient): Promise<TemporaryCredentials> {
   const init = {
     method: 'POST',
-    body: new URLSearchParams(Object.entries({ ...params, Version: '2011-06-15' }).flatMap(([name, value]) => (value == null ? [] : [[name, typeof value === 'object' ? JSON.stringify(value) : String(value)]]))),
+    // The JSON round trip drops absent parameters; URLSearchParams turns numbers into text.
+    body: new URLSearchParams(JSON.parse(JSON.stringify({ ...params, Version: '2011-06-15' }))),
   }
   const url = options.endpoint ?? `https://sts${options.region ? '.' + options.region : ''}.amazonaws.com/`
   const xml = await answer(await (client ? client.fetch(url, init) : (options.fetch ?? fetch)(new Request(url, init))))
@@ -135,5 +131,5 @@ export function fromWebIdentity({ roleArn, webIdentityToken, roleSessionName = '
  */
 export function assumeRole({ credentials, roleArn, roleSessionName, policy, durationSeconds, ...options }: ProviderOptions & { credentials: CredentialsInput; roleArn: string; roleSessionName: string; policy?: string | object; durationSeconds?: number }): CredentialProvider {
   const client = new AwsClient({ credentials, region: options.region ?? 'us-east-1', service: 'sts', fetch: options.fetch })
-  return refreshing(() => sts(options, { Action: 'AssumeRole', RoleArn: roleArn, RoleSessionName: roleSessionName, Policy: policy, DurationSeconds: durationSeconds }, client))
+  return refreshing(() => sts(options, { Action: 'AssumeRole', RoleArn: roleArn, RoleSessionName: roleSessionName, Policy: typeof policy == 'object' ? JSON.stringify(policy) : policy, DurationSeconds: durationSeconds }, client))
 }

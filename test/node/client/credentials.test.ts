@@ -1,7 +1,7 @@
 // The refreshing cache (single flight, failures, expiry) and the request shapes of the network providers.
 import { afterEach, expect, test } from 'vitest'
 import { AwsClient } from '../../../src/client.js'
-import { fromCognitoIdentityPool, fromStatic, fromWebIdentity, refreshing, type TemporaryCredentials } from '../../../src/credentials.js'
+import { assumeRole, fromCognitoIdentityPool, fromStatic, fromWebIdentity, refreshing, type TemporaryCredentials } from '../../../src/credentials.js'
 import { startFaultServer, type FaultServer } from '../../helpers/fault-server.js'
 
 const servers: FaultServer[] = []
@@ -157,4 +157,21 @@ test('web identity: unsigned AssumeRoleWithWebIdentity with the token from a fun
     DurationSeconds: '900',
     Version: '2011-06-15',
   })
+})
+
+test('assumeRole: signed with the base credentials (sts, region), policy object sent as JSON, throttling retried', async () => {
+  const server = await startFaultServer((_, index) =>
+    index === 0
+      ? { status: 400, body: '<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>' }
+      : { status: 200, body: '<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>' },
+  )
+  servers.push(server)
+  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kinesis:PutRecord*', Resource: '*' }] }
+  const provider = assumeRole({ credentials: { accessKeyId: 'AKIABASE', secretAccessKey: 'base' }, roleArn: 'arn:aws:iam::123456789012:role/r', roleSessionName: 'worker', policy, region: 'eu-west-1', endpoint: server.url })
+  expect((await provider()).accessKeyId).toBe('ASIAROLE')
+  expect(server.requests).toHaveLength(2)
+  const request = server.requests[1]!
+  expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIABASE\/\d{8}\/eu-west-1\/sts\/aws4_request, /)
+  const params = Object.fromEntries(new URLSearchParams(request.body))
+  expect(params).toEqual({ Action: 'AssumeRole', RoleArn: 'arn:aws:iam::123456789012:role/r', RoleSessionName: 'worker', Policy: JSON.stringify(policy), Version: '2011-06-15' })
 })
