@@ -4,6 +4,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4, getCanonicalHeaders, getPayloadHash } from '@smithy/signature-v4'
+import type { HttpRequest as SignableRequest } from '@smithy/types'
 import { presign, presignParts, sign, signParts } from '../../src/index.js'
 import { SIGV4 } from '../../src/engine.js'
 import { prepareRequest } from '../../src/request.js'
@@ -13,6 +14,17 @@ import { bodyBytes, fetchWire, headerLines, mismatchReport, options, parts, quer
 import { strictEncode } from './random.js'
 
 const CONTENT_SHA256 = 'x-amz-content-sha256'
+
+/** smithy's signer with its (protected) canonical request and string to sign steps opened for inspection. */
+class InspectableSignatureV4 extends SignatureV4 {
+  canonicalRequestOf(request: SignableRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
+    return this.createCanonicalRequest(request, canonicalHeaders, payloadHash)
+  }
+
+  stringToSignOf(amzDate: string, scope: string, canonicalRequest: string): Promise<string> {
+    return this.createStringToSign(amzDate, scope, canonicalRequest, 'AWS4-HMAC-SHA256')
+  }
+}
 
 /** The request smithy signs: the same wire parts, with a decoded query object and an explicit host header. */
 function smithyRequest(c: Case, wire: { path: string; headers: Array<[string, string]> }): HttpRequest {
@@ -24,8 +36,8 @@ function smithyRequest(c: Case, wire: { path: string; headers: Array<[string, st
   }
   const headers: Record<string, string> = { host: c.host }
   for (const [name, value] of wire.headers) headers[name] = value
-  // The S3 client states UNSIGNED-PAYLOAD in the header; smithy takes the payload hash from there.
-  if (c.s3 && (c.mode === 'query' || c.unsignedPayload || c.stream)) headers[CONTENT_SHA256] = 'UNSIGNED-PAYLOAD'
+  // The SDK states UNSIGNED-PAYLOAD in the header (S3 presign, unsigned bodies); smithy takes the hash from there.
+  if ((c.s3 && c.mode === 'query') || c.unsignedPayload || c.stream) headers[CONTENT_SHA256] = 'UNSIGNED-PAYLOAD'
   const [hostname, port] = c.host.split(':') as [string, string | undefined]
   const body = c.mode === 'header' && c.body !== null ? ('text' in c.body && !c.stream ? c.body.text : bodyBytes(c)!) : undefined
   return new HttpRequest({ method: c.method, protocol: c.scheme + ':', hostname, port: port ? Number(port) : undefined, path: wire.path, query, headers, body })
@@ -43,7 +55,7 @@ export async function compareWithSmithy(c: Case): Promise<string | null> {
   const wire = c.highLevel ? fetchWire(c) : { url: '', headers: c.headers }
   const path = c.highLevel ? new URL(wire.url).pathname : c.path
   const request = smithyRequest(c, { path, headers: wire.headers })
-  const signer = new SignatureV4({
+  const signer = new InspectableSignatureV4({
     credentials: { ...c.credentials },
     region: c.region,
     service: c.service,
@@ -60,9 +72,9 @@ export async function compareWithSmithy(c: Case): Promise<string | null> {
     const signed = await signer.sign(request, { signingDate })
     const { authorization = '', ...headers } = signed.headers
     const canonicalHeaders = getCanonicalHeaders({ ...signed, headers })
-    const canonicalRequest = signer.createCanonicalRequest({ ...signed, headers } as HttpRequest, canonicalHeaders, await getPayloadHash({ ...signed, headers }, Sha256))
+    const canonicalRequest = signer.canonicalRequestOf({ ...signed, headers }, canonicalHeaders, await getPayloadHash({ ...signed, headers }, Sha256))
     const signature = /Signature=([0-9a-f]{64})$/.exec(authorization)?.[1] ?? `(none in "${authorization}")`
-    theirs = { canonicalRequest, stringToSign: await signer.createStringToSign(c.amzDate, scope, canonicalRequest, 'AWS4-HMAC-SHA256'), signature }
+    theirs = { canonicalRequest, stringToSign: await signer.stringToSignOf(c.amzDate, scope, canonicalRequest), signature }
     const signedHeaders = /SignedHeaders=([^,]+),/.exec(authorization)?.[1]
     if (signedHeaders !== Object.keys(canonicalHeaders).sort().join(';')) extra.push(`smithy's SignedHeaders ${signedHeaders} is not the rebuilt list`)
     const theirHeaders = headerLines(Object.entries(signed.headers).filter(([name]) => name !== 'host'))
@@ -79,10 +91,10 @@ export async function compareWithSmithy(c: Case): Promise<string | null> {
     const unsignable = new Set([CONTENT_SHA256])
     const presigned = await signer.presign(request, { signingDate, expiresIn: c.expiresIn, unsignableHeaders: unsignable, unhoistableHeaders: unsignable })
     const canonicalHeaders = getCanonicalHeaders(presigned, unsignable)
-    const canonicalRequest = signer.createCanonicalRequest(presigned, canonicalHeaders, await getPayloadHash(request, Sha256))
-    const signature = String(presigned.query['X-Amz-Signature'])
-    theirs = { canonicalRequest, stringToSign: await signer.createStringToSign(c.amzDate, scope, canonicalRequest, 'AWS4-HMAC-SHA256'), signature }
-    const theirQuery = queryParams(encodeSmithyQuery(presigned.query))
+    const canonicalRequest = signer.canonicalRequestOf(presigned, canonicalHeaders, await getPayloadHash(request, Sha256))
+    const signature = String(presigned.query?.['X-Amz-Signature'])
+    theirs = { canonicalRequest, stringToSign: await signer.stringToSignOf(c.amzDate, scope, canonicalRequest), signature }
+    const theirQuery = queryParams(encodeSmithyQuery(presigned.query ?? {}))
     if (c.highLevel) {
       const prepared = await prepareRequest(requestLike(c), opts)
       ours = await presignParts(prepared.parts, opts)

@@ -23,8 +23,8 @@ export interface Case {
   /** Wire query without `?`, strictly encoded. */
   query: string
   headers: Array<[string, string]>
-  body: null | { text: string } | { bytes: Uint8Array }
-  /** Send the body as a ReadableStream (high-level S3 cases only: signed as UNSIGNED-PAYLOAD). */
+  body: null | { text: string } | { bytes: Uint8Array<ArrayBuffer> }
+  /** Send the body as a ReadableStream (high-level, S3 or unsignedPayload: signed as UNSIGNED-PAYLOAD). */
   stream: boolean
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
   /** ISO-8601 signing time. */
@@ -110,7 +110,8 @@ function amzDateOf(date: Date): string {
 
 /**
  * `count` cases for one reference signer from one seed. The mix: ~1/3 S3, ~1/3 presigned, ~45% through the
- * high-level `sign()`/`presign()`, half with a session token, bodies empty/text/binary, UNSIGNED-PAYLOAD for S3.
+ * high-level `sign()`/`presign()`, half with a session token, bodies empty/text/binary/stream, UNSIGNED-PAYLOAD
+ * (S3, and non-S3 with `unsignedPayload`).
  */
 export function generateCases(reference: Reference, seed: number, count: number): Case[] {
   const random = new Random(seed)
@@ -157,6 +158,8 @@ export function generateCases(reference: Reference, seed: number, count: number)
     }
     if (mode === 'header' && random.chance(0.08)) headers.push(['X-Amz-Date', '20000101T000000Z']) // stale: replaced
 
+    // UNSIGNED-PAYLOAD: S3, and other services that take it (Kinesis Video PutMedia); a stream body needs it.
+    const unsignedPayload = mode === 'header' && random.chance(s3 ? 0.2 : 0.1)
     let body: Case['body'] = null
     let stream = false
     if (canHaveBody) {
@@ -164,11 +167,15 @@ export function generateCases(reference: Reference, seed: number, count: number)
       if (roll < 0.15) body = { text: '' }
       else if (roll < 0.5) body = { text: component(random, 1, 200) }
       else if (roll < 0.8) body = { bytes: random.bytes(random.int(1, 300)) }
-      if (s3 && highLevel && body && random.chance(0.3)) stream = true
+      if (highLevel && body && (s3 || unsignedPayload) && random.chance(0.5)) stream = true
     }
-    const unsignedPayload = s3 && mode === 'header' && !stream && random.chance(0.2)
+    // botocore signs every payload over plain http; UNSIGNED-PAYLOAD needs https there.
+    if ((unsignedPayload || stream) && scheme === 'http') {
+      scheme = 'https'
+      host = s3 ? `s3.${region}.amazonaws.com` : `${service}.${region}.amazonaws.com`
+    }
     // A caller-provided payload hash header (non-S3: both sign it and use its value as the payload line).
-    if (!s3 && mode === 'header' && random.chance(0.08)) {
+    if (!s3 && mode === 'header' && !unsignedPayload && random.chance(0.08)) {
       const bytes = body === null ? new Uint8Array() : 'text' in body ? new TextEncoder().encode(body.text) : body.bytes
       headers.push(['X-Amz-Content-Sha256', random.chance(0.3) ? 'UNSIGNED-PAYLOAD' : createHash('sha256').update(bytes).digest('hex')])
     }

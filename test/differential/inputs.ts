@@ -7,7 +7,7 @@ export function wireUrl(c: Case): string {
   return `${c.scheme}://${c.host}${c.path}${c.query ? '?' + c.query : ''}`
 }
 
-export function bodyBytes(c: Case): Uint8Array | null {
+export function bodyBytes(c: Case): Uint8Array<ArrayBuffer> | null {
   if (c.body === null) return null
   return 'text' in c.body ? new TextEncoder().encode(c.body.text) : c.body.bytes
 }

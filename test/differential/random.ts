@@ -36,7 +36,7 @@ export class Random {
     return text
   }
 
-  bytes(length: number): Uint8Array {
+  bytes(length: number): Uint8Array<ArrayBuffer> {
     const bytes = new Uint8Array(length)
     for (let i = 0; i < length; i++) bytes[i] = Math.floor(this.next() * 256)
     return bytes

@@ -27,7 +27,9 @@ test('the generator covers what it claims', () => {
   expect(groups.size).toBe(8)
   const count = (predicate: (c: Case) => boolean) => cases.filter(predicate).length
   expect(count((c) => c.credentials.sessionToken !== undefined)).toBeGreaterThan(500)
-  expect(count((c) => c.unsignedPayload || c.stream)).toBeGreaterThan(50)
+  expect(count((c) => c.s3 && (c.unsignedPayload || c.stream))).toBeGreaterThan(50)
+  expect(count((c) => !c.s3 && c.unsignedPayload)).toBeGreaterThan(50)
+  expect(count((c) => !c.s3 && c.stream)).toBeGreaterThan(10)
   expect(count((c) => c.body !== null && 'bytes' in c.body)).toBeGreaterThan(100)
   expect(count((c) => c.queryPairs.some(([, value]) => value === null))).toBeGreaterThan(100)
   expect(count((c) => /%[89A-F][0-9A-F]/.test(c.path + c.query))).toBeGreaterThan(500) // non-ASCII
