@@ -102,7 +102,8 @@ export async function signWith(parts: RequestParts, options: SignOptions, algori
         ['X-Amz-Expires', String(expiresIn)],
       ]
     : [['x-amz-date', amzDate]]
-  if (!presigning && rules.signContentSha256) added.push(['x-amz-content-sha256', payloadHash])
+  // A literal payload hash (UNSIGNED-PAYLOAD, STREAMING-...) cannot be recomputed from the body: the service must be told.
+  if (!presigning && (rules.signContentSha256 || !/^[0-9a-f]{64}$/.test(payloadHash))) added.push(['x-amz-content-sha256', payloadHash])
   for (const [name, value] of algorithm.params) added.push([presigning ? name : name.toLowerCase(), value])
   const tokenName = presigning ? 'X-Amz-Security-Token' : 'x-amz-security-token'
   if (signToken) added.push([tokenName, token])
