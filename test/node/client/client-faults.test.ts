@@ -70,7 +70,7 @@ test('Retry-After (seconds) is waited for; one longer than maxRetryDelay is not 
   const started = Date.now()
   expect((await clientFor().fetch(server.url + '/')).status).toBe(200)
   expect(server.requests[1]!.time - server.requests[0]!.time).toBeGreaterThanOrEqual(950)
-  expect(Date.now() - started).toBeLessThan(5000)
+  expect(Date.now() - started).toBeLessThan(8000)
   const patient = await serve(() => ({ status: 503, headers: { 'retry-after': '120' } }))
   expect((await clientFor({ maxRetryDelay: 5000 }).fetch(patient.url + '/')).status).toBe(503)
   expect(patient.requests).toHaveLength(1)
@@ -161,13 +161,13 @@ test('abort: during a backoff sleep, while waiting for an answer, and before sta
   setTimeout(() => controller.abort(), 200)
   let started = Date.now()
   await expect(clientFor().fetch(slow.url + '/', { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' })
-  expect(Date.now() - started).toBeLessThan(2000)
+  expect(Date.now() - started).toBeLessThan(6000) // far below the 10 s Retry-After / a hang
   expect(slow.requests).toHaveLength(1)
 
   const hanging = await serve(() => 'hang')
   started = Date.now()
   await expect(clientFor().fetch(hanging.url + '/', { signal: AbortSignal.timeout(200) })).rejects.toMatchObject({ name: 'TimeoutError' })
-  expect(Date.now() - started).toBeLessThan(2000)
+  expect(Date.now() - started).toBeLessThan(6000) // far below the 10 s Retry-After / a hang
   expect(hanging.requests).toHaveLength(1) // an abort is not a network error: no retry
 
   const untouched = await serve(() => ok)
