@@ -141,7 +141,7 @@ test.each([
   const client = clientFor({ retries: 0 }) // the skew correction does not need a retry allowance
   expect((await client.fetch(server.url + '/')).status).toBe(200)
   expect(server.requests).toHaveLength(2)
-  expect(Math.abs(client.clockOffset - offset)).toBeLessThan(2000)
+  expect(Math.abs(client.clockOffset - offset)).toBeLessThan(5000) // Date has 1 s resolution, plus latency
   expect((await client.fetch(server.url + '/')).status).toBe(200)
   expect(server.requests).toHaveLength(3) // first attempt accepted
   expect((await client.presign(server.url + '/x')).searchParams.get('X-Amz-Date')!.slice(0, 8)).toBe(amzDate(new Date(Date.now() + offset)).slice(0, 8))
