@@ -18,6 +18,13 @@ const SUITES = [
   { name: 'browsers', command: ['bash', 'scripts/ensure-browsers.sh'], counts: false },
   { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json'], counts: false },
   { name: 'node', command: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=./test/count-reporter.ts'] },
+  { name: 'node-conf', command: ['env', 'COUNT_NAME=node (conformance)', 'npx', 'vitest', 'run', 'test/node/conformance.test.ts', '--reporter=dot', '--reporter=./test/count-reporter.ts'] },
+  { name: 'workerd', command: ['node', 'test/runtimes/workerd.mjs'] },
+  { name: 'deno', command: ['node', 'test/runtimes/cli.mjs', 'deno'] },
+  { name: 'bun', command: ['node', 'test/runtimes/cli.mjs', 'bun'] },
+  { name: 'chromium', command: ['node', 'test/runtimes/browsers.mjs', 'chromium'] },
+  { name: 'firefox', command: ['node', 'test/runtimes/browsers.mjs', 'firefox'] },
+  { name: 'webkit', command: ['node', 'test/runtimes/browsers.mjs', 'webkit'] },
   // suites: add one line per suite above this comment
 ]
 

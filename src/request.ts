@@ -83,7 +83,12 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
       const serialized = new Response(rawBody)
       const type = serialized.headers.get('content-type')
       if (type && !headers.has('content-type')) headers.set('content-type', type)
-      hashed = body = await serialized.arrayBuffer()
+      try {
+        hashed = body = await serialized.arrayBuffer()
+      } catch (error) {
+        // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
+        fail('ERR_BODY_NOT_HASHABLE', 'This runtime cannot serialise this body before sending it (WebKit cannot read a FormData that holds files): pass the bytes or a Blob and set content-type yourself', error)
+      }
     }
   }
   return {

@@ -1,16 +1,22 @@
 // The runtime-neutral conformance suite: written once, run by thin runners in every runtime.
 // It takes the library as a parameter and uses only web-platform APIs (no test globals, no node:, no fs).
 import type * as Library from '../../src/index.js'
+import type * as SigV4aLibrary from '../../src/sigv4a.js'
 import v4Cases from '../vectors/v4.json' with { type: 'json' }
 import { equal, ok } from './assert.js'
+import { bodyChecks } from './bodies.js'
+import { errorChecks } from './errors.js'
+import { requestChecks } from './requests.js'
+import { sigv4aChecks } from './sigv4a.js'
 import { parseRawRequest, vectorOptions, type VectorCase, type VectorContext } from './vectors.js'
 
-export type Lib = typeof Library
+/** The library under test: the main entry and the `webcrypto-sigv4/sigv4a` entry, merged into one object. */
+export type Lib = typeof Library & typeof SigV4aLibrary
 
-/** One named check; `run` throws on failure. */
+/** One named check; `run` throws on failure, and may return a note on what this runtime could not do. */
 export interface Check {
   name: string
-  run: () => Promise<void>
+  run: () => Promise<void | string | undefined>
 }
 
 function queryParams(query: string): string[] {
@@ -56,7 +62,22 @@ export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases as VectorCa
   return checks
 }
 
-/** Every check of the suite, for the given library. */
+/**
+ * Every check of the suite, for the given library. Runners pass `{ ...core, ...sigv4a }` (the two entry points).
+ *
+ * @example
+ * import * as core from '../../src/index.js'
+ * import * as sigv4a from '../../src/sigv4a.js'
+ * for (const check of conformanceChecks({ ...core, ...sigv4a })) await check.run()
+ */
 export function conformanceChecks(lib: Lib): Check[] {
-  return [...vectorChecks(lib)]
+  return [
+    ...vectorChecks(lib),
+    ...requestChecks(lib),
+    ...bodyChecks(lib),
+    ...errorChecks(lib),
+    // ---- SigV4a (test/conformance/sigv4a.ts, owned by the SigV4a work): its checks join the suite here. ----
+    ...sigv4aChecks(lib),
+    // ---- add further check lists above this line ----
+  ]
 }

@@ -1,6 +1,7 @@
 // Node runner of the conformance suite.
 import { test } from 'vitest'
-import * as lib from '../../src/index.js'
+import * as core from '../../src/index.js'
+import * as sigv4a from '../../src/sigv4a.js'
 import { conformanceChecks } from '../conformance/suite.js'
 
-for (const check of conformanceChecks(lib)) test(check.name, check.run)
+for (const check of conformanceChecks({ ...core, ...sigv4a })) test(check.name, check.run)

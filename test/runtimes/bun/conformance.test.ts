@@ -1,0 +1,12 @@
+// Bun runner: `bun test` runs the TypeScript source as it is.
+import { test } from 'bun:test'
+import * as core from '../../../src/index.ts'
+import * as sigv4a from '../../../src/sigv4a.ts'
+import { conformanceChecks } from '../../conformance/suite.ts'
+
+for (const check of conformanceChecks({ ...core, ...sigv4a })) {
+  test(check.name, async () => {
+    const note = await check.run()
+    if (note) console.log(`NOTE ${check.name}: ${note}`)
+  })
+}

@@ -1,0 +1,11 @@
+// Deno runner: `deno test` imports the TypeScript source directly, as a Deno user would, with no permissions.
+import * as core from '../../../src/index.ts'
+import * as sigv4a from '../../../src/sigv4a.ts'
+import { conformanceChecks } from '../../conformance/suite.ts'
+
+for (const check of conformanceChecks({ ...core, ...sigv4a })) {
+  Deno.test(check.name, async () => {
+    const note = await check.run()
+    if (note) console.log(`NOTE ${check.name}: ${note}`)
+  })
+}
