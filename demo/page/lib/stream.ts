@@ -1,8 +1,8 @@
 // The Kinesis calls the page makes: PutRecord and PutRecords through the library's KinesisProducer, and a
 // read-back (GetShardIterator + GetRecords) so the user sees the records arrive.
-import { AwsClient } from '../../src/client.js'
-import type { CredentialProvider } from '../../src/credentials.js'
-import { KinesisProducer } from '../../src/kinesis.js'
+import { AwsClient } from '../../../src/client.js'
+import type { CredentialProvider } from '../../../src/credentials.js'
+import { KinesisProducer } from '../../../src/kinesis.js'
 import { kinesisEndpoint, type Settings } from './settings.js'
 
 /** Where a record landed. */

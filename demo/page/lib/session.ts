@@ -1,6 +1,6 @@
 // The page's credentials: where they come from (the Worker, a Cognito identity pool, or pasted), how long they
 // last, and their refresh before expiry. Secrets stay in memory only.
-import { fromCognitoIdentityPool, type CredentialProvider, type TemporaryCredentials } from '../../src/credentials.js'
+import { fromCognitoIdentityPool, type CredentialProvider, type TemporaryCredentials } from '../../../src/credentials.js'
 import type { Settings } from './settings.js'
 
 /** A failure reported by the Worker: `{ error, message, code? }` in its JSON answer. */
