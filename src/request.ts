@@ -87,7 +87,7 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
         hashed = body = await serialized.arrayBuffer()
       } catch (error) {
         // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
-        fail('ERR_BODY_NOT_HASHABLE', 'This runtime cannot serialise this body before sending it (WebKit cannot read a FormData that holds files): pass the bytes or a Blob and set content-type yourself', error)
+        fail('ERR_BODY_NOT_HASHABLE', 'This runtime cannot read this body to hash it (WebKit: a FormData with files): pass bytes and set content-type', error)
       }
     }
   }
