@@ -67,14 +67,16 @@ export function redact(text: string): string {
 export function explain(error: unknown): Explanation {
   const value = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike
   const message = value.message ?? ''
-  let code = value.code ?? value.error ?? value.name ?? 'Error'
+  // A Worker error names its own kind (`error`) and, for STS failures, the STS code (`code`).
+  let code = value.error ?? value.code ?? value.name ?? 'Error'
+  const shown = [value.error, value.code].filter(Boolean).join(' · ') || code
   // fetch() rejects with a TypeError whose wording differs per browser.
   if (value.name === 'TypeError' && /fetch|network|load failed/i.test(message)) code = 'TypeError'
   if (/Signature expired/i.test(message)) code = 'SignatureExpired'
   for (const [pattern, title, hint] of RULES) {
-    if (pattern.test(code)) return { title, hint, code: value.code ?? value.error ?? code, detail: redact(message) }
+    if (pattern.test(code)) return { title, hint, code: shown, detail: redact(message) }
   }
   const status = value.status
-  if (status && status >= 500) return { title: 'The service had a problem.', hint: 'Send again in a moment.', code, detail: redact(message) }
-  return { title: 'Something went wrong.', hint: 'See the details below.', code, detail: redact(message) }
+  if (status && status >= 500) return { title: 'The service had a problem.', hint: 'Send again in a moment.', code: shown, detail: redact(message) }
+  return { title: 'Something went wrong.', hint: 'See the details below.', code: shown, detail: redact(message) }
 }

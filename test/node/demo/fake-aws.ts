@@ -1,0 +1,80 @@
+// A fake Worker + Kinesis for the page tests: a fetch that answers /credentials, /config and the Kinesis JSON
+// API in memory, and checks that each Kinesis call is SigV4-signed with the session token it handed out.
+import { signParts } from '../../../src/index.js'
+
+export const WORKER = 'http://127.0.0.1:8787'
+export const KINESIS = 'http://127.0.0.1:4567/'
+export const TEMPORARY = { accessKeyId: 'ASIAFAKETEMPORARY01', secretAccessKey: 'fake/temporary+secret', sessionToken: 'FAKE-SESSION-TOKEN-0123456789abcdef' }
+
+export interface FakeAws {
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
+  calls: string[]
+  records: Array<{ SequenceNumber: string; PartitionKey: string; Data: string }>
+  /** Seconds the handed-out credentials last. */
+  lifetime: number
+  now: () => number
+  /** Answer every Kinesis call with this error instead. */
+  kinesisError?: { status: number; body: string; type: string }
+}
+
+export function fakeAws(now: () => number = Date.now): FakeAws {
+  const fake: FakeAws = {
+    calls: [],
+    records: [],
+    lifetime: 900,
+    now,
+    fetch: async (input, init) => {
+      const request = new Request(input, init)
+      const url = new URL(request.url)
+      if (url.origin === WORKER) {
+        fake.calls.push(`worker ${request.method} ${url.pathname}`)
+        if (url.pathname === '/config') return json({ region: 'us-east-1', streamName: 'events', kinesisEndpoint: KINESIS })
+        return json({ ...TEMPORARY, expiration: new Date(fake.now() + fake.lifetime * 1000).toISOString() })
+      }
+      const target = request.headers.get('x-amz-target')!.split('.')[1]!
+      fake.calls.push(`kinesis ${target}`)
+      const body = await request.text()
+      if (request.headers.get('x-amz-security-token') !== TEMPORARY.sessionToken) return json({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }, 400)
+      if (!(await signatureMatches(request, body))) return json({ __type: 'InvalidSignatureException', message: 'The request signature we calculated does not match the signature you provided.' }, 400)
+      if (fake.kinesisError) return new Response(fake.kinesisError.body, { status: fake.kinesisError.status, headers: { 'content-type': fake.kinesisError.type } })
+      const params = JSON.parse(body)
+      const put = (data: string, key: string) => {
+        const record = { SequenceNumber: String(49_000_000_000 + fake.records.length), PartitionKey: key, Data: data }
+        fake.records.push(record)
+        return { ShardId: 'shardId-000000000000', SequenceNumber: record.SequenceNumber }
+      }
+      switch (target) {
+        case 'PutRecord':
+          return json(put(params.Data, params.PartitionKey))
+        case 'PutRecords':
+          return json({ FailedRecordCount: 0, Records: params.Records.map((record: { Data: string; PartitionKey: string }) => put(record.Data, record.PartitionKey)) })
+        case 'GetShardIterator':
+          return json({ ShardIterator: 'at:' + params.StartingSequenceNumber })
+        case 'GetRecords': {
+          const from = params.ShardIterator.slice(3)
+          const records = fake.records.filter((record) => BigInt(record.SequenceNumber) >= BigInt(from)).slice(0, params.Limit)
+          return json({ Records: records, NextShardIterator: 'at:' + String(BigInt(records.at(-1)?.SequenceNumber ?? from) + 1n), MillisBehindLatest: 0 })
+        }
+      }
+      return json({ __type: 'UnknownOperationException' }, 400)
+    },
+  }
+  return fake
+}
+
+// Recomputes the signature with the handed-out secret from what arrived.
+async function signatureMatches(request: Request, body: string): Promise<boolean> {
+  const authorization = request.headers.get('authorization') ?? ''
+  const names = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? []
+  const amzDate = request.headers.get('x-amz-date') ?? ''
+  const url = new URL(request.url)
+  const expected = await signParts(
+    { method: request.method, host: url.host, path: url.pathname, headers: names.filter((name) => name !== 'host').map((name) => [name, request.headers.get(name) ?? ''] as [string, string]), body },
+    { credentials: TEMPORARY, region: 'us-east-1', service: 'kinesis', datetime: amzDate.replace(/(....)(..)(..)T(..)(..)(..)Z/, '$1-$2-$3T$4:$5:$6Z') },
+  )
+  return expected.headers.find(([name]) => name === 'authorization')?.[1] === authorization
+}
+
+function json(value: unknown, status = 200): Response {
+  return new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/x-amz-json-1.1' } })
+}
