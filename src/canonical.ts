@@ -14,11 +14,11 @@ export type HeaderEntry = readonly [name: string, value: string]
 export function normalizePath(path: string): string {
   const segments: string[] = []
   for (const segment of path.split('/')) {
-    if (segment === '..') segments.pop()
-    else if (segment && segment !== '.') segments.push(segment)
+    if (segment == '..') segments.pop()
+    else if (segment && segment != '.') segments.push(segment)
   }
   const joined = segments.join('/')
-  return (path[0] === '/' ? '/' : '') + joined + (joined && path.endsWith('/') ? '/' : '')
+  return (path[0] == '/' ? '/' : '') + joined + (joined && path.endsWith('/') ? '/' : '')
 }
 
 /**
@@ -43,14 +43,13 @@ export function canonicalPath(path: string, rules: { normalize: boolean; encode:
  * queryPairs('b=2&a=%7e&a') // [['b', '2'], ['a', '~'], ['a', '']]
  */
 export function queryPairs(query: string): Array<[string, string]> {
-  const pairs: Array<[string, string]> = []
-  for (const part of query.split('&')) {
-    if (!part) continue
-    const equals = part.indexOf('=')
-    const key = equals < 0 ? part : part.slice(0, equals)
-    pairs.push([uriEncode(uriDecode(key)), equals < 0 ? '' : uriEncode(uriDecode(part.slice(equals + 1)))])
-  }
-  return pairs
+  return query
+    .split('&')
+    .filter(Boolean)
+    .map((part) => {
+      const [key, ...value] = part.split('=')
+      return [key!, value.join('=')].map((text) => uriEncode(uriDecode(text))) as [string, string]
+    })
 }
 
 /**
@@ -60,13 +59,13 @@ export function queryPairs(query: string): Array<[string, string]> {
  * canonicalQuery([['b', '2'], ['a', '1']]) // 'a=1&b=2'
  */
 export function canonicalQuery(pairs: ReadonlyArray<readonly [string, string]>): string {
+  // Encoded keys and values hold no NUL, and NUL sorts first: "key NUL value" orders by key, then value.
   return pairs
-    .map(([key, value]) => key + '=' + value)
-    .sort((a, b) => compare(a.slice(0, a.indexOf('=')), b.slice(0, b.indexOf('='))) || compare(a, b))
+    .map((pair) => pair.join('\0'))
+    .sort()
     .join('&')
+    .replace(/\0/g, '=')
 }
-
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * Canonical headers and the signed-header list: names lower-cased and sorted, values trimmed with inner
@@ -81,8 +80,7 @@ export function canonicalHeaders(headers: Iterable<HeaderEntry>): { canonicalHea
   for (const [name, value] of headers) {
     const key = name.toLowerCase()
     const trimmed = value.trim().replace(/\s+/g, ' ')
-    const previous = values.get(key)
-    values.set(key, previous === undefined ? trimmed : previous + ',' + trimmed)
+    values.set(key, values.has(key) ? values.get(key) + ',' + trimmed : trimmed)
   }
   const names = [...values.keys()].sort()
   return {
@@ -115,5 +113,5 @@ export function canonicalRequest(parts: {
  * stringToSign('AWS4-HMAC-SHA256', '20150830T123600Z', '20150830/us-east-1/iam/aws4_request', hash)
  */
 export function stringToSign(algorithm: string, amzDate: string, scope: string, canonicalRequestHash: string): string {
-  return algorithm + '\n' + amzDate + '\n' + scope + '\n' + canonicalRequestHash
+  return [algorithm, amzDate, scope, canonicalRequestHash].join('\n')
 }

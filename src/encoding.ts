@@ -7,13 +7,10 @@
  * uriEncode("a b/c*") // 'a%20b%2Fc%2A'
  * uriEncode("a b/c", true) // 'a%20b/c'
  */
-export function uriEncode(text: string, keepSlash = false): string {
+export function uriEncode(text: string, keepSlash?: boolean): string {
   // encodeURIComponent leaves !'()* alone; SigV4 encodes them. Lone surrogates become U+FFFD first,
   // as a WHATWG URL would send them, instead of throwing URIError.
-  const encoded = encodeURIComponent(text.toWellFormed()).replace(
-    /[!'()*]/g,
-    (char) => '%' + char.charCodeAt(0).toString(16).toUpperCase(),
-  )
+  const encoded = encodeURIComponent(text.toWellFormed()).replace(/[!'()*]/g, (char) => '%' + char.charCodeAt(0).toString(16).toUpperCase())
   return keepSlash ? encoded.replace(/%2F/g, '/') : encoded
 }
 
@@ -25,7 +22,7 @@ export function uriEncode(text: string, keepSlash = false): string {
  * uriDecode('%E1%88%B4+x') // 'ሴ+x'
  */
 export function uriDecode(text: string): string {
-  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+  return text.replace(/(%[0-9A-Fa-f]{2})+/g, (run) => {
     try {
       return decodeURIComponent(run)
     } catch {

@@ -1,11 +1,11 @@
 // The signing pipeline shared by header signing, presigning and SigV4a: one place that puts the steps together.
-import { canonicalHeaders, canonicalPath, canonicalQuery, canonicalRequest, queryPairs, stringToSign, type HeaderEntry } from './canonical.js'
+import { canonicalHeaders, canonicalPath, canonicalQuery, queryPairs, type HeaderEntry } from './canonical.js'
 import { uriEncode } from './encoding.js'
 import { fail } from './errors.js'
 import { resolveOptions, type SignOptions } from './options.js'
 import { isUnsignedHeader } from './rules.js'
 import { signingKey, type Credentials } from './signing-key.js'
-import { hmac, sha256Hex, toHex, type Bytes } from './webcrypto.js'
+import { hmac, isBytes, sha256Hex, toHex, type Bytes } from './webcrypto.js'
 
 /**
  * A request as it goes on the wire, for transports other than fetch and for debugging: nothing here is
@@ -61,7 +61,7 @@ export interface SigningAlgorithm {
 /** SigV4: HMAC-SHA256 with the derived signing key. */
 export const SIGV4: SigningAlgorithm = {
   name: 'AWS4-HMAC-SHA256',
-  scope: (date, region, service) => `${date}/${region}/${service}/aws4_request`,
+  scope: (...scope) => [...scope, 'aws4_request'].join('/'),
   params: [],
   signature: async (text, credentials, date, region, service) => toHex(await hmac(await signingKey(credentials, date, region, service), text)),
 }
@@ -73,79 +73,75 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 /**
  * Signs request parts with an algorithm, into the Authorization header or (with `expiresIn`) into the query.
- * `signParts` and `presignParts` are the public faces of this.
+ * `signParts` and `presignParts` are the public faces of this: one path for both, which differ only in where
+ * the values signing adds go (lower-case headers, or `X-Amz-*` query parameters).
  */
 export async function signWith(parts: RequestParts, options: SignOptions, algorithm: SigningAlgorithm, expiresIn?: number): Promise<SignedParts> {
   const { method, host, path, query = '', body } = parts
-  if (!TOKEN.test(method)) fail('ERR_INVALID_REQUEST', `The method "${method}" is not an HTTP method token: use e.g. "GET" or "POST"`)
-  if (!host || /[\s/?#@]/.test(host)) fail('ERR_INVALID_REQUEST', `The host "${host}" is not a host name: give the Host header value, e.g. "sts.amazonaws.com"`)
-  if (typeof path !== 'string' || path[0] !== '/') fail('ERR_INVALID_REQUEST', `The path "${path}" must start with "/"`)
-  const headers = validHeaders(parts.headers ?? [])
+  if (!TOKEN.test(method) || !host || /[\s/?#@]/.test(host) || typeof path != 'string' || path[0] != '/') {
+    fail('ERR_INVALID_REQUEST', 'Pass a method, a host and a path starting with /')
+  }
+  const headers: Array<[string, string]> = []
+  for (const [name, value] of parts.headers ?? []) {
+    // A value may be folded onto continuation lines (obs-fold) but must not smuggle a new line or NUL.
+    if (typeof name != 'string' || !TOKEN.test(name) || typeof value != 'string' || /\0|\r(?!\n[ \t])|(?<!\r)\n(?![ \t])/.test(value)) {
+      fail('ERR_INVALID_HEADER', `Fix the header ${name} (no line breaks)`)
+    }
+    headers.push([name, value])
+  }
   const { credentials, region, service, amzDate, rules, unsignedPayload, ...resolved } = await resolveOptions(options, host, path)
   const date = amzDate.slice(0, 8)
   const scope = algorithm.scope(date, region, service)
   const presigning = expiresIn !== undefined
   const token = credentials.sessionToken
-  const signToken = token && rules.signSessionToken
-
-  const contentSha256 = headers.find(([name]) => name.toLowerCase() === 'x-amz-content-sha256')?.[1]
+  // The token goes on after signing when the service wants it unsigned (IoT).
+  const lateToken = token && !rules.signSessionToken
   const payloadHash =
     resolved.payloadHash ??
-    (unsignedPayload || (presigning && rules.presignUnsignedPayload) ? UNSIGNED_PAYLOAD : contentSha256?.trim() ?? (await bodyHash(body, rules.streamUnsignedPayload)))
+    (unsignedPayload || (presigning && rules.unsignedPayloads)
+      ? UNSIGNED_PAYLOAD
+      : headers.find(([name]) => /^x-amz-content-sha256$/i.test(name))?.[1].trim() ?? (await bodyHash(body, rules.unsignedPayloads)))
 
-  // Values signing adds: headers when signing the header, query parameters when presigning.
-  const added: Array<[string, string]> = presigning
-    ? [
-        ['X-Amz-Algorithm', algorithm.name],
-        ['X-Amz-Credential', credentials.accessKeyId + '/' + scope],
-        ['X-Amz-Date', amzDate],
-        ['X-Amz-Expires', String(expiresIn)],
-      ]
-    : [['x-amz-date', amzDate]]
+  // Values signing adds: lower-case headers when signing the header, X-Amz-* query parameters when presigning.
+  const added: Array<[string, string]> = []
+  const add = (name: string, value: string): unknown => added.push([presigning ? name : name.toLowerCase(), value])
+  if (presigning) add('X-Amz-Algorithm', algorithm.name), add('X-Amz-Credential', credentials.accessKeyId + '/' + scope)
+  add('X-Amz-Date', amzDate)
+  if (presigning) add('X-Amz-Expires', '' + expiresIn)
   // A literal payload hash (UNSIGNED-PAYLOAD, STREAMING-...) cannot be recomputed from the body: the service must be told.
-  if (!presigning && (rules.signContentSha256 || !/^[0-9a-f]{64}$/.test(payloadHash))) added.push(['x-amz-content-sha256', payloadHash])
-  for (const [name, value] of algorithm.params) added.push([presigning ? name : name.toLowerCase(), value])
-  const tokenName = presigning ? 'X-Amz-Security-Token' : 'x-amz-security-token'
-  if (signToken) added.push([tokenName, token])
+  else if (rules.signContentSha256 || !/^[0-9a-f]{64}$/.test(payloadHash)) add('X-Amz-Content-Sha256', payloadHash)
+  for (const [name, value] of algorithm.params) add(name, value)
+  if (token && !lateToken) add('X-Amz-Security-Token', token)
 
-  const replaced = new Set(['host', 'authorization', ...(presigning ? [] : added.map(([name]) => name))])
-  if (token && !presigning) replaced.add(tokenName)
-  const kept = headers.filter(([name]) => !replaced.has(name.toLowerCase()))
-  const signable = kept.filter(([name]) => !isUnsignedHeader(name))
-  const { canonicalHeaders: headerBlock, signedHeaders } = canonicalHeaders([['host', host], ...signable, ...(presigning ? [] : added)])
-
-  const pairs = queryPairs(query)
-  if (presigning) {
-    added.push(['X-Amz-SignedHeaders', signedHeaders])
-    for (const [name, value] of added) pairs.push([name, uriEncode(value)])
-  }
-  const canonical = canonicalRequest({
+  // Replaced, not repeated: host, authorization and (when signing the header) what signing adds.
+  const replaced = ['host', 'authorization', !presigning && token && 'x-amz-security-token', ...added.map(([name]) => name)]
+  const kept = headers.filter(([name]) => !replaced.includes(name.toLowerCase()))
+  const { canonicalHeaders: headerBlock, signedHeaders } = canonicalHeaders([
+    ['host', host],
+    ...kept.filter(([name]) => !isUnsignedHeader(name)),
+    ...(presigning ? [] : added),
+  ])
+  if (presigning) add('X-Amz-SignedHeaders', signedHeaders)
+  const canonical = [
     method,
-    path: canonicalPath(path, { normalize: rules.normalizePath, encode: rules.encodePath }),
-    query: canonicalQuery(pairs),
-    canonicalHeaders: headerBlock,
+    canonicalPath(path, { normalize: rules.normalizePath, encode: rules.encodePath }),
+    canonicalQuery([...queryPairs(query), ...(presigning ? added : []).map(([name, value]): [string, string] => [name, uriEncode(value)])]),
+    headerBlock,
     signedHeaders,
     payloadHash,
-  })
-  const text = stringToSign(algorithm.name, amzDate, scope, await sha256Hex(canonical))
+  ].join('\n')
+  const text = [algorithm.name, amzDate, scope, await sha256Hex(canonical)].join('\n')
   const signature = await algorithm.signature(text, credentials, date, region, service)
-
-  // The token goes on after signing when the service wants it unsigned (IoT).
-  const after: Array<[string, string]> = token && !signToken ? [[tokenName, token]] : []
-  let outQuery = query
-  const outHeaders: Array<[string, string]> = kept.map(([name, value]) => [name, value])
-  if (presigning) {
-    added.push(...after, ['X-Amz-Signature', signature])
-    outQuery = [query, ...added.map(([name, value]) => name + '=' + uriEncode(value))].filter(Boolean).join('&')
-  } else {
-    outHeaders.push(...added, ...after, ['authorization', `${algorithm.name} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`])
-  }
+  if (lateToken) add('X-Amz-Security-Token', token)
+  if (presigning) add('X-Amz-Signature', signature)
   return {
     method,
     host,
     path,
-    query: outQuery,
-    headers: outHeaders,
+    query: presigning ? [query, ...added.map(([name, value]) => name + '=' + uriEncode(value))].filter(Boolean).join('&') : query,
+    headers: presigning
+      ? kept
+      : [...kept, ...added, ['authorization', `${algorithm.name} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`]],
     canonicalRequest: canonical,
     stringToSign: text,
     signature,
@@ -156,27 +152,10 @@ export async function signWith(parts: RequestParts, options: SignOptions, algori
   }
 }
 
-function validHeaders(headers: Iterable<HeaderEntry>): HeaderEntry[] {
-  const list: HeaderEntry[] = []
-  for (const entry of headers) {
-    const [name, value] = entry
-    if (typeof name !== 'string' || !TOKEN.test(name)) fail('ERR_INVALID_HEADER', `The header name "${name}" cannot be sent: use letters, digits and - only`)
-    // A value may be folded onto continuation lines (obs-fold) but must not smuggle a new line or NUL.
-    if (typeof value !== 'string' || /[\0]|\r(?!\n[ \t])|(?<!\r)\n(?![ \t])/.test(value)) {
-      fail('ERR_INVALID_HEADER', `The value of header "${name}" cannot be sent: remove line breaks and NUL characters`)
-    }
-    list.push(entry)
-  }
-  return list
-}
-
 async function bodyHash(body: RequestParts['body'], streamUnsigned: boolean): Promise<string> {
-  if (body == null) return EMPTY_SHA256
   if (streamUnsigned && body instanceof ReadableStream) return UNSIGNED_PAYLOAD
-  if (typeof body === 'string' || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
-    return (typeof body === 'string' ? body.length : body.byteLength) ? sha256Hex(body) : EMPTY_SHA256
-  }
-  fail('ERR_BODY_NOT_HASHABLE', 'This body cannot be hashed before it is sent (a stream?): pass a string or bytes, or set options.unsignedPayload (or options.payloadHash)')
+  if (body == null || typeof body == 'string' || isBytes(body)) return (body as string)?.length || (body as ArrayBuffer)?.byteLength ? sha256Hex(body!) : EMPTY_SHA256
+  fail('ERR_BODY_NOT_HASHABLE', 'Pass a string or bytes body, or set options.unsignedPayload')
 }
 
 /**

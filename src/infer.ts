@@ -6,25 +6,18 @@ export interface InferredScope {
   service?: string
 }
 
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
-
-// Host labels whose signing name differs from the label itself.
+// Host labels whose signing name differs from the label itself (`runtime.sagemaker` and the like need no entry:
+// the label before the region is already the signing name).
 const SIGNING_NAMES: Record<string, string> = {
   email: 'ses',
   transcribestreaming: 'transcribe',
-  'runtime.sagemaker': 'sagemaker',
-  'runtime.lex': 'lex',
   'bedrock-runtime': 'bedrock',
   'bedrock-agent-runtime': 'bedrock',
-  'streams.dynamodb': 'dynamodb',
   'jobs.iot': 'iot-jobs-data',
   's3-accesspoint': 's3',
   's3-control': 's3',
   's3-website': 's3',
 }
-
-// Global endpoints sign in us-east-1.
-const GLOBAL_SERVICES = /^(iam|sts|s3|route53|cloudfront|organizations|waf|globalaccelerator|shield)$/
 
 /**
  * Infers the signing region and service from a host (and path, for IoT's `/mqtt`).
@@ -37,26 +30,28 @@ const GLOBAL_SERVICES = /^(iam|sts|s3|route53|cloudfront|organizations|waf|globa
  */
 export function inferScope(host: string, path = '/'): InferredScope {
   const hostname = host.toLowerCase().replace(/:\d+$/, '')
-  if (hostname.endsWith('.r2.cloudflarestorage.com')) return { region: 'auto', service: 's3' }
-  const lambdaUrl = /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(hostname)
-  if (lambdaUrl) return { region: lambdaUrl[1], service: 'lambda' }
-  const match = /^(.+?)\.(?:amazonaws\.com(?:\.cn)?|api\.aws|c2s\.ic\.gov|sc2s\.sgov\.gov)$/.exec(hostname)
-  if (!match) return {}
-  const labels = match[1]!.split('.').filter((label) => label !== 'dualstack' && label !== 'fips')
-  let regionIndex = labels.findIndex((label) => REGION.test(label))
-  let region = labels[regionIndex]
-  if (regionIndex < 0) {
+  const special = /\.r2\.cloudflarestorage\.com$|\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(hostname)
+  if (special) return special[1] ? { region: special[1], service: 'lambda' } : { region: 'auto', service: 's3' }
+  const labels = /^(.+?)\.(amazonaws\.com(\.cn)?|api\.aws|c2s\.ic\.gov|sc2s\.sgov\.gov)$/
+    .exec(hostname)?.[1]!
+    .split('.')
+    .filter((label) => !/^(dualstack|fips)$/.test(label))
+  if (!labels) return {}
+  let at = labels.findIndex((label) => /^[a-z]{2}(-[a-z]+)+-\d+$/.test(label))
+  let region = labels[at]
+  if (at < 0) {
     // Legacy S3 dash-region form: s3-us-west-2.amazonaws.com, bucket.s3-eu-west-1.amazonaws.com.
-    const legacy = labels.findIndex((label) => /^s3-[a-z]{2}-/.test(label))
-    if (legacy >= 0) return { region: labels[legacy]!.slice(3), service: 's3' }
-    regionIndex = labels.length
+    const legacy = labels.find((label) => /^s3-[a-z]{2}-/.test(label))
+    if (legacy) return { region: legacy.slice(3), service: 's3' }
+    at = labels.length
   }
-  let label = (labels[regionIndex - 1] ?? '').replace(/-fips$/, '')
-  const twoLabels = labels[regionIndex - 2] + '.' + label
+  let label = (labels[at - 1] ?? '').replace(/-fips$/, '')
+  const twoLabels = labels[at - 2] + '.' + label
   if (SIGNING_NAMES[twoLabels]) label = twoLabels
   // <prefix>.iot.<region> is the IoT data plane; its WebSocket MQTT endpoint signs as the device gateway.
-  else if (label === 'iot' && regionIndex > 1) label = path === '/mqtt' ? 'iotdevicegateway' : 'iotdata'
+  else if (label == 'iot' && at > 1) label = path == '/mqtt' ? 'iotdevicegateway' : 'iotdata'
   const service = SIGNING_NAMES[label] ?? (label || undefined)
-  if (!region && service && GLOBAL_SERVICES.test(service)) region = 'us-east-1'
+  // Global endpoints sign in us-east-1.
+  region ??= service && /^(iam|sts|s3|route53|cloudfront|organizations|waf|globalaccelerator|shield)$/.test(service) ? 'us-east-1' : undefined
   return { region, service }
 }

@@ -55,29 +55,31 @@ export interface ResolvedOptions {
  * const resolved = await resolveOptions({ credentials, datetime: '2015-08-30T12:36:00Z' }, 'iam.amazonaws.com', '/')
  */
 export async function resolveOptions(options: SignOptions, host: string, path: string): Promise<ResolvedOptions> {
-  const { credentials: input, payloadHash, ...flags } = options || fail('ERR_INVALID_OPTION', 'Pass options: { credentials, region?, service? }')
+  const { credentials: input, payloadHash, ...flags } = options || fail('ERR_INVALID_OPTION', 'Pass options: { credentials, ... }')
   let credentials: Credentials
   try {
     credentials = await (typeof input == 'function' ? input() : input)
   } catch (error) {
-    fail('ERR_CREDENTIALS_PROVIDER', 'The credentials provider failed: see error.cause', error)
+    fail('ERR_CREDENTIALS_PROVIDER', 'The credentials provider failed: see cause', error)
   }
   const { accessKeyId, secretAccessKey, sessionToken } = credentials || ({} as Credentials)
   if ([accessKeyId, secretAccessKey, sessionToken || '-'].some((value) => !value || typeof value != 'string')) {
-    fail('ERR_CREDENTIALS_MISSING', 'Set credentials { accessKeyId, secretAccessKey, sessionToken? } to non-empty strings')
+    fail('ERR_CREDENTIALS_MISSING', 'Set credentials.accessKeyId and secretAccessKey')
   }
   const inferred = inferScope(host, path)
-  const scope = { region: flags.region ?? inferred.region, service: flags.service ?? inferred.service }
-  for (const [name, value] of Object.entries(scope)) {
-    if (!value) fail(name == 'region' ? 'ERR_REGION_REQUIRED' : 'ERR_SERVICE_REQUIRED', `Set options.${name}: the host ${host} does not tell it`)
-    if (!/^[a-z0-9-]+$/.test(value)) fail('ERR_INVALID_OPTION', `options.${name} "${value}" may only have a-z, 0-9 and -`)
+  const scope: Record<string, string> = {}
+  for (const name of ['region', 'service'] as const) {
+    const value = (scope[name] = flags[name] ?? inferred[name]!)
+    if (!value || !/^[a-z0-9-]+$/.test(value)) {
+      fail(value ? 'ERR_INVALID_OPTION' : `ERR_${name.toUpperCase()}_REQUIRED`, `Set options.${name}` + (value ? ' to a-z, 0-9, -' : `: ${host} does not tell it`))
+    }
   }
   if (payloadHash != null && !/^([0-9a-f]{64}|[A-Z0-9-]+)$/.test(payloadHash)) {
-    fail('ERR_INVALID_PAYLOAD_HASH', 'Set options.payloadHash to 64 lower-case hex digits or a literal like UNSIGNED-PAYLOAD')
+    fail('ERR_INVALID_PAYLOAD_HASH', 'Set options.payloadHash to hex or UNSIGNED-PAYLOAD')
   }
   const rules = serviceRules(scope.service!)
   for (const flag of ['normalizePath', 'signContentSha256', 'signSessionToken'] as const) rules[flag] = flags[flag] ?? rules[flag]
-  return { credentials, ...(scope as { region: string; service: string }), amzDate: amzDate(flags.datetime), rules, payloadHash, unsignedPayload: !!flags.unsignedPayload }
+  return { credentials, region: scope.region!, service: scope.service!, amzDate: amzDate(flags.datetime), rules, payloadHash, unsignedPayload: !!flags.unsignedPayload }
 }
 
 /**
@@ -88,7 +90,7 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
  */
 export function amzDate(datetime: Date | string = new Date()): string {
   const date = new Date(datetime)
-  const iso = (datetime instanceof Date || /^\d{4}-\d\d-\d\d/.test(datetime)) && !isNaN(+date) ? date.toISOString() : ''
+  const iso = (datetime instanceof Date || /^\d{4}-\d\d-\d\d/.test(datetime)) && +date == +date ? date.toISOString() : ''
   // Years outside 0000-9999 print as +/-YYYYYY and cannot be an X-Amz-Date.
-  return /^\d{4}-.{18}Z$/.test(iso) ? iso.replace(/[-:]|\.\d+/g, '') : fail('ERR_INVALID_DATETIME', 'Set options.datetime to a Date or an ISO-8601 string like 2015-08-30T12:36:00Z')
+  return /^\d{4}-.{18}Z$/.test(iso) ? iso.replace(/[-:]|\.\d+/g, '') : fail('ERR_INVALID_DATETIME', 'Set options.datetime to a Date or ISO string')
 }

@@ -3,27 +3,23 @@ import { fail } from './errors.js'
 import type { PresignOptions } from './options.js'
 import { prepareRequest, type RequestLike } from './request.js'
 
-function expiry(options: PresignOptions): number {
+async function expiry(options: PresignOptions): Promise<number> {
   const expiresIn = options?.expiresIn ?? 3600
-  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 604800) {
-    fail('ERR_INVALID_EXPIRES', `options.expiresIn must be a whole number of seconds from 1 to 604800 (7 days), not ${String(expiresIn)}`)
-  }
-  return expiresIn
+  return Number.isInteger(expiresIn) && expiresIn > 0 && expiresIn < 604801 ? expiresIn : fail('ERR_INVALID_EXPIRES', 'Set options.expiresIn to 1..604800 seconds')
 }
 
 /** Presigns request parts with any algorithm (SigV4 or SigV4a). */
 export async function presignPartsWith(parts: RequestParts, options: PresignOptions, algorithm: SigningAlgorithm): Promise<SignedParts> {
-  return signWith(parts, options, algorithm, expiry(options))
+  return signWith(parts, options, algorithm, await expiry(options))
 }
 
 /** Presigns a request with any algorithm into a URL. */
 export async function presignWith(input: Request | RequestLike | string | URL, options: PresignOptions, algorithm: SigningAlgorithm): Promise<URL> {
-  const expiresIn = expiry(options)
-  const prepared = await prepareRequest(typeof input === 'string' || input instanceof URL ? { url: input } : input, options)
-  const signed = await signWith(prepared.parts, options, algorithm, expiresIn)
-  const url = new URL(prepared.url)
-  url.search = signed.query
-  return url
+  const expiresIn = await expiry(options)
+  const { parts, url } = await prepareRequest(typeof input == 'string' || input instanceof URL ? { url: input } : input, options)
+  const presigned = new URL(url)
+  presigned.search = (await signWith(parts, options, algorithm, expiresIn)).query
+  return presigned
 }
 
 /**

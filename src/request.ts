@@ -22,18 +22,17 @@ export interface PreparedRequest {
   source?: Request
 }
 
-const STANDARD_METHOD = /^(delete|get|head|options|post|put)$/i
-
 /** Parses and checks a URL: http(s) for requests, ws(s) too for presigned URLs. */
 export function parseUrl(url: string | URL): URL {
-  let parsed: URL
+  let parsed: URL | undefined
+  let cause: unknown
   try {
     parsed = new URL(url)
   } catch (error) {
-    fail('ERR_INVALID_URL', `"${url}" is not an absolute URL: give the full address, e.g. "https://sts.amazonaws.com/"`, error)
+    cause = error
   }
-  if (!/^(https?|wss?):$/.test(parsed.protocol)) fail('ERR_INVALID_URL', `The protocol "${parsed.protocol}" cannot be signed: use https:, http:, wss: or ws:`)
-  return parsed
+  if (!/^(http|ws)s?:$/.test(parsed?.protocol!)) fail('ERR_INVALID_URL', 'Pass an absolute http(s) or ws(s) URL', cause)
+  return parsed!
 }
 
 /**
@@ -41,17 +40,20 @@ export function parseUrl(url: string | URL): URL {
  * a Request's body is read from a clone.
  */
 export async function prepareRequest(input: Request | RequestLike, options: SignOptions): Promise<PreparedRequest> {
-  if (!input || typeof input !== 'object') fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, method?, headers?, body? }')
+  if (!input || typeof input != 'object') fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, method?, headers?, body? }')
   const isRequest = input instanceof Request
-  if (isRequest && input.bodyUsed) fail('ERR_BODY_USED', 'The request body has already been read: sign before sending or reading it, or build a new Request')
+  if (isRequest && input.bodyUsed) fail('ERR_BODY_USED', 'Sign the request before reading its body')
   const url = parseUrl(input.url)
-  const { url: _url, method: rawMethod, headers: rawHeaders, body: rawBody, ...init } = (isRequest ? {} : input) as RequestLike
-  const method = isRequest ? input.method : STANDARD_METHOD.test(rawMethod ?? 'GET') ? (rawMethod ?? 'GET').toUpperCase() : rawMethod!
+  const { url: _url, method: _method, headers: _headers, body: rawBody, ...init } = (isRequest ? {} : input) as RequestLike
+  // A Request's method is already normalised; fetch upper-cases the standard methods of a request-like object.
+  let method = input.method ?? 'GET'
+  if (/^(delete|get|head|options|post|put)$/i.test(method)) method = method.toUpperCase()
+  const noBody = /^(GET|HEAD)$/.test(method)
   let headers: Headers
   try {
-    headers = new Headers(isRequest ? input.headers : rawHeaders)
+    headers = new Headers(input.headers)
   } catch (error) {
-    fail('ERR_INVALID_HEADER', 'A header cannot be sent (invalid name or value): see error.cause', error)
+    fail('ERR_INVALID_HEADER', 'Fix the headers: see error.cause', error)
   }
   const source = isRequest ? input.clone() : undefined
   // The hash comes from elsewhere when any of these is set, so the body is never read.
@@ -59,36 +61,23 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
   let body: BodyInit | null = null
   let hashed: RequestParts['body'] = null
   // Firefox has no Request.prototype.body: there, read any request that may carry one.
-  if (source?.body || (source && !('body' in source) && !/^(GET|HEAD)$/.test(method))) {
+  if (source?.body || (source && !('body' in source) && !noBody)) {
     if (hashKnown) body = source.body
-    else {
-      try {
-        hashed = body = await source.arrayBuffer()
-      } catch (error) {
-        fail('ERR_BODY_USED', 'The request body could not be read: see error.cause', error)
-      }
-    }
+    else hashed = body = await source.arrayBuffer().catch((error) => fail('ERR_BODY_USED', 'Could not read the body: see cause', error))
   } else if (rawBody != null) {
-    if (/^(GET|HEAD)$/.test(method)) fail('ERR_INVALID_REQUEST', `A ${method} request cannot have a body: remove the body or use POST/PUT`)
-    if (typeof rawBody === 'string') {
-      // What fetch would send: a string body defaults to text/plain.
-      if (!headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8')
-      hashed = body = rawBody
-    } else if (rawBody instanceof ArrayBuffer || ArrayBuffer.isView(rawBody) || rawBody instanceof ReadableStream) {
-      // A stream is passed through unread; the signer decides whether it may go unsigned.
-      hashed = body = rawBody
-    } else {
-      // Blob, FormData, URLSearchParams: serialised once, the way fetch would. A FormData gets its multipart
-      // boundary here and the signed bytes fix it; the content type is the one fetch would set.
+    if (noBody) fail('ERR_INVALID_REQUEST', `Remove the body of this ${method} request`)
+    // A stream is passed through unread; the signer decides whether it may go unsigned.
+    if (rawBody instanceof ReadableStream) hashed = body = rawBody
+    else {
+      // Anything else is serialised once, the way fetch would: a FormData gets its multipart boundary here and
+      // the signed bytes fix it; the content type is the one fetch would set (text/plain for a string).
       const serialized = new Response(rawBody)
-      const type = serialized.headers.get('content-type')
+      const type = typeof rawBody == 'string' ? 'text/plain;charset=UTF-8' : serialized.headers.get('content-type')
       if (type && !headers.has('content-type')) headers.set('content-type', type)
-      try {
-        hashed = body = await serialized.arrayBuffer()
-      } catch (error) {
-        // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
-        fail('ERR_BODY_NOT_HASHABLE', 'This runtime cannot read this body to hash it (WebKit: a FormData with files): pass bytes and set content-type', error)
-      }
+      // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
+      hashed = body = await serialized
+        .arrayBuffer()
+        .catch((error) => fail('ERR_BODY_NOT_HASHABLE', 'This runtime cannot read this body: pass bytes instead', error))
     }
   }
   return {

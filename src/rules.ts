@@ -8,38 +8,15 @@ export interface ServiceRules {
   normalizePath: boolean
   /** Add and sign `x-amz-content-sha256` (S3 requires it). */
   signContentSha256: boolean
-  /** Presigned URLs carry `UNSIGNED-PAYLOAD` (S3: the body is unknown when the URL is made). */
-  presignUnsignedPayload: boolean
-  /** Stream bodies are sent with `UNSIGNED-PAYLOAD` instead of being refused. */
-  streamUnsignedPayload: boolean
+  /** Presigned URLs carry `UNSIGNED-PAYLOAD`, and stream bodies are sent with `UNSIGNED-PAYLOAD` instead of
+   * being refused (S3: the body is unknown when the URL is made, and may be streamed). */
+  unsignedPayloads: boolean
   /** Sign the session token; IoT's device gateway wants it added after signing. */
   signSessionToken: boolean
 }
 
-const DEFAULT_RULES: ServiceRules = {
-  encodePath: true,
-  normalizePath: true,
-  signContentSha256: false,
-  presignUnsignedPayload: false,
-  streamUnsignedPayload: false,
-  signSessionToken: true,
-}
-
-const S3_RULES: Partial<ServiceRules> = {
-  encodePath: false,
-  normalizePath: false,
-  signContentSha256: true,
-  presignUnsignedPayload: true,
-  streamUnsignedPayload: true,
-}
-
-const SERVICE_RULES: Record<string, Partial<ServiceRules>> = {
-  s3: S3_RULES,
-  's3-object-lambda': S3_RULES,
-  's3-outposts': S3_RULES,
-  s3express: S3_RULES,
-  iotdevicegateway: { signSessionToken: false },
-}
+/** Signing names of the S3 family: path signed as sent, content hash header, unsigned payloads allowed. */
+const S3 = /^s3(-object-lambda|-outposts|express)?$/
 
 /**
  * The signing rules of a service (by signing name).
@@ -49,7 +26,8 @@ const SERVICE_RULES: Record<string, Partial<ServiceRules>> = {
  * serviceRules('kinesis').encodePath // true
  */
 export function serviceRules(service: string): ServiceRules {
-  return { ...DEFAULT_RULES, ...SERVICE_RULES[service] }
+  const s3 = S3.test(service)
+  return { encodePath: !s3, normalizePath: !s3, signContentSha256: s3, unsignedPayloads: s3, signSessionToken: service != 'iotdevicegateway' }
 }
 
 /**

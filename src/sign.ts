@@ -8,17 +8,11 @@ export async function signRequestWith(
   options: SignOptions,
   algorithm: SigningAlgorithm,
 ): Promise<{ request: Request; signed: SignedParts }> {
-  const prepared = await prepareRequest(input, options)
-  const signed = await signWith(prepared.parts, options, algorithm)
-  const headers = new Headers(signed.headers)
-  const { source, body, url } = prepared
+  const { parts, source, body, url, init } = await prepareRequest(input, options)
+  const signed = await signWith(parts, options, algorithm)
   // Built from the clone so every other property (signal, mode, credentials, ...) carries over.
-  const init: RequestInit & { duplex?: 'half' } = { ...prepared.init, method: signed.method, headers }
-  if (body != null) {
-    init.body = body
-    init.duplex = 'half'
-  }
-  return { request: new Request(source ?? url, init), signed }
+  const request = new Request(source ?? url, { ...init, method: signed.method, headers: signed.headers, ...(body != null && { body, duplex: 'half' }) } as RequestInit)
+  return { request, signed }
 }
 
 /**

@@ -8,21 +8,10 @@ export interface Credentials {
   sessionToken?: string
 }
 
-const MAX_KEYS = 64
-// Cache keyed by SHA-256 of the secret plus the scope: the secret itself is never a key.
+// Cache keyed by SHA-256 of the secret plus the scope: the secret itself is never a key. At most 64 keys.
 const signingKeys = new Map<string, Promise<CryptoKey>>()
 // The secret's hash, memoised per credentials object so a warm signature costs no extra digest.
-const secretIds = new WeakMap<Credentials, { secret: string; id: Promise<string> }>()
-
-function secretId(credentials: Credentials): Promise<string> {
-  let entry = secretIds.get(credentials)
-  if (!entry || entry.secret !== credentials.secretAccessKey) {
-    const secret = credentials.secretAccessKey
-    entry = { secret, id: sha256Hex('AWS4' + secret) }
-    secretIds.set(credentials, entry)
-  }
-  return entry.id
-}
+const secretIds = new WeakMap<Credentials, [secret: string, id: Promise<string>]>()
 
 /**
  * The SigV4 signing key `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`
@@ -32,22 +21,22 @@ function secretId(credentials: Credentials): Promise<string> {
  * const key = await signingKey(credentials, '20150830', 'us-east-1', 'iam')
  */
 export async function signingKey(credentials: Credentials, date: string, region: string, service: string): Promise<CryptoKey> {
-  const cacheKey = (await secretId(credentials)) + '/' + date + '/' + region + '/' + service
+  const secret = 'AWS4' + credentials.secretAccessKey
+  let id = secretIds.get(credentials)
+  if (id?.[0] != secret) secretIds.set(credentials, (id = [secret, sha256Hex(secret)]))
+  const path = [date, region, service, 'aws4_request']
+  const cacheKey = [await id[1], ...path].join('/')
+  // Deleted and set again so the least recently used key is the one dropped.
   let key = signingKeys.get(cacheKey)
-  if (key) {
-    // Refresh its place so the least recently used key is the one dropped.
-    signingKeys.delete(cacheKey)
-  } else {
-    key = deriveKey(credentials.secretAccessKey, [date, region, service, 'aws4_request'])
-    key.catch(() => signingKeys.delete(cacheKey))
-    if (signingKeys.size >= MAX_KEYS) signingKeys.delete(signingKeys.keys().next().value!)
-  }
+  if (!key) (key = deriveKey(secret, path)).catch(() => signingKeys.delete(cacheKey))
+  signingKeys.delete(cacheKey)
   signingKeys.set(cacheKey, key)
+  if (signingKeys.size > 64) signingKeys.delete(signingKeys.keys().next().value!)
   return key
 }
 
 async function deriveKey(secret: string, path: string[]): Promise<CryptoKey> {
-  let raw: Bytes = utf8('AWS4' + secret)
+  let raw: Bytes = utf8(secret)
   for (const step of path) raw = await hmac(raw, step)
   return importHmacKey(raw)
 }

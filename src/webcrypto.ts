@@ -4,26 +4,27 @@ import { fail } from './errors.js'
 /** Bytes that WebCrypto accepts. */
 export type Bytes = ArrayBuffer | ArrayBufferView<ArrayBuffer>
 
-function subtle(): SubtleCrypto {
-  // crypto.subtle is missing on plain-http pages other than localhost (not a secure context).
-  return globalThis.crypto?.subtle ?? fail('ERR_CRYPTO_UNAVAILABLE', 'crypto.subtle is not available: serve the page over https (or http://localhost), or use a runtime with WebCrypto')
-}
+// crypto.subtle is missing on plain-http pages other than localhost (not a secure context).
+const subtle = (): SubtleCrypto => globalThis.crypto?.subtle ?? fail('ERR_CRYPTO_UNAVAILABLE', 'No crypto.subtle: use https or a runtime with WebCrypto')
 
 const encoder = /* @__PURE__ */ new TextEncoder()
 
 /** UTF-8 bytes of a string. */
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text)
 
+/** Whether a value is bytes (an ArrayBuffer or a view of one). */
+export const isBytes = (value: unknown): value is Bytes => value instanceof ArrayBuffer || ArrayBuffer.isView(value)
+
 /** Lower-case hex of bytes. */
 export function toHex(buffer: ArrayBuffer): string {
   let hex = ''
-  for (const byte of new Uint8Array(buffer)) hex += (byte < 16 ? '0' : '') + byte.toString(16)
+  for (const byte of new Uint8Array(buffer)) hex += (byte | 256).toString(16).slice(1)
   return hex
 }
 
 /** SHA-256 of a string (UTF-8) or bytes, as lower-case hex. */
 export async function sha256Hex(data: string | Bytes): Promise<string> {
-  return toHex(await subtle().digest('SHA-256', typeof data === 'string' ? utf8(data) : data))
+  return toHex(await subtle().digest('SHA-256', typeof data == 'string' ? utf8(data) : data))
 }
 
 /** Imports raw bytes as a non-extractable HMAC-SHA256 key. */
@@ -33,7 +34,7 @@ export function importHmacKey(raw: Bytes): Promise<CryptoKey> {
 
 /** HMAC-SHA256 of a string with a key (a CryptoKey, or raw bytes imported first). */
 export async function hmac(key: CryptoKey | Bytes, data: string): Promise<ArrayBuffer> {
-  return subtle().sign('HMAC', key instanceof ArrayBuffer || ArrayBuffer.isView(key) ? await importHmacKey(key) : key, utf8(data))
+  return subtle().sign('HMAC', isBytes(key) ? await importHmacKey(key) : key, utf8(data))
 }
 
 /** HMAC-SHA256 of bytes with an HMAC key (SigV4a key derivation feeds binary counters). */
