@@ -69,7 +69,8 @@ export class AwsClient {
   async #prepare(input: string | URL | Request, { aws, ...init }: AwsRequestInit = {}) {
     const base = new Request(input, { ...init, duplex: 'half' } as RequestInit)
     const stream = init.body instanceof ReadableStream
-    const body = stream ? init.body : base.body && (await base.arrayBuffer())
+    // Read the bytes whatever `base.body` says: Firefox has no Request.body (undefined), which dropped the body.
+    const body = stream ? init.body : await base.arrayBuffer().then((bytes) => (bytes.byteLength ? bytes : null))
     const like: RequestLike & { signal: AbortSignal } = { ...init, url: base.url, method: base.method, headers: base.headers, body, signal: base.signal }
     return [like, aws, stream] as const
   }
