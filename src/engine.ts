@@ -69,18 +69,20 @@ export const SIGV4: SigningAlgorithm = {
 /** SHA-256 of the empty string, the payload hash of a request without a body. */
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+/** Message of a request whose method, host or path cannot be signed. */
+export const BAD_REQUEST = 'Pass a method token, a host and a path starting with /'
+/** An HTTP token (RFC 9110): what a method or header name may be. */
+export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 /**
  * Signs request parts with an algorithm, into the Authorization header or (with `expiresIn`) into the query.
- * `signParts` and `presignParts` are the public faces of this: one path for both, which differ only in where
- * the values signing adds go (lower-case headers, or `X-Amz-*` query parameters).
+ * `signParts` and `presignParts` are the public faces of this. The parts are checked first: a method token,
+ * a host name, a path from `/`, and headers that can be sent.
  */
 export async function signWith(parts: RequestParts, options: SignOptions, algorithm: SigningAlgorithm, expiresIn?: number): Promise<SignedParts> {
-  const { method, host, path, query = '', body } = parts
-  if (!TOKEN.test(method) || !host || /[\s/?#@]/.test(host) || typeof path != 'string' || path[0] != '/') {
-    fail('ERR_INVALID_REQUEST', 'Pass a method, a host and a path starting with /')
-  }
+  const { method, host, path } = parts
+  if (!TOKEN.test(method) || !host || /[\s/?#@]/.test(host) || typeof path != 'string' || path[0] != '/') fail('ERR_INVALID_REQUEST', BAD_REQUEST)
   const headers: Array<[string, string]> = []
   for (const [name, value] of parts.headers ?? []) {
     // A value may be folded onto continuation lines (obs-fold) but must not smuggle a new line or NUL.
@@ -89,7 +91,18 @@ export async function signWith(parts: RequestParts, options: SignOptions, algori
     }
     headers.push([name, value])
   }
-  const { credentials, region, service, amzDate, rules, unsignedPayload, ...resolved } = await resolveOptions(options, host, path)
+  return signCheckedWith({ ...parts, headers }, options, algorithm, expiresIn)
+}
+
+/**
+ * `signWith` for parts that are valid by construction (from a URL and a `Headers`, with a checked method):
+ * the fetch-level `sign` and `presign` use it, so their bundles carry no second copy of the checks.
+ */
+export async function signCheckedWith(parts: RequestParts, options: SignOptions, algorithm: SigningAlgorithm, expiresIn?: number): Promise<SignedParts> {
+  const { method, host, path, query = '', body } = parts
+  // signWith passes fresh entries, and a Headers object yields new ones: the headers returned are never the caller's arrays.
+  const headers = [...(parts.headers ?? [])] as Array<[string, string]>
+  const { credentials, region, service, amzDate, rules } = await resolveOptions(options, host, path)
   const date = amzDate.slice(0, 8)
   const scope = algorithm.scope(date, region, service)
   const presigning = expiresIn !== undefined
@@ -97,8 +110,8 @@ export async function signWith(parts: RequestParts, options: SignOptions, algori
   // The token goes on after signing when the service wants it unsigned (IoT).
   const lateToken = token && !rules.signSessionToken
   const payloadHash =
-    resolved.payloadHash ??
-    (unsignedPayload || (presigning && rules.unsignedPayloads)
+    options.payloadHash ??
+    (options.unsignedPayload || (presigning && rules.unsignedPayloads)
       ? UNSIGNED_PAYLOAD
       : headers.find(([name]) => /^x-amz-content-sha256$/i.test(name))?.[1].trim() ?? (await bodyHash(body, rules.unsignedPayloads)))
 

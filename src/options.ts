@@ -44,18 +44,16 @@ export interface ResolvedOptions {
   service: string
   amzDate: string
   rules: ServiceRules
-  payloadHash?: string
-  unsignedPayload: boolean
 }
 
 /**
- * Validates options, resolves credentials and infers region/service from the host where absent.
+ * Validates options (`payloadHash` too), resolves credentials and infers region/service from the host where absent.
  *
  * @example
  * const resolved = await resolveOptions({ credentials, datetime: '2015-08-30T12:36:00Z' }, 'iam.amazonaws.com', '/')
  */
 export async function resolveOptions(options: SignOptions, host: string, path: string): Promise<ResolvedOptions> {
-  const { credentials: input, payloadHash, ...flags } = options || fail('ERR_INVALID_OPTION', 'Pass options: { credentials, ... }')
+  const { credentials: input, payloadHash } = options || fail('ERR_INVALID_OPTION', 'Pass options: { credentials, ... }')
   let credentials: Credentials
   try {
     credentials = await (typeof input == 'function' ? input() : input)
@@ -69,7 +67,7 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
   const inferred = inferScope(host, path)
   const scope: Record<string, string> = {}
   for (const name of ['region', 'service'] as const) {
-    const value = (scope[name] = flags[name] ?? inferred[name]!)
+    const value = (scope[name] = options[name] ?? inferred[name]!)
     if (!value || !/^[a-z0-9-]+$/.test(value)) {
       fail(value ? 'ERR_INVALID_OPTION' : `ERR_${name.toUpperCase()}_REQUIRED`, `Set options.${name}` + (value ? ' to a-z, 0-9, -' : `: ${host} does not tell it`))
     }
@@ -77,9 +75,7 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
   if (payloadHash != null && !/^([0-9a-f]{64}|[A-Z0-9-]+)$/.test(payloadHash)) {
     fail('ERR_INVALID_PAYLOAD_HASH', 'Set options.payloadHash to hex or UNSIGNED-PAYLOAD')
   }
-  const rules = serviceRules(scope.service!)
-  for (const flag of ['normalizePath', 'signContentSha256', 'signSessionToken'] as const) rules[flag] = flags[flag] ?? rules[flag]
-  return { credentials, region: scope.region!, service: scope.service!, amzDate: amzDate(flags.datetime), rules, payloadHash, unsignedPayload: !!flags.unsignedPayload }
+  return { credentials, region: scope.region!, service: scope.service!, amzDate: amzDate(options.datetime), rules: serviceRules(scope.service!, options) }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { SIGV4, signWith, type RequestParts, type SignedParts, type SigningAlgorithm } from './engine.js'
+import { SIGV4, signCheckedWith, signWith, type RequestParts, type SignedParts, type SigningAlgorithm } from './engine.js'
 import { fail } from './errors.js'
 import type { PresignOptions } from './options.js'
 import { prepareRequest, type RequestLike } from './request.js'
@@ -18,7 +18,7 @@ export async function presignWith(input: Request | RequestLike | string | URL, o
   const expiresIn = await expiry(options)
   const { parts, url } = await prepareRequest(typeof input == 'string' || input instanceof URL ? { url: input } : input, options)
   const presigned = new URL(url)
-  presigned.search = (await signWith(parts, options, algorithm, expiresIn)).query
+  presigned.search = (await signCheckedWith(parts, options, algorithm, expiresIn)).query
   return presigned
 }
 

@@ -1,6 +1,6 @@
 // Turns what a fetch user has (a Request, or { method, url, headers, body }) into request parts, reading the
 // body at most once and keeping it so the signed request carries exactly the bytes that were hashed.
-import type { RequestParts } from './engine.js'
+import { BAD_REQUEST, TOKEN, type RequestParts } from './engine.js'
 import { fail } from './errors.js'
 import type { SignOptions } from './options.js'
 
@@ -48,6 +48,7 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
   // A Request's method is already normalised; fetch upper-cases the standard methods of a request-like object.
   let method = input.method ?? 'GET'
   if (/^(delete|get|head|options|post|put)$/i.test(method)) method = method.toUpperCase()
+  if (!TOKEN.test(method)) fail('ERR_INVALID_REQUEST', BAD_REQUEST)
   const noBody = /^(GET|HEAD)$/.test(method)
   let headers: Headers
   try {
@@ -56,34 +57,29 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
     fail('ERR_INVALID_HEADER', 'Fix the headers: see error.cause', error)
   }
   const source = isRequest ? input.clone() : undefined
-  // The hash comes from elsewhere when any of these is set, so the body is never read.
+  // The hash comes from elsewhere when any of these is set, so a Request's body is never read.
   const hashKnown = options?.unsignedPayload || options?.payloadHash !== undefined || headers.has('x-amz-content-sha256')
-  let body: BodyInit | null = null
+  let body: BodyInit | null | undefined = source ? source.body : rawBody
   let hashed: RequestParts['body'] = null
   // Firefox has no Request.prototype.body: there, read any request that may carry one.
-  if (source?.body || (source && !('body' in source) && !noBody)) {
-    if (hashKnown) body = source.body
-    else hashed = body = await source.arrayBuffer().catch((error) => fail('ERR_BODY_USED', 'Could not read the body: see cause', error))
-  } else if (rawBody != null) {
+  if (source ? !hashKnown && (body || (!('body' in source) && !noBody)) : body != null) {
     if (noBody) fail('ERR_INVALID_REQUEST', `Remove the body of this ${method} request`)
-    // A stream is passed through unread; the signer decides whether it may go unsigned.
-    if (rawBody instanceof ReadableStream) hashed = body = rawBody
-    else {
-      // Anything else is serialised once, the way fetch would: a FormData gets its multipart boundary here and
-      // the signed bytes fix it; the content type is the one fetch would set (text/plain for a string).
-      const serialized = new Response(rawBody)
-      const type = typeof rawBody == 'string' ? 'text/plain;charset=UTF-8' : serialized.headers.get('content-type')
+    // A stream given as a body is passed through unread; the signer decides whether it may go unsigned.
+    if (source || !(body instanceof ReadableStream)) {
+      // Anything else is read once, the way fetch would send it: a FormData gets its multipart boundary here
+      // and the signed bytes fix it; the content type is the one fetch would set (text/plain for a string).
+      const reader = source ?? new Response(body)
+      const type = typeof body == 'string' ? 'text/plain;charset=UTF-8' : reader.headers.get('content-type')
       if (type && !headers.has('content-type')) headers.set('content-type', type)
       // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
-      hashed = body = await serialized
-        .arrayBuffer()
-        .catch((error) => fail('ERR_BODY_NOT_HASHABLE', 'This runtime cannot read this body: pass bytes instead', error))
+      body = await reader.arrayBuffer().catch((error) => fail(source ? 'ERR_BODY_USED' : 'ERR_BODY_NOT_HASHABLE', 'Could not read the body: pass bytes (see cause)', error))
     }
+    hashed = body as RequestParts['body']
   }
   return {
     url,
     parts: { method, host: url.host, path: url.pathname, query: url.search.slice(1), headers, body: hashed },
-    body,
+    body: body ?? null,
     init: isRequest ? {} : init,
     source,
   }

@@ -19,15 +19,21 @@ export interface ServiceRules {
 const S3 = /^s3(-object-lambda|-outposts|express)?$/
 
 /**
- * The signing rules of a service (by signing name).
+ * The signing rules of a service (by signing name), with the options that override them.
  *
  * @example
  * serviceRules('s3').encodePath // false
  * serviceRules('kinesis').encodePath // true
  */
-export function serviceRules(service: string): ServiceRules {
+export function serviceRules(service: string, options: Partial<Record<'normalizePath' | 'signContentSha256' | 'signSessionToken', boolean>> = {}): ServiceRules {
   const s3 = S3.test(service)
-  return { encodePath: !s3, normalizePath: !s3, signContentSha256: s3, unsignedPayloads: s3, signSessionToken: service != 'iotdevicegateway' }
+  return {
+    encodePath: !s3,
+    normalizePath: options.normalizePath ?? !s3,
+    signContentSha256: options.signContentSha256 ?? s3,
+    unsignedPayloads: s3,
+    signSessionToken: options.signSessionToken ?? service != 'iotdevicegateway',
+  }
 }
 
 /**

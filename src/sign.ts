@@ -1,4 +1,4 @@
-import { SIGV4, signWith, type SignedParts, type SigningAlgorithm } from './engine.js'
+import { SIGV4, signCheckedWith, type SignedParts, type SigningAlgorithm } from './engine.js'
 import type { SignOptions } from './options.js'
 import { prepareRequest, type RequestLike } from './request.js'
 
@@ -9,7 +9,7 @@ export async function signRequestWith(
   algorithm: SigningAlgorithm,
 ): Promise<{ request: Request; signed: SignedParts }> {
   const { parts, source, body, url, init } = await prepareRequest(input, options)
-  const signed = await signWith(parts, options, algorithm)
+  const signed = await signCheckedWith(parts, options, algorithm)
   // Built from the clone so every other property (signal, mode, credentials, ...) carries over.
   const request = new Request(source ?? url, { ...init, method: signed.method, headers: signed.headers, ...(body != null && { body, duplex: 'half' }) } as RequestInit)
   return { request, signed }

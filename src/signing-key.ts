@@ -26,12 +26,13 @@ export async function signingKey(credentials: Credentials, date: string, region:
   if (id?.[0] != secret) secretIds.set(credentials, (id = [secret, sha256Hex(secret)]))
   const path = [date, region, service, 'aws4_request']
   const cacheKey = [await id[1], ...path].join('/')
-  // Deleted and set again so the least recently used key is the one dropped.
   let key = signingKeys.get(cacheKey)
-  if (!key) (key = deriveKey(secret, path)).catch(() => signingKeys.delete(cacheKey))
-  signingKeys.delete(cacheKey)
-  signingKeys.set(cacheKey, key)
-  if (signingKeys.size > 64) signingKeys.delete(signingKeys.keys().next().value!)
+  if (!key) {
+    // Full: start again (keys are per day, so a busy cache turns over anyway).
+    if (signingKeys.size > 63) signingKeys.clear()
+    signingKeys.set(cacheKey, (key = deriveKey(secret, path)))
+    key.catch(() => signingKeys.delete(cacheKey))
+  }
   return key
 }
 

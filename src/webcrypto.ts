@@ -5,7 +5,7 @@ import { fail } from './errors.js'
 export type Bytes = ArrayBuffer | ArrayBufferView<ArrayBuffer>
 
 // crypto.subtle is missing on plain-http pages other than localhost (not a secure context).
-const subtle = (): SubtleCrypto => globalThis.crypto?.subtle ?? fail('ERR_CRYPTO_UNAVAILABLE', 'No crypto.subtle: use https or a runtime with WebCrypto')
+const subtle = (): SubtleCrypto => globalThis.crypto?.subtle ?? fail('ERR_CRYPTO_UNAVAILABLE', 'Serve over https: crypto.subtle is missing')
 
 const encoder = /* @__PURE__ */ new TextEncoder()
 
