@@ -59,6 +59,7 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
       const front = await corsFront(moto.endpoint)
       stops.push(() => front.close())
       kinesisEndpoint = front.endpoint
+      log(`  CORS front for moto          ${front.endpoint}`)
       Object.assign(vars, { STS_ENDPOINT: moto.endpoint + '/', ROLE_ARN: iam.roleArn })
     } else if (used === 'kinesalite') {
       const kinesalite = await startKinesalite()

@@ -1,0 +1,256 @@
+#!/usr/bin/env node
+// End-to-end test of the demo in real browsers against the full local stack that `npm run demo` starts
+// (scripts/demo.mjs: moto with signature checks behind its CORS front, the Worker under wrangler dev, Vite).
+// In each browser the page gets credentials from the Worker, sends PutRecord and a 50-record PutRecords, moto
+// verifies every signature and accepts, the records are read back and shown; then a run with a wrong secret
+// must show the explained error. Screenshots go to test-results/. Prints `demo <browser>: N passed, M failed`.
+// Usage: node test/demo/e2e.mjs [chromium] [firefox] [webkit]   (default: all three)
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer as createNetServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startStack } from '../../scripts/demo.mjs'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const RESULTS = join(ROOT, 'test-results')
+const TIME_LIMIT_MS = 420_000
+const names = process.argv.slice(2).length ? process.argv.slice(2) : ['chromium', 'firefox', 'webkit']
+const groups = new Set()
+const temporary = []
+let stack
+
+process.on('exit', () => {
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, 'SIGKILL')
+    } catch {}
+  }
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true })
+})
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1)))
+setTimeout(() => {
+  console.error(`demo e2e: timed out after ${TIME_LIMIT_MS / 1000} s`)
+  void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1))
+}, TIME_LIMIT_MS).unref()
+
+const within = (ms, what, promise) =>
+  Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms).unref())])
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+    server.on('error', reject)
+  })
+
+// Each driver offers: goto(url), evaluate(expression) → value, screenshot(path), resize(width, height), close().
+const DRIVERS = {
+  async chromium() {
+    const { chromium } = await import('playwright-core')
+    const server = await chromium.launchServer({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      timeout: 30_000,
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-breakpad', '--disable-crash-reporter',
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+      ],
+    })
+    groups.add(server.process().pid)
+    const browser = await chromium.connect(server.wsEndpoint())
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    page.on('pageerror', (error) => console.error(`  page error: ${error}`))
+    return {
+      version: `Chromium ${browser.version()}`,
+      goto: (url) => page.goto(url),
+      evaluate: (expression) => page.evaluate(expression),
+      screenshot: (path) => page.screenshot({ path, fullPage: true }),
+      resize: (width, height) => page.setViewportSize({ width, height }),
+      close: () => server.close(),
+    }
+  },
+
+  async firefox() {
+    const { default: puppeteer } = await import('puppeteer-core')
+    const browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: '/usr/bin/firefox-esr',
+      headless: true,
+      timeout: 30_000,
+      env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1', MOZ_CRASHREPORTER_DISABLE: '1' },
+      extraPrefsFirefox: {
+        'services.settings.server': 'data:,#remote-settings-dummy/v1',
+        'app.update.enabled': false,
+        'toolkit.telemetry.enabled': false,
+        'network.captive-portal-service.enabled': false,
+        'network.connectivity-service.enabled': false,
+      },
+    })
+    groups.add(browser.process().pid)
+    const page = await browser.newPage()
+    await page.setViewport({ width: 1280, height: 900 })
+    page.on('pageerror', (error) => console.error(`  page error: ${error}`))
+    return {
+      version: `Firefox ${(await browser.version()).replace(/^firefox\//i, '')}`,
+      goto: (url) => page.goto(url),
+      evaluate: (expression) => page.evaluate(expression),
+      screenshot: (path) => page.screenshot({ path, fullPage: true }),
+      resize: (width, height) => page.setViewport({ width, height }),
+      close: () => browser.close(),
+    }
+  },
+
+  async webkit() {
+    const { Builder } = await import('selenium-webdriver')
+    const port = await freePort()
+    const driverProcess = spawn('xvfb-run', ['-a', '/usr/bin/WebKitWebDriver', `--port=${port}`, '--host=127.0.0.1'], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] })
+    groups.add(driverProcess.pid)
+    const serverUrl = `http://127.0.0.1:${port}`
+    await within(30_000, 'WebKitWebDriver start', (async () => {
+      for (;;) {
+        if (driverProcess.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${driverProcess.exitCode}`)
+        if (await fetch(`${serverUrl}/status`).then((response) => response.ok, () => false)) return
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    })())
+    const capabilities = {
+      browserName: 'MiniBrowser',
+      'webkitgtk:browserOptions': { binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args: ['--automation'] },
+    }
+    const driver = await within(45_000, 'MiniBrowser start (WebDriver session)', new Builder().usingServer(serverUrl).withCapabilities(capabilities).build())
+    await driver.manage().window().setRect({ width: 1280, height: 900 }).catch(() => {})
+    return {
+      version: `WebKitGTK ${(await driver.getCapabilities()).get('browserVersion')}`,
+      goto: (url) => driver.get(url),
+      evaluate: (expression) => driver.executeScript(`return (${expression})`),
+      screenshot: async (path) => writeFileSync(path, Buffer.from(await driver.takeScreenshot(), 'base64')),
+      resize: (width, height) => driver.manage().window().setRect({ width, height }),
+      close: () => driver.quit(),
+    }
+  },
+}
+
+// Page helpers, as expressions evaluated in the page.
+const text = (id) => `document.getElementById(${JSON.stringify(id)}).textContent`
+const click = (selector) => `(document.querySelector(${JSON.stringify(selector)}).click(), true)`
+const fill = (selector, value) =>
+  `(() => { const el = document.querySelector(${JSON.stringify(selector)}); el.value = ${JSON.stringify(value)}; el.dispatchEvent(new Event('input', { bubbles: true })); return true })()`
+
+async function waitFor(browser, expression, what, ms = 30_000) {
+  const deadline = Date.now() + ms
+  let last
+  for (;;) {
+    last = await browser.evaluate(expression).catch((error) => `(${error.message})`)
+    if (last === true) return
+    if (Date.now() > deadline) {
+      const error = await browser.evaluate(text('error')).catch(() => '')
+      throw new Error(`${what}: not seen within ${ms / 1000} s${error ? ` (page error box: ${error})` : ''}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150))
+  }
+}
+
+async function runBrowser(name) {
+  const checks = []
+  const check = async (label, run) => {
+    const started = Date.now()
+    try {
+      await run()
+      checks.push({ label, ok: true })
+      console.log(`  ✓ ${label} (${Date.now() - started} ms)`)
+    } catch (error) {
+      checks.push({ label, ok: false })
+      console.log(`  ✗ ${label}\n      ${error.message}`)
+    }
+  }
+  const home = mkdtempSync(join(tmpdir(), `demo-e2e-${name}-`))
+  temporary.push(home)
+  process.env.HOME = home
+  let browser
+  try {
+    browser = await within(90_000, `${name} start`, DRIVERS[name]())
+    console.log(`${name}: ${browser.version}`)
+    await browser.goto(stack.url)
+    await check('page loads with the stack settings', () => waitFor(browser, `${text('cred-pill')} === 'No credentials' && document.getElementById('stream').value === 'kinesis-demo'`, 'the page'))
+    await check('credentials from the Worker (STS AssumeRole signed in workerd), countdown running', async () => {
+      await browser.evaluate(click('#get-creds'))
+      await waitFor(browser, `/^Expires in 1[45]:\\d\\d$/.test(${text('cred-pill')}) && /^ASIA/.test(${text('key-hint')})`, 'the credentials pill')
+    })
+    await check('PutRecord accepted by moto (signature checked) and read back', async () => {
+      await browser.evaluate(fill('#record', `{"event":"e2e","browser":"${name}"}`))
+      await browser.evaluate(click('#put-record'))
+      await waitFor(browser, `${text('r-read')} === '✓ all 1 arrived'`, 'PutRecord read-back')
+      const shard = await browser.evaluate(text('r-shard'))
+      const sequence = await browser.evaluate(text('r-seq'))
+      if (shard !== 'shardId-000000000000' || !/^\d+$/.test(sequence)) throw new Error(`unexpected placement ${shard} ${sequence}`)
+      const shown = await browser.evaluate(text('records'))
+      if (!shown.includes(`"browser":"${name}"`)) throw new Error(`the record is not shown: ${shown}`)
+    })
+    await check('signing inspector shows canonical request, string to sign, signed headers (session token signed)', async () => {
+      const canonical = await browser.evaluate(text('i-canonical'))
+      const stringToSign = await browser.evaluate(text('i-sts'))
+      const signed = await browser.evaluate(text('i-signed'))
+      if (!canonical.startsWith('POST\n/\n\n') || !/x-amz-security-token:\S+…/.test(canonical)) throw new Error(`canonical request: ${canonical.slice(0, 200)}`)
+      if (!/^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/kinesis\/aws4_request\n[0-9a-f]{64}$/.test(stringToSign)) throw new Error(`string to sign: ${stringToSign}`)
+      if (!signed.split(';').includes('x-amz-security-token')) throw new Error(`signed headers: ${signed}`)
+    })
+    await check('PutRecords batch of 50 with progress bar, all 50 read back', async () => {
+      await browser.evaluate(fill('#batch-size', '50'))
+      await browser.evaluate(click('#put-records'))
+      await waitFor(browser, `${text('r-read')} === '✓ all 50 arrived'`, 'PutRecords read-back', 60_000)
+      const progress = await browser.evaluate(text('progress-text'))
+      if (progress !== '50/50 sent') throw new Error(`progress: ${progress}`)
+      const op = await browser.evaluate(text('r-op'))
+      if (op !== 'PutRecords (50/50)') throw new Error(`operation: ${op}`)
+    })
+    await browser.screenshot(join(RESULTS, `demo-${name}.png`))
+    if (name === 'chromium') {
+      await browser.resize(390, 844)
+      await browser.screenshot(join(RESULTS, `demo-${name}-phone.png`))
+      await browser.resize(1280, 900)
+    }
+    await check('wrong secret: moto refuses, the page explains the signature mismatch', async () => {
+      const real = await fetch(stack.workerUrl + '/credentials', { method: 'POST', headers: { origin: stack.pageOrigin } }).then((response) => response.json())
+      const wrong = `AWS_ACCESS_KEY_ID=${real.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${real.secretAccessKey.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}\nAWS_SESSION_TOKEN=${real.sessionToken}`
+      await browser.evaluate(click('input[name=source][value=pasted]'))
+      await browser.evaluate(fill('#pasted', wrong))
+      await browser.evaluate(click('#put-record'))
+      await waitFor(browser, `!document.getElementById('error').hidden`, 'the error box')
+      const shown = await browser.evaluate(text('error'))
+      if (!shown.includes('AWS computed a different signature than this page did.') || !shown.includes('SignatureDoesNotMatch')) throw new Error(`error box: ${shown}`)
+    })
+    await browser.screenshot(join(RESULTS, `demo-${name}-error.png`))
+    await check('no secret, token or pasted key in localStorage', async () => {
+      const stored = await browser.evaluate('JSON.stringify(Object.assign({}, localStorage))')
+      if (!stored.includes('kinesis-demo') || /ASIA|secret|token/i.test(stored)) throw new Error(`localStorage: ${stored}`)
+    })
+  } catch (error) {
+    checks.push({ label: 'browser session', ok: false })
+    console.log(`  ✗ ${name} could not run the flow: ${error.message}`)
+  } finally {
+    await within(15_000, `${name} close`, browser?.close() ?? Promise.resolve()).catch(() => {})
+  }
+  const passed = checks.filter((entry) => entry.ok).length
+  return { passed, failed: checks.length - passed }
+}
+
+mkdirSync(RESULTS, { recursive: true })
+const counts = {}
+try {
+  const started = Date.now()
+  stack = await startStack({ emulator: 'moto', log: (line) => console.log(line) })
+  console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${stack.url}`)
+  for (const name of names) counts[name] = await runBrowser(name)
+} catch (error) {
+  console.error(`demo e2e: the stack could not start: ${error.message}`)
+  for (const name of names) counts[name] ??= { passed: 0, failed: 1 }
+} finally {
+  await stack?.stop()
+}
+for (const name of names) console.log(`demo ${name}: ${counts[name].passed} passed, ${counts[name].failed} failed`)
+process.exit(names.every((name) => counts[name].passed > 0 && counts[name].failed === 0) ? 0 : 1)
