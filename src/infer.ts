@@ -38,7 +38,7 @@ export function inferScope(host: string, path = '/'): InferredScope {
     .filter((label) => !/^(dualstack|fips)$/.test(label))
   if (!labels) return {}
   let at = labels.findIndex((label) => /^[a-z]{2}(-[a-z]+)+-\d+$/.test(label))
-  let region = labels[at]
+  let region: string | undefined = labels[at]
   if (at < 0) {
     // Legacy S3 dash-region form: s3-us-west-2.amazonaws.com, bucket.s3-eu-west-1.amazonaws.com.
     const legacy = labels.find((label) => /^s3-[a-z]{2}-/.test(label))
