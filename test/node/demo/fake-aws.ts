@@ -31,6 +31,16 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
         if (url.pathname === '/config') return json({ region: 'us-east-1', streamName: 'events', kinesisEndpoint: KINESIS })
         return json({ ...TEMPORARY, expiration: new Date(fake.now() + fake.lifetime * 1000).toISOString() })
       }
+      if (url.host === 'cognito-identity.eu-west-1.amazonaws.com') {
+        const action = request.headers.get('x-amz-target')!
+        const params = JSON.parse(await request.text())
+        fake.calls.push(`cognito ${action.split('.')[1]}`)
+        if (action.endsWith('.GetId')) return json({ IdentityId: `eu-west-1:identity-for-${params.IdentityPoolId.split(':')[1]}` })
+        return json({
+          IdentityId: params.IdentityId,
+          Credentials: { AccessKeyId: TEMPORARY.accessKeyId, SecretKey: TEMPORARY.secretAccessKey, SessionToken: TEMPORARY.sessionToken, Expiration: Math.floor(fake.now() / 1000) + 3600 },
+        })
+      }
       const target = request.headers.get('x-amz-target')!.split('.')[1]!
       fake.calls.push(`kinesis ${target}`)
       const body = await request.text()

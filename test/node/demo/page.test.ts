@@ -103,6 +103,22 @@ describe('demo page', () => {
     expect($('log').textContent).toContain('ResourceNotFoundException')
   })
 
+  it('gets guest credentials from a Cognito identity pool (GetId, GetCredentialsForIdentity) and sends with them', async () => {
+    const radio = document.querySelector<HTMLInputElement>('input[name=source][value=cognito]')!
+    radio.checked = true
+    radio.dispatchEvent(new Event('change'))
+    expect(($('pool-id').closest('label') as HTMLElement).hidden).toBe(false)
+    expect(($('worker-url').closest('label') as HTMLElement).hidden).toBe(true)
+    const pool = $('pool-id') as HTMLInputElement
+    pool.value = 'eu-west-1:0123abcd-0123-4567-89ab-0123456789ab'
+    pool.dispatchEvent(new Event('input'))
+    await page.putRecord()
+    expect($('error').hidden).toBe(true)
+    expect(aws.calls.slice(0, 3)).toEqual(['cognito GetId', 'cognito GetCredentialsForIdentity', 'kinesis PutRecord'])
+    expect($('cred-pill').textContent).toBe('Expires in 1:00:00')
+    expect($('r-read').textContent).toBe('✓ all 1 arrived')
+  })
+
   it('explains a wrong secret in pasted credentials as a signature mismatch', async () => {
     ;($('pasted') as HTMLTextAreaElement).value = JSON.stringify({ Credentials: { ...TEMPORARY, AccessKeyId: TEMPORARY.accessKeyId, SecretAccessKey: 'wrong', SessionToken: TEMPORARY.sessionToken } })
     const radio = document.querySelector<HTMLInputElement>('input[name=source][value=pasted]')!
