@@ -1,5 +1,5 @@
 // The signing pipeline shared by header signing, presigning and SigV4a: one place that puts the steps together.
-import { canonicalHeaders, canonicalPath, canonicalQuery, queryPairs, type HeaderEntry } from './canonical.js'
+import { canonicalHeaders, canonicalQuery, normalizePath, queryPairs, type HeaderEntry } from './canonical.js'
 import { uriEncode } from './encoding.js'
 import { fail } from './errors.js'
 import { resolveOptions, type SignOptions } from './options.js'
@@ -71,7 +71,7 @@ export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
 
 /** Message of a request whose method, host or path cannot be signed. */
-export const BAD_REQUEST = 'Pass a method token, a host and a path starting with /'
+export const BAD_REQUEST = 'Pass a method, a host and a /path'
 /** An HTTP token (RFC 9110): what a method or header name may be. */
 export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
@@ -135,9 +135,11 @@ export async function signCheckedWith(parts: RequestParts, options: SignOptions,
     ...(presigning ? [] : added),
   ])
   if (presigning) add('X-Amz-SignedHeaders', signedHeaders)
+  // canonicalPath, inlined: the path as sent, normalised unless S3, encoded once more unless S3.
+  const canonicalUri = (rules.normalizePath ? normalizePath(path) : path) || '/'
   const canonical = [
     method,
-    canonicalPath(path, { normalize: rules.normalizePath, encode: rules.encodePath }),
+    rules.encodePath ? uriEncode(canonicalUri, true) : canonicalUri,
     canonicalQuery([...queryPairs(query), ...(presigning ? added : []).map(([name, value]): [string, string] => [name, uriEncode(value)])]),
     headerBlock,
     signedHeaders,
@@ -168,7 +170,7 @@ export async function signCheckedWith(parts: RequestParts, options: SignOptions,
 async function bodyHash(body: RequestParts['body'], streamUnsigned: boolean): Promise<string> {
   if (streamUnsigned && body instanceof ReadableStream) return UNSIGNED_PAYLOAD
   if (body == null || typeof body == 'string' || isBytes(body)) return (body as string)?.length || (body as ArrayBuffer)?.byteLength ? sha256Hex(body!) : EMPTY_SHA256
-  fail('ERR_BODY_NOT_HASHABLE', 'Pass a string or bytes body, or set options.unsignedPayload')
+  fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes, or set unsignedPayload')
 }
 
 /**

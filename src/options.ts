@@ -53,16 +53,16 @@ export interface ResolvedOptions {
  * const resolved = await resolveOptions({ credentials, datetime: '2015-08-30T12:36:00Z' }, 'iam.amazonaws.com', '/')
  */
 export async function resolveOptions(options: SignOptions, host: string, path: string): Promise<ResolvedOptions> {
-  const { credentials: input, payloadHash } = options || fail('ERR_INVALID_OPTION', 'Pass options: { credentials, ... }')
+  const { credentials: input, payloadHash } = options || fail('ERR_INVALID_OPTION', 'Pass options with credentials')
   let credentials: Credentials
   try {
     credentials = await (typeof input == 'function' ? input() : input)
   } catch (error) {
-    fail('ERR_CREDENTIALS_PROVIDER', 'The credentials provider failed: see cause', error)
+    fail('ERR_CREDENTIALS_PROVIDER', 'Credentials provider failed: see cause', error)
   }
   const { accessKeyId, secretAccessKey, sessionToken } = credentials || ({} as Credentials)
   if ([accessKeyId, secretAccessKey, sessionToken || '-'].some((value) => !value || typeof value != 'string')) {
-    fail('ERR_CREDENTIALS_MISSING', 'Set credentials.accessKeyId and secretAccessKey')
+    fail('ERR_CREDENTIALS_MISSING', 'Set credentials.accessKeyId, secretAccessKey')
   }
   const inferred = inferScope(host, path)
   const scope: Record<string, string> = {}
@@ -73,7 +73,7 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
     }
   }
   if (payloadHash != null && !/^([0-9a-f]{64}|[A-Z0-9-]+)$/.test(payloadHash)) {
-    fail('ERR_INVALID_PAYLOAD_HASH', 'Set options.payloadHash to hex or UNSIGNED-PAYLOAD')
+    fail('ERR_INVALID_PAYLOAD_HASH', 'Set options.payloadHash to a hex SHA-256')
   }
   return { credentials, region: scope.region!, service: scope.service!, amzDate: amzDate(options.datetime), rules: serviceRules(scope.service!, options) }
 }
@@ -88,5 +88,5 @@ export function amzDate(datetime: Date | string = new Date()): string {
   const date = new Date(datetime)
   const iso = (datetime instanceof Date || /^\d{4}-\d\d-\d\d/.test(datetime)) && +date == +date ? date.toISOString() : ''
   // Years outside 0000-9999 print as +/-YYYYYY and cannot be an X-Amz-Date.
-  return /^\d{4}-.{18}Z$/.test(iso) ? iso.replace(/[-:]|\.\d+/g, '') : fail('ERR_INVALID_DATETIME', 'Set options.datetime to a Date or ISO string')
+  return /^\d{4}-/.test(iso) ? iso.replace(/[-:]|\.\d+/g, '') : fail('ERR_INVALID_DATETIME', 'Set options.datetime to a Date or ISO string')
 }

@@ -40,7 +40,7 @@ export function parseUrl(url: string | URL): URL {
  * a Request's body is read from a clone.
  */
 export async function prepareRequest(input: Request | RequestLike, options: SignOptions): Promise<PreparedRequest> {
-  if (!input || typeof input != 'object') fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, method?, headers?, body? }')
+  if (!input || typeof input != 'object') fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, ... }')
   const isRequest = input instanceof Request
   if (isRequest && input.bodyUsed) fail('ERR_BODY_USED', 'Sign the request before reading its body')
   const url = parseUrl(input.url)
@@ -72,7 +72,7 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
       const type = typeof body == 'string' ? 'text/plain;charset=UTF-8' : reader.headers.get('content-type')
       if (type && !headers.has('content-type')) headers.set('content-type', type)
       // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
-      body = await reader.arrayBuffer().catch((error) => fail(source ? 'ERR_BODY_USED' : 'ERR_BODY_NOT_HASHABLE', 'Could not read the body: pass bytes (see cause)', error))
+      body = await reader.arrayBuffer().catch((error) => fail(source ? 'ERR_BODY_USED' : 'ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes: see cause', error))
     }
     hashed = body as RequestParts['body']
   }
