@@ -70,9 +70,20 @@ export const SIGV4: SigningAlgorithm = {
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
 
-/** Message of a request whose method, host or path cannot be signed. */
+/**
+ * Message of a request whose method, host or path cannot be signed (one string, shared by its checks).
+ *
+ * @example
+ * fail('ERR_INVALID_REQUEST', BAD_REQUEST)
+ */
 export const BAD_REQUEST = 'Pass a method, a host and a /path'
-/** An HTTP token (RFC 9110): what a method or header name may be. */
+/**
+ * An HTTP token (RFC 9110): what a method or header name may be.
+ *
+ * @example
+ * TOKEN.test('PATCH') // true
+ * TOKEN.test('GE T') // false
+ */
 export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 /**
@@ -97,6 +108,10 @@ export async function signWith(parts: RequestParts, options: SignOptions, algori
 /**
  * `signWith` for parts that are valid by construction (from a URL and a `Headers`, with a checked method):
  * the fetch-level `sign` and `presign` use it, so their bundles carry no second copy of the checks.
+ *
+ * @example
+ * const { parts } = await prepareRequest(request, options)
+ * const signed = await signCheckedWith(parts, options, SIGV4)
  */
 export async function signCheckedWith(parts: RequestParts, options: SignOptions, algorithm: SigningAlgorithm, expiresIn?: number): Promise<SignedParts> {
   const { method, host, path, query = '', body } = parts

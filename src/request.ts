@@ -80,7 +80,8 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
     url,
     parts: { method, host: url.host, path: url.pathname, query: url.search.slice(1), headers, body: hashed },
     body: body ?? null,
-    init: isRequest ? {} : init,
+    // Destructured from {} for a Request: nothing to carry over, the clone keeps its own settings.
+    init,
     source,
   }
 }

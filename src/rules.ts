@@ -24,6 +24,7 @@ const S3 = /^s3(-object-lambda|-outposts|express)?$/
  * @example
  * serviceRules('s3').encodePath // false
  * serviceRules('kinesis').encodePath // true
+ * serviceRules('s3', { normalizePath: true }).normalizePath // true
  */
 export function serviceRules(service: string, options: Partial<Record<'normalizePath' | 'signContentSha256' | 'signSessionToken', boolean>> = {}): ServiceRules {
   const s3 = S3.test(service)

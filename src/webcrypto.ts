@@ -12,7 +12,12 @@ const encoder = /* @__PURE__ */ new TextEncoder()
 /** UTF-8 bytes of a string. */
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text)
 
-/** Whether a value is bytes (an ArrayBuffer or a view of one). */
+/**
+ * Whether a value is bytes (an ArrayBuffer or a view of one).
+ *
+ * @example
+ * isBytes(new Uint8Array(2)) // true
+ */
 export const isBytes = (value: unknown): value is Bytes => value instanceof ArrayBuffer || ArrayBuffer.isView(value)
 
 /** Lower-case hex of bytes. */
