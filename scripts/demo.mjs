@@ -26,9 +26,10 @@ export const MOTO_HINT = 'moto is not installed: for real signature checks run  
 
 /**
  * Starts the local stack and returns its addresses and a `stop()` that ends every process it started.
- * @param {{ emulator?: 'auto' | 'moto' | 'kinesalite' | 'aws', log?: (line: string) => void }} [options]
+ * `live: false` turns off Vite's file watching and hot reload (tests: a page must never reload mid-flow).
+ * @param {{ emulator?: 'auto' | 'moto' | 'kinesalite' | 'aws', log?: (line: string) => void, live?: boolean }} [options]
  */
-export async function startStack({ emulator = 'auto', log = (line) => console.log(line) } = {}) {
+export async function startStack({ emulator = 'auto', log = (line) => console.log(line), live = true } = {}) {
   const stops = []
   const stop = once(async () => {
     for (const step of stops.reverse()) await step().catch(() => {})
@@ -81,7 +82,7 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
     log(`  Worker (wrangler dev)        ${worker.endpoint}`)
 
     const { createServer: createVite } = await import('vite')
-    const vite = await createVite({ configFile: ROOT + 'demo/vite.config.ts', logLevel: 'warn', server: { port: vitePort, strictPort: true, host: '127.0.0.1' } })
+    const vite = await createVite({ configFile: ROOT + 'demo/vite.config.ts', logLevel: 'warn', server: { port: vitePort, strictPort: true, host: '127.0.0.1', ...(!live && { hmr: false, watch: null }) } })
     await vite.listen()
     stops.push(() => vite.close())
 

@@ -149,7 +149,8 @@ async function waitFor(browser, expression, what, ms = 30_000) {
     if (last === true) return
     if (Date.now() > deadline) {
       const error = await browser.evaluate(text('error')).catch(() => '')
-      throw new Error(`${what}: not seen within ${ms / 1000} s${error ? ` (page error box: ${error})` : ''}`)
+      const activity = await browser.evaluate(text('log')).catch(() => '')
+      throw new Error(`${what}: not seen within ${ms / 1000} s (last: ${last}; error box: ${error || 'empty'}; activity: ${activity.slice(0, 300) || 'none'})`)
     }
     await new Promise((resolve) => setTimeout(resolve, 150))
   }
@@ -198,6 +199,8 @@ async function runBrowser(name) {
       if (!canonical.startsWith('POST\n/\n\n') || !/x-amz-security-token:\S+…/.test(canonical)) throw new Error(`canonical request: ${canonical.slice(0, 200)}`)
       if (!/^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/kinesis\/aws4_request\n[0-9a-f]{64}$/.test(stringToSign)) throw new Error(`string to sign: ${stringToSign}`)
       if (!signed.split(';').includes('x-amz-security-token')) throw new Error(`signed headers: ${signed}`)
+      const what = await browser.evaluate(text('inspect-what'))
+      if (what !== 'last PutRecord request') throw new Error(`inspector shows: ${what}`)
     })
     await check('PutRecords batch of 50 with progress bar, all 50 read back', async () => {
       await browser.evaluate(fill('#batch-size', '50'))
@@ -243,7 +246,7 @@ mkdirSync(RESULTS, { recursive: true })
 const counts = {}
 try {
   const started = Date.now()
-  stack = await startStack({ emulator: 'moto', log: (line) => console.log(line) })
+  stack = await startStack({ emulator: 'moto', live: false, log: (line) => console.log(line) })
   console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${stack.url}`)
   for (const name of names) counts[name] = await runBrowser(name)
 } catch (error) {

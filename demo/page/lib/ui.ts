@@ -138,6 +138,7 @@ export function mountDemo(deps: PageDeps): Page {
       return
     }
     busy = true
+    inspected = false
     clearError()
     render()
     try {
@@ -147,10 +148,12 @@ export function mountDemo(deps: PageDeps): Page {
     } finally {
       busy = false
       render()
-      renderInspector()
+      // A failed call shows what was signed; a successful send keeps showing the send, not the read-back.
+      if (!inspected) renderInspector()
     }
     void what
   }
+  let inspected = false
 
   let stream: (DemoStream & { session: CredentialSession; key: string }) | undefined
   function currentStream(): DemoStream {
@@ -227,7 +230,7 @@ export function mountDemo(deps: PageDeps): Page {
         const target = currentStream()
         const text = $<HTMLTextAreaElement>('record').value
         const placed = await target.putRecord(text, settings.partitionKey)
-        renderInspector()
+        renderInspector(true)
         log(`PutRecord → ${placed.shardId} #${placed.sequenceNumber}`, 'ok')
         showPlacement('PutRecord', [placed], 1)
         await readBack(target, [placed])
@@ -238,7 +241,7 @@ export function mountDemo(deps: PageDeps): Page {
         const target = currentStream()
         const texts = makeBatch(settings.batchSize, 'batch_event', new Date(now()))
         const result = await target.putRecords(texts, (index) => `${settings.partitionKey}-${index % 8}`, progress)
-        renderInspector()
+        renderInspector(true)
         log(`PutRecords → ${result.records.length} stored, ${result.failed} failed`, result.failed ? 'err' : 'ok')
         showPlacement(`PutRecords (${result.records.length}/${texts.length})`, result.records, result.records.length)
         await readBack(target, result.records)
@@ -256,11 +259,14 @@ export function mountDemo(deps: PageDeps): Page {
     $('progress-text').textContent = `${sent}/${total} sent${failed ? `, ${failed} failed` : ''}`
   }
 
-  function renderInspector(): void {
+  function renderInspector(pin = false): void {
     const signing = stream?.lastSigning()
     if (!signing) return
+    inspected ||= pin
     const box = $('inspector')
     box.replaceChildren()
+    const target = /^x-amz-target:\S+\.(\w+)$/m.exec(signing.canonicalRequest)?.[1]
+    $('inspect-what').textContent = target ? `last ${target} request` : 'last request'
     const block = (label: string, text: string, id: string) => {
       const wrap = doc.createElement('div')
       const heading = doc.createElement('h3')

@@ -76,7 +76,8 @@ describe('demo page', () => {
     await page.putRecord()
     const canonical = $('i-canonical').textContent!
     expect(canonical.startsWith('POST\n/\n\n')).toBe(true)
-    expect(canonical).toContain('x-amz-target:Kinesis_20131202.GetRecords')
+    expect(canonical).toContain('x-amz-target:Kinesis_20131202.PutRecord\n')
+    expect($('inspect-what').textContent).toBe('last PutRecord request')
     expect($('i-sts').textContent).toMatch(/^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/kinesis\/aws4_request\n[0-9a-f]{64}$/)
     expect($('i-signed').textContent).toContain('x-amz-security-token')
     expect($('inspector').textContent).not.toContain(TEMPORARY.sessionToken)
