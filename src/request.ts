@@ -73,6 +73,9 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
       if (type && !headers.has('content-type')) headers.set('content-type', type)
       // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
       body = await reader.arrayBuffer().catch((error) => fail(source ? 'ERR_BODY_USED' : 'ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes: see cause', error))
+    } else if (new Request('http://x/', { method: 'POST', body: new ReadableStream(), duplex: 'half' } as RequestInit).headers.has('content-type')) {
+      // Firefox cannot send a stream body: its Request would send the text "[object ReadableStream]" instead.
+      fail('ERR_STREAM_BODY_UNSUPPORTED', 'This runtime cannot send a stream body: pass bytes or a Blob')
     }
     hashed = body as RequestParts['body']
   }
