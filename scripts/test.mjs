@@ -25,6 +25,7 @@ const SUITES = [
   { name: 'chromium', command: ['node', 'test/runtimes/browsers.mjs', 'chromium'] },
   { name: 'firefox', command: ['node', 'test/runtimes/browsers.mjs', 'firefox'] },
   { name: 'webkit', command: ['node', 'test/runtimes/browsers.mjs', 'webkit'] },
+  { name: 'demo-types', command: ['npx', 'tsc', '-p', 'demo/tsconfig.json'], counts: false },
   { name: 'demo-worker', command: ['env', 'COUNT_NAME=demo worker (workerd)', 'npx', 'vitest', 'run', '--config', 'test/demo/vitest.config.ts', '--reporter=default', '--reporter=./test/count-reporter.ts'] },
   { name: 'demo-e2e', command: ['node', 'test/demo/e2e.mjs', 'chromium', 'firefox', 'webkit'] },
   { name: 'demo-ctrl-c', command: ['sh', '-c', 'node test/demo/ctrl-c.mjs && node test/demo/ctrl-c.mjs --no-moto'] },
