@@ -8,7 +8,9 @@ export interface InferredScope {
 
 // Host labels whose signing name differs from the label itself (`runtime.sagemaker` and the like need no entry:
 // the label before the region is already the signing name).
-const SIGNING_NAMES: Record<string, string> = {
+// No prototype: a host label such as "constructor" must not find Object's members.
+const SIGNING_NAMES = {
+  __proto__: null,
   email: 'ses',
   transcribestreaming: 'transcribe',
   'bedrock-runtime': 'bedrock',
@@ -17,7 +19,10 @@ const SIGNING_NAMES: Record<string, string> = {
   's3-accesspoint': 's3',
   's3-control': 's3',
   's3-website': 's3',
-}
+  // SigV4a hosts: S3 Multi-Region Access Points and EventBridge global endpoints (no region in the name).
+  'accesspoint.s3-global': 's3',
+  'endpoints.event': 'events',
+} as {} as Record<string, string | undefined>
 
 /**
  * Infers the signing region and service from a host (and path, for IoT's `/mqtt`).
@@ -52,6 +57,6 @@ export function inferScope(host: string, path = '/'): InferredScope {
   else if (label == 'iot' && at > 1) label = path == '/mqtt' ? 'iotdevicegateway' : 'iotdata'
   const service = SIGNING_NAMES[label] ?? (label || undefined)
   // Global endpoints sign in us-east-1.
-  region ??= service && /^(iam|sts|s3|route53|cloudfront|organizations|waf|globalaccelerator|shield)$/.test(service) ? 'us-east-1' : undefined
+  region ??= service && !/-global$/.test(label) && /^(iam|sts|s3|route53|cloudfront|organizations|waf|shield)$/.test(service) ? 'us-east-1' : undefined
   return { region, service }
 }

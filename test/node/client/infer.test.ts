@@ -48,6 +48,12 @@ const TABLE: Array<[host: string, path: string, region: string | undefined, serv
   ['0123456789abcdef.r2.cloudflarestorage.com', '/bucket/key', 'auto', 's3'],
   ['bucket.0123456789abcdef.r2.cloudflarestorage.com', '/key', 'auto', 's3'],
   ['0123456789abcdef.eu.r2.cloudflarestorage.com', '/bucket/key', 'auto', 's3'],
+  // SigV4a hosts: no region in the name, the service still known
+  ['mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com', '/k', undefined, 's3'],
+  ['abcde.veo.endpoints.event.amazonaws.com', '/', undefined, 'events'],
+  // Labels that are names of Object members find nothing special
+  ['constructor.us-east-1.amazonaws.com', '/', 'us-east-1', 'constructor'],
+  ['x.__proto__.us-east-1.amazonaws.com', '/', 'us-east-1', '__proto__'],
   // Hosts that say nothing
   ['127.0.0.1:4566', '/', undefined, undefined],
   ['example.com', '/', undefined, undefined],
