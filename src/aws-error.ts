@@ -5,7 +5,12 @@ import type { SignedParts } from './engine.js'
 /** The signing steps of a request, as `AwsClient` records them (see `AwsClient.lastSigning`). */
 export type Signing = Pick<SignedParts, 'canonicalRequest' | 'stringToSign'>
 
-// Responses the client fetched, with how their request was signed, so `AwsError.from(response)` finds it.
+/**
+ * How each response of the client was signed, so `AwsError.from(response)` finds it.
+ *
+ * @example
+ * signings.get(response)?.canonicalRequest
+ */
 export const signings = /* @__PURE__ */ new WeakMap<Response, Signing>()
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }

@@ -58,7 +58,12 @@ export interface SigningAlgorithm {
   signature(stringToSign: string, credentials: Credentials, date: string, region: string, service: string): Promise<string>
 }
 
-/** SigV4: HMAC-SHA256 with the derived signing key. */
+/**
+ * SigV4: HMAC-SHA256 with the derived signing key.
+ *
+ * @example
+ * const signed = await signWith(parts, options, SIGV4)
+ */
 export const SIGV4: SigningAlgorithm = {
   name: 'AWS4-HMAC-SHA256',
   scope: (...scope) => [...scope, 'aws4_request'].join('/'),
@@ -66,7 +71,12 @@ export const SIGV4: SigningAlgorithm = {
   signature: async (text, credentials, date, region, service) => toHex(await hmac(await signingKey(credentials, date, region, service), text)),
 }
 
-/** SHA-256 of the empty string, the payload hash of a request without a body. */
+/**
+ * SHA-256 of the empty string, the payload hash of a request without a body.
+ *
+ * @example
+ * signed.payloadHash === EMPTY_SHA256 // a GET without a body
+ */
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
 
@@ -90,6 +100,10 @@ export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
  * Signs request parts with an algorithm, into the Authorization header or (with `expiresIn`) into the query.
  * `signParts` and `presignParts` are the public faces of this. The parts are checked first: a method token,
  * a host name, a path from `/`, and headers that can be sent.
+ *
+ * @example
+ * const signed = await signWith({ method: 'GET', host: 'sts.amazonaws.com', path: '/' }, { credentials }, SIGV4)
+ * const presigned = await signWith(parts, { credentials }, SIGV4, 3600) // into the query
  */
 export async function signWith(parts: RequestParts, options: SignOptions, algorithm: SigningAlgorithm, expiresIn?: number): Promise<SignedParts> {
   const { method, host, path } = parts

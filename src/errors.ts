@@ -50,7 +50,12 @@ export class SigV4Error extends Error {
   }
 }
 
-/** Shorthand used across the package so that every throw site stays one line. */
+/**
+ * Shorthand used across the package so that every throw site stays one line.
+ *
+ * @example
+ * if (!options.region) fail('ERR_REGION_REQUIRED', 'Set options.region')
+ */
 export function fail(code: SigV4ErrorCode, message: string, cause?: unknown): never {
   throw new SigV4Error(code, message, cause)
 }

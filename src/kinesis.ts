@@ -28,7 +28,12 @@ export interface PutRecordsProgress {
   failed: number
 }
 
-/** Per-call limits of PutRecords (records, bytes per call, bytes per record; data plus partition key). */
+/**
+ * Per-call limits of PutRecords (records, bytes per call, bytes per record; data plus partition key).
+ *
+ * @example
+ * records.length <= KINESIS_LIMITS.records
+ */
 export const KINESIS_LIMITS = { records: 500, callBytes: 5 * 1024 * 1024, recordBytes: 1024 * 1024 }
 
 function base64(bytes: Uint8Array): string {

@@ -7,7 +7,12 @@ const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn
 const GX = 0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n
 const GY = 0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n
 
-/** The order n of the P-256 base point. */
+/**
+ * The order n of the P-256 base point.
+ *
+ * @example
+ * d < P256_N // a valid private scalar
+ */
 export const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n
 
 // Jacobian coordinates (x = X/Z², y = Y/Z³); Z = 0 is the point at infinity.

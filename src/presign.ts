@@ -8,12 +8,22 @@ async function expiry(options: PresignOptions): Promise<number> {
   return Number.isInteger(expiresIn) && expiresIn > 0 && expiresIn < 604801 ? expiresIn : fail('ERR_INVALID_EXPIRES', 'Set options.expiresIn to 1..604800 seconds')
 }
 
-/** Presigns request parts with any algorithm (SigV4 or SigV4a). */
+/**
+ * Presigns request parts with any algorithm (SigV4 or SigV4a).
+ *
+ * @example
+ * const signed = await presignPartsWith(parts, { credentials, expiresIn: 60 }, SIGV4)
+ */
 export async function presignPartsWith(parts: RequestParts, options: PresignOptions, algorithm: SigningAlgorithm): Promise<SignedParts> {
   return signWith(parts, options, algorithm, await expiry(options))
 }
 
-/** Presigns a request with any algorithm into a URL. */
+/**
+ * Presigns a request with any algorithm into a URL.
+ *
+ * @example
+ * const url = await presignWith('https://b.s3.amazonaws.com/k', { credentials }, SIGV4)
+ */
 export async function presignWith(input: Request | RequestLike | string | URL, options: PresignOptions, algorithm: SigningAlgorithm): Promise<URL> {
   const expiresIn = await expiry(options)
   const { parts, url } = await prepareRequest(typeof input == 'string' || input instanceof URL ? { url: input } : input, options)

@@ -22,7 +22,13 @@ export interface PreparedRequest {
   source?: Request
 }
 
-/** Parses and checks a URL: http(s) for requests, ws(s) too for presigned URLs. */
+/**
+ * Parses and checks a URL: http(s) for requests, ws(s) too for presigned URLs.
+ *
+ * @example
+ * parseUrl('wss://example.amazonaws.com/mqtt').protocol // 'wss:'
+ * parseUrl('ftp://x/') // throws ERR_INVALID_URL
+ */
 export function parseUrl(url: string | URL): URL {
   let parsed: URL | undefined
   let cause: unknown
@@ -38,6 +44,9 @@ export function parseUrl(url: string | URL): URL {
 /**
  * Reads a Request (or request-like object) once into request parts. The input is never modified:
  * a Request's body is read from a clone.
+ *
+ * @example
+ * const { parts, body } = await prepareRequest({ url, method: 'POST', body: 'x' }, options)
  */
 export async function prepareRequest(input: Request | RequestLike, options: SignOptions): Promise<PreparedRequest> {
   if (!input || typeof input != 'object') fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, ... }')

@@ -2,7 +2,13 @@ import { SIGV4, signCheckedWith, type SignedParts, type SigningAlgorithm } from 
 import type { SignOptions } from './options.js'
 import { prepareRequest, type RequestLike } from './request.js'
 
-/** Signs a request with any algorithm and rebuilds it with the signed headers and the same body bytes. */
+/**
+ * Signs a request with any algorithm and rebuilds it with the signed headers and the same body bytes.
+ *
+ * @example
+ * const { request, signed } = await signRequestWith({ url }, { credentials }, SIGV4)
+ * console.log(signed.canonicalRequest)
+ */
 export async function signRequestWith(
   input: Request | RequestLike,
   options: SignOptions,

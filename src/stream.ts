@@ -8,13 +8,33 @@ import { prepareRequest, type RequestLike } from './request.js'
 import { signingKey, type Credentials } from './signing-key.js'
 import { hmac, sha256Hex, toHex, utf8 } from './webcrypto.js'
 
-/** Payload hash of a chunk-signed body (seed signature). */
+/**
+ * Payload hash of a chunk-signed body (seed signature).
+ *
+ * @example
+ * request.headers.get('x-amz-content-sha256') === STREAMING_PAYLOAD
+ */
 export const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
-/** Payload hash of a chunk-signed body followed by a signed trailing checksum. */
+/**
+ * Payload hash of a chunk-signed body followed by a signed trailing checksum.
+ *
+ * @example
+ * await signStream(input, { credentials, contentLength, checksum: 'crc32' }) // signs STREAMING_PAYLOAD_TRAILER
+ */
 export const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
-/** Default chunk size: 64 KiB, as the AWS SDKs use. */
+/**
+ * Default chunk size: 64 KiB, as the AWS SDKs use.
+ *
+ * @example
+ * await signStream(input, { credentials, contentLength, chunkSize: 4 * DEFAULT_CHUNK_SIZE })
+ */
 export const DEFAULT_CHUNK_SIZE = 64 * 1024
-/** Smallest chunk S3 accepts (every chunk but the last must be at least 8 KiB). */
+/**
+ * Smallest chunk S3 accepts (every chunk but the last must be at least 8 KiB).
+ *
+ * @example
+ * await signStream(input, { credentials, contentLength, chunkSize: MIN_CHUNK_SIZE })
+ */
 export const MIN_CHUNK_SIZE = 8 * 1024
 
 /** Trailing checksums this module computes. */

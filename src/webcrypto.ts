@@ -9,7 +9,12 @@ const subtle = (): SubtleCrypto => globalThis.crypto?.subtle ?? fail('ERR_CRYPTO
 
 const encoder = /* @__PURE__ */ new TextEncoder()
 
-/** UTF-8 bytes of a string. */
+/**
+ * UTF-8 bytes of a string.
+ *
+ * @example
+ * utf8('é') // Uint8Array [0xc3, 0xa9]
+ */
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text)
 
 /**
@@ -20,39 +25,74 @@ export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(te
  */
 export const isBytes = (value: unknown): value is Bytes => value instanceof ArrayBuffer || ArrayBuffer.isView(value)
 
-/** Lower-case hex of bytes. */
+/**
+ * Lower-case hex of bytes.
+ *
+ * @example
+ * toHex(new Uint8Array([1, 255]).buffer) // '01ff'
+ */
 export function toHex(buffer: ArrayBuffer): string {
   let hex = ''
   for (const byte of new Uint8Array(buffer)) hex += (byte | 256).toString(16).slice(1)
   return hex
 }
 
-/** SHA-256 of a string (UTF-8) or bytes, as lower-case hex. */
+/**
+ * SHA-256 of a string (UTF-8) or bytes, as lower-case hex.
+ *
+ * @example
+ * await sha256Hex('') // 'e3b0c442...b855'
+ */
 export async function sha256Hex(data: string | Bytes): Promise<string> {
   return toHex(await subtle().digest('SHA-256', typeof data == 'string' ? utf8(data) : data))
 }
 
-/** Imports raw bytes as a non-extractable HMAC-SHA256 key. */
+/**
+ * Imports raw bytes as a non-extractable HMAC-SHA256 key.
+ *
+ * @example
+ * const key = await importHmacKey(utf8('AWS4' + secret))
+ */
 export function importHmacKey(raw: Bytes): Promise<CryptoKey> {
   return subtle().importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
 }
 
-/** HMAC-SHA256 of a string with a key (a CryptoKey, or raw bytes imported first). */
+/**
+ * HMAC-SHA256 of a string with a key (a CryptoKey, or raw bytes imported first).
+ *
+ * @example
+ * const kDate = await hmac(utf8('AWS4' + secret), '20150830')
+ */
 export async function hmac(key: CryptoKey | Bytes, data: string): Promise<ArrayBuffer> {
   return subtle().sign('HMAC', isBytes(key) ? await importHmacKey(key) : key, utf8(data))
 }
 
-/** HMAC-SHA256 of bytes with an HMAC key (SigV4a key derivation feeds binary counters). */
+/**
+ * HMAC-SHA256 of bytes with an HMAC key (SigV4a key derivation feeds binary counters).
+ *
+ * @example
+ * const block = await hmacBytes(key, new Uint8Array([0, 0, 0, 1]))
+ */
 export function hmacBytes(key: CryptoKey, data: Bytes): Promise<ArrayBuffer> {
   return subtle().sign('HMAC', key, data)
 }
 
-/** Imports an ECDSA P-256 private key from a JWK (`d`, `x`, `y`), non-extractable, for signing only. */
+/**
+ * Imports an ECDSA P-256 private key from a JWK (`d`, `x`, `y`), non-extractable, for signing only.
+ *
+ * @example
+ * const key = await importEcdsaP256Key({ d, x, y }) // base64url coordinates
+ */
 export function importEcdsaP256Key(jwk: JsonWebKey): Promise<CryptoKey> {
   return subtle().importKey('jwk', { kty: 'EC', crv: 'P-256', ...jwk }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])
 }
 
-/** ECDSA P-256 signature over SHA-256 of a string (UTF-8): WebCrypto returns `r‖s`, 64 bytes. */
+/**
+ * ECDSA P-256 signature over SHA-256 of a string (UTF-8): WebCrypto returns `r‖s`, 64 bytes.
+ *
+ * @example
+ * const rs = new Uint8Array(await ecdsaP256Sign(key, stringToSign)) // 64 bytes
+ */
 export function ecdsaP256Sign(key: CryptoKey, data: string): Promise<ArrayBuffer> {
   return subtle().sign({ name: 'ECDSA', hash: 'SHA-256' }, key, utf8(data))
 }
