@@ -9,7 +9,7 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.stop()
 })
 
-const keyOf = (request: Request) => /Credential=([^/]+)\//.exec(request.headers.get('authorization')!)![1]
+const keyOf = (request: Request) => /Credential=([^/]+)\//.exec(request.headers.get('authorization')!)![1]!
 
 // A provider that hands out numbered keys after a short delay, valid `lifetime` ms from the fake clock.
 function numberedProvider(clock: { now: number }, lifetime: number) {

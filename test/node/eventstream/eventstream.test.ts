@@ -140,7 +140,7 @@ describe('signing', () => {
       },
     })
     const envelopes: Uint8Array[] = []
-    for await (const envelope of source.pipeThrough(eventSigningStream({ credentials, region, service, seedSignature: seed, now }))) envelopes.push(envelope)
+    for await (const envelope of source.pipeThrough(eventSigningStream({ credentials, region, service, seedSignature: seed, now })) as unknown as AsyncIterable<Uint8Array>) envelopes.push(envelope)
     expect(envelopes.length).toBe(3)
     await verifyChain(envelopes, seed, [...payloads, new Uint8Array(0)])
   })
