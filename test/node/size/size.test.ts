@@ -1,26 +1,11 @@
 // Size budgets of the public entries, bundled and measured for real by scripts/size.mjs (esbuild, minified ESM,
 // tree-shaken, gzip -9), and proof that importing the core does not pull in the optional subpaths.
 import { describe, expect, it } from 'vitest'
-import { entries, measureBundle, OPTIONAL_SUBPATHS, root, subpathEntries } from '../../../scripts/size.mjs'
+import { entries, measureBundle, OPTIONAL_SUBPATHS, root, subpathEntries, type MeasuredBundle } from '../../../scripts/size.mjs'
 
-interface Entry {
-  id: string
-  label: string
-  contents: string
-  budget?: number
-  over?: string
-  addedBudget?: number
-}
-interface Measured {
-  minified: number
-  gzip: number
-  inputs: Record<string, number>
-  code: string
-}
-
-const list = entries() as Entry[]
-const measure = (id: string): Promise<Measured> => measureBundle(list.find((entry) => entry.id === id)!.contents)
-const optional = (subpathEntries() as string[]).filter((name) => OPTIONAL_SUBPATHS.includes(name))
+const list = entries()
+const measure = (id: string): Promise<MeasuredBundle> => measureBundle(list.find((entry) => entry.id === id)!.contents)
+const optional = subpathEntries().filter((name) => OPTIONAL_SUBPATHS.includes(name))
 
 describe('size budgets (gzip -9 of a minified, tree-shaken esbuild bundle)', () => {
   it('lists the budgets of the issue for the entries that exist', () => {

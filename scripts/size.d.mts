@@ -1,0 +1,43 @@
+// Types of scripts/size.mjs, for test/node/size (the tests are type-checked).
+export interface SizeEntry {
+  id: string
+  label: string
+  /** The entry module that is bundled (imports resolved from the project root). */
+  contents: string
+  /** Most gzip bytes allowed for the bundle. */
+  budget?: number
+  /** Id of the entry this one is measured on top of (with addedBudget). */
+  over?: string
+  /** Most gzip bytes allowed on top of `over`. */
+  addedBudget?: number
+}
+
+export interface MeasuredBundle {
+  minified: number
+  gzip: number
+  /** Source file (relative to the project root) → bytes it contributes after tree-shaking. */
+  inputs: Record<string, number>
+  code: string
+}
+
+export interface SizeRow {
+  id: string
+  label: string
+  minified: number
+  gzip: number
+  files: number
+  budget?: number
+  over?: string
+  added?: number
+  addedBudget?: number
+  ok?: boolean
+  reference?: boolean
+}
+
+export const root: string
+export const OPTIONAL_SUBPATHS: string[]
+export const REFERENCES: SizeEntry[]
+export function subpathEntries(): string[]
+export function entries(): SizeEntry[]
+export function measureBundle(contents: string): Promise<MeasuredBundle>
+export function measureAll(options?: { references?: boolean }): Promise<SizeRow[]>
