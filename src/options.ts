@@ -1,6 +1,6 @@
 // Option types and their validation, shared by every entry point.
 import { fail } from './errors.js'
-import { inferScope } from './infer.js'
+import { inferScope, type InferredScope } from './infer.js'
 import { serviceRules, type ServiceRules } from './rules.js'
 import type { Credentials } from './signing-key.js'
 
@@ -64,7 +64,8 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
   if ([accessKeyId, secretAccessKey, sessionToken || '-'].some((value) => !value || typeof value != 'string')) {
     fail('ERR_CREDENTIALS_MISSING', 'Set credentials.accessKeyId, secretAccessKey')
   }
-  const inferred = inferScope(host, path)
+  // Host inference only when an option is missing: it is the slowest step of resolving options.
+  const inferred = options.region && options.service ? {} as InferredScope : inferScope(host, path)
   const scope: Record<string, string> = {}
   for (const name of ['region', 'service'] as const) {
     const value = (scope[name] = options[name] ?? inferred[name]!)

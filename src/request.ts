@@ -3,6 +3,7 @@
 import { BAD_REQUEST, TOKEN, type RequestParts } from './engine.js'
 import { fail } from './errors.js'
 import type { SignOptions } from './options.js'
+import { isBytes } from './webcrypto.js'
 
 /** A request as fetch users write it: `url` plus the usual RequestInit fields. */
 export interface RequestLike extends Omit<RequestInit, 'headers' | 'body' | 'method'> {
@@ -74,7 +75,10 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
   if (source ? !hashKnown && (body || (!('body' in source) && !noBody)) : body != null) {
     if (noBody) fail('ERR_INVALID_REQUEST', `Remove the body of this ${method} request`)
     // A stream given as a body is passed through unread; the signer decides whether it may go unsigned.
-    if (source || !(body instanceof ReadableStream)) {
+    if (typeof body == 'string' || isBytes(body)) {
+      // The common case, kept off the slower Response round trip: hashed and sent as given.
+      if (typeof body == 'string' && !headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8')
+    } else if (source || !(body instanceof ReadableStream)) {
       // Anything else is read once, the way fetch would send it: a FormData gets its multipart boundary here
       // and the signed bytes fix it; the content type is the one fetch would set (text/plain for a string).
       const reader = source ?? new Response(body)
