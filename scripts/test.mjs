@@ -16,7 +16,7 @@ const offline = {
 // Each suite: a name, a command, and the runtime lines it must print (`<runtime>: N passed, M failed`).
 const SUITES = [
   { name: 'browsers', command: ['bash', 'scripts/ensure-browsers.sh'], counts: false },
-  { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json'], counts: false },
+  { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.test.json'], counts: false },
   { name: 'package', command: ['node', 'scripts/check-package.mjs'] },
   { name: 'node', command: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=./test/count-reporter.ts'] },
   { name: 'node-conf', command: ['env', 'COUNT_NAME=node (conformance)', 'npx', 'vitest', 'run', 'test/node/conformance.test.ts', '--reporter=dot', '--reporter=./test/count-reporter.ts'] },
