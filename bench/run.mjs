@@ -11,21 +11,13 @@ import { cpus, loadavg, release, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { OFFLINE_ENV as OFFLINE } from '../scripts/offline-env.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
 const bundlePath = join(here, '.out', 'suite.js')
 const ALL_RUNTIMES = ['node', 'workerd', 'deno', 'bun', 'chromium']
 const LABELS = { node: 'Node', workerd: 'workerd', deno: 'Deno', bun: 'Bun', chromium: 'Chromium' }
-const OFFLINE = {
-  WRANGLER_SEND_METRICS: 'false',
-  WRANGLER_HIDE_BANNER: 'true',
-  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  DENO_NO_UPDATE_CHECK: '1',
-  DENO_NO_PROMPT: '1',
-  DO_NOT_TRACK: '1',
-  NO_COLOR: '1',
-}
 
 const args = parseArgs(process.argv.slice(2))
 const quick = 'quick' in args

@@ -2,16 +2,7 @@
 // `npm test`: runs every suite in turn, prints each one's `name: N passed, M failed` and a summary matrix.
 // A suite fails the run when its command fails or when it reports no passed checks.
 import { spawn } from 'node:child_process'
-
-const offline = {
-  WRANGLER_SEND_METRICS: 'false',
-  WRANGLER_HIDE_BANNER: 'true',
-  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  DENO_NO_UPDATE_CHECK: '1',
-  DENO_NO_PROMPT: '1',
-  DO_NOT_TRACK: '1',
-  NO_COLOR: '1',
-}
+import { OFFLINE_ENV as offline } from './offline-env.mjs'
 
 // Each suite: a name, a command, and the runtime lines it must print (`<runtime>: N passed, M failed`).
 const SUITES = [

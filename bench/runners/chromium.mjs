@@ -1,21 +1,11 @@
-// Runs the bundled suite in headless Chromium (Debian's /usr/bin/chromium through playwright-core), served from
-// http://127.0.0.1 (playwright gives it a fresh profile) so that the page is a secure context and has crypto.subtle.
+// Runs the bundled suite in headless Chromium (Debian's /usr/bin/chromium through playwright-core, started by the
+// shared helper test/helpers/browsers.mjs with a fresh profile and HOME), served from http://127.0.0.1 so that the
+// page is a secure context and has crypto.subtle.
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import { chromium } from 'playwright-core'
+import { CHROMIUM_PATH, launchBrowser } from '../../test/helpers/browsers.mjs'
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-]
+export const CHROMIUM = CHROMIUM_PATH
 
 export async function runChromium(bundlePath, config, log) {
   const suite = await readFile(bundlePath)
@@ -26,15 +16,12 @@ export async function runChromium(bundlePath, config, log) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   let browser
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 })
-    const page = await browser.newPage()
-    page.on('console', (message) => log?.(`[chromium] ${message.text()}`))
-    await page.goto(`http://127.0.0.1:${server.address().port}/`)
-    const result = await page.evaluate(async (config) => {
-      const { runBench } = await import('/suite.js')
-      return runBench(config, (line) => console.log(line))
-    }, config)
-    return { runtime: `Chromium ${browser.version()}`, ...result }
+    browser = await launchBrowser('chromium', { timeout: 60_000, onConsole: (text) => log?.(`[chromium] ${text}`) })
+    await browser.goto(`http://127.0.0.1:${server.address().port}/`)
+    const result = await browser.evaluate(
+      `(async () => { const { runBench } = await import('/suite.js'); return runBench(${JSON.stringify(config)}, (line) => console.log(line)) })()`,
+    )
+    return { runtime: browser.version, ...result }
   } finally {
     await browser?.close().catch(() => {})
     server.close()

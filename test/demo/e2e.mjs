@@ -5,135 +5,24 @@
 // verifies every signature and accepts, the records are read back and shown; then a run with a wrong secret
 // must show the explained error. Screenshots go to test-results/. Prints `demo <browser>: N passed, M failed`.
 // Usage: node test/demo/e2e.mjs [chromium] [firefox] [webkit]   (default: all three)
-import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer as createNetServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startStack } from '../../scripts/demo.mjs'
+import { launchBrowser, within } from '../helpers/browsers.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const RESULTS = join(ROOT, 'test-results')
 const TIME_LIMIT_MS = 420_000
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ['chromium', 'firefox', 'webkit']
-const groups = new Set()
-const temporary = []
 let stack
 
-process.on('exit', () => {
-  for (const pgid of groups) {
-    try {
-      process.kill(-pgid, 'SIGKILL')
-    } catch {}
-  }
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true })
-})
+// The browser helper kills its process groups on exit and signals; this stops the stack first.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1)))
 setTimeout(() => {
   console.error(`demo e2e: timed out after ${TIME_LIMIT_MS / 1000} s`)
   void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1))
 }, TIME_LIMIT_MS).unref()
-
-const within = (ms, what, promise) =>
-  Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms).unref())])
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-
-// Each driver offers: goto(url), evaluate(expression) → value, screenshot(path), resize(width, height), close().
-const DRIVERS = {
-  async chromium() {
-    const { chromium } = await import('playwright-core')
-    const server = await chromium.launchServer({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      timeout: 30_000,
-      args: [
-        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-breakpad', '--disable-crash-reporter',
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-      ],
-    })
-    groups.add(server.process().pid)
-    const browser = await chromium.connect(server.wsEndpoint())
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-    page.on('pageerror', (error) => console.error(`  page error: ${error}`))
-    return {
-      version: `Chromium ${browser.version()}`,
-      goto: (url) => page.goto(url),
-      evaluate: (expression) => page.evaluate(expression),
-      screenshot: (path) => page.screenshot({ path, fullPage: true }),
-      resize: (width, height) => page.setViewportSize({ width, height }),
-      close: () => server.close(),
-    }
-  },
-
-  async firefox() {
-    const { default: puppeteer } = await import('puppeteer-core')
-    const browser = await puppeteer.launch({
-      browser: 'firefox',
-      executablePath: '/usr/bin/firefox-esr',
-      headless: true,
-      timeout: 30_000,
-      env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1', MOZ_CRASHREPORTER_DISABLE: '1' },
-      extraPrefsFirefox: {
-        'services.settings.server': 'data:,#remote-settings-dummy/v1',
-        'app.update.enabled': false,
-        'toolkit.telemetry.enabled': false,
-        'network.captive-portal-service.enabled': false,
-        'network.connectivity-service.enabled': false,
-      },
-    })
-    groups.add(browser.process().pid)
-    const page = await browser.newPage()
-    await page.setViewport({ width: 1280, height: 900 })
-    page.on('pageerror', (error) => console.error(`  page error: ${error}`))
-    return {
-      version: `Firefox ${(await browser.version()).replace(/^firefox\//i, '')}`,
-      goto: (url) => page.goto(url),
-      evaluate: (expression) => page.evaluate(expression),
-      screenshot: (path) => page.screenshot({ path, fullPage: true }),
-      resize: (width, height) => page.setViewport({ width, height }),
-      close: () => browser.close(),
-    }
-  },
-
-  async webkit() {
-    const { Builder } = await import('selenium-webdriver')
-    const port = await freePort()
-    const driverProcess = spawn('xvfb-run', ['-a', '/usr/bin/WebKitWebDriver', `--port=${port}`, '--host=127.0.0.1'], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] })
-    groups.add(driverProcess.pid)
-    const serverUrl = `http://127.0.0.1:${port}`
-    await within(30_000, 'WebKitWebDriver start', (async () => {
-      for (;;) {
-        if (driverProcess.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${driverProcess.exitCode}`)
-        if (await fetch(`${serverUrl}/status`).then((response) => response.ok, () => false)) return
-        await new Promise((resolve) => setTimeout(resolve, 100))
-      }
-    })())
-    const capabilities = {
-      browserName: 'MiniBrowser',
-      'webkitgtk:browserOptions': { binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args: ['--automation'] },
-    }
-    const driver = await within(45_000, 'MiniBrowser start (WebDriver session)', new Builder().usingServer(serverUrl).withCapabilities(capabilities).build())
-    await driver.manage().window().setRect({ width: 1280, height: 900 }).catch(() => {})
-    return {
-      version: `WebKitGTK ${(await driver.getCapabilities()).get('browserVersion')}`,
-      goto: (url) => driver.get(url),
-      evaluate: (expression) => driver.executeScript(`return (${expression})`),
-      screenshot: async (path) => writeFileSync(path, Buffer.from(await driver.takeScreenshot(), 'base64')),
-      resize: (width, height) => driver.manage().window().setRect({ width, height }),
-      close: () => driver.quit(),
-    }
-  },
-}
 
 // Page helpers, as expressions evaluated in the page.
 const text = (id) => `document.getElementById(${JSON.stringify(id)}).textContent`
@@ -169,12 +58,10 @@ async function runBrowser(name) {
       console.log(`  ✗ ${label}\n      ${error.message}`)
     }
   }
-  const home = mkdtempSync(join(tmpdir(), `demo-e2e-${name}-`))
-  temporary.push(home)
-  process.env.HOME = home
   let browser
   try {
-    browser = await within(90_000, `${name} start`, DRIVERS[name]())
+    // Each browser offers: goto(url), evaluate(expression) → value, screenshot(path), resize(width, height), close().
+    browser = await within(90_000, `${name} start`, launchBrowser(name, { viewport: { width: 1280, height: 900 }, onPageError: (error) => console.error(`  page error: ${error}`) }))
     console.log(`${name}: ${browser.version}`)
     await browser.goto(stack.url)
     await check('page loads with the stack settings', () => waitFor(browser, `${text('cred-pill')} === 'No credentials' && document.getElementById('stream').value === 'kinesis-demo'`, 'the page'))
