@@ -1,5 +1,6 @@
 // Pure canonicalisation steps of SigV4 (no crypto): path, query, headers, canonical request, string to sign.
 import { uriDecode, uriEncode } from './encoding.js'
+import type { ServiceRules } from './rules.js'
 
 /** One header as it goes on the wire; names may repeat. */
 export type HeaderEntry = readonly [name: string, value: string]
@@ -22,17 +23,17 @@ export function normalizePath(path: string): string {
 }
 
 /**
- * The canonical URI: the wire path, optionally normalised, then URI-encoded once more unless the service
- * (S3) signs the path exactly as sent.
+ * The canonical URI: the wire path, normalised and then URI-encoded once more as the service's rules say
+ * (S3 signs the path exactly as sent). The signer and `verify` both use it.
  *
  * @example
- * canonicalPath('/a%20b/../c', { normalize: true, encode: true }) // '/c'
- * canonicalPath('/a%20b', { normalize: true, encode: true }) // '/a%2520b'
- * canonicalPath('/a%20b', { normalize: false, encode: false }) // '/a%20b'
+ * canonicalPath('/a%20b/../c', { normalizePath: true, encodePath: true }) // '/c'
+ * canonicalPath('/a%20b', { normalizePath: true, encodePath: true }) // '/a%2520b'
+ * canonicalPath('/a%20b', serviceRules('s3')) // '/a%20b'
  */
-export function canonicalPath(path: string, rules: { normalize: boolean; encode: boolean }): string {
-  const normalized = (rules.normalize ? normalizePath(path) : path) || '/'
-  return rules.encode ? uriEncode(normalized, true) : normalized
+export function canonicalPath(path: string, rules: Pick<ServiceRules, 'normalizePath' | 'encodePath'>): string {
+  const normalized = (rules.normalizePath ? normalizePath(path) : path) || '/'
+  return rules.encodePath ? uriEncode(normalized, true) : normalized
 }
 
 /**

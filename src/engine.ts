@@ -1,5 +1,5 @@
 // The signing pipeline shared by header signing, presigning and SigV4a: one place that puts the steps together.
-import { canonicalHeaders, canonicalQuery, normalizePath, queryPairs, type HeaderEntry } from './canonical.js'
+import { canonicalHeaders, canonicalPath, canonicalQuery, queryPairs, type HeaderEntry } from './canonical.js'
 import { uriEncode } from './encoding.js'
 import { fail } from './errors.js'
 import { resolveOptions, type SignOptions } from './options.js'
@@ -164,11 +164,9 @@ export async function signCheckedWith(parts: RequestParts, options: SignOptions,
     ...(presigning ? [] : added),
   ])
   if (presigning) add('X-Amz-SignedHeaders', signedHeaders)
-  // canonicalPath, inlined: the path as sent, normalised unless S3, encoded once more unless S3.
-  const canonicalUri = (rules.normalizePath ? normalizePath(path) : path) || '/'
   const canonical = [
     method,
-    rules.encodePath ? uriEncode(canonicalUri, true) : canonicalUri,
+    canonicalPath(path, rules),
     canonicalQuery([...queryPairs(query), ...(presigning ? added : []).map(([name, value]): [string, string] => [name, uriEncode(value)])]),
     headerBlock,
     signedHeaders,

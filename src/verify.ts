@@ -286,7 +286,8 @@ export async function verify(request: Request | RequestParts, options: VerifyOpt
   const secret = await options.lookupSecret(claim.accessKeyId, { sessionToken: claim.sessionToken, region, service })
   if (typeof secret !== 'string' || !secret) return refuse('ERR_UNKNOWN_KEY', `The access key id "${claim.accessKeyId}" is not known here`)
 
-  const rules = serviceRules(service)
+  // The service's rules, with the caller's normalizePath when set: the signer's own canonical path.
+  const rules = serviceRules(service, options)
   const headers: Array<[string, string]> = []
   for (const name of claim.signedHeaders) {
     const values = name === 'host' ? [input.host] : headerValues(input.headers, name)
@@ -298,7 +299,7 @@ export async function verify(request: Request | RequestParts, options: VerifyOpt
   const queries = [canonicalQuery(pairs)]
   // A presigned session token may have been added after signing (IoT's device gateway does this).
   if (claim.presigned && claim.sessionToken !== undefined) queries.push(canonicalQuery(pairs.filter(([key]) => key !== 'X-Amz-Security-Token')))
-  const path = canonicalPath(input.path, { normalize: options.normalizePath ?? rules.normalizePath, encode: rules.encodePath })
+  const path = canonicalPath(input.path, rules)
   const key = await signingKey({ accessKeyId: claim.accessKeyId, secretAccessKey: secret }, date, region, service)
   for (const [payloadHash, query] of candidates.flatMap((hash) => queries.map((query) => [hash, query] as const))) {
     const canonical = canonicalRequest({ method: input.method, path, query, canonicalHeaders: headerBlock, signedHeaders, payloadHash })
