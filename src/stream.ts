@@ -1,6 +1,6 @@
 // Streaming uploads: S3's aws-chunked encoding, where every chunk carries a signature chained from the
 // request's (seed) signature, so a body of any size is signed as it is sent, in bounded memory.
-import { SIGV4, signWith, type RequestParts, type SignedParts } from './engine.js'
+import { EMPTY_SHA256, SIGV4, signWith, type RequestParts, type SignedParts } from './engine.js'
 import { crc32, crc32c, crcBase64 } from './crc32.js'
 import { fail } from './errors.js'
 import { resolveOptions, type SignOptions } from './options.js'
@@ -40,7 +40,6 @@ export const MIN_CHUNK_SIZE = 8 * 1024
 /** Trailing checksums this module computes. */
 export type ChecksumAlgorithm = 'crc32' | 'crc32c'
 
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 const SIGNATURE_LENGTH = 64
 const CRLF = '\r\n'
 

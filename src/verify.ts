@@ -2,7 +2,7 @@
 // recomputing the signature with the same canonicalisation steps the signer uses.
 import { canonicalHeaders, canonicalPath, canonicalQuery, canonicalRequest, queryPairs, stringToSign } from './canonical.js'
 import { uriDecode } from './encoding.js'
-import type { RequestParts } from './engine.js'
+import { EMPTY_SHA256, type RequestParts } from './engine.js'
 import { serviceRules } from './rules.js'
 import { signingKey } from './signing-key.js'
 import { hmac, sha256Hex, type Bytes } from './webcrypto.js'
@@ -76,7 +76,6 @@ export interface VerifyFailure {
 export type VerifyResult = VerifySuccess | VerifyFailure
 
 const ALGORITHM = 'AWS4-HMAC-SHA256'
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 const AMZ_DATE = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/
 const HEX_SIGNATURE = /^[0-9a-f]{64}$/
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/
