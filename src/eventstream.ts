@@ -5,7 +5,7 @@ import { crc32 } from './crc32.js'
 import { fail } from './errors.js'
 import { amzDate as formatAmzDate } from './options.js'
 import { signingKey, type Credentials } from './signing-key.js'
-import { hmac, sha256Hex, toHex, utf8 } from './webcrypto.js'
+import { fromHex, hmac, sha256Hex, toHex, utf8 } from './webcrypto.js'
 
 /** A typed header value; a plain string is shorthand for `{ type: 'string', value }`. */
 export type HeaderValue =
@@ -72,7 +72,7 @@ export function encodeHeaders(headers: MessageHeaders): Uint8Array<ArrayBuffer> 
       case 'uuid': {
         const hex = header.value.replace(/-/g, '')
         if (!/^[0-9a-f]{32}$/i.test(hex)) fail('ERR_INVALID_HEADER', `Event header "${name}" is not a UUID`)
-        value = new Uint8Array(hex.match(/../g)!.map((byte) => parseInt(byte, 16)))
+        value = fromHex(hex)
         break
       }
       default:

@@ -7,7 +7,7 @@ import { addOne, greaterThan, p256PublicPoint } from './p256.js'
 import { presignPartsWith, presignWith } from './presign.js'
 import type { RequestLike } from './request.js'
 import { signRequestWith } from './sign.js'
-import { ecdsaP256Sign, hmacBytes, importEcdsaP256Key, importHmacKey, sha256Hex, toHex, utf8 } from './webcrypto.js'
+import { ecdsaP256Sign, fromHex, hmacBytes, importEcdsaP256Key, importHmacKey, sha256Hex, toHex, utf8 } from './webcrypto.js'
 
 /** Options of `signV4a` and `signPartsV4a`: those of `sign`, plus the region set. */
 export interface SignV4aOptions extends SignOptions {
@@ -34,12 +34,8 @@ interface KeyPair extends PublicKeyV4a {
 
 const ALGORITHM = 'AWS4-ECDSA-P256-SHA256'
 
-function hexBytes(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g)!, (byte) => parseInt(byte, 16))
-}
-
 // n - 2 of P-256, big-endian: a KDF candidate above it is rejected (d = candidate + 1 must be below n).
-const N_MINUS_2 = /* @__PURE__ */ hexBytes('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc63254f')
+const N_MINUS_2 = /* @__PURE__ */ fromHex('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc63254f')
 const MAX_KEYS = 16
 // Cache keyed by SHA-256 of (access key id, secret), never by the secret itself.
 const keyPairs = new Map<string, Promise<KeyPair>>()
@@ -85,7 +81,7 @@ async function deriveKeyPair(accessKeyId: string, secret: string): Promise<KeyPa
       const [x, y] = p256PublicPoint(BigInt('0x' + toHex(d.buffer))).map((coordinate) => coordinate.toString(16).padStart(64, '0'))
       let privateKey: CryptoKey
       try {
-        privateKey = await importEcdsaP256Key({ d: base64url(d), x: base64url(hexBytes(x!)), y: base64url(hexBytes(y!)) })
+        privateKey = await importEcdsaP256Key({ d: base64url(d), x: base64url(fromHex(x!)), y: base64url(fromHex(y!)) })
       } catch (error) {
         fail('ERR_ECDSA_UNAVAILABLE', "This runtime's WebCrypto cannot import an ECDSA P-256 key, which SigV4a needs: use a runtime with P-256 support (see error.cause)", error)
       }

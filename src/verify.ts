@@ -5,7 +5,7 @@ import { uriDecode } from './encoding.js'
 import { EMPTY_SHA256, type RequestParts } from './engine.js'
 import { serviceRules } from './rules.js'
 import { signingKey } from './signing-key.js'
-import { hmac, sha256Hex, type Bytes } from './webcrypto.js'
+import { fromHex, hmac, sha256Hex, type Bytes } from './webcrypto.js'
 
 /** Why a request was refused. Match on these codes, never on the message. */
 export type VerifyErrorCode =
@@ -210,15 +210,6 @@ function parseAmzDate(amzDate: string): number {
 const accepts = (allowed: string | readonly string[] | undefined, value: string): boolean =>
   allowed === undefined || (typeof allowed === 'string' ? allowed === value : allowed.includes(value))
 
-const HEX_DIGITS = '0123456789abcdef'
-
-/** The 32 bytes of a 64-character hex signature (already checked against HEX_SIGNATURE). */
-function signatureBytes(hex: string): Uint8Array {
-  const bytes = new Uint8Array(32)
-  for (let i = 0; i < 32; i++) bytes[i] = (HEX_DIGITS.indexOf(hex[2 * i]!) << 4) | HEX_DIGITS.indexOf(hex[2 * i + 1]!)
-  return bytes
-}
-
 /** Compares two 32-byte signatures in time that does not depend on where they differ. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   let difference = a.length ^ b.length
@@ -303,7 +294,7 @@ export async function verify(request: Request | RequestParts, options: VerifyOpt
   for (const [payloadHash, query] of candidates.flatMap((hash) => queries.map((query) => [hash, query] as const))) {
     const canonical = canonicalRequest({ method: input.method, path, query, canonicalHeaders: headerBlock, signedHeaders, payloadHash })
     const text = stringToSign(ALGORITHM, claim.amzDate, claim.scope.join('/'), await sha256Hex(canonical))
-    if (sameBytes(new Uint8Array(await hmac(key, text)), signatureBytes(claim.signature))) {
+    if (sameBytes(new Uint8Array(await hmac(key, text)), fromHex(claim.signature))) {
       return {
         ok: true,
         accessKeyId: claim.accessKeyId,

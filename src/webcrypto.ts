@@ -41,6 +41,14 @@ export function toHex(buffer: ArrayBuffer): string {
 let hexTable: string[] | undefined
 
 /**
+ * Bytes of a hex string (two digits a byte, either case; the caller has checked it is hex).
+ *
+ * @example
+ * fromHex('01ff') // Uint8Array [1, 255]
+ */
+export const fromHex = (hex: string): Uint8Array<ArrayBuffer> => Uint8Array.from(hex.match(/../g) ?? [], (byte) => parseInt(byte, 16))
+
+/**
  * SHA-256 of a string (UTF-8) or bytes, as lower-case hex.
  *
  * @example
