@@ -3,7 +3,7 @@ import { fail } from './errors.js'
 import type { PresignOptions } from './options.js'
 import { prepareRequest, type RequestLike } from './request.js'
 
-async function expiry(options: PresignOptions): Promise<number> {
+function expiry(options: PresignOptions): number {
   const expiresIn = options?.expiresIn ?? 3600
   return Number.isInteger(expiresIn) && expiresIn > 0 && expiresIn < 604801 ? expiresIn : fail('ERR_INVALID_EXPIRES', 'Set options.expiresIn to 1..604800 seconds')
 }
@@ -15,7 +15,7 @@ async function expiry(options: PresignOptions): Promise<number> {
  * const signed = await presignPartsWith(parts, { credentials, expiresIn: 60 }, SIGV4)
  */
 export async function presignPartsWith(parts: RequestParts, options: PresignOptions, algorithm: SigningAlgorithm): Promise<SignedParts> {
-  return signWith(parts, options, algorithm, await expiry(options))
+  return signWith(parts, options, algorithm, expiry(options))
 }
 
 /**
@@ -25,7 +25,7 @@ export async function presignPartsWith(parts: RequestParts, options: PresignOpti
  * const url = await presignWith('https://b.s3.amazonaws.com/k', { credentials }, SIGV4)
  */
 export async function presignWith(input: Request | RequestLike | string | URL, options: PresignOptions, algorithm: SigningAlgorithm): Promise<URL> {
-  const expiresIn = await expiry(options)
+  const expiresIn = expiry(options)
   const { parts, url } = await prepareRequest(typeof input == 'string' || input instanceof URL ? { url: input } : input, options)
   const presigned = new URL(url)
   presigned.search = (await signCheckedWith(parts, options, algorithm, expiresIn)).query
