@@ -94,17 +94,10 @@ export function canonicalHeaders(headers: Iterable<HeaderEntry>): { canonicalHea
  * Joins the canonical request (SigV4 task 1).
  *
  * @example
- * canonicalRequest({ method: 'GET', path: '/', query: '', canonicalHeaders: 'host:h\n', signedHeaders: 'host', payloadHash: 'UNSIGNED-PAYLOAD' })
+ * canonicalRequest('GET', '/', '', 'host:h\n', 'host', 'UNSIGNED-PAYLOAD') // 'GET\n/\n\nhost:h\n\nhost\nUNSIGNED-PAYLOAD'
  */
-export function canonicalRequest(parts: {
-  method: string
-  path: string
-  query: string
-  canonicalHeaders: string
-  signedHeaders: string
-  payloadHash: string
-}): string {
-  return [parts.method, parts.path, parts.query, parts.canonicalHeaders, parts.signedHeaders, parts.payloadHash].join('\n')
+export function canonicalRequest(method: string, path: string, query: string, canonicalHeaders: string, signedHeaders: string, payloadHash: string): string {
+  return [method, path, query, canonicalHeaders, signedHeaders, payloadHash].join('\n')
 }
 
 /**

@@ -292,7 +292,7 @@ export async function verify(request: Request | RequestParts, options: VerifyOpt
   const path = canonicalPath(input.path, rules)
   const key = await signingKey({ accessKeyId: claim.accessKeyId, secretAccessKey: secret }, date, region, service)
   for (const [payloadHash, query] of candidates.flatMap((hash) => queries.map((query) => [hash, query] as const))) {
-    const canonical = canonicalRequest({ method: input.method, path, query, canonicalHeaders: headerBlock, signedHeaders, payloadHash })
+    const canonical = canonicalRequest(input.method, path, query, headerBlock, signedHeaders, payloadHash)
     const text = stringToSign(ALGORITHM, claim.amzDate, claim.scope.join('/'), await sha256Hex(canonical))
     if (sameBytes(new Uint8Array(await hmac(key, text)), fromHex(claim.signature))) {
       return {
