@@ -109,7 +109,7 @@ function derSignature(raw: ArrayBuffer): string {
   return toHex(new Uint8Array([48, body.length, ...body]).buffer)
 }
 
-/** The SigV4a algorithm for a region set: the core pipeline does the rest. */
+/** The SigV4a algorithm for a region set: the core pipeline does the rest. It throws: call it from async functions only. */
 function sigv4a(options: SignV4aOptions): [SignOptions, SigningAlgorithm] {
   const set = options?.regionSet ?? options?.region
   if (set === undefined) fail('ERR_REGION_REQUIRED', 'SigV4a needs a region set: pass options.regionSet (e.g. "*", "us-east-1" or ["us-east-1", "eu-west-1"])')
@@ -156,7 +156,7 @@ export async function signV4a(input: Request | RequestLike, options: SignV4aOpti
  *   expiresIn: 600,
  * })
  */
-export function presignV4a(input: Request | RequestLike | string | URL, options: PresignV4aOptions): Promise<URL> {
+export async function presignV4a(input: Request | RequestLike | string | URL, options: PresignV4aOptions): Promise<URL> {
   return presignWith(input, ...sigv4a(options))
 }
 
@@ -171,7 +171,7 @@ export function presignV4a(input: Request | RequestLike | string | URL, options:
  * )
  * signed.headers // [['x-amz-date', '…'], ['x-amz-region-set', 'us-east-1,eu-west-1'], ['authorization', 'AWS4-ECDSA-P256-SHA256 …']]
  */
-export function signPartsV4a(parts: RequestParts, options: SignV4aOptions): Promise<SignedParts> {
+export async function signPartsV4a(parts: RequestParts, options: SignV4aOptions): Promise<SignedParts> {
   return signWith(parts, ...sigv4a(options))
 }
 
@@ -182,7 +182,7 @@ export function signPartsV4a(parts: RequestParts, options: SignV4aOptions): Prom
  * const signed = await presignPartsV4a({ method: 'GET', host: 'example.amazonaws.com', path: '/' }, { credentials, service: 'service', regionSet: '*' })
  * const url = `https://${signed.host}${signed.path}?${signed.query}`
  */
-export function presignPartsV4a(parts: RequestParts, options: PresignV4aOptions): Promise<SignedParts> {
+export async function presignPartsV4a(parts: RequestParts, options: PresignV4aOptions): Promise<SignedParts> {
   return presignPartsWith(parts, ...sigv4a(options))
 }
 
