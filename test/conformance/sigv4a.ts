@@ -5,7 +5,7 @@ import type * as SigV4a from '../../src/sigv4a.js'
 import v4aCases from '../vectors/v4a.json' with { type: 'json' }
 import { AssertionError, equal, ok, rejectsWith } from './assert.js'
 import type { Check } from './suite.js'
-import { parseRawRequest, vectorOptions, type VectorCase, type VectorContext } from './vectors.js'
+import { prepareVector, presignedQuery, type VectorCase } from './vectors.js'
 
 export type SigV4aLib = typeof SigV4a
 
@@ -79,11 +79,8 @@ export function sigv4aChecks(lib: SigV4aLib, cases: VectorCase[] = v4aCases as V
   })
 
   for (const vector of cases) {
-    const context = JSON.parse(vector.files['context.json']!) as VectorContext
-    const raw = parseRawRequest(vector.files['request.txt']!)
-    const host = raw.headers.find(([name]) => name.toLowerCase() === 'host')![1]
-    const parts = { ...raw, host, body: raw.body || null }
-    const options = { ...vectorOptions(context), regionSet: context.region }
+    const { context, parts, options: v4Options } = prepareVector(vector)
+    const options = { ...v4Options, regionSet: context.region }
     checks.push({
       name: `v4a vector ${vector.name} (header)`,
       run: async () => {
@@ -110,8 +107,7 @@ export function sigv4aChecks(lib: SigV4aLib, cases: VectorCase[] = v4aCases as V
         const signed = await lib.presignPartsV4a(parts, options)
         equal(signed.canonicalRequest, vector.files['query-canonical-request.txt'], 'canonical request')
         equal(signed.stringToSign, vector.files['query-string-to-sign.txt'], 'string to sign')
-        const target = vector.files['query-signed-request.txt']!.split('\n')[0]!
-        const expectedQuery = target.slice(target.indexOf('?') + 1, target.lastIndexOf(' '))
+        const expectedQuery = presignedQuery(vector)
         ok(await verifies(await key(), vector.files['query-signature.txt']!, signed.stringToSign), "the vector's query-signature.txt verifies with public-key.json")
         ok(await verifies(await key(), querySignature(expectedQuery), signed.stringToSign), "the vector's presigned-URL signature verifies with public-key.json")
         equal(querySignature(signed.query), signed.signature, 'X-Amz-Signature parameter')

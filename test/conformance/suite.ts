@@ -8,7 +8,7 @@ import { bodyChecks } from './bodies.js'
 import { errorChecks } from './errors.js'
 import { requestChecks } from './requests.js'
 import { sigv4aChecks } from './sigv4a.js'
-import { parseRawRequest, vectorOptions, type VectorCase, type VectorContext } from './vectors.js'
+import { prepareVector, presignedQuery, type VectorCase } from './vectors.js'
 
 /** The library under test: the main entry and the `webcrypto-sigv4/sigv4a` entry, merged into one object. */
 export type Lib = typeof Library & typeof SigV4aLibrary
@@ -27,11 +27,7 @@ function queryParams(query: string): string[] {
 export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases as VectorCase[]): Check[] {
   const checks: Check[] = []
   for (const vector of cases) {
-    const context = JSON.parse(vector.files['context.json']!) as VectorContext
-    const raw = parseRawRequest(vector.files['request.txt']!)
-    const host = raw.headers.find(([name]) => name.toLowerCase() === 'host')![1]
-    const parts = { ...raw, host, body: raw.body || null }
-    const options = vectorOptions(context)
+    const { context, parts, options } = prepareVector(vector)
     checks.push({
       name: `v4 vector ${vector.name} (header)`,
       run: async () => {
@@ -52,8 +48,7 @@ export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases as VectorCa
         equal(signed.canonicalRequest, vector.files['query-canonical-request.txt'], 'canonical request')
         equal(signed.stringToSign, vector.files['query-string-to-sign.txt'], 'string to sign')
         equal(signed.signature, vector.files['query-signature.txt'], 'signature')
-        const target = vector.files['query-signed-request.txt']!.split('\n')[0]!
-        const expectedQuery = target.slice(target.indexOf('?') + 1, target.lastIndexOf(' '))
+        const expectedQuery = presignedQuery(vector)
         equal(queryParams(signed.query).join('&'), queryParams(expectedQuery).join('&'), 'presigned query')
         ok(!signed.headers.some(([name]) => name === 'authorization'), 'no authorization header when presigning')
       },

@@ -66,3 +66,17 @@ export function vectorOptions(context: VectorContext, token = true) {
     expiresIn: context.expiration_in_seconds,
   }
 }
+
+/** A vector case ready to sign: its context, the request as parts (host from its Host header) and the options. */
+export function prepareVector(vector: VectorCase) {
+  const context = JSON.parse(vector.files['context.json']!) as VectorContext
+  const raw = parseRawRequest(vector.files['request.txt']!)
+  const host = raw.headers.find(([name]) => name.toLowerCase() === 'host')![1]
+  return { context, parts: { ...raw, host, body: raw.body || null }, options: vectorOptions(context) }
+}
+
+/** The query of a vector's query-signed-request.txt (its request line, between `?` and ` HTTP/1.1`). */
+export function presignedQuery(vector: VectorCase): string {
+  const target = vector.files['query-signed-request.txt']!.split('\n')[0]!
+  return target.slice(target.indexOf('?') + 1, target.lastIndexOf(' '))
+}
