@@ -76,6 +76,13 @@ export const REFERENCES = [
     label: '@smithy/signature-v4 + @aws-crypto/sha256-js',
     contents: `export { SignatureV4 } from '@smithy/signature-v4'\nexport { Sha256 } from '@aws-crypto/sha256-js'`,
   },
+  {
+    // The floor under the `sign` budget: header signing only, no inference, presigning, checks or typed errors
+    // (bench/size-floor.ts; test/node/size/size-floor.test.ts proves it signs the official vectors correctly).
+    id: 'size-floor',
+    label: 'minimal header signer (bench/size-floor.ts, not shipped)',
+    contents: `export { signFloor } from ${JSON.stringify(join(root, 'bench', 'size-floor.ts'))}`,
+  },
 ]
 
 const cache = new Map()
@@ -152,6 +159,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   else {
     console.log('esbuild: bundle, minify, tree-shake, format esm, platform browser, target es2022; gzip level 9\n')
     console.log(table(rows))
+    // Where the bytes of `sign` come from: minified bytes each source file leaves in the bundle.
+    const { inputs } = await measureBundle(entries().find((entry) => entry.id === 'sign').contents)
+    console.log('\nminified bytes per source file in the `sign` bundle:\n\n| file | minified B |\n|---|--:|')
+    for (const [file, bytes] of Object.entries(inputs).sort((a, b) => b[1] - a[1])) console.log(`| ${file} | ${bytes} |`)
   }
   if (process.argv.includes('--check') && rows.some((row) => row.ok === false)) process.exit(1)
 }
