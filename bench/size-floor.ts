@@ -15,7 +15,7 @@ function hex(buffer: ArrayBuffer): string {
   return out
 }
 
-const sha256 = async (data: string | Uint8Array): Promise<string> => hex(await subtle().digest('SHA-256', typeof data == 'string' ? encoder.encode(data) : data))
+const sha256 = async (data: string | Uint8Array<ArrayBuffer>): Promise<string> => hex(await subtle().digest('SHA-256', typeof data == 'string' ? encoder.encode(data) : data))
 const importKey = (raw: BufferSource): Promise<CryptoKey> => subtle().importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
 const hmac = async (key: CryptoKey | BufferSource, text: string): Promise<ArrayBuffer> =>
   subtle().sign('HMAC', key instanceof CryptoKey ? key : await importKey(key), encoder.encode(text))
@@ -43,7 +43,7 @@ const decode = (text: string): string => text.replace(/(%[0-9A-Fa-f]{2})+/g, (ru
 
 /** Signs `{ method, url, headers, body }` into a new `Request` (see the file comment for what it leaves out). */
 export async function signFloor(
-  input: { method?: string; url: string; headers?: HeadersInit; body?: string | Uint8Array | null },
+  input: { method?: string; url: string; headers?: HeadersInit; body?: string | Uint8Array<ArrayBuffer> | null },
   options: { credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }; region: string; service: string; datetime?: string },
 ): Promise<Request> {
   const { accessKeyId, secretAccessKey, sessionToken } = options.credentials
