@@ -1,8 +1,8 @@
 // The size floor (bench/size-floor.ts) is a real signer, not a stub: it must reproduce the official header
 // signatures of every vector a fetch Request can carry unchanged, or its size proves nothing.
 import { describe, expect, it } from 'vitest'
-import { signFloor } from '../../../bench/size-floor.ts'
-import { prepareVector, type VectorCase } from '../../conformance/vectors.ts'
+import { signFloor } from '../../../bench/size-floor.js'
+import { prepareVector, type VectorCase } from '../../conformance/vectors.js'
 import v4Cases from '../../vectors/v4.json' with { type: 'json' }
 
 const FORBIDDEN = /^(host|content-length|connection)$/i
