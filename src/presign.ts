@@ -27,9 +27,9 @@ export async function presignPartsWith(parts: RequestParts, options: PresignOpti
 export async function presignWith(input: Request | RequestLike | string | URL, options: PresignOptions, algorithm: SigningAlgorithm): Promise<URL> {
   const expiresIn = expiry(options)
   const { parts, url } = await prepareRequest(typeof input == 'string' || input instanceof URL ? { url: input } : input, options)
-  const presigned = new URL(url)
-  presigned.search = (await signCheckedWith(parts, options, algorithm, expiresIn)).query
-  return presigned
+  // `url` is prepareRequest's own parse of the input, never the caller's object: it can carry the result.
+  url.search = (await signCheckedWith(parts, options, algorithm, expiresIn)).query
+  return url
 }
 
 /**

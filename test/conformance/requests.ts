@@ -42,6 +42,10 @@ export function requestChecks(lib: Lib): Check[] {
         equal(url.searchParams.get('X-Amz-Credential'), 'AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request', 'X-Amz-Credential')
         equal(url.searchParams.get('Action'), 'GetCallerIdentity', 'the original query is kept')
         ok(parts.canonicalRequest.endsWith('\n' + EMPTY), 'a presigned non-S3 URL signs the empty payload hash')
+        const input = new URL('https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15')
+        const fromObject = await lib.presign(input, options)
+        ok(fromObject !== input, 'a URL object given is not the one returned')
+        equal(input.search, '?Action=GetCallerIdentity&Version=2011-06-15', 'a URL object given is left unchanged')
       },
     },
     {
