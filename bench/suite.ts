@@ -60,13 +60,24 @@ const toHex = (buffer: ArrayBuffer): string => {
 }
 const hasSignature = (text: string | null | undefined): boolean => !!text && /Signature=[0-9a-f]{64}/.test(text)
 
+// What smithy's sign/presign resolve to (its HttpRequest shape).
+interface SmithySigned {
+  method: string
+  protocol: string
+  hostname: string
+  path: string
+  headers: Record<string, string>
+  query?: Record<string, string | string[] | null>
+  body?: BodyInit
+}
+
 // smithy signs a description of the request; a fetch user still has to turn it into what fetch takes. These two
 // steps make its rows comparable with sign() (a Request) and presign() (a URL string). Host is set by fetch itself.
-const smithyToRequest = (url: string, signed: HttpRequest): Request =>
+const smithyToRequest = (url: string, signed: SmithySigned): Request =>
   new Request(url, { method: signed.method, headers: Object.entries(signed.headers).filter(([name]) => name != 'host'), body: signed.body })
-const smithyToUrl = (signed: HttpRequest): string =>
+const smithyToUrl = (signed: SmithySigned): string =>
   `${signed.protocol}//${signed.hostname}${signed.path}?` +
-  Object.entries(signed.query)
+  Object.entries(signed.query ?? {})
     .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
     .join('&')
 
@@ -137,6 +148,18 @@ function kinesisWorkload(key: CryptoKey): Workload {
           return toHex(await subtle.sign('HMAC', key, encoder.encode('AWS4-HMAC-SHA256\n20260101T000000Z\n20260101/us-east-1/kinesis/aws4_request\n' + requestHash)))
         },
         check: (hex) => /^[0-9a-f]{64}$/.test(hex as string),
+      },
+      {
+        id: 'floorRequest',
+        label: 'the floor, then a fetch Request (the least a signer returning a Request can take)',
+        run: async () => {
+          const payloadHash = toHex(await subtle.digest('SHA-256', encoder.encode(body)))
+          const requestHash = toHex(await subtle.digest('SHA-256', encoder.encode(canonicalHead + payloadHash)))
+          const signature = toHex(await subtle.sign('HMAC', key, encoder.encode('AWS4-HMAC-SHA256\n20260101T000000Z\n20260101/us-east-1/kinesis/aws4_request\n' + requestHash)))
+          const authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature=${signature}`
+          return new Request(url, { method: 'POST', headers: { ...headers, 'x-amz-date': '20260101T000000Z', 'x-amz-security-token': credentials.sessionToken, authorization }, body })
+        },
+        check: (request) => hasSignature((request as Request).headers.get('authorization')),
       },
     ],
   }
