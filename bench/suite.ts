@@ -2,7 +2,7 @@
 // workerd and Chromium. Every contender signs the same request each time; timing is per batch of operations
 // (so coarse clocks such as Chromium's 100 µs one do not matter), rounds alternate the order of contenders,
 // and the result per contender is the median over rounds.
-import { presign, presignParts, sign, signParts } from '../src/index.ts'
+import { presign, presignParts, sign, signParts, type SignOptions } from '../src/index.ts'
 import { AwsClient } from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { HttpRequest } from '@smithy/protocol-http'
@@ -94,6 +94,52 @@ async function floorKey(): Promise<CryptoKey> {
   return subtle.importKey('raw', new Uint8Array(32).fill(7), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
 }
 
+/** The signers compared on a POST: this library's two forms, aws4fetch, and smithy bare and with the Request built. */
+function postContenders(post: {
+  url: string
+  host: string
+  path: string
+  headers: Record<string, string>
+  body: string | Uint8Array<ArrayBuffer>
+  options: SignOptions
+  aws4fetch: AwsClient
+  smithy: SignatureV4
+}): Contender[] {
+  const { url, host, path, headers, body, options, aws4fetch, smithy } = post
+  return [
+    {
+      id: 'sign',
+      label: 'webcrypto-sigv4 sign()',
+      run: () => sign({ method: 'POST', url, headers, body }, options),
+      check: (request) => hasSignature((request as Request).headers.get('authorization')),
+    },
+    {
+      id: 'parts',
+      label: 'webcrypto-sigv4 signParts()',
+      run: () => signParts({ method: 'POST', host, path, headers: Object.entries(headers), body }, options),
+      check: (signed) => /^[0-9a-f]{64}$/.test((signed as { signature: string }).signature),
+    },
+    {
+      id: 'aws4fetch',
+      label: 'aws4fetch AwsClient.sign()',
+      run: () => aws4fetch.sign(url, { method: 'POST', headers, body }),
+      check: (request) => hasSignature((request as Request).headers.get('authorization')),
+    },
+    {
+      id: 'smithy',
+      label: '@smithy/signature-v4 + sha256-js',
+      run: () => smithy.sign(new HttpRequest({ method: 'POST', protocol: 'https:', hostname: host, path, headers: { host, ...headers }, body })),
+      check: (request) => hasSignature((request as HttpRequest).headers.authorization),
+    },
+    {
+      id: 'smithyRequest',
+      label: '@smithy/signature-v4 + sha256-js, then a fetch Request',
+      run: async () => smithyToRequest(url, await smithy.sign(new HttpRequest({ method: 'POST', protocol: 'https:', hostname: host, path, headers: { host, ...headers }, body }))),
+      check: (request) => hasSignature((request as Request).headers.get('authorization')),
+    },
+  ]
+}
+
 function kinesisWorkload(key: CryptoKey): Workload {
   const url = 'https://kinesis.us-east-1.amazonaws.com/'
   const host = 'kinesis.us-east-1.amazonaws.com'
@@ -109,36 +155,7 @@ function kinesisWorkload(key: CryptoKey): Workload {
     id: 'kinesis',
     title: `Kinesis PutRecord, ${encoder.encode(body).length} B body, session token`,
     contenders: [
-      {
-        id: 'sign',
-        label: 'webcrypto-sigv4 sign()',
-        run: () => sign({ method: 'POST', url, headers, body }, options),
-        check: (request) => hasSignature((request as Request).headers.get('authorization')),
-      },
-      {
-        id: 'parts',
-        label: 'webcrypto-sigv4 signParts()',
-        run: () => signParts({ method: 'POST', host, path: '/', headers: Object.entries(headers), body }, options),
-        check: (signed) => /^[0-9a-f]{64}$/.test((signed as { signature: string }).signature),
-      },
-      {
-        id: 'aws4fetch',
-        label: 'aws4fetch AwsClient.sign()',
-        run: () => aws4fetch.sign(url, { method: 'POST', headers, body }),
-        check: (request) => hasSignature((request as Request).headers.get('authorization')),
-      },
-      {
-        id: 'smithy',
-        label: '@smithy/signature-v4 + sha256-js',
-        run: () => smithy.sign(new HttpRequest({ method: 'POST', protocol: 'https:', hostname: host, path: '/', headers: { host, ...headers }, body })),
-        check: (request) => hasSignature((request as HttpRequest).headers.authorization),
-      },
-      {
-        id: 'smithyRequest',
-        label: '@smithy/signature-v4 + sha256-js, then a fetch Request',
-        run: async () => smithyToRequest(url, await smithy.sign(new HttpRequest({ method: 'POST', protocol: 'https:', hostname: host, path: '/', headers: { host, ...headers }, body }))),
-        check: (request) => hasSignature((request as Request).headers.get('authorization')),
-      },
+      ...postContenders({ url, host, path: '/', headers, body, options, aws4fetch, smithy }),
       {
         id: 'floor',
         label: 'WebCrypto floor (digest → digest → HMAC)',
@@ -236,36 +253,7 @@ function largeBodyWorkload(key: CryptoKey): Workload {
     id: 'body1m',
     title: 'POST with a 1 MiB body (execute-api)',
     contenders: [
-      {
-        id: 'sign',
-        label: 'webcrypto-sigv4 sign()',
-        run: () => sign({ method: 'POST', url, headers, body }, options),
-        check: (request) => hasSignature((request as Request).headers.get('authorization')),
-      },
-      {
-        id: 'parts',
-        label: 'webcrypto-sigv4 signParts()',
-        run: () => signParts({ method: 'POST', host, path, headers: Object.entries(headers), body }, options),
-        check: (signed) => /^[0-9a-f]{64}$/.test((signed as { signature: string }).signature),
-      },
-      {
-        id: 'aws4fetch',
-        label: 'aws4fetch AwsClient.sign()',
-        run: () => aws4fetch.sign(url, { method: 'POST', headers, body }),
-        check: (request) => hasSignature((request as Request).headers.get('authorization')),
-      },
-      {
-        id: 'smithy',
-        label: '@smithy/signature-v4 + sha256-js',
-        run: () => smithy.sign(new HttpRequest({ method: 'POST', protocol: 'https:', hostname: host, path, headers: { host, ...headers }, body })),
-        check: (request) => hasSignature((request as HttpRequest).headers.authorization),
-      },
-      {
-        id: 'smithyRequest',
-        label: '@smithy/signature-v4 + sha256-js, then a fetch Request',
-        run: async () => smithyToRequest(url, await smithy.sign(new HttpRequest({ method: 'POST', protocol: 'https:', hostname: host, path, headers: { host, ...headers }, body }))),
-        check: (request) => hasSignature((request as Request).headers.get('authorization')),
-      },
+      ...postContenders({ url, host, path, headers, body, options, aws4fetch, smithy }),
       {
         id: 'floor',
         label: 'WebCrypto floor (digest → digest → HMAC)',
