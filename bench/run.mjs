@@ -97,7 +97,11 @@ async function runIn(runtime) {
 
 function spawnLogged(command, commandArgs, log) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, { cwd: root, env: { ...process.env, ...OFFLINE }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, commandArgs, {
+      cwd: root,
+      env: { ...process.env, ...OFFLINE },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
@@ -122,7 +126,8 @@ function describeEnvironment() {
   let commit = ''
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
-    if (execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8' }).trim()) commit += ' + uncommitted src changes'
+    if (execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8' }).trim())
+      commit += ' + uncommitted src changes'
   } catch {}
   let os = `Linux ${release()}`
   try {
@@ -132,7 +137,9 @@ function describeEnvironment() {
   return {
     date: new Date().toISOString(),
     // Other work on the machine skews every figure: the report says how busy it was.
-    load: loadavg().map((value) => value.toFixed(1)).join(' '),
+    load: loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' '),
     machine: `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${os}`,
     libraries: [
       `webcrypto-sigv4 ${own}${commit ? ` (${commit})` : ''}`,
@@ -145,7 +152,6 @@ function describeEnvironment() {
   }
 }
 
-
 function cell(result, workload, inflight) {
   return result.cells.find((entry) => entry.workload === workload && entry.inflight === inflight)
 }
@@ -156,7 +162,11 @@ function median(result, workload, inflight, contender) {
 
 function formatUs(value) {
   if (value === undefined) return '–'
-  return value >= 1000 ? `${(value / 1000).toFixed(2)} ms` : value >= 100 ? `${value.toFixed(0)} µs` : `${value.toFixed(1)} µs`
+  return value >= 1000
+    ? `${(value / 1000).toFixed(2)} ms`
+    : value >= 100
+      ? `${value.toFixed(0)} µs`
+      : `${value.toFixed(1)} µs`
 }
 
 /** The targets of the issue, each as { text, ok, detail }; ok is undefined when not measured. */
@@ -168,24 +178,50 @@ function targets(results) {
     const y = median(result, workload, inflight, b)
     return x && y ? x / y : undefined
   }
-  const check = (text, value, ok, detail) => list.push({ text, ok: value === undefined ? undefined : ok(value), detail: value === undefined ? 'not measured' : detail(value) })
+  const check = (text, value, ok, detail) =>
+    list.push({
+      text,
+      ok: value === undefined ? undefined : ok(value),
+      detail: value === undefined ? 'not measured' : detail(value),
+    })
   for (const workload of ['kinesis', 'presign']) {
     // The target is for sign()/presign(); the *Parts() figure shows what building the Request/URL costs.
-    const parts = (a, b) => (value) => `${value.toFixed(2)}×${node && ratio(node, workload, 1, a, b) ? ` (the *Parts() form: ${ratio(node, workload, 1, a, b).toFixed(2)}×)` : ''}`
+    const parts = (a, b) => (value) =>
+      `${value.toFixed(2)}×${node && ratio(node, workload, 1, a, b) ? ` (the *Parts() form: ${ratio(node, workload, 1, a, b).toFixed(2)}×)` : ''}`
     // No signer can beat the floor it is built on: when a third of aws4fetch's time is below the floor, the target
     // asks for less than the WebCrypto calls themselves take.
     const bound = (value) => {
       const aws4fetch = median(node, workload, 1, 'aws4fetch')
       const floor = median(node, workload, 1, 'floor')
-      return parts('aws4fetch', 'parts')(value) + (aws4fetch / 3 < floor ? `; unreachable with crypto.subtle here: 3× aws4fetch is ${formatUs(aws4fetch / 3)}, the WebCrypto floor alone ${formatUs(floor)}` : '')
+      return (
+        parts('aws4fetch', 'parts')(value) +
+        (aws4fetch / 3 < floor
+          ? `; unreachable with crypto.subtle here: 3× aws4fetch is ${formatUs(aws4fetch / 3)}, the WebCrypto floor alone ${formatUs(floor)}`
+          : '')
+      )
     }
-    check(`Node, ${workload}, 1 in flight: ≥ 3× faster than aws4fetch`, node && ratio(node, workload, 1, 'aws4fetch', 'sign'), (value) => value >= 3, bound)
+    check(
+      `Node, ${workload}, 1 in flight: ≥ 3× faster than aws4fetch`,
+      node && ratio(node, workload, 1, 'aws4fetch', 'sign'),
+      (value) => value >= 3,
+      bound,
+    )
     // sign() must return a Request: the floor plus building one is the least it can take.
     const withRequest = (value) => {
       const request = node && ratio(node, workload, 1, 'sign', 'floorRequest')
-      return parts('parts', 'floor')(value) + (request ? `; sign() is ${request.toFixed(2)}× the floor plus building the Request (${formatUs(median(node, workload, 1, 'floorRequest'))})` : '')
+      return (
+        parts('parts', 'floor')(value) +
+        (request
+          ? `; sign() is ${request.toFixed(2)}× the floor plus building the Request (${formatUs(median(node, workload, 1, 'floorRequest'))})`
+          : '')
+      )
     }
-    check(`Node, ${workload}, 1 in flight: within 1.15× of the WebCrypto floor`, node && ratio(node, workload, 1, 'sign', 'floor'), (value) => value <= 1.15, withRequest)
+    check(
+      `Node, ${workload}, 1 in flight: within 1.15× of the WebCrypto floor`,
+      node && ratio(node, workload, 1, 'sign', 'floor'),
+      (value) => value <= 1.15,
+      withRequest,
+    )
   }
   const parts = node && ratio(node, 'body1m', 1, 'parts', 'digest')
   const floor = node && ratio(node, 'body1m', 1, 'floor', 'digest')
@@ -193,7 +229,8 @@ function targets(results) {
     'Node, 1 MiB body, 1 in flight: within 1.1× of one native digest',
     node && ratio(node, 'body1m', 1, 'sign', 'digest'),
     (value) => value <= 1.1,
-    (value) => `${value.toFixed(2)}×${parts ? ` (signParts(): ${parts.toFixed(2)}×; the WebCrypto floor: ${floor.toFixed(2)}×)` : ''}`,
+    (value) =>
+      `${value.toFixed(2)}×${parts ? ` (signParts(): ${parts.toFixed(2)}×; the WebCrypto floor: ${floor.toFixed(2)}×)` : ''}`,
   )
   for (const name of ['workerd', 'chromium']) {
     const result = results.find((entry) => entry.name === name && entry.cells.length)
@@ -210,12 +247,29 @@ function targets(results) {
           if (value <= 1) behind.push(`${entry.workload} ×${entry.inflight} (${ours})`)
         }
       }
-      return { worst, behind, detail: () => (behind.length ? `behind in ${behind.join(', ')}` : `at least ${worst.toFixed(2)}× faster`) }
+      return {
+        worst,
+        behind,
+        detail: () => (behind.length ? `behind in ${behind.join(', ')}` : `at least ${worst.toFixed(2)}× faster`),
+      }
     }
-    const like = compare([['sign', 'smithyRequest'], ['parts', 'smithy']])
-    check(`${LABELS[name]}: ahead of smithy + sha256-js in every workload, like for like`, like.worst, () => like.behind.length === 0, like.detail)
+    const like = compare([
+      ['sign', 'smithyRequest'],
+      ['parts', 'smithy'],
+    ])
+    check(
+      `${LABELS[name]}: ahead of smithy + sha256-js in every workload, like for like`,
+      like.worst,
+      () => like.behind.length === 0,
+      like.detail,
+    )
     const bare = compare([['sign', 'smithy']])
-    check(`${LABELS[name]}: sign()/presign() ahead of smithy's bare signing (no Request or URL built)`, bare.worst, () => bare.behind.length === 0, bare.detail)
+    check(
+      `${LABELS[name]}: sign()/presign() ahead of smithy's bare signing (no Request or URL built)`,
+      bare.worst,
+      () => bare.behind.length === 0,
+      bare.detail,
+    )
   }
   return list
 }
@@ -225,8 +279,15 @@ function report(results, environment, config, seconds) {
   const lines = []
   lines.push('# Benchmark results', '')
   lines.push(`- Date: ${environment.date}`)
-  lines.push(`- Machine: ${environment.machine}; load average ${environment.load} at the start, ${loadavg().map((value) => value.toFixed(1)).join(' ')} at the end`)
-  for (const result of results) lines.push(`- ${LABELS[result.name] ?? result.name}: ${result.error ? `not measured (${result.error})` : result.runtime}`)
+  lines.push(
+    `- Machine: ${environment.machine}; load average ${environment.load} at the start, ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')} at the end`,
+  )
+  for (const result of results)
+    lines.push(
+      `- ${LABELS[result.name] ?? result.name}: ${result.error ? `not measured (${result.error})` : result.runtime}`,
+    )
   lines.push(`- Libraries: ${environment.libraries.join(', ')}`)
   lines.push(
     `- Method: \`npm run bench\`; one esbuild bundle of bench/suite.ts run unchanged in every runtime. Per workload and`,
@@ -240,17 +301,22 @@ function report(results, environment, config, seconds) {
   const columns = measured.flatMap((result) => config.inflight.map((inflight) => ({ result, inflight })))
   for (const workload of workloads) {
     lines.push(`## ${workload.title}`, '')
-    lines.push(`| time per signature (median) | ${columns.map(({ result, inflight }) => `${LABELS[result.name]} ×${inflight}`).join(' | ')} |`)
+    lines.push(
+      `| time per signature (median) | ${columns.map(({ result, inflight }) => `${LABELS[result.name]} ×${inflight}`).join(' | ')} |`,
+    )
     lines.push(`|---|${columns.map(() => '--:').join('|')}|`)
     const contenders = cell(measured[0], workload.id, config.inflight[0])?.contenders ?? []
     for (const contender of contenders) {
-      const values = columns.map(({ result, inflight }) => formatUs(median(result, workload.id, inflight, contender.id)))
+      const values = columns.map(({ result, inflight }) =>
+        formatUs(median(result, workload.id, inflight, contender.id)),
+      )
       lines.push(`| ${contender.label} | ${values.join(' | ')} |`)
     }
     lines.push('')
   }
   lines.push('## Targets', '')
-  for (const target of targets(results)) lines.push(`- ${target.ok === undefined ? '–' : target.ok ? 'MET' : 'NOT MET'}: ${target.text}: ${target.detail}`)
+  for (const target of targets(results))
+    lines.push(`- ${target.ok === undefined ? '–' : target.ok ? 'MET' : 'NOT MET'}: ${target.text}: ${target.detail}`)
   // Honest note from the issue: in Node a WebCrypto call is an async hop to the thread pool, which pure JS
   // hashing of a tiny input does not pay.
   const node = measured.find((result) => result.name === 'node')

@@ -15,8 +15,10 @@ function hex(buffer: ArrayBuffer): string {
   return out
 }
 
-const sha256 = async (data: string | Uint8Array<ArrayBuffer>): Promise<string> => hex(await subtle().digest('SHA-256', typeof data == 'string' ? encoder.encode(data) : data))
-const importKey = (raw: BufferSource): Promise<CryptoKey> => subtle().importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+const sha256 = async (data: string | Uint8Array<ArrayBuffer>): Promise<string> =>
+  hex(await subtle().digest('SHA-256', typeof data == 'string' ? encoder.encode(data) : data))
+const importKey = (raw: BufferSource): Promise<CryptoKey> =>
+  subtle().importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
 const hmac = async (key: CryptoKey | BufferSource, text: string): Promise<ArrayBuffer> =>
   subtle().sign('HMAC', key instanceof CryptoKey ? key : await importKey(key), encoder.encode(text))
 
@@ -27,24 +29,39 @@ async function signingKey(secret: string, scope: string[]): Promise<CryptoKey> {
   let key = keys.get(id)
   if (!key) {
     if (keys.size > 63) keys.clear()
-    keys.set(id, (key = scope.reduce<Promise<BufferSource>>(async (parent, part) => hmac(await parent, part), Promise.resolve(encoder.encode('AWS4' + secret))).then(importKey)))
+    keys.set(
+      id,
+      (key = scope
+        .reduce<Promise<BufferSource>>(
+          async (parent, part) => hmac(await parent, part),
+          Promise.resolve(encoder.encode('AWS4' + secret)),
+        )
+        .then(importKey)),
+    )
   }
   return key
 }
 
-const encode = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (char) => '%' + char.charCodeAt(0).toString(16).toUpperCase())
-const decode = (text: string): string => text.replace(/(%[0-9A-Fa-f]{2})+/g, (run) => {
-  try {
-    return decodeURIComponent(run)
-  } catch {
-    return run
-  }
-})
+const encode = (text: string): string =>
+  encodeURIComponent(text).replace(/[!'()*]/g, (char) => '%' + char.charCodeAt(0).toString(16).toUpperCase())
+const decode = (text: string): string =>
+  text.replace(/(%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run)
+    } catch {
+      return run
+    }
+  })
 
 /** Signs `{ method, url, headers, body }` into a new `Request` (see the file comment for what it leaves out). */
 export async function signFloor(
   input: { method?: string; url: string; headers?: HeadersInit; body?: string | Uint8Array<ArrayBuffer> | null },
-  options: { credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }; region: string; service: string; datetime?: string },
+  options: {
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+    region: string
+    service: string
+    datetime?: string
+  },
 ): Promise<Request> {
   const { accessKeyId, secretAccessKey, sessionToken } = options.credentials
   const s3 = /^s3(-object-lambda|-outposts|express)?$/.test(options.service)
@@ -58,23 +75,42 @@ export async function signFloor(
   if (sessionToken) headers.set('x-amz-security-token', sessionToken)
   headers.delete('authorization')
   const canonicalHeaders: Array<[string, string]> = [['host', url.host]]
-  for (const [name, value] of headers) if (!/^(user-agent|expect|x-amzn-trace-id)$/.test(name)) canonicalHeaders.push([name, value.trim().replace(/\s+/g, ' ')])
+  for (const [name, value] of headers)
+    if (!/^(user-agent|expect|x-amzn-trace-id)$/.test(name))
+      canonicalHeaders.push([name, value.trim().replace(/\s+/g, ' ')])
   canonicalHeaders.sort(([a], [b]) => (a < b ? -1 : 1))
   const signedHeaders = canonicalHeaders.map(([name]) => name).join(';')
   const query = url.search
     .slice(1)
     .split('&')
     .filter(Boolean)
-    .map((pair) => pair.split('=').map((part) => encode(decode(part))).concat('').slice(0, 2).join('\0'))
+    .map((pair) =>
+      pair
+        .split('=')
+        .map((part) => encode(decode(part)))
+        .concat('')
+        .slice(0, 2)
+        .join('\0'),
+    )
     .sort()
     .join('&')
     .replace(/\0/g, '=')
   // The URL parser already resolved dot segments; merging repeated slashes completes the normalisation.
   const path = s3 ? url.pathname : encode(url.pathname.replace(/\/+/g, '/')).replace(/%2F/g, '/')
   const scope = [date.slice(0, 8), options.region, options.service, 'aws4_request']
-  const canonicalRequest = [method, path, query, canonicalHeaders.map(([name, value]) => `${name}:${value}\n`).join(''), signedHeaders, payloadHash].join('\n')
+  const canonicalRequest = [
+    method,
+    path,
+    query,
+    canonicalHeaders.map(([name, value]) => `${name}:${value}\n`).join(''),
+    signedHeaders,
+    payloadHash,
+  ].join('\n')
   const stringToSign = ['AWS4-HMAC-SHA256', date, scope.join('/'), await sha256(canonicalRequest)].join('\n')
   const signature = hex(await hmac(await signingKey(secretAccessKey, scope), stringToSign))
-  headers.set('authorization', `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope.join('/')}, SignedHeaders=${signedHeaders}, Signature=${signature}`)
+  headers.set(
+    'authorization',
+    `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope.join('/')}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+  )
   return new Request(url, { method, headers, body: input.body })
 }

@@ -2,7 +2,7 @@
 // workerd and Chromium. Every contender signs the same request each time; timing is per batch of operations
 // (so coarse clocks such as Chromium's 100 µs one do not matter), rounds alternate the order of contenders,
 // and the result per contender is the median over rounds.
-import { presign, presignParts, sign, signParts, type SignOptions } from '../src/index.ts'
+import { presign, presignParts, sign, signParts, type SignOptions } from '../src/index.js'
 import { AwsClient } from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { HttpRequest } from '@smithy/protocol-http'
@@ -74,7 +74,11 @@ interface SmithySigned {
 // smithy signs a description of the request; a fetch user still has to turn it into what fetch takes. These two
 // steps make its rows comparable with sign() (a Request) and presign() (a URL string). Host is set by fetch itself.
 const smithyToRequest = (url: string, signed: SmithySigned): Request =>
-  new Request(url, { method: signed.method, headers: Object.entries(signed.headers).filter(([name]) => name != 'host'), body: signed.body })
+  new Request(url, {
+    method: signed.method,
+    headers: Object.entries(signed.headers).filter(([name]) => name != 'host'),
+    body: signed.body,
+  })
 const smithyToUrl = (signed: SmithySigned): string =>
   `${signed.protocol}//${signed.hostname}${signed.path}?` +
   Object.entries(signed.query ?? {})
@@ -128,13 +132,36 @@ function postContenders(post: {
     {
       id: 'smithy',
       label: '@smithy/signature-v4 + sha256-js',
-      run: () => smithy.sign(new HttpRequest({ method: 'POST', protocol: 'https:', hostname: host, path, headers: { host, ...headers }, body })),
+      run: () =>
+        smithy.sign(
+          new HttpRequest({
+            method: 'POST',
+            protocol: 'https:',
+            hostname: host,
+            path,
+            headers: { host, ...headers },
+            body,
+          }),
+        ),
       check: (request) => hasSignature((request as HttpRequest).headers.authorization),
     },
     {
       id: 'smithyRequest',
       label: '@smithy/signature-v4 + sha256-js, then a fetch Request',
-      run: async () => smithyToRequest(url, await smithy.sign(new HttpRequest({ method: 'POST', protocol: 'https:', hostname: host, path, headers: { host, ...headers }, body }))),
+      run: async () =>
+        smithyToRequest(
+          url,
+          await smithy.sign(
+            new HttpRequest({
+              method: 'POST',
+              protocol: 'https:',
+              hostname: host,
+              path,
+              headers: { host, ...headers },
+              body,
+            }),
+          ),
+        ),
       check: (request) => hasSignature((request as Request).headers.get('authorization')),
     },
   ]
@@ -145,7 +172,11 @@ function kinesisWorkload(key: CryptoKey): Workload {
   const host = 'kinesis.us-east-1.amazonaws.com'
   // A 200-byte PutRecord body: the Data field is padded to make up the size.
   const bare = JSON.stringify({ StreamName: 'clickstream', PartitionKey: 'user-0042', Data: '' })
-  const body = JSON.stringify({ StreamName: 'clickstream', PartitionKey: 'user-0042', Data: 'QUJD'.repeat(50).slice(0, 200 - bare.length) })
+  const body = JSON.stringify({
+    StreamName: 'clickstream',
+    PartitionKey: 'user-0042',
+    Data: 'QUJD'.repeat(50).slice(0, 200 - bare.length),
+  })
   const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.PutRecord' }
   const options = { credentials, region, service: 'kinesis' }
   const aws4fetch = new AwsClient({ ...credentials, region, service: 'kinesis' })
@@ -162,7 +193,15 @@ function kinesisWorkload(key: CryptoKey): Workload {
         run: async () => {
           const payloadHash = toHex(await subtle.digest('SHA-256', encoder.encode(body)))
           const requestHash = toHex(await subtle.digest('SHA-256', encoder.encode(canonicalHead + payloadHash)))
-          return toHex(await subtle.sign('HMAC', key, encoder.encode('AWS4-HMAC-SHA256\n20260101T000000Z\n20260101/us-east-1/kinesis/aws4_request\n' + requestHash)))
+          return toHex(
+            await subtle.sign(
+              'HMAC',
+              key,
+              encoder.encode(
+                'AWS4-HMAC-SHA256\n20260101T000000Z\n20260101/us-east-1/kinesis/aws4_request\n' + requestHash,
+              ),
+            ),
+          )
         },
         check: (hex) => /^[0-9a-f]{64}$/.test(hex as string),
       },
@@ -172,9 +211,26 @@ function kinesisWorkload(key: CryptoKey): Workload {
         run: async () => {
           const payloadHash = toHex(await subtle.digest('SHA-256', encoder.encode(body)))
           const requestHash = toHex(await subtle.digest('SHA-256', encoder.encode(canonicalHead + payloadHash)))
-          const signature = toHex(await subtle.sign('HMAC', key, encoder.encode('AWS4-HMAC-SHA256\n20260101T000000Z\n20260101/us-east-1/kinesis/aws4_request\n' + requestHash)))
+          const signature = toHex(
+            await subtle.sign(
+              'HMAC',
+              key,
+              encoder.encode(
+                'AWS4-HMAC-SHA256\n20260101T000000Z\n20260101/us-east-1/kinesis/aws4_request\n' + requestHash,
+              ),
+            ),
+          )
           const authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature=${signature}`
-          return new Request(url, { method: 'POST', headers: { ...headers, 'x-amz-date': '20260101T000000Z', 'x-amz-security-token': credentials.sessionToken, authorization }, body })
+          return new Request(url, {
+            method: 'POST',
+            headers: {
+              ...headers,
+              'x-amz-date': '20260101T000000Z',
+              'x-amz-security-token': credentials.sessionToken,
+              authorization,
+            },
+            body,
+          })
         },
         check: (request) => hasSignature((request as Request).headers.get('authorization')),
       },
@@ -216,13 +272,23 @@ function presignWorkload(key: CryptoKey): Workload {
       {
         id: 'smithy',
         label: '@smithy/signature-v4 + sha256-js',
-        run: () => smithy.presign(new HttpRequest({ method: 'GET', protocol: 'https:', hostname: host, path, headers: { host } }), { expiresIn: 3600 }),
+        run: () =>
+          smithy.presign(
+            new HttpRequest({ method: 'GET', protocol: 'https:', hostname: host, path, headers: { host } }),
+            { expiresIn: 3600 },
+          ),
         check: (request) => /^[0-9a-f]{64}$/.test(String((request as HttpRequest).query['X-Amz-Signature'])),
       },
       {
         id: 'smithyRequest',
         label: '@smithy/signature-v4 + sha256-js, then the URL string',
-        run: async () => smithyToUrl(await smithy.presign(new HttpRequest({ method: 'GET', protocol: 'https:', hostname: host, path, headers: { host } }), { expiresIn: 3600 })),
+        run: async () =>
+          smithyToUrl(
+            await smithy.presign(
+              new HttpRequest({ method: 'GET', protocol: 'https:', hostname: host, path, headers: { host } }),
+              { expiresIn: 3600 },
+            ),
+          ),
         check: (signed) => isPresigned(signed as string),
       },
       {
@@ -230,7 +296,13 @@ function presignWorkload(key: CryptoKey): Workload {
         label: 'WebCrypto floor (digest → HMAC)',
         run: async () => {
           const requestHash = toHex(await subtle.digest('SHA-256', encoder.encode(canonicalHead)))
-          return toHex(await subtle.sign('HMAC', key, encoder.encode('AWS4-HMAC-SHA256\n20260101T000000Z\n20260101/us-east-1/s3/aws4_request\n' + requestHash)))
+          return toHex(
+            await subtle.sign(
+              'HMAC',
+              key,
+              encoder.encode('AWS4-HMAC-SHA256\n20260101T000000Z\n20260101/us-east-1/s3/aws4_request\n' + requestHash),
+            ),
+          )
         },
         check: (hex) => /^[0-9a-f]{64}$/.test(hex as string),
       },
@@ -260,7 +332,15 @@ function largeBodyWorkload(key: CryptoKey): Workload {
         run: async () => {
           const payloadHash = toHex(await subtle.digest('SHA-256', body))
           const requestHash = toHex(await subtle.digest('SHA-256', encoder.encode(canonicalHead + payloadHash)))
-          return toHex(await subtle.sign('HMAC', key, encoder.encode('AWS4-HMAC-SHA256\n20260101T000000Z\n20260101/us-east-1/execute-api/aws4_request\n' + requestHash)))
+          return toHex(
+            await subtle.sign(
+              'HMAC',
+              key,
+              encoder.encode(
+                'AWS4-HMAC-SHA256\n20260101T000000Z\n20260101/us-east-1/execute-api/aws4_request\n' + requestHash,
+              ),
+            ),
+          )
         },
         check: (hex) => /^[0-9a-f]{64}$/.test(hex as string),
       },
@@ -296,10 +376,15 @@ const median = (values: number[]): number => {
 }
 
 /** Runs every workload at every in-flight count; `log` gets progress lines. */
-export async function runBench(config: BenchConfig, log: (line: string) => void = () => {}): Promise<{ workloads: Array<{ id: string; title: string }>; cells: CellResult[] }> {
+export async function runBench(
+  config: BenchConfig,
+  log: (line: string) => void = () => {},
+): Promise<{ workloads: Array<{ id: string; title: string }>; cells: CellResult[] }> {
   const now = (): number => performance.now()
   const key = await floorKey()
-  const workloads = [kinesisWorkload(key), presignWorkload(key), largeBodyWorkload(key)].filter((workload) => !config.workloads || config.workloads.includes(workload.id))
+  const workloads = [kinesisWorkload(key), presignWorkload(key), largeBodyWorkload(key)].filter(
+    (workload) => !config.workloads || config.workloads.includes(workload.id),
+  )
   const cells: CellResult[] = []
   for (const workload of workloads) {
     for (const contender of workload.contenders) {
@@ -324,7 +409,9 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
       const samples = new Map<Contender, number[]>(workload.contenders.map((contender) => [contender, []]))
       for (let round = 0; round < config.rounds; round++) {
         // Alternate: each round starts with the next contender, so none always runs first (or after the GC-heavy one).
-        const order = workload.contenders.map((_, index) => workload.contenders[(index + round) % workload.contenders.length]!)
+        const order = workload.contenders.map(
+          (_, index) => workload.contenders[(index + round) % workload.contenders.length]!,
+        )
         for (const contender of order) {
           // A contender whose smallest batch takes far longer than asked (pure-JS hashing of 1 MiB, 64 at a time)
           // is timed in the first rounds only, so that one cell does not take most of the run.
@@ -337,10 +424,21 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
       }
       const contenders = workload.contenders.map((contender) => {
         const values = samples.get(contender)!
-        return { id: contender.id, label: contender.label, medianUs: median(values), minUs: Math.min(...values), maxUs: Math.max(...values), batch: sizes.get(contender)!, rounds: values.length }
+        return {
+          id: contender.id,
+          label: contender.label,
+          medianUs: median(values),
+          minUs: Math.min(...values),
+          maxUs: Math.max(...values),
+          batch: sizes.get(contender)!,
+          rounds: values.length,
+        }
       })
       cells.push({ workload: workload.id, inflight, contenders })
-      log(`${workload.id} x${inflight}: ` + contenders.map((result) => `${result.id} ${result.medianUs.toFixed(1)} µs`).join(', '))
+      log(
+        `${workload.id} x${inflight}: ` +
+          contenders.map((result) => `${result.id} ${result.medianUs.toFixed(1)} µs`).join(', '),
+      )
     }
   }
   return { workloads: workloads.map(({ id, title }) => ({ id, title })), cells }

@@ -70,24 +70,51 @@ export default {
     if (url.pathname === '/config') {
       if (request.method !== 'GET') return json(405, { error: 'method_not_allowed', message: 'Use GET /config' }, cors)
       const region = env.AWS_REGION ?? ''
-      return json(200, { region, streamName: env.STREAM_NAME ?? '', kinesisEndpoint: kinesisEndpoint(env), readBack: env.ALLOW_READ_BACK === 'true' }, cors)
+      return json(
+        200,
+        {
+          region,
+          streamName: env.STREAM_NAME ?? '',
+          kinesisEndpoint: kinesisEndpoint(env),
+          readBack: env.ALLOW_READ_BACK === 'true',
+        },
+        cors,
+      )
     }
-    if (request.method !== 'POST') return json(405, { error: 'method_not_allowed', message: 'Use POST /credentials' }, cors)
-    const missing = (['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'ROLE_ARN', 'STREAM_NAME'] as const).filter((name) => !env[name])
+    if (request.method !== 'POST')
+      return json(405, { error: 'method_not_allowed', message: 'Use POST /credentials' }, cors)
+    const missing = (
+      ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'ROLE_ARN', 'STREAM_NAME'] as const
+    ).filter((name) => !env[name])
     if (missing.length) {
-      return json(500, {
-        error: 'worker_misconfigured',
-        message: `The Worker lacks ${missing.join(', ')}: set keys with \`wrangler secret put\` (or .dev.vars locally) and the rest under [vars] in wrangler.toml`,
-      }, cors)
+      return json(
+        500,
+        {
+          error: 'worker_misconfigured',
+          message: `The Worker lacks ${missing.join(', ')}: set keys with \`wrangler secret put\` (or .dev.vars locally) and the rest under [vars] in wrangler.toml`,
+        },
+        cors,
+      )
     }
     try {
       return json(200, await assumeRoleFor(env), cors)
     } catch (error) {
       if (error instanceof AwsError) {
         const message = `STS refused AssumeRole (${error.code}): ${error.message}`
-        return json(502, { error: 'sts_error', code: error.code, status: error.status, message, requestId: error.requestId }, cors)
+        return json(
+          502,
+          { error: 'sts_error', code: error.code, status: error.status, message, requestId: error.requestId },
+          cors,
+        )
       }
-      return json(502, { error: 'sts_unreachable', message: `STS could not be reached at ${stsEndpoint(env)}: ${(error as Error).message}` }, cors)
+      return json(
+        502,
+        {
+          error: 'sts_unreachable',
+          message: `STS could not be reached at ${stsEndpoint(env)}: ${(error as Error).message}`,
+        },
+        cors,
+      )
     }
   },
 }
@@ -99,14 +126,23 @@ export default {
  * sessionPolicy({ AWS_REGION: 'eu-west-1', ROLE_ARN: 'arn:aws:iam::123456789012:role/writer', STREAM_NAME: 'events' })
  * // { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: 'arn:aws:kinesis:eu-west-1:123456789012:stream/events' }] }
  */
-export function sessionPolicy(env: Env): { Version: string; Statement: Array<{ Effect: 'Allow'; Action: string[]; Resource: string }> } {
+export function sessionPolicy(env: Env): {
+  Version: string
+  Statement: Array<{ Effect: 'Allow'; Action: string[]; Resource: string }>
+} {
   const account = env.STREAM_ACCOUNT_ID ?? /^arn:[\w-]+:iam::(\d{12}):/.exec(env.ROLE_ARN ?? '')?.[1] ?? '*'
   const partition = /^arn:([\w-]+):/.exec(env.ROLE_ARN ?? '')?.[1] ?? 'aws'
   const actions = ['kinesis:PutRecord', 'kinesis:PutRecords']
   if (env.ALLOW_READ_BACK === 'true') actions.push('kinesis:GetShardIterator', 'kinesis:GetRecords')
   return {
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: actions, Resource: `arn:${partition}:kinesis:${env.AWS_REGION}:${account}:stream/${env.STREAM_NAME}` }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: actions,
+        Resource: `arn:${partition}:kinesis:${env.AWS_REGION}:${account}:stream/${env.STREAM_NAME}`,
+      },
+    ],
   }
 }
 
@@ -124,7 +160,11 @@ async function assumeRoleFor(env: Env): Promise<CredentialsResponse> {
     endpoint: stsEndpoint(env),
   })
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = await provider()
-  if (!sessionToken || !expiration) throw new AwsError('STS answered AssumeRole without a session token or expiration', { code: 'MalformedResponse', status: 502 })
+  if (!sessionToken || !expiration)
+    throw new AwsError('STS answered AssumeRole without a session token or expiration', {
+      code: 'MalformedResponse',
+      status: 502,
+    })
   return { accessKeyId, secretAccessKey, sessionToken, expiration: expiration.toISOString() }
 }
 
@@ -138,7 +178,10 @@ function kinesisEndpoint(env: Env): string {
 
 /** The configured origins plus the Worker's own (the page it serves from its assets). */
 function allowedOrigins(env: Env, url: URL): string[] {
-  const list = (env.ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean)
+  const list = (env.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean)
   return [...list, url.origin]
 }
 

@@ -13,7 +13,12 @@ import { sign } from 'webcrypto-sigv4'
  * @param {{ streamName: string, region: string, credentials: object, controlEndpoint?: string }} options
  * @returns {Promise<string>} e.g. https://s-1234abcd.kinesisvideo.us-west-2.amazonaws.com
  */
-export async function getDataEndpoint({ streamName, region, credentials, controlEndpoint = `https://kinesisvideo.${region}.amazonaws.com` }) {
+export async function getDataEndpoint({
+  streamName,
+  region,
+  credentials,
+  controlEndpoint = `https://kinesisvideo.${region}.amazonaws.com`,
+}) {
   const request = await sign(
     {
       method: 'POST',
@@ -35,7 +40,14 @@ export async function getDataEndpoint({ streamName, region, credentials, control
  *   credentials: object, producerStartTimestamp?: Date }} options
  * @returns {Promise<Response>} its body is a stream of JSON acknowledgement events, one per fragment
  */
-export async function putMedia({ dataEndpoint, streamName, media, region, credentials, producerStartTimestamp = new Date() }) {
+export async function putMedia({
+  dataEndpoint,
+  streamName,
+  media,
+  region,
+  credentials,
+  producerStartTimestamp = new Date(),
+}) {
   const request = await sign(
     {
       method: 'POST',
@@ -63,9 +75,19 @@ if (typeof process !== 'undefined' && process.argv[1] && import.meta.url.endsWit
   const { createReadStream } = await import('node:fs')
   const { Readable } = await import('node:stream')
   const region = process.env.AWS_REGION ?? 'us-east-1'
-  const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY, sessionToken: process.env.AWS_SESSION_TOKEN }
+  const credentials = {
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
+    sessionToken: process.env.AWS_SESSION_TOKEN,
+  }
   const dataEndpoint = await getDataEndpoint({ streamName, region, credentials })
-  const response = await putMedia({ dataEndpoint, streamName, region, credentials, media: Readable.toWeb(createReadStream(file)) })
+  const response = await putMedia({
+    dataEndpoint,
+    streamName,
+    region,
+    credentials,
+    media: Readable.toWeb(createReadStream(file)),
+  })
   console.log(response.status)
   for await (const line of response.body.pipeThrough(new TextDecoderStream())) process.stdout.write(line)
 }

@@ -16,11 +16,29 @@ import { audioEvent, createEventSigner, decodeMessage } from 'webcrypto-sigv4/ev
  *   WebSocket?: typeof WebSocket }} options
  * @returns {Promise<void>} resolves when Transcribe closes the stream
  */
-export async function transcribe({ credentials, region, audio, sampleRate = 16000, languageCode = 'en-US', onTranscript = () => {}, endpoint = `wss://transcribestreaming.${region}.amazonaws.com:8443`, WebSocket = globalThis.WebSocket }) {
+export async function transcribe({
+  credentials,
+  region,
+  audio,
+  sampleRate = 16000,
+  languageCode = 'en-US',
+  onTranscript = () => {},
+  endpoint = `wss://transcribestreaming.${region}.amazonaws.com:8443`,
+  WebSocket = globalThis.WebSocket,
+}) {
   const url = new URL('/stream-transcription-websocket', endpoint)
-  url.search = new URLSearchParams({ 'language-code': languageCode, 'media-encoding': 'pcm', 'sample-rate': String(sampleRate) })
+  url.search = new URLSearchParams({
+    'language-code': languageCode,
+    'media-encoding': 'pcm',
+    'sample-rate': String(sampleRate),
+  })
   const signed = await presign(url, { credentials, region, service: 'transcribe', expiresIn: 300 })
-  const signer = createEventSigner({ credentials, region, service: 'transcribe', seedSignature: signed.searchParams.get('X-Amz-Signature') })
+  const signer = createEventSigner({
+    credentials,
+    region,
+    service: 'transcribe',
+    seedSignature: signed.searchParams.get('X-Amz-Signature'),
+  })
 
   const socket = new WebSocket(signed)
   socket.binaryType = 'arraybuffer'
@@ -31,8 +49,10 @@ export async function transcribe({ credentials, region, audio, sampleRate = 1600
       const message = decodeMessage(new Uint8Array(data))
       const type = message.headers[':message-type']?.value
       const body = JSON.parse(new TextDecoder().decode(message.body) || '{}')
-      if (type === 'exception') return reject(new Error(`${message.headers[':exception-type']?.value}: ${body.Message}`))
-      for (const result of body.Transcript?.Results ?? []) if (!result.IsPartial) onTranscript(result.Alternatives[0]?.Transcript ?? '', result)
+      if (type === 'exception')
+        return reject(new Error(`${message.headers[':exception-type']?.value}: ${body.Message}`))
+      for (const result of body.Transcript?.Results ?? [])
+        if (!result.IsPartial) onTranscript(result.Alternatives[0]?.Transcript ?? '', result)
     }
   })
   await new Promise((resolve, reject) => {

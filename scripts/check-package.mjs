@@ -24,7 +24,8 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
   if (typeof target === 'string') continue
   const specifier = pkg.name + subpath.slice(1)
   await check(specifier, async () => {
-    for (const file of [target.import, target.types]) if (!existsSync(join(root, file))) throw new Error(`${file} is missing`)
+    for (const file of [target.import, target.types])
+      if (!existsSync(join(root, file))) throw new Error(`${file} is missing`)
     const module = await import(specifier)
     const names = Object.keys(module)
     if (!names.length) throw new Error('exports nothing')
@@ -32,8 +33,16 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
 }
 await check('sign works from dist', async () => {
   const { sign } = await import(pkg.name)
-  const request = await sign({ url: 'https://sts.amazonaws.com/' }, { credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, datetime: '2015-08-30T12:36:00Z' })
-  if (!/^AWS4-HMAC-SHA256 Credential=AKID\/20150830\/us-east-1\/sts\/aws4_request/.test(request.headers.get('authorization'))) throw new Error('unexpected authorization')
+  const request = await sign(
+    { url: 'https://sts.amazonaws.com/' },
+    { credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, datetime: '2015-08-30T12:36:00Z' },
+  )
+  if (
+    !/^AWS4-HMAC-SHA256 Credential=AKID\/20150830\/us-east-1\/sts\/aws4_request/.test(
+      request.headers.get('authorization'),
+    )
+  )
+    throw new Error('unexpected authorization')
 })
 console.log(`package: ${passed} passed, ${failed} failed`)
 process.exit(failed ? 1 : 0)

@@ -22,7 +22,8 @@ const OFFLINE = {
 }
 const REGION = 'us-east-1'
 const STREAM = 'kinesis-demo'
-export const MOTO_HINT = 'moto is not installed: for real signature checks run  pip install "moto[server]"  (Python 3), then npm run demo again.'
+export const MOTO_HINT =
+  'moto is not installed: for real signature checks run  pip install "moto[server]"  (Python 3), then npm run demo again.'
 
 /**
  * Starts the local stack and returns its addresses and a `stop()` that ends every process it started.
@@ -40,7 +41,9 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
     let kinesisEndpoint
     let used = emulator
     if (emulator === 'auto' || emulator === 'moto') {
-      const available = emulator === 'moto' || spawnSync('python3', ['-c', 'import moto.server, flask'], { stdio: 'ignore' }).status === 0
+      const available =
+        emulator === 'moto' ||
+        spawnSync('python3', ['-c', 'import moto.server, flask'], { stdio: 'ignore' }).status === 0
       used = available ? 'moto' : 'kinesalite'
       if (!available) log(`\n  ! ${MOTO_HINT}\n  ! Falling back to kinesalite, which does NOT check signatures.\n`)
     }
@@ -53,7 +56,10 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
       const iam = await bootstrapIam(moto.endpoint, {
         userName: 'kinesis-demo-worker',
         roleName: 'kinesis-demo-writer',
-        policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'kinesis:*'], Resource: '*' }] },
+        policy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'kinesis:*'], Resource: '*' }],
+        },
       })
       keys = { AWS_ACCESS_KEY_ID: iam.accessKeyId, AWS_SECRET_ACCESS_KEY: iam.secretAccessKey }
       await createStream(moto.endpoint, { accessKeyId: iam.accessKeyId, secretAccessKey: iam.secretAccessKey })
@@ -69,10 +75,19 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
       stops.push(() => sts.close())
       kinesisEndpoint = kinesalite.endpoint
       keys = { AWS_ACCESS_KEY_ID: 'AKIDLOCALKINESALITE', AWS_SECRET_ACCESS_KEY: 'local-only-not-checked' }
-      Object.assign(vars, { STS_ENDPOINT: sts.endpoint + '/', ROLE_ARN: 'arn:aws:iam::000000000000:role/kinesis-demo-writer' })
+      Object.assign(vars, {
+        STS_ENDPOINT: sts.endpoint + '/',
+        ROLE_ARN: 'arn:aws:iam::000000000000:role/kinesis-demo-writer',
+      })
       log(`  kinesalite (NO signature checks)  ${kinesalite.endpoint}`)
     }
-    if (used !== 'aws') Object.assign(vars, { AWS_REGION: REGION, STREAM_NAME: STREAM, KINESIS_ENDPOINT: kinesisEndpoint + '/', ALLOW_READ_BACK: 'true' })
+    if (used !== 'aws')
+      Object.assign(vars, {
+        AWS_REGION: REGION,
+        STREAM_NAME: STREAM,
+        KINESIS_ENDPOINT: kinesisEndpoint + '/',
+        ALLOW_READ_BACK: 'true',
+      })
 
     const vitePort = await freePort()
     const pageOrigin = `http://127.0.0.1:${vitePort}`
@@ -82,7 +97,11 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
     log(`  Worker (wrangler dev)        ${worker.endpoint}`)
 
     const { createServer: createVite } = await import('vite')
-    const vite = await createVite({ configFile: ROOT + 'demo/vite.config.ts', logLevel: 'warn', server: { port: vitePort, strictPort: true, host: '127.0.0.1', ...(!live && { hmr: false, watch: null }) } })
+    const vite = await createVite({
+      configFile: ROOT + 'demo/vite.config.ts',
+      logLevel: 'warn',
+      server: { port: vitePort, strictPort: true, host: '127.0.0.1', ...(!live && { hmr: false, watch: null }) },
+    })
     await vite.listen()
     stops.push(() => vite.close())
 
@@ -105,7 +124,15 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
 async function loadMotoHelper() {
   const { build } = await import('esbuild')
   const outfile = TMP + 'moto-helper.mjs'
-  await build({ entryPoints: [ROOT + 'test/helpers/moto.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'warning' })
+  await build({
+    entryPoints: [ROOT + 'test/helpers/moto.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'warning',
+  })
   // The helper finds its Python wrapper next to itself.
   const { copyFileSync } = await import('node:fs')
   copyFileSync(ROOT + 'test/helpers/moto_server.py', TMP + 'moto_server.py')
@@ -116,7 +143,12 @@ async function createStream(endpoint, credentials) {
   const { sign } = await loadSigner()
   const call = async (target, body) => {
     const request = await sign(
-      { method: 'POST', url: endpoint + '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.' + target }, body: JSON.stringify(body) },
+      {
+        method: 'POST',
+        url: endpoint + '/',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.' + target },
+        body: JSON.stringify(body),
+      },
       { credentials, region: REGION, service: 'kinesis' },
     )
     const response = await fetch(request)
@@ -138,7 +170,15 @@ async function loadSigner() {
   if (!signer) {
     const { build } = await import('esbuild')
     const outfile = TMP + 'signer.mjs'
-    await build({ entryPoints: [ROOT + 'src/index.ts'], bundle: true, platform: 'neutral', format: 'esm', target: 'es2022', outfile, logLevel: 'warning' })
+    await build({
+      entryPoints: [ROOT + 'src/index.ts'],
+      bundle: true,
+      platform: 'neutral',
+      format: 'esm',
+      target: 'es2022',
+      outfile,
+      logLevel: 'warning',
+    })
     signer = await import(pathToFileURL(outfile).href + '?' + Date.now())
   }
   return signer
@@ -163,7 +203,14 @@ export function corsFront(target) {
       return res.end()
     }
     const forward = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, setHost: false },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        setHost: false,
+      },
       (answer) => {
         const headers = { ...answer.headers }
         if (req.headers.origin) {
@@ -191,7 +238,12 @@ async function startKinesalite() {
   // kinesalite checks nothing about the signature, so any signer can create the stream.
   const { sign } = await loadSigner()
   const request = await sign(
-    { method: 'POST', url: front.endpoint + '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.CreateStream' }, body: JSON.stringify({ StreamName: STREAM, ShardCount: 1 }) },
+    {
+      method: 'POST',
+      url: front.endpoint + '/',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.CreateStream' },
+      body: JSON.stringify({ StreamName: STREAM, ShardCount: 1 }),
+    },
     { credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' }, region: REGION, service: 'kinesis' },
   )
   const response = await fetch(request)
@@ -221,17 +273,39 @@ function standInSts() {
 async function startWorker(vars, keys) {
   const port = await freePort()
   const inspectorPort = await freePort()
-  const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--inspector-ip', '127.0.0.1']
+  const args = [
+    'wrangler',
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspectorPort),
+    '--inspector-ip',
+    '127.0.0.1',
+  ]
   args.push('--persist-to', TMP + 'wrangler-state', '--show-interactive-dev-session=false', '--log-level', 'warn')
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`)
   let envFile
   if (keys) {
     // Local moto keys only; deleted on stop. (Real keys live in .dev.vars or `wrangler secret put`.)
     envFile = TMP + `worker-${port}.env`
-    writeFileSync(envFile, Object.entries(keys).map(([name, value]) => `${name}=${value}`).join('\n') + '\n', { mode: 0o600 })
+    writeFileSync(
+      envFile,
+      Object.entries(keys)
+        .map(([name, value]) => `${name}=${value}`)
+        .join('\n') + '\n',
+      { mode: 0o600 },
+    )
     args.push('--env-file', envFile)
   }
-  const child = spawn('npx', args, { cwd: ROOT, detached: true, env: { ...process.env, ...OFFLINE }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('npx', args, {
+    cwd: ROOT,
+    detached: true,
+    env: { ...process.env, ...OFFLINE },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   const collect = (chunk) => (output = (output + chunk).slice(-6000))
   child.stdout.on('data', collect)
@@ -255,7 +329,10 @@ async function startWorker(vars, keys) {
       throw new Error(`wrangler dev exited (${child.exitCode}) before answering:\n${output}`)
     }
     try {
-      const response = await fetch(endpoint + '/config', { headers: { origin: endpoint }, signal: AbortSignal.timeout(2000) })
+      const response = await fetch(endpoint + '/config', {
+        headers: { origin: endpoint },
+        signal: AbortSignal.timeout(2000),
+      })
       if (response.ok) return { endpoint, stop, output: () => output }
     } catch {}
     if (Date.now() > deadline) {
@@ -280,10 +357,11 @@ function listen(server) {
       resolve({
         endpoint: `http://127.0.0.1:${port}`,
         port,
-        close: () => new Promise((done) => {
-          server.closeAllConnections?.()
-          server.close(() => done())
-        }),
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections?.()
+            server.close(() => done())
+          }),
       })
     })
   })
@@ -309,7 +387,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function main() {
   const argv = process.argv.slice(2)
-  const emulator = argv.includes('--aws') ? 'aws' : argv.includes('--kinesalite') || process.env.DEMO_EMULATOR === 'kinesalite' ? 'kinesalite' : 'auto'
+  const emulator = argv.includes('--aws')
+    ? 'aws'
+    : argv.includes('--kinesalite') || process.env.DEMO_EMULATOR === 'kinesalite'
+      ? 'kinesalite'
+      : 'auto'
   console.log('Starting the demo on 127.0.0.1 …')
   let stack
   let stopping = false
@@ -327,7 +409,10 @@ async function main() {
   if (stopping) return stack.stop()
   const line = '─'.repeat(72)
   console.log(`\n${line}`)
-  if (stack.emulator === 'kinesalite') console.log('  !! kinesalite does NOT check signatures: install moto for the real thing (pip install "moto[server]")')
+  if (stack.emulator === 'kinesalite')
+    console.log(
+      '  !! kinesalite does NOT check signatures: install moto for the real thing (pip install "moto[server]")',
+    )
   console.log(`  Demo ready: ${stack.url}`)
   console.log(`  (the Worker also serves the built page itself at ${stack.workerUrl}/)`)
   console.log(`  Press Ctrl-C to stop everything.`)

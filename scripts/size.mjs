@@ -39,12 +39,28 @@ export function subpathEntries() {
 export function entries() {
   const subpaths = subpathEntries()
   const list = [
-    { id: 'sign', label: "sign (import { sign } from 'webcrypto-sigv4')", contents: `export { sign } from ${at('index.ts')}`, budget: 2000, ceiling: 4300 },
-    { id: 'sign+presign', label: 'sign + presign', contents: `export { sign, presign } from ${at('index.ts')}`, budget: 2300, ceiling: 4450 },
+    {
+      id: 'sign',
+      label: "sign (import { sign } from 'webcrypto-sigv4')",
+      contents: `export { sign } from ${at('index.ts')}`,
+      budget: 2000,
+      ceiling: 4300,
+    },
+    {
+      id: 'sign+presign',
+      label: 'sign + presign',
+      contents: `export { sign, presign } from ${at('index.ts')}`,
+      budget: 2300,
+      ceiling: 4450,
+    },
     { id: 'core', label: 'webcrypto-sigv4: every export', contents: `export * from ${at('index.ts')}` },
   ]
   for (const name of subpaths) {
-    list.push({ id: name, label: `webcrypto-sigv4/${name}: every export`, contents: `export * from ${at(`${name}.ts`)}` })
+    list.push({
+      id: name,
+      label: `webcrypto-sigv4/${name}: every export`,
+      contents: `export * from ${at(`${name}.ts`)}`,
+    })
   }
   if (subpaths.includes('client') && subpaths.includes('credentials')) {
     list.push({
@@ -116,7 +132,12 @@ async function bundle(contents) {
   for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {
     if (bytesInOutput > 0) inputs[relative(root, join(root, file)).replaceAll('\\', '/')] = bytesInOutput
   }
-  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs, code: new TextDecoder().decode(code) }
+  return {
+    minified: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    inputs,
+    code: new TextDecoder().decode(code),
+  }
 }
 
 /** Measures every entry (and the references unless `references: false`); each row says whether it is within budget. */
@@ -126,7 +147,8 @@ export async function measureAll({ references = true } = {}) {
   for (const entry of list) {
     const { minified, gzip, inputs } = await measureBundle(entry.contents)
     const row = { id: entry.id, label: entry.label, minified, gzip, files: Object.keys(inputs).length }
-    if (entry.budget !== undefined) Object.assign(row, { budget: entry.budget, ceiling: entry.ceiling, ok: gzip <= entry.budget })
+    if (entry.budget !== undefined)
+      Object.assign(row, { budget: entry.budget, ceiling: entry.ceiling, ok: gzip <= entry.budget })
     if (entry.over) {
       const base = await measureBundle(list.find((other) => other.id === entry.over).contents)
       const added = gzip - base.gzip
@@ -137,18 +159,37 @@ export async function measureAll({ references = true } = {}) {
   if (references) {
     for (const reference of REFERENCES) {
       const { minified, gzip, inputs } = await measureBundle(reference.contents)
-      rows.push({ id: reference.id, label: reference.label, minified, gzip, files: Object.keys(inputs).length, reference: true })
+      rows.push({
+        id: reference.id,
+        label: reference.label,
+        minified,
+        gzip,
+        files: Object.keys(inputs).length,
+        reference: true,
+      })
     }
   }
   return rows
 }
 
 function table(rows) {
-  const lines = ['| bundle | minified B | gzip -9 B | budget (gzip) | within budget | no-regression ceiling |', '|---|--:|--:|--:|:-:|--:|']
+  const lines = [
+    '| bundle | minified B | gzip -9 B | budget (gzip) | within budget | no-regression ceiling |',
+    '|---|--:|--:|--:|:-:|--:|',
+  ]
   for (const row of rows) {
-    const budget = row.budget !== undefined ? `≤ ${row.budget}` : row.addedBudget !== undefined ? `adds ≤ ${row.addedBudget} (adds ${row.added})` : row.reference ? 'reference' : ''
+    const budget =
+      row.budget !== undefined
+        ? `≤ ${row.budget}`
+        : row.addedBudget !== undefined
+          ? `adds ≤ ${row.addedBudget} (adds ${row.added})`
+          : row.reference
+            ? 'reference'
+            : ''
     const ok = row.ok === undefined ? '' : row.ok ? 'yes' : '**no**'
-    lines.push(`| ${row.label} | ${row.minified} | ${row.gzip} | ${budget} | ${ok} | ${row.ceiling ? '≤ ' + row.ceiling : ''} |`)
+    lines.push(
+      `| ${row.label} | ${row.minified} | ${row.gzip} | ${budget} | ${ok} | ${row.ceiling ? '≤ ' + row.ceiling : ''} |`,
+    )
   }
   return lines.join('\n')
 }
@@ -162,7 +203,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     // Where the bytes of `sign` come from: minified bytes each source file leaves in the bundle.
     const { inputs } = await measureBundle(entries().find((entry) => entry.id === 'sign').contents)
     console.log('\nminified bytes per source file in the `sign` bundle:\n\n| file | minified B |\n|---|--:|')
-    for (const [file, bytes] of Object.entries(inputs).sort((a, b) => b[1] - a[1])) console.log(`| ${file} | ${bytes} |`)
+    for (const [file, bytes] of Object.entries(inputs).sort((a, b) => b[1] - a[1]))
+      console.log(`| ${file} | ${bytes} |`)
   }
   if (process.argv.includes('--check') && rows.some((row) => row.ok === false)) process.exit(1)
 }

@@ -10,7 +10,19 @@ const SUITES = [
   { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.test.json'], counts: false },
   { name: 'package', command: ['node', 'scripts/check-package.mjs'] },
   { name: 'node', command: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=./test/count-reporter.ts'] },
-  { name: 'node-conf', command: ['env', 'COUNT_NAME=node (conformance)', 'npx', 'vitest', 'run', 'test/node/conformance.test.ts', '--reporter=dot', '--reporter=./test/count-reporter.ts'] },
+  {
+    name: 'node-conf',
+    command: [
+      'env',
+      'COUNT_NAME=node (conformance)',
+      'npx',
+      'vitest',
+      'run',
+      'test/node/conformance.test.ts',
+      '--reporter=dot',
+      '--reporter=./test/count-reporter.ts',
+    ],
+  },
   { name: 'workerd', command: ['node', 'test/runtimes/workerd.mjs'] },
   { name: 'deno', command: ['node', 'test/runtimes/cli.mjs', 'deno'] },
   { name: 'bun', command: ['node', 'test/runtimes/cli.mjs', 'bun'] },
@@ -18,7 +30,20 @@ const SUITES = [
   { name: 'firefox', command: ['node', 'test/runtimes/browsers.mjs', 'firefox'] },
   { name: 'webkit', command: ['node', 'test/runtimes/browsers.mjs', 'webkit'] },
   { name: 'demo-types', command: ['npx', 'tsc', '-p', 'demo/tsconfig.json'], counts: false },
-  { name: 'demo-worker', command: ['env', 'COUNT_NAME=demo worker (workerd)', 'npx', 'vitest', 'run', '--config', 'test/demo/vitest.config.ts', '--reporter=default', '--reporter=./test/count-reporter.ts'] },
+  {
+    name: 'demo-worker',
+    command: [
+      'env',
+      'COUNT_NAME=demo worker (workerd)',
+      'npx',
+      'vitest',
+      'run',
+      '--config',
+      'test/demo/vitest.config.ts',
+      '--reporter=default',
+      '--reporter=./test/count-reporter.ts',
+    ],
+  },
   { name: 'demo-e2e', command: ['node', 'test/demo/e2e.mjs', 'chromium', 'firefox', 'webkit'] },
   { name: 'demo-ctrl-c', command: ['sh', '-c', 'node test/demo/ctrl-c.mjs && node test/demo/ctrl-c.mjs --no-moto'] },
   // suites: add one line per suite above this comment
@@ -35,13 +60,17 @@ for (const suite of SUITES) {
     passed: Number(match[2]),
     failed: Number(match[3]),
   }))
-  const ok = code === 0 && (suite.counts === false || (lines.length > 0 && lines.every((line) => line.passed > 0 && line.failed === 0)))
+  const ok =
+    code === 0 &&
+    (suite.counts === false || (lines.length > 0 && lines.every((line) => line.passed > 0 && line.failed === 0)))
   results.push({ suite: suite.name, ok, code, lines, seconds: (Date.now() - started) / 1000 })
 }
 
 console.log('\n=== summary ===')
 for (const result of results) {
-  const detail = result.lines.length ? result.lines.map((line) => `${line.runtime}: ${line.passed} passed, ${line.failed} failed`).join('; ') : `exit ${result.code}`
+  const detail = result.lines.length
+    ? result.lines.map((line) => `${line.runtime}: ${line.passed} passed, ${line.failed} failed`).join('; ')
+    : `exit ${result.code}`
   console.log(`${result.ok ? 'PASS' : 'FAIL'}  ${result.suite.padEnd(12)} ${detail}  (${result.seconds.toFixed(1)} s)`)
 }
 const failed = results.filter((result) => !result.ok)
@@ -53,7 +82,10 @@ if (failed.length) {
 function run(command) {
   return new Promise((resolve) => {
     console.log(`\n=== ${command.join(' ')}`)
-    const child = spawn(command[0], command.slice(1), { env: { ...process.env, ...offline }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command[0], command.slice(1), {
+      env: { ...process.env, ...offline },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let output = ''
     const forward = (stream, sink) =>
       stream.on('data', (chunk) => {

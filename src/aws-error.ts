@@ -25,7 +25,7 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 export function xmlTag(xml: string, name: string): string | undefined {
   const value = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1]
   return value?.replace(/&(#?x?\w+);/g, (entity, ref: string) =>
-    ref[0] === '#' ? String.fromCodePoint(+('0' + ref.slice(1))) : ENTITIES[ref] ?? entity,
+    ref[0] === '#' ? String.fromCodePoint(+('0' + ref.slice(1))) : (ENTITIES[ref] ?? entity),
   )
 }
 
@@ -72,13 +72,23 @@ export class AwsError extends Error {
       json = JSON.parse(text)
     } catch {}
     const tag = (name: string) => xmlTag(text, name)
-    const code = (json.__type ?? json.code ?? json.Code ?? tag('Code') ?? headers.get('x-amzn-errortype') ?? 'Http' + response.status).replace(/^.*#|:.*/g, '')
+    const code = (
+      json.__type ??
+      json.code ??
+      json.Code ??
+      tag('Code') ??
+      headers.get('x-amzn-errortype') ??
+      'Http' + response.status
+    ).replace(/^.*#|:.*/g, '')
     const message = json.message ?? json.Message ?? tag('Message') ?? (text.slice(0, 200) || response.statusText)
     // JSON services put the server's canonical request and string to sign into the message; S3 into tags.
     const [, serverCanonicalRequest = tag('CanonicalRequest'), serverStringToSign = tag('StringToSign')] =
       /should have been\n'([^]*?)'\n\nThe String-to-Sign should have been\n'([^]*?)'/.exec(message) ?? []
     // Browsers hide the Date header of cross-origin answers; skew errors also carry the time in their text.
-    const time = headers.get('date') || tag('ServerTime') || /\((\d{8}T\d{6}Z) [-+]/.exec(message)?.[1]!.replace(/(....)(..)(..)T(..)(..)/, '$1-$2-$3T$4:$5:')
+    const time =
+      headers.get('date') ||
+      tag('ServerTime') ||
+      /\((\d{8}T\d{6}Z) [-+]/.exec(message)?.[1]!.replace(/(....)(..)(..)T(..)(..)/, '$1-$2-$3T$4:$5:')
     const serverTime = new Date(time!)
     return new AwsError(message, {
       code,

@@ -96,7 +96,14 @@ export function canonicalHeaders(headers: Iterable<HeaderEntry>): { canonicalHea
  * @example
  * canonicalRequest('GET', '/', '', 'host:h\n', 'host', 'UNSIGNED-PAYLOAD') // 'GET\n/\n\nhost:h\n\nhost\nUNSIGNED-PAYLOAD'
  */
-export function canonicalRequest(method: string, path: string, query: string, canonicalHeaders: string, signedHeaders: string, payloadHash: string): string {
+export function canonicalRequest(
+  method: string,
+  path: string,
+  query: string,
+  canonicalHeaders: string,
+  signedHeaders: string,
+  payloadHash: string,
+): string {
   return [method, path, query, canonicalHeaders, signedHeaders, payloadHash].join('\n')
 }
 

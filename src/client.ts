@@ -32,7 +32,8 @@ export type AwsRequestInit = RequestInit & { aws?: Partial<PresignOptions> }
 // (An expired token also matches: one extra attempt with the server's time does no harm.)
 const SKEW = /skew|expired|not yet current|future/i
 // Error codes worth another try besides 408, 429 and 5xx (throttling and transient faults).
-const RETRYABLE = /Throttl|LimitExceeded|ThroughputExceeded|SlowDown|TooMany|PriorRequest|InProgress|Timeout|InternalFailure|Unavailable/
+const RETRYABLE =
+  /Throttl|LimitExceeded|ThroughputExceeded|SlowDown|TooMany|PriorRequest|InProgress|Timeout|InternalFailure|Unavailable/
 
 /**
  * A `fetch` that signs with SigV4. `client.fetch(input, init)` takes what the global fetch takes and returns the
@@ -71,7 +72,14 @@ export class AwsClient {
     const stream = init.body instanceof ReadableStream
     // Read the bytes whatever `base.body` says: Firefox has no Request.body (undefined), which dropped the body.
     const body = stream ? init.body : await base.arrayBuffer().then((bytes) => (bytes.byteLength ? bytes : null))
-    const like: RequestLike & { signal: AbortSignal } = { ...init, url: base.url, method: base.method, headers: base.headers, body, signal: base.signal }
+    const like: RequestLike & { signal: AbortSignal } = {
+      ...init,
+      url: base.url,
+      method: base.method,
+      headers: base.headers,
+      body,
+      signal: base.signal,
+    }
     return [like, aws, stream] as const
   }
 
@@ -89,7 +97,13 @@ export class AwsClient {
    */
   async fetch(input: string | URL | Request, init?: AwsRequestInit): Promise<Response> {
     const [like, aws, stream] = await this.#prepare(input, init)
-    const { retries = 3, retryDelay = 100, maxRetryDelay = 20_000, retryBudget = 500, fetch: send = fetch } = this.options
+    const {
+      retries = 3,
+      retryDelay = 100,
+      maxRetryDelay = 20_000,
+      retryBudget = 500,
+      fetch: send = fetch,
+    } = this.options
     const signal = like.signal
     let skewFixed = stream
     for (let attempt = 0; ; attempt++) {
@@ -121,7 +135,9 @@ export class AwsClient {
         } else {
           const after = response.headers.get('retry-after')
           wait = Number(after && (+after >= 0 ? +after * 1000 : Date.parse(after) - Date.now())) || 0
-          retry &&= (response.status > 499 || response.status == 408 || response.status == 429 || RETRYABLE.test(error.code)) && wait <= maxRetryDelay
+          retry &&=
+            (response.status > 499 || response.status == 408 || response.status == 429 || RETRYABLE.test(error.code)) &&
+            wait <= maxRetryDelay
           if (retry) this.#budget -= 5
         }
         if (!retry) return response
@@ -163,6 +179,6 @@ export class AwsClient {
     const response = await this.fetch(input, init)
     if (!response.ok) throw await AwsError.from(response)
     const text = await response.text()
-    return JSON.parse(text || "{}")
+    return JSON.parse(text || '{}')
   }
 }

@@ -38,16 +38,21 @@ export function fromStatic(credentials: Credentials): CredentialProvider {
  * @example
  * const credentials = refreshing(async () => (await fetch('/api/aws-credentials')).json().then((c) => ({ ...c, expiration: new Date(c.expiration) })))
  */
-export function refreshing(provider: CredentialProvider, { marginSeconds = 300, now = Date.now }: { marginSeconds?: number; now?: () => number } = {}): CredentialProvider {
+export function refreshing(
+  provider: CredentialProvider,
+  { marginSeconds = 300, now = Date.now }: { marginSeconds?: number; now?: () => number } = {},
+): CredentialProvider {
   let current: TemporaryCredentials | undefined
   let pending: Promise<TemporaryCredentials> | undefined
-  const validFor = (credentials: TemporaryCredentials, seconds: number) => !credentials.expiration || +credentials.expiration - seconds * 1000 > now()
+  const validFor = (credentials: TemporaryCredentials, seconds: number) =>
+    !credentials.expiration || +credentials.expiration - seconds * 1000 > now()
   return async () =>
     current && validFor(current, marginSeconds)
       ? current
       : (pending ??= provider()
           .then((credentials) => {
-            if (!validFor(credentials, 0)) fail('ERR_CREDENTIALS_EXPIRED', 'The credentials provider returned expired credentials')
+            if (!validFor(credentials, 0))
+              fail('ERR_CREDENTIALS_EXPIRED', 'The credentials provider returned expired credentials')
             return (current = credentials)
           })
           .finally(() => (pending = undefined)))
@@ -66,7 +71,13 @@ async function answer(response: Response): Promise<string> {
  * @example
  * const client = new AwsClient({ credentials: fromCognitoIdentityPool({ identityPoolId: 'us-east-1:1234abcd-...' }), region: 'us-east-1' })
  */
-export function fromCognitoIdentityPool({ identityPoolId, logins, region = identityPoolId.split(':')[0], endpoint, fetch: send = fetch }: ProviderOptions & { identityPoolId: string; logins?: Record<string, string> }): CredentialProvider {
+export function fromCognitoIdentityPool({
+  identityPoolId,
+  logins,
+  region = identityPoolId.split(':')[0],
+  endpoint,
+  fetch: send = fetch,
+}: ProviderOptions & { identityPoolId: string; logins?: Record<string, string> }): CredentialProvider {
   let identityId: string | undefined
   const call = async (action: string, body: object) =>
     JSON.parse(
@@ -74,7 +85,10 @@ export function fromCognitoIdentityPool({ identityPoolId, logins, region = ident
         await send(
           new Request(endpoint ?? `https://cognito-identity.${region}.amazonaws.com/`, {
             method: 'POST',
-            headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityService.' + action },
+            headers: {
+              'content-type': 'application/x-amz-json-1.1',
+              'x-amz-target': 'AWSCognitoIdentityService.' + action,
+            },
             body: JSON.stringify({ ...body, Logins: logins }),
           }),
         ),
@@ -84,12 +98,21 @@ export function fromCognitoIdentityPool({ identityPoolId, logins, region = ident
   return refreshing(async () => {
     identityId ??= (await call('GetId', { IdentityPoolId: identityPoolId })).IdentityId as string
     const { Credentials: credentials } = await call('GetCredentialsForIdentity', { IdentityId: identityId })
-    return { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretKey, sessionToken: credentials.SessionToken, expiration: new Date(credentials.Expiration * 1000) }
+    return {
+      accessKeyId: credentials.AccessKeyId,
+      secretAccessKey: credentials.SecretKey,
+      sessionToken: credentials.SessionToken,
+      expiration: new Date(credentials.Expiration * 1000),
+    }
   })
 }
 
 // One STS query action; the credentials are in its XML answer.
-async function sts(options: ProviderOptions, params: Record<string, unknown>, client?: AwsClient): Promise<TemporaryCredentials> {
+async function sts(
+  options: ProviderOptions,
+  params: Record<string, unknown>,
+  client?: AwsClient,
+): Promise<TemporaryCredentials> {
   const init = {
     method: 'POST',
     // The JSON round trip drops absent parameters; URLSearchParams turns numbers into text.
@@ -98,7 +121,12 @@ async function sts(options: ProviderOptions, params: Record<string, unknown>, cl
   const url = options.endpoint ?? `https://sts${options.region ? '.' + options.region : ''}.amazonaws.com/`
   const xml = await answer(await (client ? client.fetch(url, init) : (options.fetch ?? fetch)(new Request(url, init))))
   const tag = (name: string) => xmlTag(xml, name)!
-  return { accessKeyId: tag('AccessKeyId'), secretAccessKey: tag('SecretAccessKey'), sessionToken: tag('SessionToken'), expiration: new Date(tag('Expiration')) }
+  return {
+    accessKeyId: tag('AccessKeyId'),
+    secretAccessKey: tag('SecretAccessKey'),
+    sessionToken: tag('SessionToken'),
+    expiration: new Date(tag('Expiration')),
+  }
 }
 
 /**
@@ -108,7 +136,18 @@ async function sts(options: ProviderOptions, params: Record<string, unknown>, cl
  * @example
  * const credentials = fromWebIdentity({ roleArn: 'arn:aws:iam::123456789012:role/web', webIdentityToken: () => getIdToken() })
  */
-export function fromWebIdentity({ roleArn, webIdentityToken, roleSessionName = 'webcrypto-sigv4', durationSeconds, ...options }: ProviderOptions & { roleArn: string; webIdentityToken: string | (() => Promise<string>); roleSessionName?: string; durationSeconds?: number }): CredentialProvider {
+export function fromWebIdentity({
+  roleArn,
+  webIdentityToken,
+  roleSessionName = 'webcrypto-sigv4',
+  durationSeconds,
+  ...options
+}: ProviderOptions & {
+  roleArn: string
+  webIdentityToken: string | (() => Promise<string>)
+  roleSessionName?: string
+  durationSeconds?: number
+}): CredentialProvider {
   return refreshing(async () =>
     sts(options, {
       Action: 'AssumeRoleWithWebIdentity',
@@ -129,7 +168,37 @@ export function fromWebIdentity({ roleArn, webIdentityToken, roleSessionName = '
  * const credentials = assumeRole({ credentials: { accessKeyId: env.KEY_ID, secretAccessKey: env.SECRET }, roleArn, roleSessionName: 'upload', durationSeconds: 900 })
  * const { accessKeyId, secretAccessKey, sessionToken, expiration } = await credentials()
  */
-export function assumeRole({ credentials, roleArn, roleSessionName, policy, durationSeconds, ...options }: ProviderOptions & { credentials: CredentialsInput; roleArn: string; roleSessionName: string; policy?: string | object; durationSeconds?: number }): CredentialProvider {
-  const client = new AwsClient({ credentials, region: options.region ?? 'us-east-1', service: 'sts', fetch: options.fetch })
-  return refreshing(() => sts(options, { Action: 'AssumeRole', RoleArn: roleArn, RoleSessionName: roleSessionName, Policy: typeof policy == 'object' ? JSON.stringify(policy) : policy, DurationSeconds: durationSeconds }, client))
+export function assumeRole({
+  credentials,
+  roleArn,
+  roleSessionName,
+  policy,
+  durationSeconds,
+  ...options
+}: ProviderOptions & {
+  credentials: CredentialsInput
+  roleArn: string
+  roleSessionName: string
+  policy?: string | object
+  durationSeconds?: number
+}): CredentialProvider {
+  const client = new AwsClient({
+    credentials,
+    region: options.region ?? 'us-east-1',
+    service: 'sts',
+    fetch: options.fetch,
+  })
+  return refreshing(() =>
+    sts(
+      options,
+      {
+        Action: 'AssumeRole',
+        RoleArn: roleArn,
+        RoleSessionName: roleSessionName,
+        Policy: typeof policy == 'object' ? JSON.stringify(policy) : policy,
+        DurationSeconds: durationSeconds,
+      },
+      client,
+    ),
+  )
 }

@@ -10,7 +10,10 @@
 export function uriEncode(text: string, keepSlash?: boolean): string {
   // encodeURIComponent leaves !'()* alone; SigV4 encodes them. Lone surrogates become U+FFFD first,
   // as a WHATWG URL would send them, instead of throwing URIError.
-  const encoded = encodeURIComponent(text.toWellFormed()).replace(/[!'()*]/g, (char) => '%2' + '1789A'["!'()*".indexOf(char)])
+  const encoded = encodeURIComponent(text.toWellFormed()).replace(
+    /[!'()*]/g,
+    (char) => '%2' + '1789A'["!'()*".indexOf(char)],
+  )
   return keepSlash ? encoded.replace(/%2F/g, '/') : encoded
 }
 

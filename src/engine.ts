@@ -55,7 +55,13 @@ export interface SigningAlgorithm {
   scope(date: string, region: string, service: string): string
   /** Extra authentication values (e.g. `X-Amz-Region-Set`): signed headers, or query parameters when presigning. */
   params: Array<[string, string]>
-  signature(stringToSign: string, credentials: Credentials, date: string, region: string, service: string): Promise<string>
+  signature(
+    stringToSign: string,
+    credentials: Credentials,
+    date: string,
+    region: string,
+    service: string,
+  ): Promise<string>
 }
 
 /**
@@ -68,7 +74,8 @@ export const SIGV4: SigningAlgorithm = {
   name: 'AWS4-HMAC-SHA256',
   scope: (...scope) => [...scope, 'aws4_request'].join('/'),
   params: [],
-  signature: async (text, credentials, date, region, service) => toHex(await hmac(await signingKey(credentials, date, region, service), text)),
+  signature: async (text, credentials, date, region, service) =>
+    toHex(await hmac(await signingKey(credentials, date, region, service), text)),
 }
 
 /**
@@ -105,13 +112,24 @@ export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
  * const signed = await signWith({ method: 'GET', host: 'sts.amazonaws.com', path: '/' }, { credentials }, SIGV4)
  * const presigned = await signWith(parts, { credentials }, SIGV4, 3600) // into the query
  */
-export async function signWith(parts: RequestParts, options: SignOptions, algorithm: SigningAlgorithm, expiresIn?: number): Promise<SignedParts> {
+export async function signWith(
+  parts: RequestParts,
+  options: SignOptions,
+  algorithm: SigningAlgorithm,
+  expiresIn?: number,
+): Promise<SignedParts> {
   const { method, host, path } = parts
-  if (!TOKEN.test(method) || !host || /[\s/?#@]/.test(host) || typeof path != 'string' || path[0] != '/') fail('ERR_INVALID_REQUEST', BAD_REQUEST)
+  if (!TOKEN.test(method) || !host || /[\s/?#@]/.test(host) || typeof path != 'string' || path[0] != '/')
+    fail('ERR_INVALID_REQUEST', BAD_REQUEST)
   const headers: Array<[string, string]> = []
   for (const [name, value] of parts.headers ?? []) {
     // A value may be folded onto continuation lines (obs-fold) but must not smuggle a new line or NUL.
-    if (typeof name != 'string' || !TOKEN.test(name) || typeof value != 'string' || /\0|\r(?!\n[ \t])|(?<!\r)\n(?![ \t])/.test(value)) {
+    if (
+      typeof name != 'string' ||
+      !TOKEN.test(name) ||
+      typeof value != 'string' ||
+      /\0|\r(?!\n[ \t])|(?<!\r)\n(?![ \t])/.test(value)
+    ) {
       fail('ERR_INVALID_HEADER', `Fix the header ${name} (no line breaks)`)
     }
     headers.push([name, value])
@@ -127,7 +145,12 @@ export async function signWith(parts: RequestParts, options: SignOptions, algori
  * const { parts } = await prepareRequest(request, options)
  * const signed = await signCheckedWith(parts, options, SIGV4)
  */
-export async function signCheckedWith(parts: RequestParts, options: SignOptions, algorithm: SigningAlgorithm, expiresIn?: number): Promise<SignedParts> {
+export async function signCheckedWith(
+  parts: RequestParts,
+  options: SignOptions,
+  algorithm: SigningAlgorithm,
+  expiresIn?: number,
+): Promise<SignedParts> {
   const { method, host, path, query = '', body } = parts
   // signWith passes fresh entries, and a Headers object yields new ones: the headers returned are never the caller's arrays.
   const headers = [...(parts.headers ?? [])] as Array<[string, string]>
@@ -142,12 +165,14 @@ export async function signCheckedWith(parts: RequestParts, options: SignOptions,
     options.payloadHash ??
     (options.unsignedPayload || (presigning && rules.unsignedPayloads)
       ? UNSIGNED_PAYLOAD
-      : headers.find(([name]) => /^x-amz-content-sha256$/i.test(name))?.[1].trim() ?? (await bodyHash(body, rules.unsignedPayloads)))
+      : (headers.find(([name]) => /^x-amz-content-sha256$/i.test(name))?.[1].trim() ??
+        (await bodyHash(body, rules.unsignedPayloads))))
 
   // Values signing adds: lower-case headers when signing the header, X-Amz-* query parameters when presigning.
   const added: Array<[string, string]> = []
   const add = (name: string, value: string): unknown => added.push([presigning ? name : name.toLowerCase(), value])
-  if (presigning) add('X-Amz-Algorithm', algorithm.name), add('X-Amz-Credential', credentials.accessKeyId + '/' + scope)
+  if (presigning)
+    (add('X-Amz-Algorithm', algorithm.name), add('X-Amz-Credential', credentials.accessKeyId + '/' + scope))
   add('X-Amz-Date', amzDate)
   if (presigning) add('X-Amz-Expires', '' + expiresIn)
   // A literal payload hash (UNSIGNED-PAYLOAD, STREAMING-...) cannot be recomputed from the body: the service must be told.
@@ -156,7 +181,12 @@ export async function signCheckedWith(parts: RequestParts, options: SignOptions,
   if (token && !lateToken) add('X-Amz-Security-Token', token)
 
   // Replaced, not repeated: host, authorization and (when signing the header) what signing adds.
-  const replaced = ['host', 'authorization', !presigning && token && 'x-amz-security-token', ...added.map(([name]) => name)]
+  const replaced = [
+    'host',
+    'authorization',
+    !presigning && token && 'x-amz-security-token',
+    ...added.map(([name]) => name),
+  ]
   const kept = headers.filter(([name]) => !replaced.includes(name.toLowerCase()))
   const { canonicalHeaders: headerBlock, signedHeaders } = canonicalHeaders([
     ['host', host],
@@ -167,7 +197,10 @@ export async function signCheckedWith(parts: RequestParts, options: SignOptions,
   const canonical = [
     method,
     canonicalPath(path, rules),
-    canonicalQuery([...queryPairs(query), ...(presigning ? added : []).map(([name, value]): [string, string] => [name, uriEncode(value)])]),
+    canonicalQuery([
+      ...queryPairs(query),
+      ...(presigning ? added : []).map(([name, value]): [string, string] => [name, uriEncode(value)]),
+    ]),
     headerBlock,
     signedHeaders,
     payloadHash,
@@ -180,10 +213,19 @@ export async function signCheckedWith(parts: RequestParts, options: SignOptions,
     method,
     host,
     path,
-    query: presigning ? [query, ...added.map(([name, value]) => name + '=' + uriEncode(value))].filter(Boolean).join('&') : query,
+    query: presigning
+      ? [query, ...added.map(([name, value]) => name + '=' + uriEncode(value))].filter(Boolean).join('&')
+      : query,
     headers: presigning
       ? kept
-      : [...kept, ...added, ['authorization', `${algorithm.name} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`]],
+      : [
+          ...kept,
+          ...added,
+          [
+            'authorization',
+            `${algorithm.name} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+          ],
+        ],
     canonicalRequest: canonical,
     stringToSign: text,
     signature,
@@ -196,7 +238,8 @@ export async function signCheckedWith(parts: RequestParts, options: SignOptions,
 
 async function bodyHash(body: RequestParts['body'], streamUnsigned: boolean): Promise<string> {
   if (streamUnsigned && body instanceof ReadableStream) return UNSIGNED_PAYLOAD
-  if (body == null || typeof body == 'string' || isBytes(body)) return (body as string)?.length || (body as ArrayBuffer)?.byteLength ? sha256Hex(body!) : EMPTY_SHA256
+  if (body == null || typeof body == 'string' || isBytes(body))
+    return (body as string)?.length || (body as ArrayBuffer)?.byteLength ? sha256Hex(body!) : EMPTY_SHA256
   fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes, or set unsignedPayload')
 }
 

@@ -27,7 +27,17 @@ export interface EventMessage {
 }
 
 const MAX_MESSAGE = 16 * 1024 * 1024
-const TYPE_CODES = { boolean: 0, byte: 2, short: 3, integer: 4, long: 5, binary: 6, string: 7, timestamp: 8, uuid: 9 } as const
+const TYPE_CODES = {
+  boolean: 0,
+  byte: 2,
+  short: 3,
+  integer: 4,
+  long: 5,
+  binary: 6,
+  string: 7,
+  timestamp: 8,
+  uuid: 9,
+} as const
 
 /**
  * Encodes headers in the event-stream header format (name length, name, type, value).
@@ -40,7 +50,8 @@ export function encodeHeaders(headers: MessageHeaders): Uint8Array<ArrayBuffer> 
   for (const [name, raw] of Object.entries(headers)) {
     const header = typeof raw === 'string' ? ({ type: 'string', value: raw } as const) : raw
     const nameBytes = utf8(name)
-    if (!nameBytes.length || nameBytes.length > 255) fail('ERR_INVALID_HEADER', `Event header name "${name}" must be 1 to 255 bytes`)
+    if (!nameBytes.length || nameBytes.length > 255)
+      fail('ERR_INVALID_HEADER', `Event header name "${name}" must be 1 to 255 bytes`)
     let value = new Uint8Array(0)
     const view = (size: number) => new DataView((value = new Uint8Array(size)).buffer)
     switch (header.type) {
@@ -76,7 +87,10 @@ export function encodeHeaders(headers: MessageHeaders): Uint8Array<ArrayBuffer> 
         break
       }
       default:
-        fail('ERR_INVALID_HEADER', `Event header "${name}" has an unknown type: use boolean, byte, short, integer, long, binary, string, timestamp or uuid`)
+        fail(
+          'ERR_INVALID_HEADER',
+          `Event header "${name}" has an unknown type: use boolean, byte, short, integer, long, binary, string, timestamp or uuid`,
+        )
     }
     const type = header.type === 'boolean' ? (header.value ? 0 : 1) : TYPE_CODES[header.type]
     parts.push(Uint8Array.of(nameBytes.length), nameBytes, Uint8Array.of(type), value)
@@ -103,7 +117,11 @@ function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
 export function encodeMessage(message: EventMessage): Uint8Array<ArrayBuffer> {
   const headers = encodeHeaders(message.headers)
   const total = 12 + headers.length + message.body.length + 4
-  if (total > MAX_MESSAGE) fail('ERR_INVALID_REQUEST', `An event-stream message is at most 16 MiB; this one would be ${total} bytes: send smaller events`)
+  if (total > MAX_MESSAGE)
+    fail(
+      'ERR_INVALID_REQUEST',
+      `An event-stream message is at most 16 MiB; this one would be ${total} bytes: send smaller events`,
+    )
   const out = new Uint8Array(total)
   const view = new DataView(out.buffer)
   view.setUint32(0, total)
@@ -158,7 +176,10 @@ export function decodeMessage(bytes: Uint8Array): { headers: Record<string, Head
       header = type === 6 ? { type: 'binary', value } : { type: 'string', value: decoder.decode(value) }
     } else if (type === 9) {
       const hex = toHex(bytes.slice(take(16), offset).buffer)
-      header = { type: 'uuid', value: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` }
+      header = {
+        type: 'uuid',
+        value: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
+      }
     } else return bad(`unknown header type ${type}`)
     headers[name] = header
   }
@@ -205,11 +226,16 @@ export interface EventSigner {
  */
 export function createEventSigner(options: EventSignerOptions): EventSigner {
   const { credentials, region, service, now = () => new Date() } = options
-  if (!/^[0-9a-f]{64}$/.test(options.seedSignature)) fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature that starts the chain')
+  if (!/^[0-9a-f]{64}$/.test(options.seedSignature))
+    fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature that starts the chain')
   let previous = options.seedSignature
   let busy = false
   const sign = async (payload: Uint8Array): Promise<Uint8Array<ArrayBuffer>> => {
-    if (busy) fail('ERR_INVALID_REQUEST', 'Event messages are signed in order: await the previous sign() before signing the next')
+    if (busy)
+      fail(
+        'ERR_INVALID_REQUEST',
+        'Event messages are signed in order: await the previous sign() before signing the next',
+      )
     busy = true
     try {
       const date = now()
@@ -226,7 +252,10 @@ export function createEventSigner(options: EventSignerOptions): EventSigner {
       ].join('\n')
       const signature = await hmac(await signingKey(credentials, shortDate, region, service), text)
       previous = toHex(signature)
-      return encodeMessage({ headers: { ...dateHeader, ':chunk-signature': { type: 'binary', value: new Uint8Array(signature) } }, body: payload })
+      return encodeMessage({
+        headers: { ...dateHeader, ':chunk-signature': { type: 'binary', value: new Uint8Array(signature) } },
+        body: payload,
+      })
     } finally {
       busy = false
     }

@@ -57,6 +57,9 @@ export function inferScope(host: string, path = '/'): InferredScope {
   else if (label == 'iot' && at > 1) label = path == '/mqtt' ? 'iotdevicegateway' : 'iotdata'
   const service = SIGNING_NAMES[label] ?? (label || undefined)
   // Global endpoints sign in us-east-1.
-  region ??= service && !/-global$/.test(label) && /^(iam|sts|s3|route53|cloudfront|organizations|waf|shield)$/.test(service) ? 'us-east-1' : undefined
+  region ??=
+    service && !/-global$/.test(label) && /^(iam|sts|s3|route53|cloudfront|organizations|waf|shield)$/.test(service)
+      ? 'us-east-1'
+      : undefined
   return { region, service }
 }

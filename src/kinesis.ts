@@ -65,7 +65,8 @@ export class KinesisProducer {
     this.client = options.client
     this.streamName = options.streamName
     const region = options.client.options.region
-    if (!options.endpoint && !region) fail('ERR_REGION_REQUIRED', 'KinesisProducer needs options.endpoint or a client with a region (e.g. "us-east-1")')
+    if (!options.endpoint && !region)
+      fail('ERR_REGION_REQUIRED', 'KinesisProducer needs options.endpoint or a client with a region (e.g. "us-east-1")')
     this.endpoint = options.endpoint ?? `https://kinesis.${region}.amazonaws.com/`
   }
 
@@ -85,8 +86,15 @@ export class KinesisProducer {
    * @example
    * const { shardId, sequenceNumber } = await producer.putRecord({ data: 'hello', partitionKey: 'a' })
    */
-  async putRecord(record: KinesisRecord, options: { signal?: AbortSignal } = {}): Promise<{ shardId: string; sequenceNumber: string }> {
-    const result = await this.#call<{ ShardId: string; SequenceNumber: string }>('PutRecord', entry(record), options.signal)
+  async putRecord(
+    record: KinesisRecord,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ shardId: string; sequenceNumber: string }> {
+    const result = await this.#call<{ ShardId: string; SequenceNumber: string }>(
+      'PutRecord',
+      entry(record),
+      options.signal,
+    )
     return { shardId: result.ShardId, sequenceNumber: result.SequenceNumber }
   }
 
@@ -100,13 +108,22 @@ export class KinesisProducer {
    */
   async putRecords(
     records: KinesisRecord[],
-    options: { onProgress?: (progress: PutRecordsProgress) => void; signal?: AbortSignal; retries?: number; retryDelay?: number } = {},
+    options: {
+      onProgress?: (progress: PutRecordsProgress) => void
+      signal?: AbortSignal
+      retries?: number
+      retryDelay?: number
+    } = {},
   ): Promise<{ records: PutRecordResult[]; failed: number }> {
     const { onProgress, signal, retries = 5, retryDelay = 100 } = options
     const entries = records.map((record, index) => {
       const request = entry(record)
       const size = base64Length(request.Data) + utf8(record.partitionKey).length
-      if (size > KINESIS_LIMITS.recordBytes) fail('ERR_RECORD_TOO_LARGE', `Record ${index} is ${size} bytes (data plus partition key): Kinesis takes at most 1 MiB per record`)
+      if (size > KINESIS_LIMITS.recordBytes)
+        fail(
+          'ERR_RECORD_TOO_LARGE',
+          `Record ${index} is ${size} bytes (data plus partition key): Kinesis takes at most 1 MiB per record`,
+        )
       return { index, request, size }
     })
     const results: PutRecordResult[] = new Array(records.length)
@@ -115,15 +132,20 @@ export class KinesisProducer {
     while (start < entries.length) {
       // The next batch: as many records as fit in one call.
       let end = start
-      for (let bytes = 0; end < entries.length && end - start < KINESIS_LIMITS.records && bytes + entries[end]!.size <= KINESIS_LIMITS.callBytes; end++) bytes += entries[end]!.size
+      for (
+        let bytes = 0;
+        end < entries.length &&
+        end - start < KINESIS_LIMITS.records &&
+        bytes + entries[end]!.size <= KINESIS_LIMITS.callBytes;
+        end++
+      )
+        bytes += entries[end]!.size
       let pending = entries.slice(start, end)
       for (let attempt = 0; pending.length; attempt++) {
         if (attempt) await sleep(backoff(attempt, retryDelay, 5000), signal)
-        const answer = await this.#call<{ Records: Array<{ ShardId?: string; SequenceNumber?: string; ErrorCode?: string; ErrorMessage?: string }> }>(
-          'PutRecords',
-          { Records: pending.map((item) => item.request) },
-          signal,
-        )
+        const answer = await this.#call<{
+          Records: Array<{ ShardId?: string; SequenceNumber?: string; ErrorCode?: string; ErrorMessage?: string }>
+        }>('PutRecords', { Records: pending.map((item) => item.request) }, signal)
         const again: typeof pending = []
         answer.Records.forEach((result, i) => {
           const item = pending[i]!
@@ -147,7 +169,11 @@ export class KinesisProducer {
 
 function entry(record: KinesisRecord): { Data: string; PartitionKey: string; ExplicitHashKey?: string } {
   const { data, partitionKey, explicitHashKey } = record
-  return { Data: base64(typeof data === 'string' ? utf8(data) : data), PartitionKey: partitionKey, ExplicitHashKey: explicitHashKey }
+  return {
+    Data: base64(typeof data === 'string' ? utf8(data) : data),
+    PartitionKey: partitionKey,
+    ExplicitHashKey: explicitHashKey,
+  }
 }
 
 // Decoded size of a base64 string: what Kinesis counts.

@@ -65,18 +65,27 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
     fail('ERR_CREDENTIALS_MISSING', 'Set credentials.accessKeyId, secretAccessKey')
   }
   // Host inference only when an option is missing: it is the slowest step of resolving options.
-  const inferred = options.region && options.service ? {} as InferredScope : inferScope(host, path)
+  const inferred = options.region && options.service ? ({} as InferredScope) : inferScope(host, path)
   const scope: Record<string, string> = {}
   for (const name of ['region', 'service'] as const) {
     const value = (scope[name] = options[name] ?? inferred[name]!)
     if (!value || !/^[a-z0-9-]+$/.test(value)) {
-      fail(value ? 'ERR_INVALID_OPTION' : `ERR_${name.toUpperCase()}_REQUIRED`, `Set options.${name}` + (value ? ' to a-z, 0-9, -' : `: ${host} does not tell it`))
+      fail(
+        value ? 'ERR_INVALID_OPTION' : `ERR_${name.toUpperCase()}_REQUIRED`,
+        `Set options.${name}` + (value ? ' to a-z, 0-9, -' : `: ${host} does not tell it`),
+      )
     }
   }
   if (payloadHash != null && !/^([0-9a-f]{64}|[A-Z0-9-]+)$/.test(payloadHash)) {
     fail('ERR_INVALID_PAYLOAD_HASH', 'Set options.payloadHash to a hex SHA-256')
   }
-  return { credentials, region: scope.region!, service: scope.service!, amzDate: amzDate(options.datetime), rules: serviceRules(scope.service!, options) }
+  return {
+    credentials,
+    region: scope.region!,
+    service: scope.service!,
+    amzDate: amzDate(options.datetime),
+    rules: serviceRules(scope.service!, options),
+  }
 }
 
 /**
@@ -87,7 +96,10 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
  */
 export function amzDate(datetime: Date | string = new Date()): string {
   const date = new Date(datetime)
-  const iso = (datetime instanceof Date || /^\d{4}-\d\d-\d\d/.test(datetime)) && +date == +date ? date.toISOString() : ''
+  const iso =
+    (datetime instanceof Date || /^\d{4}-\d\d-\d\d/.test(datetime)) && +date == +date ? date.toISOString() : ''
   // Years outside 0000-9999 print as +/-YYYYYY and cannot be an X-Amz-Date.
-  return /^\d{4}-/.test(iso) ? iso.replace(/[-:]|\.\d+/g, '') : fail('ERR_INVALID_DATETIME', 'Set options.datetime to a Date or ISO string')
+  return /^\d{4}-/.test(iso)
+    ? iso.replace(/[-:]|\.\d+/g, '')
+    : fail('ERR_INVALID_DATETIME', 'Set options.datetime to a Date or ISO string')
 }

@@ -1,11 +1,20 @@
-import { SIGV4, signCheckedWith, signWith, type RequestParts, type SignedParts, type SigningAlgorithm } from './engine.js'
+import {
+  SIGV4,
+  signCheckedWith,
+  signWith,
+  type RequestParts,
+  type SignedParts,
+  type SigningAlgorithm,
+} from './engine.js'
 import { fail } from './errors.js'
 import type { PresignOptions } from './options.js'
 import { prepareRequest, type RequestLike } from './request.js'
 
 function expiry(options: PresignOptions): number {
   const expiresIn = options?.expiresIn ?? 3600
-  return Number.isInteger(expiresIn) && expiresIn > 0 && expiresIn < 604801 ? expiresIn : fail('ERR_INVALID_EXPIRES', 'Set options.expiresIn to 1..604800 seconds')
+  return Number.isInteger(expiresIn) && expiresIn > 0 && expiresIn < 604801
+    ? expiresIn
+    : fail('ERR_INVALID_EXPIRES', 'Set options.expiresIn to 1..604800 seconds')
 }
 
 /**
@@ -14,7 +23,11 @@ function expiry(options: PresignOptions): number {
  * @example
  * const signed = await presignPartsWith(parts, { credentials, expiresIn: 60 }, SIGV4)
  */
-export async function presignPartsWith(parts: RequestParts, options: PresignOptions, algorithm: SigningAlgorithm): Promise<SignedParts> {
+export async function presignPartsWith(
+  parts: RequestParts,
+  options: PresignOptions,
+  algorithm: SigningAlgorithm,
+): Promise<SignedParts> {
   return signWith(parts, options, algorithm, expiry(options))
 }
 
@@ -24,9 +37,16 @@ export async function presignPartsWith(parts: RequestParts, options: PresignOpti
  * @example
  * const url = await presignWith('https://b.s3.amazonaws.com/k', { credentials }, SIGV4)
  */
-export async function presignWith(input: Request | RequestLike | string | URL, options: PresignOptions, algorithm: SigningAlgorithm): Promise<URL> {
+export async function presignWith(
+  input: Request | RequestLike | string | URL,
+  options: PresignOptions,
+  algorithm: SigningAlgorithm,
+): Promise<URL> {
   const expiresIn = expiry(options)
-  const { parts, url } = await prepareRequest(typeof input == 'string' || input instanceof URL ? { url: input } : input, options)
+  const { parts, url } = await prepareRequest(
+    typeof input == 'string' || input instanceof URL ? { url: input } : input,
+    options,
+  )
   // `url` is prepareRequest's own parse of the input, never the caller's object: it can carry the result.
   url.search = (await signCheckedWith(parts, options, algorithm, expiresIn)).query
   return url

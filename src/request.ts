@@ -54,7 +54,13 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
   const isRequest = input instanceof Request
   if (isRequest && input.bodyUsed) fail('ERR_BODY_USED', 'Sign the request before reading its body')
   const url = parseUrl(input.url)
-  const { url: _url, method: _method, headers: _headers, body: rawBody, ...init } = (isRequest ? {} : input) as RequestLike
+  const {
+    url: _url,
+    method: _method,
+    headers: _headers,
+    body: rawBody,
+    ...init
+  } = (isRequest ? {} : input) as RequestLike
   // A Request's method is already normalised; fetch upper-cases the standard methods of a request-like object.
   let method = input.method ?? 'GET'
   if (/^(delete|get|head|options|post|put)$/i.test(method)) method = method.toUpperCase()
@@ -68,7 +74,8 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
   }
   const source = isRequest ? input.clone() : undefined
   // The hash comes from elsewhere when any of these is set, so a Request's body is never read.
-  const hashKnown = options?.unsignedPayload || options?.payloadHash !== undefined || headers.has('x-amz-content-sha256')
+  const hashKnown =
+    options?.unsignedPayload || options?.payloadHash !== undefined || headers.has('x-amz-content-sha256')
   let body: BodyInit | null | undefined = source ? source.body : rawBody
   let hashed: RequestParts['body'] = null
   // Firefox has no Request.prototype.body: there, read any request that may carry one.
@@ -77,7 +84,8 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
     // A stream given as a body is passed through unread; the signer decides whether it may go unsigned.
     if (typeof body == 'string' || isBytes(body)) {
       // The common case, kept off the slower Response round trip: hashed and sent as given.
-      if (typeof body == 'string' && !headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8')
+      if (typeof body == 'string' && !headers.has('content-type'))
+        headers.set('content-type', 'text/plain;charset=UTF-8')
     } else if (source || !(body instanceof ReadableStream)) {
       // Anything else is read once, the way fetch would send it: a FormData gets its multipart boundary here
       // and the signed bytes fix it; the content type is the one fetch would set (text/plain for a string).
@@ -85,8 +93,18 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
       const type = typeof body == 'string' ? 'text/plain;charset=UTF-8' : reader.headers.get('content-type')
       if (type && !headers.has('content-type')) headers.set('content-type', type)
       // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
-      body = await reader.arrayBuffer().catch((error) => fail(source ? 'ERR_BODY_USED' : 'ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes: see cause', error))
-    } else if (new Request('http://x/', { method: 'POST', body: new ReadableStream(), duplex: 'half' } as RequestInit).headers.has('content-type')) {
+      body = await reader
+        .arrayBuffer()
+        .catch((error) =>
+          fail(source ? 'ERR_BODY_USED' : 'ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes: see cause', error),
+        )
+    } else if (
+      new Request('http://x/', {
+        method: 'POST',
+        body: new ReadableStream(),
+        duplex: 'half',
+      } as RequestInit).headers.has('content-type')
+    ) {
       // Firefox cannot send a stream body: its Request would send the text "[object ReadableStream]" instead.
       fail('ERR_STREAM_BODY_UNSUPPORTED', 'This runtime cannot send a stream body: pass bytes or a Blob')
     }

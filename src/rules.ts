@@ -26,7 +26,10 @@ const S3 = /^s3(-object-lambda|-outposts|express)?$/
  * serviceRules('kinesis').encodePath // true
  * serviceRules('s3', { normalizePath: true }).normalizePath // true
  */
-export function serviceRules(service: string, options: Partial<Record<'normalizePath' | 'signContentSha256' | 'signSessionToken', boolean>> = {}): ServiceRules {
+export function serviceRules(
+  service: string,
+  options: Partial<Record<'normalizePath' | 'signContentSha256' | 'signSessionToken', boolean>> = {},
+): ServiceRules {
   const s3 = S3.test(service)
   return {
     encodePath: !s3,
@@ -46,5 +49,7 @@ export function serviceRules(service: string, options: Partial<Record<'normalize
  * isUnsignedHeader('content-type') // false
  */
 export function isUnsignedHeader(name: string): boolean {
-  return /^(authorization|user-agent|expect|x-amzn-trace-id|transfer-encoding|connection|keep-alive|te|trailer|upgrade|via|proxy-.*|sec-.*)$/i.test(name)
+  return /^(authorization|user-agent|expect|x-amzn-trace-id|transfer-encoding|connection|keep-alive|te|trailer|upgrade|via|proxy-.*|sec-.*)$/i.test(
+    name,
+  )
 }

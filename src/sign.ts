@@ -21,7 +21,12 @@ export async function signRequestWith(
   const record = Object.fromEntries(signed.headers)
   const headers = Object.keys(record).length == signed.headers.length ? record : signed.headers
   // Built from the clone so every other property (signal, mode, credentials, ...) carries over.
-  const request = new Request(source ?? url, { ...init, method: signed.method, headers, ...(body != null && { body, duplex: 'half' }) } as RequestInit)
+  const request = new Request(source ?? url, {
+    ...init,
+    method: signed.method,
+    headers,
+    ...(body != null && { body, duplex: 'half' }),
+  } as RequestInit)
   return { request, signed }
 }
 

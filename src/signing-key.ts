@@ -20,7 +20,12 @@ const secretIds = new WeakMap<Credentials, [secret: string, id: Promise<string>]
  * @example
  * const key = await signingKey(credentials, '20150830', 'us-east-1', 'iam')
  */
-export async function signingKey(credentials: Credentials, date: string, region: string, service: string): Promise<CryptoKey> {
+export async function signingKey(
+  credentials: Credentials,
+  date: string,
+  region: string,
+  service: string,
+): Promise<CryptoKey> {
   const secret = 'AWS4' + credentials.secretAccessKey
   let id = secretIds.get(credentials)
   if (id?.[0] != secret) secretIds.set(credentials, (id = [secret, sha256Hex(secret)]))

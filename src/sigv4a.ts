@@ -7,7 +7,16 @@ import { addOne, greaterThan, p256PublicPoint } from './p256.js'
 import { presignPartsWith, presignWith } from './presign.js'
 import type { RequestLike } from './request.js'
 import { signRequestWith } from './sign.js'
-import { ecdsaP256Sign, fromHex, hmacBytes, importEcdsaP256Key, importHmacKey, sha256Hex, toHex, utf8 } from './webcrypto.js'
+import {
+  ecdsaP256Sign,
+  fromHex,
+  hmacBytes,
+  importEcdsaP256Key,
+  importHmacKey,
+  sha256Hex,
+  toHex,
+  utf8,
+} from './webcrypto.js'
 
 /** Options of `signV4a` and `signPartsV4a`: those of `sign`, plus the region set. */
 export interface SignV4aOptions extends SignOptions {
@@ -78,12 +87,18 @@ async function deriveKeyPair(accessKeyId: string, secret: string): Promise<KeyPa
     const candidate = new Uint8Array(await hmacBytes(kdfKey, input))
     if (!greaterThan(candidate, N_MINUS_2)) {
       const d = addOne(candidate)
-      const [x, y] = p256PublicPoint(BigInt('0x' + toHex(d.buffer))).map((coordinate) => coordinate.toString(16).padStart(64, '0'))
+      const [x, y] = p256PublicPoint(BigInt('0x' + toHex(d.buffer))).map((coordinate) =>
+        coordinate.toString(16).padStart(64, '0'),
+      )
       let privateKey: CryptoKey
       try {
         privateKey = await importEcdsaP256Key({ d: base64url(d), x: base64url(fromHex(x!)), y: base64url(fromHex(y!)) })
       } catch (error) {
-        fail('ERR_ECDSA_UNAVAILABLE', "This runtime's WebCrypto cannot import an ECDSA P-256 key, which SigV4a needs: use a runtime with P-256 support (see error.cause)", error)
+        fail(
+          'ERR_ECDSA_UNAVAILABLE',
+          "This runtime's WebCrypto cannot import an ECDSA P-256 key, which SigV4a needs: use a runtime with P-256 support (see error.cause)",
+          error,
+        )
       }
       return { privateKey, x: x!, y: y! }
     }
@@ -92,7 +107,11 @@ async function deriveKeyPair(accessKeyId: string, secret: string): Promise<KeyPa
   fail('ERR_KEY_DERIVATION', 'No SigV4a key can be derived from these credentials: use other credentials')
 }
 
-const base64url = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '')
+const base64url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=/g, '')
 
 /** DER `SEQUENCE { INTEGER r, INTEGER s }` of WebCrypto's `r‖s`, as AWS expects in the signature. */
 function derSignature(raw: ArrayBuffer): string {
@@ -104,7 +123,11 @@ function derSignature(raw: ArrayBuffer): string {
     return [2, bytes.length, ...bytes]
   }
   const rs = new Uint8Array(raw)
-  if (rs.length !== 64) fail('ERR_ECDSA_UNAVAILABLE', `WebCrypto returned a ${rs.length}-byte ECDSA P-256 signature instead of 64 bytes (r‖s): use a standard WebCrypto`)
+  if (rs.length !== 64)
+    fail(
+      'ERR_ECDSA_UNAVAILABLE',
+      `WebCrypto returned a ${rs.length}-byte ECDSA P-256 signature instead of 64 bytes (r‖s): use a standard WebCrypto`,
+    )
   const body = [...integer(rs.subarray(0, 32)), ...integer(rs.subarray(32))]
   return toHex(new Uint8Array([48, body.length, ...body]).buffer)
 }
@@ -112,16 +135,28 @@ function derSignature(raw: ArrayBuffer): string {
 /** The SigV4a algorithm for a region set: the core pipeline does the rest. It throws: call it from async functions only. */
 function sigv4a(options: SignV4aOptions): [SignOptions, SigningAlgorithm] {
   const set = options?.regionSet ?? options?.region
-  if (set === undefined) fail('ERR_REGION_REQUIRED', 'SigV4a needs a region set: pass options.regionSet (e.g. "*", "us-east-1" or ["us-east-1", "eu-west-1"])')
+  if (set === undefined)
+    fail(
+      'ERR_REGION_REQUIRED',
+      'SigV4a needs a region set: pass options.regionSet (e.g. "*", "us-east-1" or ["us-east-1", "eu-west-1"])',
+    )
   const regions = typeof set === 'string' ? set.split(',') : set
-  if (!Array.isArray(regions) || !regions.length || !regions.every((region) => typeof region === 'string' && /^[a-z0-9*-]+$/.test(region))) {
-    fail('ERR_INVALID_REGION_SET', 'options.regionSet must be one or more region names or patterns, e.g. "*", "us-*", "us-east-1" or ["us-east-1", "eu-west-1"]')
+  if (
+    !Array.isArray(regions) ||
+    !regions.length ||
+    !regions.every((region) => typeof region === 'string' && /^[a-z0-9*-]+$/.test(region))
+  ) {
+    fail(
+      'ERR_INVALID_REGION_SET',
+      'options.regionSet must be one or more region names or patterns, e.g. "*", "us-*", "us-east-1" or ["us-east-1", "eu-west-1"]',
+    )
   }
   const algorithm: SigningAlgorithm = {
     name: ALGORITHM,
     scope: (date, _region, service) => `${date}/${service}/aws4_request`,
     params: [['X-Amz-Region-Set', regions.join(',')]],
-    signature: async (text, credentials) => derSignature(await ecdsaP256Sign((await keyPair(credentials)).privateKey, text)),
+    signature: async (text, credentials) =>
+      derSignature(await ecdsaP256Sign((await keyPair(credentials)).privateKey, text)),
   }
   // The core resolves a region for its own scope; SigV4a ignores it, so any valid name does.
   return [{ ...options, region: 'aws-global' }, algorithm]
@@ -156,7 +191,10 @@ export async function signV4a(input: Request | RequestLike, options: SignV4aOpti
  *   expiresIn: 600,
  * })
  */
-export async function presignV4a(input: Request | RequestLike | string | URL, options: PresignV4aOptions): Promise<URL> {
+export async function presignV4a(
+  input: Request | RequestLike | string | URL,
+  options: PresignV4aOptions,
+): Promise<URL> {
   return presignWith(input, ...sigv4a(options))
 }
 
@@ -194,7 +232,8 @@ export async function presignPartsV4a(parts: RequestParts, options: PresignV4aOp
  * // x: 'b6618f6a65740a99e650b33b6b4b5bd0d43b176d721a3edfea7e7d2d56d936b1', y: '865ed22a…e518'
  */
 export async function publicKeyV4a(credentials: Credentials): Promise<PublicKeyV4a> {
-  if (!credentials?.accessKeyId || !credentials.secretAccessKey) fail('ERR_CREDENTIALS_MISSING', 'Pass credentials = { accessKeyId, secretAccessKey }')
+  if (!credentials?.accessKeyId || !credentials.secretAccessKey)
+    fail('ERR_CREDENTIALS_MISSING', 'Pass credentials = { accessKeyId, secretAccessKey }')
   const { x, y } = await keyPair(credentials)
   return { x, y }
 }

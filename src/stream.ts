@@ -62,18 +62,23 @@ export interface ChunkSigningContext {
 
 function validChunkSize(chunkSize = DEFAULT_CHUNK_SIZE): number {
   if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE) {
-    fail('ERR_INVALID_OPTION', `options.chunkSize must be a whole number of bytes, at least ${MIN_CHUNK_SIZE} (8 KiB), not ${String(chunkSize)}`)
+    fail(
+      'ERR_INVALID_OPTION',
+      `options.chunkSize must be a whole number of bytes, at least ${MIN_CHUNK_SIZE} (8 KiB), not ${String(chunkSize)}`,
+    )
   }
   return chunkSize
 }
 
 function validChecksum(checksum: ChecksumAlgorithm | undefined): ChecksumAlgorithm | undefined {
-  if (checksum !== undefined && checksum !== 'crc32' && checksum !== 'crc32c') fail('ERR_INVALID_OPTION', `options.checksum must be "crc32" or "crc32c", not ${String(checksum)}`)
+  if (checksum !== undefined && checksum !== 'crc32' && checksum !== 'crc32c')
+    fail('ERR_INVALID_OPTION', `options.checksum must be "crc32" or "crc32c", not ${String(checksum)}`)
   return checksum
 }
 
 /** Length on the wire of one chunk frame carrying `size` bytes of data. */
-const frameLength = (size: number): number => size.toString(16).length + ';chunk-signature='.length + SIGNATURE_LENGTH + 2 + size + 2
+const frameLength = (size: number): number =>
+  size.toString(16).length + ';chunk-signature='.length + SIGNATURE_LENGTH + 2 + size + 2
 
 /**
  * The `content-length` of an aws-chunked body: the decoded length plus every chunk's framing, the final empty
@@ -83,8 +88,15 @@ const frameLength = (size: number): number => size.toString(16).length + ';chunk
  * chunkedContentLength(66560) // 66824 (the S3 documentation's example)
  * chunkedContentLength(66560, { checksum: 'crc32c' })
  */
-export function chunkedContentLength(decodedLength: number, options: { chunkSize?: number; checksum?: ChecksumAlgorithm } = {}): number {
-  if (!Number.isSafeInteger(decodedLength) || decodedLength < 0) fail('ERR_INVALID_OPTION', `The decoded content length must be a whole number of bytes, not ${String(decodedLength)}`)
+export function chunkedContentLength(
+  decodedLength: number,
+  options: { chunkSize?: number; checksum?: ChecksumAlgorithm } = {},
+): number {
+  if (!Number.isSafeInteger(decodedLength) || decodedLength < 0)
+    fail(
+      'ERR_INVALID_OPTION',
+      `The decoded content length must be a whole number of bytes, not ${String(decodedLength)}`,
+    )
   const chunkSize = validChunkSize(options.chunkSize)
   const checksum = validChecksum(options.checksum)
   const full = Math.floor(decodedLength / chunkSize)
@@ -94,7 +106,9 @@ export function chunkedContentLength(decodedLength: number, options: { chunkSize
   // Final chunk without its closing CRLF, then `x-amz-checksum-<name>:<8 base64>\r\n`,
   // `x-amz-trailer-signature:<64 hex>\r\n` and the empty line.
   length += frameLength(0) - 2
-  return length + `x-amz-checksum-${checksum}:`.length + 8 + 2 + 'x-amz-trailer-signature:'.length + SIGNATURE_LENGTH + 2 + 2
+  return (
+    length + `x-amz-checksum-${checksum}:`.length + 8 + 2 + 'x-amz-trailer-signature:'.length + SIGNATURE_LENGTH + 2 + 2
+  )
 }
 
 /**
@@ -113,7 +127,8 @@ export function chunkSigningStream(context: ChunkSigningContext): TransformStrea
   const chunkSize = validChunkSize(context.chunkSize)
   const checksum = validChecksum(context.checksum)
   const { credentials, amzDate, credentialScope, expectedLength } = context
-  if (!/^[0-9a-f]{64}$/.test(context.seedSignature)) fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature of the seed request')
+  if (!/^[0-9a-f]{64}$/.test(context.seedSignature))
+    fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature of the seed request')
   const [date = '', region = '', service = ''] = credentialScope.split('/')
   const key = signingKey(credentials, date, region, service)
   const prefix = 'AWS4-HMAC-SHA256-PAYLOAD\n' + amzDate + '\n' + credentialScope + '\n'
@@ -129,7 +144,9 @@ export function chunkSigningStream(context: ChunkSigningContext): TransformStrea
   }
 
   async function frame(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-    const signature = await sign(prefix + previous + '\n' + EMPTY_SHA256 + '\n' + (data.length ? await sha256Hex(data) : EMPTY_SHA256))
+    const signature = await sign(
+      prefix + previous + '\n' + EMPTY_SHA256 + '\n' + (data.length ? await sha256Hex(data) : EMPTY_SHA256),
+    )
     const head = utf8(data.length.toString(16) + ';chunk-signature=' + signature + CRLF)
     const out = new Uint8Array(head.length + data.length + 2)
     out.set(head)
@@ -140,9 +157,14 @@ export function chunkSigningStream(context: ChunkSigningContext): TransformStrea
 
   return new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
-      if (!(chunk instanceof Uint8Array)) fail('ERR_INVALID_REQUEST', 'A chunk-signed body must be a stream of Uint8Array chunks')
+      if (!(chunk instanceof Uint8Array))
+        fail('ERR_INVALID_REQUEST', 'A chunk-signed body must be a stream of Uint8Array chunks')
       total += chunk.length
-      if (expectedLength !== undefined && total > expectedLength) fail('ERR_STREAM_LENGTH', `The body is longer than the ${expectedLength} bytes that were signed: pass the exact length as options.contentLength`)
+      if (expectedLength !== undefined && total > expectedLength)
+        fail(
+          'ERR_STREAM_LENGTH',
+          `The body is longer than the ${expectedLength} bytes that were signed: pass the exact length as options.contentLength`,
+        )
       if (checksum) crc = (checksum === 'crc32' ? crc32 : crc32c)(chunk, crc)
       let offset = 0
       while (offset < chunk.length) {
@@ -158,13 +180,26 @@ export function chunkSigningStream(context: ChunkSigningContext): TransformStrea
       }
     },
     async flush(controller) {
-      if (expectedLength !== undefined && total !== expectedLength) fail('ERR_STREAM_LENGTH', `The body has ${total} bytes but ${expectedLength} were signed: pass the exact length as options.contentLength`)
+      if (expectedLength !== undefined && total !== expectedLength)
+        fail(
+          'ERR_STREAM_LENGTH',
+          `The body has ${total} bytes but ${expectedLength} were signed: pass the exact length as options.contentLength`,
+        )
       if (filled) controller.enqueue(await frame(buffer.subarray(0, filled)))
       buffer = new Uint8Array(0)
       const last = await frame(new Uint8Array(0))
       if (!checksum) return controller.enqueue(last)
       const trailer = `x-amz-checksum-${checksum}:${crcBase64(crc)}`
-      const trailerSignature = await sign('AWS4-HMAC-SHA256-TRAILER\n' + amzDate + '\n' + credentialScope + '\n' + previous + '\n' + (await sha256Hex(trailer + '\n')))
+      const trailerSignature = await sign(
+        'AWS4-HMAC-SHA256-TRAILER\n' +
+          amzDate +
+          '\n' +
+          credentialScope +
+          '\n' +
+          previous +
+          '\n' +
+          (await sha256Hex(trailer + '\n')),
+      )
       controller.enqueue(last.subarray(0, last.length - 2))
       controller.enqueue(utf8(trailer + CRLF + 'x-amz-trailer-signature:' + trailerSignature + CRLF + CRLF))
     },
@@ -213,14 +248,24 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
   const skip = /^(content-length|content-encoding|x-amz-decoded-content-length|x-amz-trailer)$/i
   const given = [...(parts.headers ?? [])]
   const encoding = given.filter(([name]) => /^content-encoding$/i.test(name)).map(([, value]) => value.trim())
-  const headers: Array<[string, string]> = given.filter(([name]) => !skip.test(name)).map(([name, value]) => [name, value])
-  headers.push(['content-encoding', ['aws-chunked', ...encoding.filter((value) => value && value !== 'aws-chunked')].join(',')])
+  const headers: Array<[string, string]> = given
+    .filter(([name]) => !skip.test(name))
+    .map(([name, value]) => [name, value])
+  headers.push([
+    'content-encoding',
+    ['aws-chunked', ...encoding.filter((value) => value && value !== 'aws-chunked')].join(','),
+  ])
   if (setContentLength) headers.push(['content-length', String(encodedLength)])
   headers.push(['x-amz-decoded-content-length', String(contentLength)])
   if (checksum) headers.push(['x-amz-trailer', `x-amz-checksum-${checksum}`])
   const signed = await signWith(
     { ...parts, headers, body: null },
-    { ...options, credentials, payloadHash: checksum ? STREAMING_PAYLOAD_TRAILER : STREAMING_PAYLOAD, signContentSha256: true },
+    {
+      ...options,
+      credentials,
+      payloadHash: checksum ? STREAMING_PAYLOAD_TRAILER : STREAMING_PAYLOAD,
+      signContentSha256: true,
+    },
     SIGV4,
   )
   const framing = chunkSigningStream({
@@ -251,6 +296,12 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
 export async function signStream(input: Request | RequestLike, options: StreamSignOptions): Promise<Request> {
   const prepared = await prepareRequest(input, { ...options, payloadHash: STREAMING_PAYLOAD })
   const signed = await signStreamParts({ ...prepared.parts, body: prepared.body as RequestParts['body'] }, options)
-  const init: RequestInit & { duplex?: 'half' } = { ...prepared.init, method: signed.method, headers: new Headers(signed.headers), body: signed.body, duplex: 'half' }
+  const init: RequestInit & { duplex?: 'half' } = {
+    ...prepared.init,
+    method: signed.method,
+    headers: new Headers(signed.headers),
+    body: signed.body,
+    duplex: 'half',
+  }
   return new Request(prepared.source ?? prepared.url, init)
 }

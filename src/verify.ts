@@ -1,6 +1,13 @@
 // Server side: checks a SigV4-signed request (Authorization header or presigned query) as it was received,
 // recomputing the signature with the same canonicalisation steps the signer uses.
-import { canonicalHeaders, canonicalPath, canonicalQuery, canonicalRequest, queryPairs, stringToSign } from './canonical.js'
+import {
+  canonicalHeaders,
+  canonicalPath,
+  canonicalQuery,
+  canonicalRequest,
+  queryPairs,
+  stringToSign,
+} from './canonical.js'
 import { uriDecode } from './encoding.js'
 import { EMPTY_SHA256, type RequestParts } from './engine.js'
 import { serviceRules } from './rules.js'
@@ -31,7 +38,10 @@ export type VerifyErrorCode =
 /** Options of `verify`. */
 export interface VerifyOptions {
   /** The secret access key of an access key id, or undefined/null when unknown. May be async (a KV or DB lookup). */
-  lookupSecret: (accessKeyId: string, context: { sessionToken?: string; region: string; service: string }) => string | null | undefined | Promise<string | null | undefined>
+  lookupSecret: (
+    accessKeyId: string,
+    context: { sessionToken?: string; region: string; service: string },
+  ) => string | null | undefined | Promise<string | null | undefined>
   /** The current time (default: the clock). */
   now?: Date | number
   /** Largest accepted distance between the signing time and now, in seconds (default 900, 15 minutes). */
@@ -120,7 +130,14 @@ function received(input: Request | RequestParts): Received {
   }
   const headers = [...(input.headers ?? [])].map(([name, value]): [string, string] => [name, value])
   const host = headers.find(([name]) => name.toLowerCase() === 'host')?.[1] ?? input.host
-  return { method: input.method, host, path: input.path, query: input.query ?? '', headers, body: async () => input.body ?? null }
+  return {
+    method: input.method,
+    host,
+    path: input.path,
+    query: input.query ?? '',
+    headers,
+    body: async () => input.body ?? null,
+  }
 }
 
 function rawQueryValues(query: string): Map<string, string[]> {
@@ -146,9 +163,11 @@ function parseClaim(request: Received): Claim | VerifyFailure {
   const one = (name: string): string | undefined => (query.get(name)?.length === 1 ? query.get(name)![0] : undefined)
   let claim: Omit<Claim, 'scope' | 'accessKeyId' | 'signedHeaders'> & { credential?: string; signedHeaders?: string }
   if (query.has('X-Amz-Signature') || query.has('X-Amz-Algorithm') || query.has('X-Amz-Credential')) {
-    if (one('X-Amz-Algorithm') !== ALGORITHM) return refuse('ERR_MALFORMED_AUTH', `X-Amz-Algorithm must be ${ALGORITHM}`)
+    if (one('X-Amz-Algorithm') !== ALGORITHM)
+      return refuse('ERR_MALFORMED_AUTH', `X-Amz-Algorithm must be ${ALGORITHM}`)
     const expires = one('X-Amz-Expires')
-    if (!expires || !/^\d{1,6}$/.test(expires) || +expires < 1 || +expires > 604800) return refuse('ERR_MALFORMED_AUTH', 'X-Amz-Expires must be a number of seconds from 1 to 604800')
+    if (!expires || !/^\d{1,6}$/.test(expires) || +expires < 1 || +expires > 604800)
+      return refuse('ERR_MALFORMED_AUTH', 'X-Amz-Expires must be a number of seconds from 1 to 604800')
     claim = {
       presigned: true,
       credential: one('X-Amz-Credential'),
@@ -163,11 +182,16 @@ function parseClaim(request: Received): Claim | VerifyFailure {
     if (!authorization.length) return refuse('ERR_NO_AUTH', 'No Authorization header and no presigned query')
     if (authorization.length > 1) return refuse('ERR_MALFORMED_AUTH', 'More than one Authorization header')
     const header = authorization[0]!.trim()
-    if (!header.startsWith(ALGORITHM + ' ')) return refuse('ERR_MALFORMED_AUTH', `The Authorization header must start with "${ALGORITHM} "`)
+    if (!header.startsWith(ALGORITHM + ' '))
+      return refuse('ERR_MALFORMED_AUTH', `The Authorization header must start with "${ALGORITHM} "`)
     const fields = new Map<string, string>()
     for (const part of header.slice(ALGORITHM.length + 1).split(',')) {
       const match = /^\s*(Credential|SignedHeaders|Signature)=([^\s,]+)\s*$/.exec(part)
-      if (!match || fields.has(match[1]!)) return refuse('ERR_MALFORMED_AUTH', 'The Authorization header must be "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..."')
+      if (!match || fields.has(match[1]!))
+        return refuse(
+          'ERR_MALFORMED_AUTH',
+          'The Authorization header must be "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..."',
+        )
       fields.set(match[1]!, match[2]!)
     }
     const dateHeader = headerValues(request.headers, 'x-amz-date')
@@ -177,18 +201,31 @@ function parseClaim(request: Received): Claim | VerifyFailure {
       credential: fields.get('Credential'),
       signedHeaders: fields.get('SignedHeaders'),
       signature: fields.get('Signature') ?? '',
-      amzDate: dateHeader.length === 1 ? dateHeader[0]!.trim() : httpDate.length === 1 && !dateHeader.length ? toAmzDate(httpDate[0]!) : '',
+      amzDate:
+        dateHeader.length === 1
+          ? dateHeader[0]!.trim()
+          : httpDate.length === 1 && !dateHeader.length
+            ? toAmzDate(httpDate[0]!)
+            : '',
       sessionToken: headerValues(request.headers, 'x-amz-security-token')[0],
     }
   }
   const { credential, signedHeaders } = claim
-  if (!credential || !signedHeaders) return refuse('ERR_MALFORMED_AUTH', 'The credential or the signed-header list is missing')
-  if (!HEX_SIGNATURE.test(claim.signature)) return refuse('ERR_MALFORMED_AUTH', 'The signature must be 64 lower-case hex characters')
-  if (!AMZ_DATE.test(claim.amzDate)) return refuse('ERR_MALFORMED_AUTH', 'The signing time is missing or not in the form YYYYMMDDTHHMMSSZ (x-amz-date / X-Amz-Date)')
+  if (!credential || !signedHeaders)
+    return refuse('ERR_MALFORMED_AUTH', 'The credential or the signed-header list is missing')
+  if (!HEX_SIGNATURE.test(claim.signature))
+    return refuse('ERR_MALFORMED_AUTH', 'The signature must be 64 lower-case hex characters')
+  if (!AMZ_DATE.test(claim.amzDate))
+    return refuse(
+      'ERR_MALFORMED_AUTH',
+      'The signing time is missing or not in the form YYYYMMDDTHHMMSSZ (x-amz-date / X-Amz-Date)',
+    )
   const parts = credential.split('/')
-  if (parts.length !== 5 || parts.some((part) => !part)) return refuse('ERR_MALFORMED_AUTH', 'The credential must be <access key id>/<date>/<region>/<service>/aws4_request')
+  if (parts.length !== 5 || parts.some((part) => !part))
+    return refuse('ERR_MALFORMED_AUTH', 'The credential must be <access key id>/<date>/<region>/<service>/aws4_request')
   const names = signedHeaders.split(';')
-  if (!names.every((name) => HEADER_NAME.test(name))) return refuse('ERR_MALFORMED_AUTH', 'Signed header names must be lower-case and separated by ";"')
+  if (!names.every((name) => HEADER_NAME.test(name)))
+    return refuse('ERR_MALFORMED_AUTH', 'Signed header names must be lower-case and separated by ";"')
   if (!names.includes('host')) return refuse('ERR_MALFORMED_AUTH', 'The host header must be signed')
   if (!claim.presigned && !names.includes(headerValues(request.headers, 'x-amz-date').length ? 'x-amz-date' : 'date')) {
     return refuse('ERR_MALFORMED_AUTH', 'The header carrying the signing time (x-amz-date or date) must be signed')
@@ -246,49 +283,66 @@ export async function verify(request: Request | RequestParts, options: VerifyOpt
   const [date, region, service, terminator] = claim.scope as [string, string, string, string]
 
   if (terminator !== 'aws4_request') return refuse('ERR_SCOPE', 'The credential scope must end with aws4_request')
-  if (date !== claim.amzDate.slice(0, 8)) return refuse('ERR_SCOPE', `The credential scope date ${date} is not the signing date ${claim.amzDate.slice(0, 8)}`)
+  if (date !== claim.amzDate.slice(0, 8))
+    return refuse('ERR_SCOPE', `The credential scope date ${date} is not the signing date ${claim.amzDate.slice(0, 8)}`)
   if (!accepts(options.region, region)) return refuse('ERR_SCOPE', `The region "${region}" is not accepted here`)
   if (!accepts(options.service, service)) return refuse('ERR_SCOPE', `The service "${service}" is not accepted here`)
 
   const now = options.now === undefined ? Date.now() : +options.now
   const skew = (options.maxSkew ?? 900) * 1000
   const signedAt = parseAmzDate(claim.amzDate)
-  if (signedAt - now > skew) return refuse('ERR_DATE_SKEW', `The request was signed ${Math.round((signedAt - now) / 1000)} s in the future`)
+  if (signedAt - now > skew)
+    return refuse('ERR_DATE_SKEW', `The request was signed ${Math.round((signedAt - now) / 1000)} s in the future`)
   if (claim.presigned) {
-    if (now > signedAt + claim.expires! * 1000) return refuse('ERR_EXPIRED', `The presigned URL expired ${Math.round((now - signedAt) / 1000 - claim.expires!)} s ago`)
-  } else if (now - signedAt > skew) return refuse('ERR_DATE_SKEW', `The request was signed ${Math.round((now - signedAt) / 1000)} s ago`)
+    if (now > signedAt + claim.expires! * 1000)
+      return refuse(
+        'ERR_EXPIRED',
+        `The presigned URL expired ${Math.round((now - signedAt) / 1000 - claim.expires!)} s ago`,
+      )
+  } else if (now - signedAt > skew)
+    return refuse('ERR_DATE_SKEW', `The request was signed ${Math.round((now - signedAt) / 1000)} s ago`)
 
   // The payload hash: the signed x-amz-content-sha256 when present, else the body's hash (or, presigned,
   // UNSIGNED-PAYLOAD as S3 uses).
   const allowUnsigned = options.allowUnsignedPayload ?? true
-  const declared = claim.signedHeaders.includes('x-amz-content-sha256') ? headerValues(input.headers, 'x-amz-content-sha256')[0]?.trim() : undefined
+  const declared = claim.signedHeaders.includes('x-amz-content-sha256')
+    ? headerValues(input.headers, 'x-amz-content-sha256')[0]?.trim()
+    : undefined
   let candidates: string[]
   if (declared !== undefined && !HEX_SIGNATURE.test(declared)) {
-    if (!allowUnsigned) return refuse('ERR_UNSIGNED_PAYLOAD', `The payload is not signed (${declared}) and unsigned payloads are not accepted here`)
+    if (!allowUnsigned)
+      return refuse(
+        'ERR_UNSIGNED_PAYLOAD',
+        `The payload is not signed (${declared}) and unsigned payloads are not accepted here`,
+      )
     candidates = [declared]
   } else {
     const bodyHash = await hashBody(await input.body())
-    if (declared !== undefined && declared !== bodyHash) return refuse('ERR_PAYLOAD_HASH', 'The body does not match the signed x-amz-content-sha256')
+    if (declared !== undefined && declared !== bodyHash)
+      return refuse('ERR_PAYLOAD_HASH', 'The body does not match the signed x-amz-content-sha256')
     candidates = [bodyHash]
     if (claim.presigned && allowUnsigned) candidates.push('UNSIGNED-PAYLOAD')
   }
 
   const secret = await options.lookupSecret(claim.accessKeyId, { sessionToken: claim.sessionToken, region, service })
-  if (typeof secret !== 'string' || !secret) return refuse('ERR_UNKNOWN_KEY', `The access key id "${claim.accessKeyId}" is not known here`)
+  if (typeof secret !== 'string' || !secret)
+    return refuse('ERR_UNKNOWN_KEY', `The access key id "${claim.accessKeyId}" is not known here`)
 
   // The service's rules, with the caller's normalizePath when set: the signer's own canonical path.
   const rules = serviceRules(service, options)
   const headers: Array<[string, string]> = []
   for (const name of claim.signedHeaders) {
     const values = name === 'host' ? [input.host] : headerValues(input.headers, name)
-    if (!values.length) return refuse('ERR_SIGNATURE_MISMATCH', `The signed header "${name}" is missing from the request`)
+    if (!values.length)
+      return refuse('ERR_SIGNATURE_MISMATCH', `The signed header "${name}" is missing from the request`)
     for (const value of values) headers.push([name, value])
   }
   const { canonicalHeaders: headerBlock, signedHeaders } = canonicalHeaders(headers)
   const pairs = queryPairs(input.query).filter(([key]) => !(claim.presigned && key === 'X-Amz-Signature'))
   const queries = [canonicalQuery(pairs)]
   // A presigned session token may have been added after signing (IoT's device gateway does this).
-  if (claim.presigned && claim.sessionToken !== undefined) queries.push(canonicalQuery(pairs.filter(([key]) => key !== 'X-Amz-Security-Token')))
+  if (claim.presigned && claim.sessionToken !== undefined)
+    queries.push(canonicalQuery(pairs.filter(([key]) => key !== 'X-Amz-Security-Token')))
   const path = canonicalPath(input.path, rules)
   const key = await signingKey({ accessKeyId: claim.accessKeyId, secretAccessKey: secret }, date, region, service)
   for (const [payloadHash, query] of candidates.flatMap((hash) => queries.map((query) => [hash, query] as const))) {
@@ -309,5 +363,8 @@ export async function verify(request: Request | RequestParts, options: VerifyOpt
       }
     }
   }
-  return refuse('ERR_SIGNATURE_MISMATCH', 'The signature does not match the request: check the secret, and that nothing signed was changed on the way')
+  return refuse(
+    'ERR_SIGNATURE_MISMATCH',
+    'The signature does not match the request: check the secret, and that nothing signed was changed on the way',
+  )
 }

@@ -5,7 +5,8 @@ import { fail } from './errors.js'
 export type Bytes = ArrayBuffer | ArrayBufferView<ArrayBuffer>
 
 // crypto.subtle is missing on plain-http pages other than localhost (not a secure context).
-const subtle = (): SubtleCrypto => globalThis.crypto?.subtle ?? fail('ERR_CRYPTO_UNAVAILABLE', 'Serve over https: crypto.subtle is missing')
+const subtle = (): SubtleCrypto =>
+  globalThis.crypto?.subtle ?? fail('ERR_CRYPTO_UNAVAILABLE', 'Serve over https: crypto.subtle is missing')
 
 const encoder = /* @__PURE__ */ new TextEncoder()
 
@@ -46,7 +47,8 @@ let hexTable: string[] | undefined
  * @example
  * fromHex('01ff') // Uint8Array [1, 255]
  */
-export const fromHex = (hex: string): Uint8Array<ArrayBuffer> => Uint8Array.from(hex.match(/../g) ?? [], (byte) => parseInt(byte, 16))
+export const fromHex = (hex: string): Uint8Array<ArrayBuffer> =>
+  Uint8Array.from(hex.match(/../g) ?? [], (byte) => parseInt(byte, 16))
 
 /**
  * SHA-256 of a string (UTF-8) or bytes, as lower-case hex.
@@ -95,7 +97,9 @@ export function hmacBytes(key: CryptoKey, data: Bytes): Promise<ArrayBuffer> {
  * const key = await importEcdsaP256Key({ d, x, y }) // base64url coordinates
  */
 export function importEcdsaP256Key(jwk: JsonWebKey): Promise<CryptoKey> {
-  return subtle().importKey('jwk', { kty: 'EC', crv: 'P-256', ...jwk }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])
+  return subtle().importKey('jwk', { kty: 'EC', crv: 'P-256', ...jwk }, { name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+  ])
 }
 
 /**

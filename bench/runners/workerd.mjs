@@ -25,7 +25,10 @@ export default {
     if (!response.ok) throw new Error(`workerd answered ${response.status}: ${await response.text()}`)
     const result = await response.json()
     log?.(`workerd done`)
-    return { runtime: `workerd ${workerd} (miniflare ${miniflare}, compatibility date ${compatibilityDate})`, ...result }
+    return {
+      runtime: `workerd ${workerd} (miniflare ${miniflare}, compatibility date ${compatibilityDate})`,
+      ...result,
+    }
   } finally {
     await mf.dispose()
   }

@@ -8,7 +8,14 @@
 import { verify } from 'webcrypto-sigv4/verify'
 
 // Which reasons a client may see: everything else about the failure stays in the logs.
-const STATUS = { ERR_NO_AUTH: 401, ERR_MALFORMED_AUTH: 400, ERR_DATE_SKEW: 403, ERR_EXPIRED: 403, ERR_SCOPE: 403, ERR_UNKNOWN_KEY: 403 }
+const STATUS = {
+  ERR_NO_AUTH: 401,
+  ERR_MALFORMED_AUTH: 400,
+  ERR_DATE_SKEW: 403,
+  ERR_EXPIRED: 403,
+  ERR_SCOPE: 403,
+  ERR_UNKNOWN_KEY: 403,
+}
 
 export default {
   async fetch(request, env) {
@@ -20,7 +27,10 @@ export default {
     })
     if (!result.ok) {
       console.log(`refused: ${result.code}: ${result.message}`)
-      return new Response(`<Error><Code>${result.code}</Code></Error>`, { status: STATUS[result.code] ?? 403, headers: { 'content-type': 'application/xml' } })
+      return new Response(`<Error><Code>${result.code}</Code></Error>`, {
+        status: STATUS[result.code] ?? 403,
+        headers: { 'content-type': 'application/xml' },
+      })
     }
     const url = new URL(request.url)
     // `aws s3api list-buckets`: answer in S3's format so the CLI and SDKs can parse it.
@@ -30,6 +40,15 @@ export default {
         { headers: { 'content-type': 'application/xml' } },
       )
     }
-    return Response.json({ accessKeyId: result.accessKeyId, service: result.service, region: result.region, signedHeaders: result.signedHeaders, presigned: result.presigned, method: request.method, path: url.pathname, body: await request.text() })
+    return Response.json({
+      accessKeyId: result.accessKeyId,
+      service: result.service,
+      region: result.region,
+      signedHeaders: result.signedHeaders,
+      presigned: result.presigned,
+      method: request.method,
+      path: url.pathname,
+      body: await request.text(),
+    })
   },
 }

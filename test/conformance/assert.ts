@@ -25,6 +25,8 @@ export async function rejectsWith(action: () => unknown, code: string, what = 'c
   if (!error) throw new AssertionError(`${what}: expected ${code}, but it did not throw`)
   const actual = (error as { code?: string }).code
   if (actual !== code || (error as Error).name !== 'SigV4Error') {
-    throw new AssertionError(`${what}: expected SigV4Error ${code}, got ${(error as Error).name} ${actual}: ${(error as Error).message}`)
+    throw new AssertionError(
+      `${what}: expected SigV4Error ${code}, got ${(error as Error).name} ${actual}: ${(error as Error).message}`,
+    )
   }
 }

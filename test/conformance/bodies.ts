@@ -14,7 +14,13 @@ import { hex, sha256, streamOf, utf8 } from './bytes.js'
 import type { Check, Lib } from './suite.js'
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
-const options = { credentials, datetime: '2015-08-30T12:36:00Z', region: 'us-east-1', service: 'execute-api', signContentSha256: true }
+const options = {
+  credentials,
+  datetime: '2015-08-30T12:36:00Z',
+  region: 'us-east-1',
+  service: 'execute-api',
+  signContentSha256: true,
+}
 const URL_ = 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/items?x=1'
 
 interface BodyCase {
@@ -34,11 +40,31 @@ const offsetBuffer = () => {
 }
 
 const CASES: BodyCase[] = [
-  { name: 'string', body: () => 'héllo wörld ✓', bytes: utf8('héllo wörld ✓'), contentType: 'text/plain;charset=UTF-8' },
-  { name: 'Uint8Array (a view at an offset)', body: () => new Uint8Array(offsetBuffer(), 3, sample.length), bytes: sample, contentType: null },
+  {
+    name: 'string',
+    body: () => 'héllo wörld ✓',
+    bytes: utf8('héllo wörld ✓'),
+    contentType: 'text/plain;charset=UTF-8',
+  },
+  {
+    name: 'Uint8Array (a view at an offset)',
+    body: () => new Uint8Array(offsetBuffer(), 3, sample.length),
+    bytes: sample,
+    contentType: null,
+  },
   { name: 'ArrayBuffer', body: () => sample.slice().buffer, bytes: sample, contentType: null },
-  { name: 'DataView (at an offset)', body: () => new DataView(offsetBuffer(), 3, sample.length), bytes: sample, contentType: null },
-  { name: 'Blob', body: () => new Blob(['blob ', sample], { type: 'application/x-test' }), bytes: new Uint8Array([...utf8('blob '), ...sample]), contentType: 'application/x-test' },
+  {
+    name: 'DataView (at an offset)',
+    body: () => new DataView(offsetBuffer(), 3, sample.length),
+    bytes: sample,
+    contentType: null,
+  },
+  {
+    name: 'Blob',
+    body: () => new Blob(['blob ', sample], { type: 'application/x-test' }),
+    bytes: new Uint8Array([...utf8('blob '), ...sample]),
+    contentType: 'application/x-test',
+  },
   {
     name: 'URLSearchParams',
     body: () => new URLSearchParams({ a: '1 2', b: 'ä&=' }),
@@ -62,27 +88,48 @@ const authorizationOf = (headers: Array<[string, string]>) => headers.find(([nam
 /** Reads what the signed request sends, checks its hash header, and signs those bytes again with the parts API. */
 async function sentAndVerified(lib: Lib, signed: Request): Promise<Uint8Array> {
   const sent = new Uint8Array(await signed.clone().arrayBuffer())
-  equal(signed.headers.get('x-amz-content-sha256'), await sha256(sent), 'x-amz-content-sha256 is the hash of the bytes sent')
+  equal(
+    signed.headers.get('x-amz-content-sha256'),
+    await sha256(sent),
+    'x-amz-content-sha256 is the hash of the bytes sent',
+  )
   const again = new Uint8Array(await signed.clone().arrayBuffer())
   equal(hex(again), hex(sent), 'a second read sends the same bytes')
   const url = new URL(signed.url)
-  const headers = [...signed.headers].filter(([name]) => !/^(authorization|x-amz-date|x-amz-content-sha256)$/.test(name))
-  const parts = await lib.signParts({ method: signed.method, host: url.host, path: url.pathname, query: url.search.slice(1), headers, body: sent }, options)
-  equal(signed.headers.get('authorization'), authorizationOf(parts.headers), 'authorization equals the signature of the bytes sent')
+  const headers = [...signed.headers].filter(
+    ([name]) => !/^(authorization|x-amz-date|x-amz-content-sha256)$/.test(name),
+  )
+  const parts = await lib.signParts(
+    { method: signed.method, host: url.host, path: url.pathname, query: url.search.slice(1), headers, body: sent },
+    options,
+  )
+  equal(
+    signed.headers.get('authorization'),
+    authorizationOf(parts.headers),
+    'authorization equals the signature of the bytes sent',
+  )
   return sent
 }
 
 async function checkBody(lib: Lib, signed: Request, test: BodyCase): Promise<void> {
   const sent = await sentAndVerified(lib, signed)
   const type = signed.headers.get('content-type')
-  if (test.contentType instanceof RegExp) ok(type && test.contentType.test(type), `content-type ${type} matches ${test.contentType}`)
+  if (test.contentType instanceof RegExp)
+    ok(type && test.contentType.test(type), `content-type ${type} matches ${test.contentType}`)
   else equal(type, test.contentType, 'content-type')
-  ok(test.contentType === null || /(^|;)content-type(;|$)/.test(/SignedHeaders=([^,]+)/.exec(signed.headers.get('authorization') ?? '')?.[1] ?? ''), 'content-type is signed')
+  ok(
+    test.contentType === null ||
+      /(^|;)content-type(;|$)/.test(/SignedHeaders=([^,]+)/.exec(signed.headers.get('authorization') ?? '')?.[1] ?? ''),
+    'content-type is signed',
+  )
   if (test.bytes) equal(hex(sent), hex(test.bytes), 'bytes sent')
   if (test.name.startsWith('FormData')) {
     const boundary = /boundary=("?)([^";]+)\1/.exec(type ?? '')?.[2]
     ok(boundary, `a boundary in ${type}`)
-    ok(new TextDecoder().decode(sent).includes('--' + boundary), 'the bytes use the boundary of the content-type header')
+    ok(
+      new TextDecoder().decode(sent).includes('--' + boundary),
+      'the bytes use the boundary of the content-type header',
+    )
     const parsed = await signed.clone().formData()
     equal(parsed.get('field'), 'value ✓', 'field parsed back from the signed bytes')
     equal(parsed.get('other'), 'a "quoted" value', 'second field parsed back')
@@ -109,7 +156,10 @@ export function bodyChecks(lib: Lib): Check[] {
         equal(input.bodyUsed, false, 'input.bodyUsed')
         // The content type is the one this runtime's Request set (Bun sets none for a string body).
         const own = input.headers.get('content-type')
-        await checkBody(lib, signed, { ...test, contentType: test.contentType instanceof RegExp ? test.contentType : own })
+        await checkBody(lib, signed, {
+          ...test,
+          contentType: test.contentType instanceof RegExp ? test.contentType : own,
+        })
         const inputBytes = new Uint8Array(await input.arrayBuffer())
         const sent = new Uint8Array(await signed.arrayBuffer())
         equal(hex(sent), hex(inputBytes), "the input Request's bytes are the bytes sent")
@@ -121,15 +171,29 @@ export function bodyChecks(lib: Lib): Check[] {
     run: async () => {
       // WebKit cannot read back a FormData holding a Blob/File ("Unable to read form data blob"), so no signer
       // can hash it there: the library must then fail with a SigV4Error instead of sending unsigned bytes.
-      const readable = await new Response(form(true)).arrayBuffer().then(() => true, () => false)
-      const test: BodyCase = { name: 'FormData with a file', body: () => form(true), contentType: /^multipart\/form-data; ?boundary=/ }
+      const readable = await new Response(form(true)).arrayBuffer().then(
+        () => true,
+        () => false,
+      )
+      const test: BodyCase = {
+        name: 'FormData with a file',
+        body: () => form(true),
+        contentType: /^multipart\/form-data; ?boundary=/,
+      }
       if (readable) {
         await checkBody(lib, await lib.sign({ method: 'POST', url: URL_, body: form(true) }, options), test)
         await checkBody(lib, await lib.sign(new Request(URL_, { method: 'POST', body: form(true) }), options), test)
         return undefined
       }
-      await rejectsWith(() => lib.sign({ method: 'POST', url: URL_, body: form(true) }, options), 'ERR_BODY_NOT_HASHABLE', 'FormData with a file')
-      const error = await lib.sign(new Request(URL_, { method: 'POST', body: form(true) }), options).then(() => undefined, (caught: unknown) => caught)
+      await rejectsWith(
+        () => lib.sign({ method: 'POST', url: URL_, body: form(true) }, options),
+        'ERR_BODY_NOT_HASHABLE',
+        'FormData with a file',
+      )
+      const error = await lib.sign(new Request(URL_, { method: 'POST', body: form(true) }), options).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      )
       ok(error instanceof lib.SigV4Error, `a Request with such a FormData gives a SigV4Error, got ${String(error)}`)
       return `this runtime cannot serialise a FormData holding a file (new Response(formData).arrayBuffer() rejects): the library refuses it with ERR_BODY_NOT_HASHABLE / ${(error as { code: string }).code}`
     },
@@ -143,7 +207,10 @@ export function bodyChecks(lib: Lib): Check[] {
       for (const signed of [first, second]) {
         const boundary = /boundary=("?)([^";]+)\1/.exec(signed.headers.get('content-type') ?? '')?.[2]
         const sent = new TextDecoder().decode(await sentAndVerified(lib, signed))
-        ok(boundary && sent.startsWith('--' + boundary) && sent.trimEnd().endsWith('--' + boundary + '--'), `multipart framed by its boundary ${boundary}`)
+        ok(
+          boundary && sent.startsWith('--' + boundary) && sent.trimEnd().endsWith('--' + boundary + '--'),
+          `multipart framed by its boundary ${boundary}`,
+        )
       }
     },
   })
@@ -154,7 +221,11 @@ export function bodyChecks(lib: Lib): Check[] {
       // "[object ReadableStream]". There the library refuses the stream with a typed error instead.
       const init = { method: 'POST', body: streamOf('streamed ', 'body'), duplex: 'half' }
       const plain = await new Request(URL_, init as RequestInit).text()
-      const signing = () => lib.sign({ method: 'POST', url: URL_, body: streamOf('streamed ', 'body'), duplex: 'half' } as never, { ...options, unsignedPayload: true })
+      const signing = () =>
+        lib.sign({ method: 'POST', url: URL_, body: streamOf('streamed ', 'body'), duplex: 'half' } as never, {
+          ...options,
+          unsignedPayload: true,
+        })
       if (plain !== 'streamed body') {
         await rejectsWith(signing, 'ERR_STREAM_BODY_UNSUPPORTED', 'stream body where streams cannot be sent')
         return `this runtime cannot send a ReadableStream request body (its Request sends ${JSON.stringify(plain)}): refused with ERR_STREAM_BODY_UNSUPPORTED`
@@ -162,7 +233,10 @@ export function bodyChecks(lib: Lib): Check[] {
       const signed = await signing()
       equal(signed.headers.get('x-amz-content-sha256'), 'UNSIGNED-PAYLOAD', 'x-amz-content-sha256')
       const url = new URL(URL_)
-      const parts = await lib.signParts({ method: 'POST', host: url.host, path: url.pathname, query: url.search.slice(1) }, { ...options, payloadHash: 'UNSIGNED-PAYLOAD' })
+      const parts = await lib.signParts(
+        { method: 'POST', host: url.host, path: url.pathname, query: url.search.slice(1) },
+        { ...options, payloadHash: 'UNSIGNED-PAYLOAD' },
+      )
       equal(signed.headers.get('authorization'), authorizationOf(parts.headers), 'authorization')
       equal(await signed.text(), 'streamed body', 'body sent')
       return undefined
@@ -172,9 +246,17 @@ export function bodyChecks(lib: Lib): Check[] {
     name: 'body ReadableStream without unsignedPayload: ERR_BODY_NOT_HASHABLE (not S3; ERR_STREAM_BODY_UNSUPPORTED where streams cannot be sent)',
     run: async () => {
       // Where streams cannot be sent at all (Firefox), that is what the error says.
-      const sendsStreams = !new Request(URL_, { method: 'POST', body: streamOf('x'), duplex: 'half' } as RequestInit).headers.has('content-type')
+      const sendsStreams = !new Request(URL_, {
+        method: 'POST',
+        body: streamOf('x'),
+        duplex: 'half',
+      } as RequestInit).headers.has('content-type')
       const code = sendsStreams ? 'ERR_BODY_NOT_HASHABLE' : 'ERR_STREAM_BODY_UNSUPPORTED'
-      await rejectsWith(() => lib.sign({ method: 'POST', url: URL_, body: streamOf('x'), duplex: 'half' } as never, options), code, 'stream body')
+      await rejectsWith(
+        () => lib.sign({ method: 'POST', url: URL_, body: streamOf('x'), duplex: 'half' } as never, options),
+        code,
+        'stream body',
+      )
     },
   })
   checks.push({
@@ -183,7 +265,11 @@ export function bodyChecks(lib: Lib): Check[] {
       const input = new Request(URL_, { method: 'POST', body: 'read me' })
       equal(await input.text(), 'read me', 'body read first')
       await rejectsWith(() => lib.sign(input, options), 'ERR_BODY_USED', 'used Request')
-      await rejectsWith(() => lib.presign(input, { ...options, expiresIn: 60 }), 'ERR_BODY_USED', 'used Request presigned')
+      await rejectsWith(
+        () => lib.presign(input, { ...options, expiresIn: 60 }),
+        'ERR_BODY_USED',
+        'used Request presigned',
+      )
     },
   })
   return checks

@@ -26,7 +26,9 @@ export async function runChecks(checks: Check[], timeoutMs = 15_000): Promise<Su
     try {
       const note = await Promise.race([
         check.run(),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs))),
+        new Promise<never>(
+          (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)),
+        ),
       ])
       results.push({ name: check.name, ok: true, ...(note ? { note } : {}), ms: Date.now() - started })
     } catch (error) {

@@ -36,7 +36,11 @@ export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases as VectorCa
         equal(signed.stringToSign, vector.files['header-string-to-sign.txt'], 'string to sign')
         equal(signed.signature, vector.files['header-signature.txt'], 'signature')
         const expectedAuthorization = /^Authorization:(.*)$/m.exec(vector.files['header-signed-request.txt']!)![1]
-        equal(signed.headers.find(([name]) => name === 'authorization')?.[1], expectedAuthorization, 'authorization header')
+        equal(
+          signed.headers.find(([name]) => name === 'authorization')?.[1],
+          expectedAuthorization,
+          'authorization header',
+        )
         const token = signed.headers.find(([name]) => name === 'x-amz-security-token')?.[1]
         equal(token, context.credentials.token, 'x-amz-security-token header')
       },

@@ -23,10 +23,16 @@ const env = { ...process.env }
 if (noMoto) {
   // A PATH with node and npx but no python3: the demo cannot find moto.
   const bin = mkdtempSync(join(tmpdir(), 'demo-no-python-'))
-  for (const tool of ['node', 'npx', 'npm', 'sh', 'env']) symlinkSync(execFileSync('which', [tool]).toString().trim(), join(bin, tool))
+  for (const tool of ['node', 'npx', 'npm', 'sh', 'env'])
+    symlinkSync(execFileSync('which', [tool]).toString().trim(), join(bin, tool))
   env.PATH = `${bin}:${ROOT}node_modules/.bin`
 }
-const child = spawn(process.execPath, [ROOT + 'scripts/demo.mjs'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+const child = spawn(process.execPath, [ROOT + 'scripts/demo.mjs'], {
+  cwd: ROOT,
+  env,
+  detached: true,
+  stdio: ['ignore', 'pipe', 'pipe'],
+})
 let output = ''
 child.stdout.on('data', (chunk) => (output += chunk))
 child.stderr.on('data', (chunk) => (output += chunk))
@@ -44,14 +50,27 @@ const url = /Demo ready: (\S+)/.exec(output)?.[1]
 check('prints the URL', !!url, output.slice(-2000))
 const ports = [...output.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1]))
 const unique = [...new Set(ports)]
-check(`binds 127.0.0.1 only (${unique.length} ports printed)`, unique.length >= (noMoto ? 3 : 4) && !/0\.0\.0\.0|localhost:\d/.test(output.replace(/http:\/\/localhost:\d+,?/g, '')), output)
+check(
+  `binds 127.0.0.1 only (${unique.length} ports printed)`,
+  unique.length >= (noMoto ? 3 : 4) && !/0\.0\.0\.0|localhost:\d/.test(output.replace(/http:\/\/localhost:\d+,?/g, '')),
+  output,
+)
 if (url) {
-  const page = await fetch(url).then((response) => response.text(), (error) => String(error))
+  const page = await fetch(url).then(
+    (response) => response.text(),
+    (error) => String(error),
+  )
   check('serves the page', page.includes('Kinesis from the browser'), page.slice(0, 200))
 }
 if (noMoto) {
   check('says how to install moto', output.includes('pip install "moto[server]"'), output)
-  check('falls back to kinesalite with a visible warning and the page banner flag', /kinesalite/.test(output) && /does NOT check signatures/.test(output) && url?.includes('emulator=kinesalite') === true, output)
+  check(
+    'falls back to kinesalite with a visible warning and the page banner flag',
+    /kinesalite/.test(output) &&
+      /does NOT check signatures/.test(output) &&
+      url?.includes('emulator=kinesalite') === true,
+    output,
+  )
 }
 const pids = descendants(child.pid)
 check(`started its processes (${pids.length} found)`, pids.length >= 3)
@@ -74,12 +93,16 @@ console.log(`${label}: ${passed} passed, ${checks.length - passed} failed`)
 process.exit(checks.every(Boolean) ? 0 : 1)
 
 function descendants(pid) {
-  const table = execFileSync('ps', ['-eo', 'pid=,ppid=']).toString().trim().split('\n').map((line) => line.trim().split(/\s+/).map(Number))
+  const table = execFileSync('ps', ['-eo', 'pid=,ppid='])
+    .toString()
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
   const found = []
   const queue = [pid]
   while (queue.length) {
     const parent = queue.shift()
-    for (const [child, ppid] of table) if (ppid === parent) found.push(child), queue.push(child)
+    for (const [child, ppid] of table) if (ppid === parent) (found.push(child), queue.push(child))
   }
   return found
 }
@@ -93,7 +116,10 @@ function alive(pid) {
 }
 function command(pid) {
   try {
-    return execFileSync('ps', ['-o', 'args=', '-p', String(pid)]).toString().trim().slice(0, 160)
+    return execFileSync('ps', ['-o', 'args=', '-p', String(pid)])
+      .toString()
+      .trim()
+      .slice(0, 160)
   } catch {
     return ''
   }

@@ -18,7 +18,8 @@ const names = process.argv.slice(2).length ? process.argv.slice(2) : ['chromium'
 let stack
 
 // The browser helper kills its process groups on exit and signals; this stops the stack first.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1)))
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.on(signal, () => void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1)))
 setTimeout(() => {
   console.error(`demo e2e: timed out after ${TIME_LIMIT_MS / 1000} s`)
   void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1))
@@ -39,7 +40,9 @@ async function waitFor(browser, expression, what, ms = 30_000) {
     if (Date.now() > deadline) {
       const error = await browser.evaluate(text('error')).catch(() => '')
       const activity = await browser.evaluate(text('log')).catch(() => '')
-      throw new Error(`${what}: not seen within ${ms / 1000} s (last: ${last}; error box: ${error || 'empty'}; activity: ${activity.slice(0, 300) || 'none'})`)
+      throw new Error(
+        `${what}: not seen within ${ms / 1000} s (last: ${last}; error box: ${error || 'empty'}; activity: ${activity.slice(0, 300) || 'none'})`,
+      )
     }
     await new Promise((resolve) => setTimeout(resolve, 150))
   }
@@ -61,13 +64,30 @@ async function runBrowser(name) {
   let browser
   try {
     // Each browser offers: goto(url), evaluate(expression) → value, screenshot(path), resize(width, height), close().
-    browser = await within(90_000, `${name} start`, launchBrowser(name, { viewport: { width: 1280, height: 900 }, onPageError: (error) => console.error(`  page error: ${error}`) }))
+    browser = await within(
+      90_000,
+      `${name} start`,
+      launchBrowser(name, {
+        viewport: { width: 1280, height: 900 },
+        onPageError: (error) => console.error(`  page error: ${error}`),
+      }),
+    )
     console.log(`${name}: ${browser.version}`)
     await browser.goto(stack.url)
-    await check('page loads with the stack settings', () => waitFor(browser, `${text('cred-pill')} === 'No credentials' && document.getElementById('stream').value === 'kinesis-demo'`, 'the page'))
+    await check('page loads with the stack settings', () =>
+      waitFor(
+        browser,
+        `${text('cred-pill')} === 'No credentials' && document.getElementById('stream').value === 'kinesis-demo'`,
+        'the page',
+      ),
+    )
     await check('credentials from the Worker (STS AssumeRole signed in workerd), countdown running', async () => {
       await browser.evaluate(click('#get-creds'))
-      await waitFor(browser, `/^Expires in 1[45]:\\d\\d$/.test(${text('cred-pill')}) && /^ASIA/.test(${text('key-hint')})`, 'the credentials pill')
+      await waitFor(
+        browser,
+        `/^Expires in 1[45]:\\d\\d$/.test(${text('cred-pill')}) && /^ASIA/.test(${text('key-hint')})`,
+        'the credentials pill',
+      )
     })
     await check('PutRecord accepted by moto (signature checked) and read back', async () => {
       await browser.evaluate(fill('#record', `{"event":"e2e","browser":"${name}"}`))
@@ -75,20 +95,28 @@ async function runBrowser(name) {
       await waitFor(browser, `${text('r-read')} === '✓ all 1 arrived'`, 'PutRecord read-back')
       const shard = await browser.evaluate(text('r-shard'))
       const sequence = await browser.evaluate(text('r-seq'))
-      if (shard !== 'shardId-000000000000' || !/^\d+$/.test(sequence)) throw new Error(`unexpected placement ${shard} ${sequence}`)
+      if (shard !== 'shardId-000000000000' || !/^\d+$/.test(sequence))
+        throw new Error(`unexpected placement ${shard} ${sequence}`)
       const shown = await browser.evaluate(text('records'))
       if (!shown.includes(`"browser":"${name}"`)) throw new Error(`the record is not shown: ${shown}`)
     })
-    await check('signing inspector shows canonical request, string to sign, signed headers (session token signed)', async () => {
-      const canonical = await browser.evaluate(text('i-canonical'))
-      const stringToSign = await browser.evaluate(text('i-sts'))
-      const signed = await browser.evaluate(text('i-signed'))
-      if (!canonical.startsWith('POST\n/\n\n') || !/x-amz-security-token:\S+…/.test(canonical)) throw new Error(`canonical request: ${canonical.slice(0, 200)}`)
-      if (!/^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/kinesis\/aws4_request\n[0-9a-f]{64}$/.test(stringToSign)) throw new Error(`string to sign: ${stringToSign}`)
-      if (!signed.split(';').includes('x-amz-security-token')) throw new Error(`signed headers: ${signed}`)
-      const what = await browser.evaluate(text('inspect-what'))
-      if (what !== 'last PutRecord request') throw new Error(`inspector shows: ${what}`)
-    })
+    await check(
+      'signing inspector shows canonical request, string to sign, signed headers (session token signed)',
+      async () => {
+        const canonical = await browser.evaluate(text('i-canonical'))
+        const stringToSign = await browser.evaluate(text('i-sts'))
+        const signed = await browser.evaluate(text('i-signed'))
+        if (!canonical.startsWith('POST\n/\n\n') || !/x-amz-security-token:\S+…/.test(canonical))
+          throw new Error(`canonical request: ${canonical.slice(0, 200)}`)
+        if (
+          !/^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/kinesis\/aws4_request\n[0-9a-f]{64}$/.test(stringToSign)
+        )
+          throw new Error(`string to sign: ${stringToSign}`)
+        if (!signed.split(';').includes('x-amz-security-token')) throw new Error(`signed headers: ${signed}`)
+        const what = await browser.evaluate(text('inspect-what'))
+        if (what !== 'last PutRecord request') throw new Error(`inspector shows: ${what}`)
+      },
+    )
     await check('PutRecords batch of 50 with progress bar, all 50 read back', async () => {
       await browser.evaluate(fill('#batch-size', '50'))
       await browser.evaluate(click('#put-records'))
@@ -105,19 +133,27 @@ async function runBrowser(name) {
       await browser.resize(1280, 900)
     }
     await check('wrong secret: moto refuses, the page explains the signature mismatch', async () => {
-      const real = await fetch(stack.workerUrl + '/credentials', { method: 'POST', headers: { origin: stack.pageOrigin } }).then((response) => response.json())
+      const real = await fetch(stack.workerUrl + '/credentials', {
+        method: 'POST',
+        headers: { origin: stack.pageOrigin },
+      }).then((response) => response.json())
       const wrong = `AWS_ACCESS_KEY_ID=${real.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${real.secretAccessKey.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}\nAWS_SESSION_TOKEN=${real.sessionToken}`
       await browser.evaluate(click('input[name=source][value=pasted]'))
       await browser.evaluate(fill('#pasted', wrong))
       await browser.evaluate(click('#put-record'))
       await waitFor(browser, `!document.getElementById('error').hidden`, 'the error box')
       const shown = await browser.evaluate(text('error'))
-      if (!shown.includes('AWS computed a different signature than this page did.') || !shown.includes('SignatureDoesNotMatch')) throw new Error(`error box: ${shown}`)
+      if (
+        !shown.includes('AWS computed a different signature than this page did.') ||
+        !shown.includes('SignatureDoesNotMatch')
+      )
+        throw new Error(`error box: ${shown}`)
     })
     await browser.screenshot(join(RESULTS, `demo-${name}-error.png`))
     await check('no secret, token or pasted key in localStorage', async () => {
       const stored = await browser.evaluate('JSON.stringify(Object.assign({}, localStorage))')
-      if (!stored.includes('kinesis-demo') || /ASIA|secret|token/i.test(stored)) throw new Error(`localStorage: ${stored}`)
+      if (!stored.includes('kinesis-demo') || /ASIA|secret|token/i.test(stored))
+        throw new Error(`localStorage: ${stored}`)
     })
   } catch (error) {
     checks.push({ label: 'browser session', ok: false })

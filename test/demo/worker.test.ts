@@ -43,7 +43,9 @@ async function worker(bindings: Record<string, string> = { ...VARS, ...KEYS }): 
     script,
     compatibilityDate: '2025-09-01',
     bindings,
-    serviceBindings: { ASSETS: () => new Response('<!doctype html><title>page</title>', { headers: { 'content-type': 'text/html' } }) },
+    serviceBindings: {
+      ASSETS: () => new Response('<!doctype html><title>page</title>', { headers: { 'content-type': 'text/html' } }),
+    },
     outboundService: async (request) => {
       const call = { url: request.url, headers: [...request.headers], body: await request.text() }
       calls.push(call)
@@ -56,7 +58,14 @@ async function worker(bindings: Record<string, string> = { ...VARS, ...KEYS }): 
 }
 
 beforeAll(async () => {
-  const output = await build({ entryPoints: ['demo/worker.ts'], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', write: false })
+  const output = await build({
+    entryPoints: ['demo/worker.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+  })
   script = output.outputFiles[0]!.text
 })
 afterAll(async () => {
@@ -65,7 +74,10 @@ afterAll(async () => {
 
 function post(mf: Miniflare, origin?: string, path = '/credentials') {
   calls = []
-  return mf.dispatchFetch('https://kinesis-demo.example.workers.dev' + path, { method: 'POST', headers: origin ? { origin } : {} })
+  return mf.dispatchFetch('https://kinesis-demo.example.workers.dev' + path, {
+    method: 'POST',
+    headers: origin ? { origin } : {},
+  })
 }
 
 describe('CORS', () => {
@@ -99,7 +111,11 @@ describe('CORS', () => {
     const mf = await worker()
     const response = await mf.dispatchFetch('https://kinesis-demo.example.workers.dev/credentials', {
       method: 'OPTIONS',
-      headers: { origin: 'https://demo.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://demo.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     })
     expect(response.status).toBe(204)
     expect(response.headers.get('access-control-allow-origin')).toBe('https://demo.example.com')
@@ -149,7 +165,13 @@ describe('AssumeRole', () => {
     expect(params.get('DurationSeconds')).toBe('1200')
     expect(JSON.parse(params.get('Policy')!)).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: 'arn:aws:kinesis:eu-west-1:111122223333:stream/clicks' }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['kinesis:PutRecord', 'kinesis:PutRecords'],
+          Resource: 'arn:aws:kinesis:eu-west-1:111122223333:stream/clicks',
+        },
+      ],
     })
   })
 
@@ -172,12 +194,22 @@ describe('AssumeRole', () => {
     const call = calls[0]!
     const headers = new Map(call.headers)
     const authorization = headers.get('authorization')!
-    expect(authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDWORKERTEST\/\d{8}\/eu-west-1\/sts\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/)
+    expect(authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDWORKERTEST\/\d{8}\/eu-west-1\/sts\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/,
+    )
     const signedNames = /SignedHeaders=([^,]+)/.exec(authorization)![1]!.split(';')
     const amzDate = headers.get('x-amz-date')!
     const url = new URL(call.url)
     const expected = await signParts(
-      { method: 'POST', host: url.host, path: url.pathname, headers: signedNames.filter((name) => name !== 'host').map((name) => [name, headers.get(name)!] as [string, string]), body: call.body },
+      {
+        method: 'POST',
+        host: url.host,
+        path: url.pathname,
+        headers: signedNames
+          .filter((name) => name !== 'host')
+          .map((name) => [name, headers.get(name)!] as [string, string]),
+        body: call.body,
+      },
       {
         credentials: { accessKeyId: KEYS.AWS_ACCESS_KEY_ID, secretAccessKey: KEYS.AWS_SECRET_ACCESS_KEY },
         region: 'eu-west-1',
@@ -203,7 +235,9 @@ describe('errors', () => {
       expect(response.headers.get('access-control-allow-origin')).toBe(PAGE)
       const body = (await response.json()) as Record<string, unknown>
       expect(body).toMatchObject({ error: 'sts_error', code: 'AccessDenied', status: 403, requestId: 'req-denied' })
-      expect(body.message).toBe('STS refused AssumeRole (AccessDenied): User: arn:aws:iam::111122223333:user/worker is not authorized to perform: sts:AssumeRole')
+      expect(body.message).toBe(
+        'STS refused AssumeRole (AccessDenied): User: arn:aws:iam::111122223333:user/worker is not authorized to perform: sts:AssumeRole',
+      )
       expect(JSON.stringify(body)).not.toContain(KEYS.AWS_SECRET_ACCESS_KEY)
     } finally {
       answer = OK
@@ -211,7 +245,11 @@ describe('errors', () => {
   })
 
   it('retries a failing STS, then passes its status on (an HTML error page becomes code Http503)', async () => {
-    answer = () => new Response('<html><body>Service Unavailable</body></html>', { status: 503, headers: { 'content-type': 'text/html' } })
+    answer = () =>
+      new Response('<html><body>Service Unavailable</body></html>', {
+        status: 503,
+        headers: { 'content-type': 'text/html' },
+      })
     try {
       const mf = await worker()
       const response = await post(mf, PAGE)
@@ -240,9 +278,18 @@ describe('errors', () => {
 
   it('serves GET /config to listed origins and refuses other methods on /credentials', async () => {
     const mf = await worker({ ...VARS, ...KEYS, KINESIS_ENDPOINT: 'http://127.0.0.1:4567/' })
-    const config = await mf.dispatchFetch('https://kinesis-demo.example.workers.dev/config', { headers: { origin: PAGE } })
-    expect(await config.json()).toEqual({ region: 'eu-west-1', streamName: 'clicks', kinesisEndpoint: 'http://127.0.0.1:4567/', readBack: false })
-    const get = await mf.dispatchFetch('https://kinesis-demo.example.workers.dev/credentials', { headers: { origin: PAGE } })
+    const config = await mf.dispatchFetch('https://kinesis-demo.example.workers.dev/config', {
+      headers: { origin: PAGE },
+    })
+    expect(await config.json()).toEqual({
+      region: 'eu-west-1',
+      streamName: 'clicks',
+      kinesisEndpoint: 'http://127.0.0.1:4567/',
+      readBack: false,
+    })
+    const get = await mf.dispatchFetch('https://kinesis-demo.example.workers.dev/credentials', {
+      headers: { origin: PAGE },
+    })
     expect(get.status).toBe(405)
     await get.arrayBuffer()
   })

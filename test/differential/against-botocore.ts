@@ -5,7 +5,20 @@ import { prepareRequest } from '../../src/request.js'
 import { signRequestWith } from '../../src/sign.js'
 import type { Botocore, BotocoreJob } from './botocore.js'
 import type { Case } from './generator.js'
-import { bodyBytes, fetchWire, headerLines, mismatchReport, options, parts, queryParams, requestLike, sameList, sameSteps, wireUrl, type Side } from './inputs.js'
+import {
+  bodyBytes,
+  fetchWire,
+  headerLines,
+  mismatchReport,
+  options,
+  parts,
+  queryParams,
+  requestLike,
+  sameList,
+  sameSteps,
+  wireUrl,
+  type Side,
+} from './inputs.js'
 import { toBase64 } from './random.js'
 
 function job(c: Case, url: string, headers: Array<[string, string]>): BotocoreJob {
@@ -63,8 +76,15 @@ export async function compareWithBotocore(c: Case, botocore: Botocore): Promise<
     ours = await presignParts(prepared.parts, opts)
     const url = await presign(requestLike(c), opts)
     const expected = new URL(theirs.url)
-    if (url.origin + url.pathname !== expected.origin + expected.pathname) extra.push(`URL of presign(): ${url.href} vs ${theirs.url}`)
-    extra.push(...sameList('query parameters of presign()', queryParams(url.search.slice(1)), queryParams(expected.search.slice(1))))
+    if (url.origin + url.pathname !== expected.origin + expected.pathname)
+      extra.push(`URL of presign(): ${url.href} vs ${theirs.url}`)
+    extra.push(
+      ...sameList(
+        'query parameters of presign()',
+        queryParams(url.search.slice(1)),
+        queryParams(expected.search.slice(1)),
+      ),
+    )
   }
   const differences = [...sameSteps(ours, theirs), ...extra]
   return differences.length ? mismatchReport(c, 'botocore', ours, theirs, differences) : null

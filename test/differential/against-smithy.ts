@@ -10,7 +10,19 @@ import { SIGV4 } from '../../src/engine.js'
 import { prepareRequest } from '../../src/request.js'
 import { signRequestWith } from '../../src/sign.js'
 import type { Case } from './generator.js'
-import { bodyBytes, fetchWire, headerLines, mismatchReport, options, parts, queryParams, requestLike, sameList, sameSteps, type Side } from './inputs.js'
+import {
+  bodyBytes,
+  fetchWire,
+  headerLines,
+  mismatchReport,
+  options,
+  parts,
+  queryParams,
+  requestLike,
+  sameList,
+  sameSteps,
+  type Side,
+} from './inputs.js'
 import { strictEncode } from './random.js'
 
 const CONTENT_SHA256 = 'x-amz-content-sha256'
@@ -39,13 +51,27 @@ function smithyRequest(c: Case, wire: { path: string; headers: Array<[string, st
   // The SDK states UNSIGNED-PAYLOAD in the header (S3 presign, unsigned bodies); smithy takes the hash from there.
   if ((c.s3 && c.mode === 'query') || c.unsignedPayload || c.stream) headers[CONTENT_SHA256] = 'UNSIGNED-PAYLOAD'
   const [hostname, port] = c.host.split(':') as [string, string | undefined]
-  const body = c.mode === 'header' && c.body !== null ? ('text' in c.body && !c.stream ? c.body.text : bodyBytes(c)!) : undefined
-  return new HttpRequest({ method: c.method, protocol: c.scheme + ':', hostname, port: port ? Number(port) : undefined, path: wire.path, query, headers, body })
+  const body =
+    c.mode === 'header' && c.body !== null ? ('text' in c.body && !c.stream ? c.body.text : bodyBytes(c)!) : undefined
+  return new HttpRequest({
+    method: c.method,
+    protocol: c.scheme + ':',
+    hostname,
+    port: port ? Number(port) : undefined,
+    path: wire.path,
+    query,
+    headers,
+    body,
+  })
 }
 
 function encodeSmithyQuery(query: Record<string, string | string[] | null>): string {
   return Object.entries(query)
-    .flatMap(([key, value]) => (value === null ? [] : (Array.isArray(value) ? value : [value]).map((item) => strictEncode(key) + '=' + strictEncode(item))))
+    .flatMap(([key, value]) =>
+      value === null
+        ? []
+        : (Array.isArray(value) ? value : [value]).map((item) => strictEncode(key) + '=' + strictEncode(item)),
+    )
     .join('&')
 }
 
@@ -72,16 +98,27 @@ export async function compareWithSmithy(c: Case): Promise<string | null> {
     const signed = await signer.sign(request, { signingDate })
     const { authorization = '', ...headers } = signed.headers
     const canonicalHeaders = getCanonicalHeaders({ ...signed, headers })
-    const canonicalRequest = signer.canonicalRequestOf({ ...signed, headers }, canonicalHeaders, await getPayloadHash({ ...signed, headers }, Sha256))
+    const canonicalRequest = signer.canonicalRequestOf(
+      { ...signed, headers },
+      canonicalHeaders,
+      await getPayloadHash({ ...signed, headers }, Sha256),
+    )
     const signature = /Signature=([0-9a-f]{64})$/.exec(authorization)?.[1] ?? `(none in "${authorization}")`
-    theirs = { canonicalRequest, stringToSign: await signer.stringToSignOf(c.amzDate, scope, canonicalRequest), signature }
+    theirs = {
+      canonicalRequest,
+      stringToSign: await signer.stringToSignOf(c.amzDate, scope, canonicalRequest),
+      signature,
+    }
     const signedHeaders = /SignedHeaders=([^,]+),/.exec(authorization)?.[1]
-    if (signedHeaders !== Object.keys(canonicalHeaders).sort().join(';')) extra.push(`smithy's SignedHeaders ${signedHeaders} is not the rebuilt list`)
+    if (signedHeaders !== Object.keys(canonicalHeaders).sort().join(';'))
+      extra.push(`smithy's SignedHeaders ${signedHeaders} is not the rebuilt list`)
     const theirHeaders = headerLines(Object.entries(signed.headers).filter(([name]) => name !== 'host'))
     if (c.highLevel) {
       // sign() is signRequestWith(..., SIGV4).request; the latter also hands back the steps to compare.
       ours = (await signRequestWith(requestLike(c), opts, SIGV4)).signed
-      extra.push(...sameList('headers of sign()', headerLines((await sign(requestLike(c), opts)).headers), theirHeaders))
+      extra.push(
+        ...sameList('headers of sign()', headerLines((await sign(requestLike(c), opts)).headers), theirHeaders),
+      )
     } else {
       const steps = await signParts(parts(c), opts)
       ours = steps
@@ -89,16 +126,35 @@ export async function compareWithSmithy(c: Case): Promise<string | null> {
     }
   } else {
     const unsignable = new Set([CONTENT_SHA256])
-    const presigned = await signer.presign(request, { signingDate, expiresIn: c.expiresIn, unsignableHeaders: unsignable, unhoistableHeaders: unsignable })
+    const presigned = await signer.presign(request, {
+      signingDate,
+      expiresIn: c.expiresIn,
+      unsignableHeaders: unsignable,
+      unhoistableHeaders: unsignable,
+    })
     const canonicalHeaders = getCanonicalHeaders(presigned, unsignable)
-    const canonicalRequest = signer.canonicalRequestOf(presigned, canonicalHeaders, await getPayloadHash(request, Sha256))
+    const canonicalRequest = signer.canonicalRequestOf(
+      presigned,
+      canonicalHeaders,
+      await getPayloadHash(request, Sha256),
+    )
     const signature = String(presigned.query?.['X-Amz-Signature'])
-    theirs = { canonicalRequest, stringToSign: await signer.stringToSignOf(c.amzDate, scope, canonicalRequest), signature }
+    theirs = {
+      canonicalRequest,
+      stringToSign: await signer.stringToSignOf(c.amzDate, scope, canonicalRequest),
+      signature,
+    }
     const theirQuery = queryParams(encodeSmithyQuery(presigned.query ?? {}))
     if (c.highLevel) {
       const prepared = await prepareRequest(requestLike(c), opts)
       ours = await presignParts(prepared.parts, opts)
-      extra.push(...sameList('query parameters of presign()', queryParams((await presign(requestLike(c), opts)).search.slice(1)), theirQuery))
+      extra.push(
+        ...sameList(
+          'query parameters of presign()',
+          queryParams((await presign(requestLike(c), opts)).search.slice(1)),
+          theirQuery,
+        ),
+      )
     } else {
       const steps = await presignParts(parts(c), opts)
       ours = steps

@@ -53,7 +53,9 @@ export function startBotocore(): Botocore {
     pending.clear()
   }
   child.stderr.on('data', (chunk) => (stderr += chunk))
-  child.on('error', (error) => failAll(new Error(`botocore bridge could not start (python3 with botocore needed): ${error.message}`)))
+  child.on('error', (error) =>
+    failAll(new Error(`botocore bridge could not start (python3 with botocore needed): ${error.message}`)),
+  )
   child.on('exit', (code, signal) => {
     closed = true
     if (pending.size) failAll(new Error(`botocore bridge exited (${code ?? signal}) with requests pending:\n${stderr}`))

@@ -134,13 +134,17 @@ export function generateCases(reference: Reference, seed: number, count: number)
         host = 'acct1234.r2.cloudflarestorage.com'
         region = 'auto'
       } else host = random.chance(0.5) ? `my-bucket.s3.${region}.amazonaws.com` : `s3.${region}.amazonaws.com`
-    } else host = service === 'execute-api' ? `abc123.execute-api.${region}.amazonaws.com` : `${service}.${region}.amazonaws.com`
+    } else
+      host =
+        service === 'execute-api' ? `abc123.execute-api.${region}.amazonaws.com` : `${service}.${region}.amazonaws.com`
 
     const method = random.pick(METHODS)
     const canHaveBody = mode === 'header' && method !== 'GET' && method !== 'HEAD'
     // botocore folds repeated presign query keys into one (parse_qs), so they are header-mode only there.
     const queryPairs = query(random, reference === 'smithy' || mode === 'header')
-    const wireQuery = queryPairs.map(([key, value]) => strictEncode(key) + (value === null ? '' : '=' + strictEncode(value))).join('&')
+    const wireQuery = queryPairs
+      .map(([key, value]) => strictEncode(key) + (value === null ? '' : '=' + strictEncode(value)))
+      .join('&')
 
     const headers: Array<[string, string]> = []
     const usedNames = new Set<string>()
@@ -177,7 +181,10 @@ export function generateCases(reference: Reference, seed: number, count: number)
     // A caller-provided payload hash header (non-S3: both sign it and use its value as the payload line).
     if (!s3 && mode === 'header' && !unsignedPayload && random.chance(0.08)) {
       const bytes = body === null ? new Uint8Array() : 'text' in body ? new TextEncoder().encode(body.text) : body.bytes
-      headers.push(['X-Amz-Content-Sha256', random.chance(0.3) ? 'UNSIGNED-PAYLOAD' : createHash('sha256').update(bytes).digest('hex')])
+      headers.push([
+        'X-Amz-Content-Sha256',
+        random.chance(0.3) ? 'UNSIGNED-PAYLOAD' : createHash('sha256').update(bytes).digest('hex'),
+      ])
     }
     // botocore signs every payload over plain http; S3's UNSIGNED-PAYLOAD needs https there.
     if ((unsignedPayload || stream) && scheme === 'http') {

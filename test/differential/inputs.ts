@@ -13,7 +13,12 @@ export function bodyBytes(c: Case): Uint8Array<ArrayBuffer> | null {
 }
 
 export function options(c: Case): PresignOptions {
-  const result: PresignOptions = { credentials: { ...c.credentials }, region: c.region, service: c.service, datetime: c.datetime }
+  const result: PresignOptions = {
+    credentials: { ...c.credentials },
+    region: c.region,
+    service: c.service,
+    datetime: c.datetime,
+  }
   if (c.unsignedPayload) result.unsignedPayload = true
   if (c.mode === 'query') result.expiresIn = c.expiresIn
   return result
@@ -49,7 +54,8 @@ export function requestLike(c: Case): RequestLike {
  */
 export function fetchWire(c: Case): { url: string; headers: Array<[string, string]> } {
   const headers = new Headers(c.headers)
-  if (c.body !== null && 'text' in c.body && !c.stream && !headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8')
+  if (c.body !== null && 'text' in c.body && !c.stream && !headers.has('content-type'))
+    headers.set('content-type', 'text/plain;charset=UTF-8')
   return { url: new URL(wireUrl(c)).href, headers: [...headers] }
 }
 
@@ -64,7 +70,11 @@ export function headerLines(headers: Iterable<readonly [string, string]>): strin
 /** Query strings compared as sets of raw `key=value` parameters (the order of appended parameters differs). */
 export function queryParams(query: string): string[] {
   // botocore re-serialises a presigned query and writes a bare key `k` as `k=` (both sign as `k=`).
-  return query.split('&').filter(Boolean).map((param) => (param.includes('=') ? param : param + '=')).sort()
+  return query
+    .split('&')
+    .filter(Boolean)
+    .map((param) => (param.includes('=') ? param : param + '='))
+    .sort()
 }
 
 export function describeCase(c: Case): string {

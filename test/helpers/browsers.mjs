@@ -22,8 +22,15 @@ export const BROWSER_NAMES = ['chromium', 'firefox', 'webkit']
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-breakpad', '--disable-crash-reporter',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-breakpad',
+  '--disable-crash-reporter',
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
 ]
 
@@ -79,7 +86,12 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
  * @example await within(45_000, 'MiniBrowser start', builder.build())
  */
 export const within = (ms, what, promise) =>
-  Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms).unref())])
+  Promise.race([
+    promise,
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms).unref(),
+    ),
+  ])
 
 /**
  * A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it).
@@ -137,7 +149,14 @@ function pageSession(page, { onPageError, onConsole }) {
 const LAUNCHERS = {
   async chromium(env, { timeout, viewport, ...listeners }) {
     const { chromium } = await import('playwright-core')
-    const server = await chromium.launchServer({ executablePath: CHROMIUM_PATH, headless: true, timeout, env, args: CHROMIUM_ARGS, ...NO_SIGNAL_HANDLERS })
+    const server = await chromium.launchServer({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      timeout,
+      env,
+      args: CHROMIUM_ARGS,
+      ...NO_SIGNAL_HANDLERS,
+    })
     const pgid = server.process().pid // playwright starts the browser detached: it leads its own process group
     groups.add(pgid)
     const browser = await chromium.connect(server.wsEndpoint())
@@ -187,17 +206,39 @@ const LAUNCHERS = {
     groups.add(driverProcess.pid)
     if (driverLog) driverProcess.stderr.on('data', (chunk) => process.stderr.write(chunk))
     const serverUrl = `http://127.0.0.1:${port}`
-    await within(30_000, 'WebKitWebDriver start', (async () => {
-      for (;;) {
-        if (driverProcess.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${driverProcess.exitCode}`)
-        if (await fetch(`${serverUrl}/status`).then((response) => response.ok, () => false)) return
-        await new Promise((resolve) => setTimeout(resolve, 100))
-      }
-    })())
-    const capabilities = { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } }
+    await within(
+      30_000,
+      'WebKitWebDriver start',
+      (async () => {
+        for (;;) {
+          if (driverProcess.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${driverProcess.exitCode}`)
+          if (
+            await fetch(`${serverUrl}/status`).then(
+              (response) => response.ok,
+              () => false,
+            )
+          )
+            return
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+      })(),
+    )
+    const capabilities = {
+      browserName: 'MiniBrowser',
+      'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
+    }
     // If MiniBrowser cannot start, build() never returns.
-    const driver = await within(45_000, 'MiniBrowser start (WebDriver session)', new Builder().usingServer(serverUrl).withCapabilities(capabilities).build())
-    if (viewport) await driver.manage().window().setRect(viewport).catch(() => {})
+    const driver = await within(
+      45_000,
+      'MiniBrowser start (WebDriver session)',
+      new Builder().usingServer(serverUrl).withCapabilities(capabilities).build(),
+    )
+    if (viewport)
+      await driver
+        .manage()
+        .window()
+        .setRect(viewport)
+        .catch(() => {})
     return {
       version: `WebKitGTK ${(await driver.getCapabilities()).get('browserVersion')}`,
       groups: [driverProcess.pid],

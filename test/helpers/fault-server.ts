@@ -33,13 +33,21 @@ export interface FaultServer {
  * const server = await startFaultServer((request, index) => (index === 0 ? { status: 503 } : { status: 200, body: '{}' }))
  * afterAll(() => server.stop())
  */
-export async function startFaultServer(answer: (request: ReceivedRequest, index: number) => FaultAnswer | Promise<FaultAnswer>): Promise<FaultServer> {
+export async function startFaultServer(
+  answer: (request: ReceivedRequest, index: number) => FaultAnswer | Promise<FaultAnswer>,
+): Promise<FaultServer> {
   const requests: ReceivedRequest[] = []
   const sockets = new Set<Socket>()
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
-    const request = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString(), time: Date.now() }
+    const request = {
+      method: req.method!,
+      url: req.url!,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString(),
+      time: Date.now(),
+    }
     requests.push(request)
     let reply: FaultAnswer
     try {
@@ -82,12 +90,27 @@ export async function startFaultServer(answer: (request: ReceivedRequest, index:
 }
 
 /** A JSON error answer the way AWS JSON services send it (`__type` + `message`). */
-export function jsonError(status: number, type: string, message: string, headers: Record<string, string> = {}): FaultAnswer {
-  return { status, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'req-' + type, ...headers }, body: JSON.stringify({ __type: type, message }) }
+export function jsonError(
+  status: number,
+  type: string,
+  message: string,
+  headers: Record<string, string> = {},
+): FaultAnswer {
+  return {
+    status,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'req-' + type, ...headers },
+    body: JSON.stringify({ __type: type, message }),
+  }
 }
 
 /** An XML error answer the way S3 and query services send it (`<Error><Code>`). */
-export function xmlError(status: number, code: string, message: string, headers: Record<string, string> = {}, extra = ''): FaultAnswer {
+export function xmlError(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+  extra = '',
+): FaultAnswer {
   return {
     status,
     headers: { 'content-type': 'application/xml', ...headers },

@@ -68,7 +68,8 @@ process.once('exit', () => {
 export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
   const authChecks = options.authChecks ?? true
   const noAuthActions = options.noAuthActions ?? BOOTSTRAP_IAM_ACTIONS
-  if (!Number.isInteger(noAuthActions) || noAuthActions < 0) throw new Error(`noAuthActions must be a whole number >= 0, not ${noAuthActions}`)
+  if (!Number.isInteger(noAuthActions) || noAuthActions < 0)
+    throw new Error(`noAuthActions must be a whole number >= 0, not ${noAuthActions}`)
   let lastError: unknown
   // A free port can be taken by someone else before moto binds it: try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -107,7 +108,8 @@ async function launch(port: number, authChecks: boolean, noAuthActions: number):
   running.add(child)
   // A test that forgets stop() must not keep its worker alive: the exit hook above still kills the group.
   child.unref()
-  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.()
+  for (const stream of [child.stdin, child.stdout, child.stderr])
+    (stream as unknown as { unref?: () => void }).unref?.()
   const endpoint = `http://127.0.0.1:${port}`
   const stop = once(async () => {
     running.delete(child)
@@ -124,10 +126,14 @@ async function launch(port: number, authChecks: boolean, noAuthActions: number):
     const early = await Promise.race([exited, sleep(100).then(() => undefined)])
     if (early) {
       running.delete(child)
-      if (early.error && (early.error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`python3 was not found on PATH. ${INSTALL_HINT}`)
+      if (early.error && (early.error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new Error(`python3 was not found on PATH. ${INSTALL_HINT}`)
       if (/Address already in use/i.test(output)) throw new PortTakenError(`port ${port} is taken`)
-      if (/No module named|ImportError|ModuleNotFoundError/.test(output)) throw new Error(`moto could not start: ${INSTALL_HINT}\n${output.slice(-4000)}`)
-      throw new Error(`moto exited with code ${early.code} before answering (${INSTALL_HINT} if it is missing)\n${output.slice(-4000)}`)
+      if (/No module named|ImportError|ModuleNotFoundError/.test(output))
+        throw new Error(`moto could not start: ${INSTALL_HINT}\n${output.slice(-4000)}`)
+      throw new Error(
+        `moto exited with code ${early.code} before answering (${INSTALL_HINT} if it is missing)\n${output.slice(-4000)}`,
+      )
     }
     try {
       // /moto-api/* reaches no action, so probing does not use up the unauthenticated window.
@@ -158,7 +164,9 @@ function freePort(): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
     })
   })
 }
@@ -203,15 +211,33 @@ export async function bootstrapIam(endpoint: string, options: BootstrapIamOption
   const { userName, roleName } = options
   const policy = JSON.stringify(options.policy ?? ALLOW_ALL)
   const userArn = xmlValue(await iamAction(endpoint, { Action: 'CreateUser', UserName: userName }), 'Arn')
-  await iamAction(endpoint, { Action: 'PutUserPolicy', UserName: userName, PolicyName: 'bootstrap', PolicyDocument: policy })
+  await iamAction(endpoint, {
+    Action: 'PutUserPolicy',
+    UserName: userName,
+    PolicyName: 'bootstrap',
+    PolicyDocument: policy,
+  })
   const key = await iamAction(endpoint, { Action: 'CreateAccessKey', UserName: userName })
   const trust = JSON.stringify({
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { AWS: userArn }, Action: 'sts:AssumeRole' }],
   })
-  const roleArn = xmlValue(await iamAction(endpoint, { Action: 'CreateRole', RoleName: roleName, AssumeRolePolicyDocument: trust }), 'Arn')
-  await iamAction(endpoint, { Action: 'PutRolePolicy', RoleName: roleName, PolicyName: 'bootstrap', PolicyDocument: policy })
-  return { accessKeyId: xmlValue(key, 'AccessKeyId'), secretAccessKey: xmlValue(key, 'SecretAccessKey'), userArn, roleArn }
+  const roleArn = xmlValue(
+    await iamAction(endpoint, { Action: 'CreateRole', RoleName: roleName, AssumeRolePolicyDocument: trust }),
+    'Arn',
+  )
+  await iamAction(endpoint, {
+    Action: 'PutRolePolicy',
+    RoleName: roleName,
+    PolicyName: 'bootstrap',
+    PolicyDocument: policy,
+  })
+  return {
+    accessKeyId: xmlValue(key, 'AccessKeyId'),
+    secretAccessKey: xmlValue(key, 'SecretAccessKey'),
+    userArn,
+    roleArn,
+  }
 }
 
 // Signed with placeholder keys: moto ignores the signature inside the window but routes by the credential scope.
@@ -223,12 +249,18 @@ async function iamAction(endpoint: string, params: Record<string, string>): Prom
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
       body: new URLSearchParams({ ...params, Version: '2010-05-08' }).toString(),
     },
-    { credentials: { accessKeyId: 'AKIDBOOTSTRAP', secretAccessKey: 'bootstrap' }, region: 'us-east-1', service: 'iam' },
+    {
+      credentials: { accessKeyId: 'AKIDBOOTSTRAP', secretAccessKey: 'bootstrap' },
+      region: 'us-east-1',
+      service: 'iam',
+    },
   )
   const response = await fetch(request)
   const text = await response.text()
   if (response.status !== 200) {
-    throw new Error(`IAM ${params.Action} failed with ${response.status} (was it sent after the first noAuthActions actions?): ${text.slice(0, 500)}`)
+    throw new Error(
+      `IAM ${params.Action} failed with ${response.status} (was it sent after the first noAuthActions actions?): ${text.slice(0, 500)}`,
+    )
   }
   return text
 }
@@ -242,5 +274,8 @@ async function iamAction(endpoint: string, params: Record<string, string>): Prom
 export function xmlValue(xml: string, tag: string): string {
   const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)
   if (!match) throw new Error(`<${tag}> not found in: ${xml.slice(0, 500)}`)
-  return match[1]!.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name]!)
+  return match[1]!.replace(
+    /&(lt|gt|quot|apos|amp);/g,
+    (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name]!,
+  )
 }

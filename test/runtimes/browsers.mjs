@@ -20,11 +20,17 @@ async function finish(passed, failed) {
   for (const close of closers.reverse()) await Promise.race([close().catch(() => {}), deadline])
   process.exit(passed > 0 && failed === 0 ? 0 : 1)
 }
-setTimeout(() => (console.error(`${name}: timed out after ${TIME_LIMIT_MS / 1000} s`), finish(0, 1)), TIME_LIMIT_MS).unref()
+setTimeout(
+  () => (console.error(`${name}: timed out after ${TIME_LIMIT_MS / 1000} s`), finish(0, 1)),
+  TIME_LIMIT_MS,
+).unref()
 
 /** Starts the browser (fresh HOME, own process group) and opens the page; resolves with its version. */
 async function open(url) {
-  const browser = await launchBrowser(name, { onPageError: (error) => console.error(`page error: ${error}`), driverLog: true })
+  const browser = await launchBrowser(name, {
+    onPageError: (error) => console.error(`page error: ${error}`),
+    driverLog: true,
+  })
   closers.push(() => browser.close())
   await browser.goto(url)
   return browser.version
@@ -50,7 +56,11 @@ try {
           try {
             deliver(JSON.parse(body))
           } catch (error) {
-            deliver({ passed: 0, failed: 1, results: [{ name: 'results', ok: false, error: `unreadable results: ${error}` }] })
+            deliver({
+              passed: 0,
+              failed: 1,
+              results: [{ name: 'results', ok: false, error: `unreadable results: ${error}` }],
+            })
           }
         })
       })

@@ -10,7 +10,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 const RUNTIMES = {
   deno: {
     // --sloppy-imports: the suite's own files import each other as `.js` (as tsc wants); src resolves without it.
-    command: ['node_modules/.bin/deno', 'test', '--sloppy-imports', '--no-prompt', 'test/runtimes/deno/conformance_test.ts'],
+    command: [
+      'node_modules/.bin/deno',
+      'test',
+      '--sloppy-imports',
+      '--no-prompt',
+      'test/runtimes/deno/conformance_test.ts',
+    ],
     counts: (output) => /\| (\d+) passed \| (\d+) failed/.exec(output)?.slice(1),
   },
   bun: {
@@ -34,7 +40,12 @@ const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', DO
 const version = spawnSync(runtime.command[0], ['--version'], { cwd: root, env, encoding: 'utf8', timeout: 30_000 })
 console.log(`${name} version: ${(version.stdout || version.stderr || String(version.error)).split('\n')[0].trim()}`)
 
-const child = spawn(runtime.command[0], runtime.command.slice(1), { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+const child = spawn(runtime.command[0], runtime.command.slice(1), {
+  cwd: root,
+  env,
+  detached: true,
+  stdio: ['ignore', 'pipe', 'pipe'],
+})
 const killGroup = () => {
   try {
     process.kill(-child.pid, 'SIGKILL')

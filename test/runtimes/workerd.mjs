@@ -15,7 +15,10 @@ const finish = async (passed, failed) => {
   await Promise.race([mf?.dispose(), new Promise((resolve) => setTimeout(resolve, 5_000))]).catch(() => {})
   process.exit(passed > 0 && failed === 0 ? 0 : 1)
 }
-setTimeout(() => (console.error(`workerd: timed out after ${TIME_LIMIT_MS / 1000} s`), finish(0, 1)), TIME_LIMIT_MS).unref()
+setTimeout(
+  () => (console.error(`workerd: timed out after ${TIME_LIMIT_MS / 1000} s`), finish(0, 1)),
+  TIME_LIMIT_MS,
+).unref()
 
 try {
   const require = createRequire(createRequire(import.meta.url).resolve('miniflare'))
@@ -31,7 +34,13 @@ try {
     conditions: ['workerd', 'worker', 'browser'],
     logLevel: 'error',
   })
-  mf = new Miniflare({ modules: true, script: bundle.outputFiles[0].text, compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: [], cf: false })
+  mf = new Miniflare({
+    modules: true,
+    script: bundle.outputFiles[0].text,
+    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: [],
+    cf: false,
+  })
   const response = await mf.dispatchFetch('http://localhost/')
   if (!response.ok) throw new Error(`the Worker answered ${response.status}: ${await response.text()}`)
   const { passed, failed, results } = await response.json()

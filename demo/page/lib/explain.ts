@@ -24,28 +24,97 @@ type Rule = [RegExp, string, string]
 
 // Matched against the error's code (AWS `__type`/`<Code>`, Worker `error`, SigV4Error `code`, or the name).
 const RULES: Rule[] = [
-  [/^(SignatureDoesNotMatch|InvalidSignatureException)$/, 'AWS computed a different signature than this page did.', 'The secret access key does not belong to the access key id (check pasted credentials), or a proxy changed the request (Host header, body) on the way.'],
-  [/^IncompleteSignature(Exception)?$/, 'The request was missing part of its signature.', 'A proxy may have stripped the Authorization or x-amz-* headers: send the request straight to the endpoint.'],
-  [/^(UnrecognizedClientException|InvalidClientTokenId|InvalidAccessKeyId|InvalidToken)$/, 'AWS does not recognise these credentials.', 'The access key id is unknown here, or its session token is missing or belongs to other keys. Fetch fresh credentials (temporary keys need their session token).'],
-  [/^(ExpiredToken(Exception)?|TokenRefreshRequired)$/, 'The temporary credentials have expired.', 'Get new ones: press "Get credentials" (the Worker and Cognito sources refresh by themselves before expiry).'],
-  [/^(RequestExpired|SignatureExpired|InvalidSignatureException:Signature expired)$/, "The request's signing time is too far from AWS's clock.", "Correct this device's clock (AWS accepts 5 minutes of difference), then send again."],
-  [/^(AccessDenied(Exception)?|UnauthorizedOperation|AuthorizationError)$/, 'The credentials are valid but not allowed to do this.', "The Worker's session policy allows only PutRecord/PutRecords (and reading back, when enabled) on one stream: check the stream name and region, and the role's policy."],
-  [/^ResourceNotFoundException$/, 'The stream does not exist here.', 'Check the stream name, the region and the endpoint: streams live in one region of one account.'],
-  [/^ResourceInUseException$/, 'The stream is busy (being created, updated or deleted).', 'Wait until it is ACTIVE, then send again.'],
-  [/^(ProvisionedThroughputExceededException|ThrottlingException|LimitExceededException|KMSThrottlingException)$/, 'AWS is throttling: too much, too fast for this stream.', 'Send smaller batches or wait a moment; add shards (or use on-demand mode) for more throughput.'],
-  [/^(ValidationException|InvalidArgumentException|SerializationException)$/, 'AWS refused the request as malformed.', 'Check the fields: partition keys are 1-256 characters, a record is at most 1 MiB, a batch at most 500 records.'],
-  [/^(KMS\w*Exception)$/, 'The stream is encrypted and its KMS key refused the request.', "Give the role kms:GenerateDataKey on the stream's key, or check that the key is enabled."],
-  [/^origin_not_allowed$/, 'The Worker refused to hand credentials to this page.', "Add this page's origin to ALLOWED_ORIGINS in wrangler.toml (or --var), then restart the Worker."],
-  [/^worker_misconfigured$/, 'The Worker is missing its configuration.', 'Set its keys (.dev.vars locally, `wrangler secret put` in production) and the vars in wrangler.toml.'],
-  [/^sts_error$/, 'STS refused to issue credentials.', "The Worker's IAM user may not assume the role, or the role's trust policy does not name it: see the STS code below."],
+  [
+    /^(SignatureDoesNotMatch|InvalidSignatureException)$/,
+    'AWS computed a different signature than this page did.',
+    'The secret access key does not belong to the access key id (check pasted credentials), or a proxy changed the request (Host header, body) on the way.',
+  ],
+  [
+    /^IncompleteSignature(Exception)?$/,
+    'The request was missing part of its signature.',
+    'A proxy may have stripped the Authorization or x-amz-* headers: send the request straight to the endpoint.',
+  ],
+  [
+    /^(UnrecognizedClientException|InvalidClientTokenId|InvalidAccessKeyId|InvalidToken)$/,
+    'AWS does not recognise these credentials.',
+    'The access key id is unknown here, or its session token is missing or belongs to other keys. Fetch fresh credentials (temporary keys need their session token).',
+  ],
+  [
+    /^(ExpiredToken(Exception)?|TokenRefreshRequired)$/,
+    'The temporary credentials have expired.',
+    'Get new ones: press "Get credentials" (the Worker and Cognito sources refresh by themselves before expiry).',
+  ],
+  [
+    /^(RequestExpired|SignatureExpired|InvalidSignatureException:Signature expired)$/,
+    "The request's signing time is too far from AWS's clock.",
+    "Correct this device's clock (AWS accepts 5 minutes of difference), then send again.",
+  ],
+  [
+    /^(AccessDenied(Exception)?|UnauthorizedOperation|AuthorizationError)$/,
+    'The credentials are valid but not allowed to do this.',
+    "The Worker's session policy allows only PutRecord/PutRecords (and reading back, when enabled) on one stream: check the stream name and region, and the role's policy.",
+  ],
+  [
+    /^ResourceNotFoundException$/,
+    'The stream does not exist here.',
+    'Check the stream name, the region and the endpoint: streams live in one region of one account.',
+  ],
+  [
+    /^ResourceInUseException$/,
+    'The stream is busy (being created, updated or deleted).',
+    'Wait until it is ACTIVE, then send again.',
+  ],
+  [
+    /^(ProvisionedThroughputExceededException|ThrottlingException|LimitExceededException|KMSThrottlingException)$/,
+    'AWS is throttling: too much, too fast for this stream.',
+    'Send smaller batches or wait a moment; add shards (or use on-demand mode) for more throughput.',
+  ],
+  [
+    /^(ValidationException|InvalidArgumentException|SerializationException)$/,
+    'AWS refused the request as malformed.',
+    'Check the fields: partition keys are 1-256 characters, a record is at most 1 MiB, a batch at most 500 records.',
+  ],
+  [
+    /^(KMS\w*Exception)$/,
+    'The stream is encrypted and its KMS key refused the request.',
+    "Give the role kms:GenerateDataKey on the stream's key, or check that the key is enabled.",
+  ],
+  [
+    /^origin_not_allowed$/,
+    'The Worker refused to hand credentials to this page.',
+    "Add this page's origin to ALLOWED_ORIGINS in wrangler.toml (or --var), then restart the Worker.",
+  ],
+  [
+    /^worker_misconfigured$/,
+    'The Worker is missing its configuration.',
+    'Set its keys (.dev.vars locally, `wrangler secret put` in production) and the vars in wrangler.toml.',
+  ],
+  [
+    /^sts_error$/,
+    'STS refused to issue credentials.',
+    "The Worker's IAM user may not assume the role, or the role's trust policy does not name it: see the STS code below.",
+  ],
   [/^sts_unreachable$/, 'The Worker could not reach STS.', 'Check STS_ENDPOINT and the region in wrangler.toml.'],
-  [/^NotAuthorizedException$/, 'Cognito refused to hand out guest credentials.', 'Enable "guest access" (unauthenticated identities) on the identity pool and give its unauthenticated role kinesis:PutRecord(s).'],
-  [/^(ERR_CRYPTO_UNAVAILABLE)$/, 'This page cannot sign: WebCrypto is unavailable.', 'Open it over https:// (or http://localhost): browsers only offer crypto.subtle in secure contexts.'],
+  [
+    /^NotAuthorizedException$/,
+    'Cognito refused to hand out guest credentials.',
+    'Enable "guest access" (unauthenticated identities) on the identity pool and give its unauthenticated role kinesis:PutRecord(s).',
+  ],
+  [
+    /^(ERR_CRYPTO_UNAVAILABLE)$/,
+    'This page cannot sign: WebCrypto is unavailable.',
+    'Open it over https:// (or http://localhost): browsers only offer crypto.subtle in secure contexts.',
+  ],
   [/^ERR_\w+$/, 'The request could not be signed.', 'Check the region, the endpoint and the credentials fields.'],
-  [/^(TypeError|NetworkError|Failed to fetch)$/, 'The browser could not reach the endpoint.', 'Check the endpoint address. If it is right, the server may not answer CORS preflight requests (real AWS Kinesis does; a local emulator may need a CORS front).'],
+  [
+    /^(TypeError|NetworkError|Failed to fetch)$/,
+    'The browser could not reach the endpoint.',
+    'Check the endpoint address. If it is right, the server may not answer CORS preflight requests (real AWS Kinesis does; a local emulator may need a CORS front).',
+  ],
 ]
 
-const SECRET = /(secretAccessKey|SecretAccessKey|sessionToken|SessionToken|X-Amz-Security-Token|x-amz-security-token)(["':= ]+)[^"'&,\s]+/g
+const SECRET =
+  /(secretAccessKey|SecretAccessKey|sessionToken|SessionToken|X-Amz-Security-Token|x-amz-security-token)(["':= ]+)[^"'&,\s]+/g
 
 /**
  * Removes anything that looks like a secret key or session token from a text before it is shown or logged.
@@ -77,6 +146,12 @@ export function explain(error: unknown): Explanation {
     if (pattern.test(code)) return { title, hint, code: shown, detail: redact(message) }
   }
   const status = value.status
-  if (status && status >= 500) return { title: 'The service had a problem.', hint: 'Send again in a moment.', code: shown, detail: redact(message) }
+  if (status && status >= 500)
+    return {
+      title: 'The service had a problem.',
+      hint: 'Send again in a moment.',
+      code: shown,
+      detail: redact(message),
+    }
   return { title: 'Something went wrong.', hint: 'See the details below.', code: shown, detail: redact(message) }
 }

@@ -1,11 +1,20 @@
 // The page's credentials: where they come from (the Worker, a Cognito identity pool, or pasted), how long they
 // last, and their refresh before expiry. Secrets stay in memory only.
-import { fromCognitoIdentityPool, type CredentialProvider, type TemporaryCredentials } from '../../../src/credentials.js'
+import {
+  fromCognitoIdentityPool,
+  type CredentialProvider,
+  type TemporaryCredentials,
+} from '../../../src/credentials.js'
 import type { Settings } from './settings.js'
 
 /** A failure reported by the Worker: `{ error, message, code? }` in its JSON answer. */
 export class WorkerError extends Error {
-  constructor(readonly error: string, message: string, readonly status: number, readonly code?: string) {
+  constructor(
+    readonly error: string,
+    message: string,
+    readonly status: number,
+    readonly code?: string,
+  ) {
     super(message)
     this.name = 'WorkerError'
   }
@@ -29,11 +38,20 @@ export async function fetchWorkerCredentials(workerUrl: string, send: Fetch = fe
     // Not JSON: reported below from the status.
   }
   if (!response.ok) {
-    throw new WorkerError(body.error ?? 'worker_error', body.message ?? `The Worker answered ${response.status} ${response.statusText}`, response.status, body.code)
+    throw new WorkerError(
+      body.error ?? 'worker_error',
+      body.message ?? `The Worker answered ${response.status} ${response.statusText}`,
+      response.status,
+      body.code,
+    )
   }
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = body
   if (!accessKeyId || !secretAccessKey || !sessionToken || !expiration || isNaN(Date.parse(expiration))) {
-    throw new WorkerError('worker_error', 'The Worker answered without { accessKeyId, secretAccessKey, sessionToken, expiration }', response.status)
+    throw new WorkerError(
+      'worker_error',
+      'The Worker answered without { accessKeyId, secretAccessKey, sessionToken, expiration }',
+      response.status,
+    )
   }
   return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) }
 }
@@ -53,7 +71,9 @@ export function parsePasted(text: string): TemporaryCredentials {
       const parsed = JSON.parse(trimmed)
       fields = parsed.Credentials ?? parsed
     } catch {
-      throw new Error('The pasted text looks like JSON but does not parse: paste the whole output of `aws sts assume-role`')
+      throw new Error(
+        'The pasted text looks like JSON but does not parse: paste the whole output of `aws sts assume-role`',
+      )
     }
   } else {
     for (const line of trimmed.split(/\r?\n/)) {
@@ -61,12 +81,20 @@ export function parsePasted(text: string): TemporaryCredentials {
       if (match) fields[match[1]!] = match[2]
     }
   }
-  const pick = (...names: string[]) => names.map((name) => fields[name]).find((value) => typeof value === 'string' && value) as string | undefined
+  const pick = (...names: string[]) =>
+    names.map((name) => fields[name]).find((value) => typeof value === 'string' && value) as string | undefined
   const accessKeyId = pick('AccessKeyId', 'accessKeyId', 'AWS_ACCESS_KEY_ID', 'aws_access_key_id')
-  const secretAccessKey = pick('SecretAccessKey', 'secretAccessKey', 'SecretKey', 'AWS_SECRET_ACCESS_KEY', 'aws_secret_access_key')
+  const secretAccessKey = pick(
+    'SecretAccessKey',
+    'secretAccessKey',
+    'SecretKey',
+    'AWS_SECRET_ACCESS_KEY',
+    'aws_secret_access_key',
+  )
   const sessionToken = pick('SessionToken', 'sessionToken', 'AWS_SESSION_TOKEN', 'aws_session_token')
   const expiration = pick('Expiration', 'expiration', 'AWS_CREDENTIAL_EXPIRATION')
-  if (!accessKeyId || !secretAccessKey) throw new Error('Paste an access key id and a secret access key (and the session token of temporary credentials)')
+  if (!accessKeyId || !secretAccessKey)
+    throw new Error('Paste an access key id and a secret access key (and the session token of temporary credentials)')
   const result: TemporaryCredentials = { accessKeyId, secretAccessKey }
   if (sessionToken) result.sessionToken = sessionToken
   if (expiration && !isNaN(Date.parse(expiration))) result.expiration = new Date(expiration)
@@ -79,12 +107,18 @@ export function parsePasted(text: string): TemporaryCredentials {
  * @example
  * const provider = providerFor(settings, { pasted: textarea.value })
  */
-export function providerFor(settings: Settings, { pasted = '', fetch: send = fetch }: { pasted?: string; fetch?: Fetch } = {}): CredentialProvider {
+export function providerFor(
+  settings: Settings,
+  { pasted = '', fetch: send = fetch }: { pasted?: string; fetch?: Fetch } = {},
+): CredentialProvider {
   switch (settings.source) {
     case 'worker':
       return () => fetchWorkerCredentials(settings.workerUrl, send)
     case 'cognito': {
-      const cognito = fromCognitoIdentityPool({ identityPoolId: settings.identityPoolId, fetch: (request) => send(request) })
+      const cognito = fromCognitoIdentityPool({
+        identityPoolId: settings.identityPoolId,
+        fetch: (request) => send(request),
+      })
       return cognito
     }
     case 'pasted': {
@@ -124,7 +158,10 @@ export class CredentialSession {
   readonly #now: () => number
   readonly #onChange: () => void
 
-  constructor(source: CredentialProvider, options: { refreshable: boolean; marginSeconds?: number; now?: () => number; onChange?: () => void }) {
+  constructor(
+    source: CredentialProvider,
+    options: { refreshable: boolean; marginSeconds?: number; now?: () => number; onChange?: () => void },
+  ) {
     this.#source = source
     this.#refreshable = options.refreshable
     this.marginSeconds = options.marginSeconds ?? 120
@@ -156,7 +193,8 @@ export class CredentialSession {
   /** For the client: the current credentials, refreshed first when missing or about to expire. */
   readonly provider: CredentialProvider = async () => {
     const view = this.view()
-    if (view.state === 'none' || (this.#refreshable && (view.state === 'expiring' || view.state === 'expired'))) return this.refresh()
+    if (view.state === 'none' || (this.#refreshable && (view.state === 'expiring' || view.state === 'expired')))
+      return this.refresh()
     if (view.state === 'refreshing') return this.refreshing!
     return this.current!
   }
@@ -164,7 +202,8 @@ export class CredentialSession {
   /** Called every second: refreshes in the background when the margin is reached. */
   tick(): void {
     const state = this.view().state
-    if (this.#refreshable && !this.lastError && (state === 'expiring' || state === 'expired')) this.refresh().catch(() => {})
+    if (this.#refreshable && !this.lastError && (state === 'expiring' || state === 'expired'))
+      this.refresh().catch(() => {})
   }
 
   view(): SessionView {

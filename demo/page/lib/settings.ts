@@ -22,7 +22,16 @@ export interface Settings {
 }
 
 const KEY = 'webcrypto-sigv4-demo'
-const STORED: Array<keyof Settings> = ['region', 'endpoint', 'streamName', 'source', 'workerUrl', 'identityPoolId', 'partitionKey', 'batchSize']
+const STORED: Array<keyof Settings> = [
+  'region',
+  'endpoint',
+  'streamName',
+  'source',
+  'workerUrl',
+  'identityPoolId',
+  'partitionKey',
+  'batchSize',
+]
 
 /**
  * Defaults for a page served at `origin`: the Worker is the page's own origin unless the URL says otherwise
@@ -54,7 +63,8 @@ export function loadSettings(storage: Pick<Storage, 'getItem'>, location: URL): 
   const settings = defaultSettings(location)
   try {
     const stored = JSON.parse(storage.getItem(KEY) ?? '{}') as Partial<Settings>
-    for (const key of STORED) if (stored[key] !== undefined && typeof stored[key] === typeof settings[key]) (settings as any)[key] = stored[key]
+    for (const key of STORED)
+      if (stored[key] !== undefined && typeof stored[key] === typeof settings[key]) (settings as any)[key] = stored[key]
   } catch {
     // Unreadable settings are ignored, not fatal.
   }
@@ -87,15 +97,21 @@ export function saveSettings(storage: Pick<Storage, 'setItem'>, settings: Settin
  */
 export function validate(settings: Settings): string[] {
   const problems: string[] = []
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(settings.region)) problems.push('The region looks like "eu-west-1": lower-case letters, digits and dashes.')
-  if (settings.endpoint && !isHttpUrl(settings.endpoint)) problems.push('The endpoint must be an http(s) address, e.g. https://kinesis.eu-west-1.amazonaws.com')
-  if (!/^[a-zA-Z0-9_.-]{1,128}$/.test(settings.streamName)) problems.push('The stream name is 1-128 letters, digits, "_", "." or "-".')
-  if (settings.source === 'worker' && !isHttpUrl(settings.workerUrl)) problems.push('The Worker URL must be an http(s) address.')
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(settings.region))
+    problems.push('The region looks like "eu-west-1": lower-case letters, digits and dashes.')
+  if (settings.endpoint && !isHttpUrl(settings.endpoint))
+    problems.push('The endpoint must be an http(s) address, e.g. https://kinesis.eu-west-1.amazonaws.com')
+  if (!/^[a-zA-Z0-9_.-]{1,128}$/.test(settings.streamName))
+    problems.push('The stream name is 1-128 letters, digits, "_", "." or "-".')
+  if (settings.source === 'worker' && !isHttpUrl(settings.workerUrl))
+    problems.push('The Worker URL must be an http(s) address.')
   if (settings.source === 'cognito' && !/^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]{36}$/.test(settings.identityPoolId)) {
     problems.push('An identity pool id looks like "eu-west-1:0123abcd-…" (region, colon, id).')
   }
-  if (!settings.partitionKey || settings.partitionKey.length > 256) problems.push('The partition key is 1-256 characters.')
-  if (!Number.isInteger(settings.batchSize) || settings.batchSize < 1 || settings.batchSize > 500) problems.push('A batch has 1-500 records.')
+  if (!settings.partitionKey || settings.partitionKey.length > 256)
+    problems.push('The partition key is 1-256 characters.')
+  if (!Number.isInteger(settings.batchSize) || settings.batchSize < 1 || settings.batchSize > 500)
+    problems.push('A batch has 1-500 records.')
   return problems
 }
 

@@ -46,11 +46,25 @@ export class DemoStream {
   readonly endpoint: string
   readonly streamName: string
 
-  constructor(settings: Pick<Settings, 'region' | 'endpoint' | 'streamName'>, credentials: CredentialProvider, fetchImpl?: (request: Request) => Promise<Response>) {
+  constructor(
+    settings: Pick<Settings, 'region' | 'endpoint' | 'streamName'>,
+    credentials: CredentialProvider,
+    fetchImpl?: (request: Request) => Promise<Response>,
+  ) {
     this.endpoint = kinesisEndpoint(settings)
     this.streamName = settings.streamName
-    this.client = new AwsClient({ credentials, region: settings.region, service: 'kinesis', retries: 2, ...(fetchImpl && { fetch: fetchImpl }) })
-    this.producer = new KinesisProducer({ client: this.client, streamName: settings.streamName, endpoint: this.endpoint })
+    this.client = new AwsClient({
+      credentials,
+      region: settings.region,
+      service: 'kinesis',
+      retries: 2,
+      ...(fetchImpl && { fetch: fetchImpl }),
+    })
+    this.producer = new KinesisProducer({
+      client: this.client,
+      streamName: settings.streamName,
+      endpoint: this.endpoint,
+    })
   }
 
   /** Sends one record. */
@@ -59,12 +73,21 @@ export class DemoStream {
   }
 
   /** Sends records in one PutRecords batch (the producer splits and retries failed records), reporting progress. */
-  async putRecords(texts: string[], partitionKey: (index: number) => string, onProgress: (sent: number, total: number, failed: number) => void): Promise<{ records: Placement[]; failed: number }> {
+  async putRecords(
+    texts: string[],
+    partitionKey: (index: number) => string,
+    onProgress: (sent: number, total: number, failed: number) => void,
+  ): Promise<{ records: Placement[]; failed: number }> {
     const records = texts.map((data, index) => ({ data, partitionKey: partitionKey(index) }))
     onProgress(0, records.length, 0)
-    const result = await this.producer.putRecords(records, { onProgress: ({ sent, total, failed }) => onProgress(sent, total, failed) })
+    const result = await this.producer.putRecords(records, {
+      onProgress: ({ sent, total, failed }) => onProgress(sent, total, failed),
+    })
     onProgress(records.length - result.failed, records.length, result.failed)
-    return { records: result.records.filter((record): record is Placement => !!record?.sequenceNumber), failed: result.failed }
+    return {
+      records: result.records.filter((record): record is Placement => !!record?.sequenceNumber),
+      failed: result.failed,
+    }
   }
 
   /**
@@ -73,7 +96,8 @@ export class DemoStream {
    */
   async readBack(placements: Placement[], attempts = 5): Promise<ReadRecord[]> {
     const byShard = new Map<string, Placement[]>()
-    for (const placement of placements) byShard.set(placement.shardId, [...(byShard.get(placement.shardId) ?? []), placement])
+    for (const placement of placements)
+      byShard.set(placement.shardId, [...(byShard.get(placement.shardId) ?? []), placement])
     const found: ReadRecord[] = []
     for (const [shardId, list] of byShard) {
       const wanted = new Set(list.map((placement) => placement.sequenceNumber))
@@ -85,14 +109,24 @@ export class DemoStream {
         StartingSequenceNumber: first,
       })
       for (let attempt = 0; iterator && wanted.size && attempt < attempts; attempt++) {
-        const page = await this.#call<{ Records: Array<{ SequenceNumber: string; PartitionKey: string; Data: string; ApproximateArrivalTimestamp?: number }>; NextShardIterator?: string }>('GetRecords', { ShardIterator: iterator, Limit: Math.min(10_000, wanted.size + 100) })
+        const page = await this.#call<{
+          Records: Array<{
+            SequenceNumber: string
+            PartitionKey: string
+            Data: string
+            ApproximateArrivalTimestamp?: number
+          }>
+          NextShardIterator?: string
+        }>('GetRecords', { ShardIterator: iterator, Limit: Math.min(10_000, wanted.size + 100) })
         for (const record of page.Records ?? []) {
           if (!wanted.delete(record.SequenceNumber)) continue
           found.push({
             sequenceNumber: record.SequenceNumber,
             partitionKey: record.PartitionKey,
             text: decodeData(record.Data),
-            ...(record.ApproximateArrivalTimestamp !== undefined && { arrivedAt: new Date(record.ApproximateArrivalTimestamp * 1000) }),
+            ...(record.ApproximateArrivalTimestamp !== undefined && {
+              arrivedAt: new Date(record.ApproximateArrivalTimestamp * 1000),
+            }),
           })
         }
         iterator = page.NextShardIterator
@@ -155,7 +189,9 @@ export function decodeData(base64: string): string {
  * makeBatch(2, 'click', new Date(0)) // ['{"event":"click","n":1,"of":2,"at":"1970-01-01T00:00:00.000Z"}', ...]
  */
 export function makeBatch(count: number, event: string, at: Date = new Date()): string[] {
-  return Array.from({ length: count }, (_, index) => JSON.stringify({ event, n: index + 1, of: count, at: at.toISOString() }))
+  return Array.from({ length: count }, (_, index) =>
+    JSON.stringify({ event, n: index + 1, of: count, at: at.toISOString() }),
+  )
 }
 
 // The session token is long and sensitive enough to keep out of screenshots: its ends are enough to compare.

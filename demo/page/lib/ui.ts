@@ -79,7 +79,8 @@ export function mountDemo(deps: PageDeps): Page {
   if (emulator === 'kinesalite') {
     const banner = $('banner')
     banner.hidden = false
-    banner.textContent = 'Local emulator: kinesalite does NOT check signatures — anything is accepted. Install moto (pip install "moto[server]") for real signature checks.'
+    banner.textContent =
+      'Local emulator: kinesalite does NOT check signatures — anything is accepted. Install moto (pip install "moto[server]") for real signature checks.'
   }
 
   function log(text: string, kind: 'ok' | 'err' | 'info' = 'info'): void {
@@ -126,7 +127,8 @@ export function mountDemo(deps: PageDeps): Page {
 
   function problems(): string[] {
     const list = validate(settings)
-    if (settings.source === 'pasted' && !$<HTMLTextAreaElement>('pasted').value.trim()) list.push('Paste temporary credentials first.')
+    if (settings.source === 'pasted' && !$<HTMLTextAreaElement>('pasted').value.trim())
+      list.push('Paste temporary credentials first.')
     return list
   }
 
@@ -158,7 +160,11 @@ export function mountDemo(deps: PageDeps): Page {
   let stream: (DemoStream & { session: CredentialSession; key: string }) | undefined
   function currentStream(): DemoStream {
     const credentials = currentSession()
-    if (!stream || stream.session !== credentials || stream.key !== JSON.stringify([settings.region, settings.endpoint, settings.streamName])) {
+    if (
+      !stream ||
+      stream.session !== credentials ||
+      stream.key !== JSON.stringify([settings.region, settings.endpoint, settings.streamName])
+    ) {
       stream = Object.assign(new DemoStream(settings, credentials.provider, (request) => deps.fetch(request)), {
         session: credentials,
         key: JSON.stringify([settings.region, settings.endpoint, settings.streamName]),
@@ -183,7 +189,8 @@ export function mountDemo(deps: PageDeps): Page {
   function showReadBack(records: ReadRecord[], expected: number): void {
     const state = records.length === expected ? 'ok' : 'partial'
     $('r-read').dataset.state = state
-    $('r-read').textContent = state === 'ok' ? `✓ all ${expected} arrived` : `${records.length} of ${expected} seen so far`
+    $('r-read').textContent =
+      state === 'ok' ? `✓ all ${expected} arrived` : `${records.length} of ${expected} seen so far`
     const list = $('records')
     list.replaceChildren()
     for (const record of records.slice(-10)) {
@@ -208,7 +215,10 @@ export function mountDemo(deps: PageDeps): Page {
     try {
       const records = await target.readBack(placements)
       showReadBack(records, placements.length)
-      log(`read back ${records.length}/${placements.length} record(s)`, records.length === placements.length ? 'ok' : 'info')
+      log(
+        `read back ${records.length}/${placements.length} record(s)`,
+        records.length === placements.length ? 'ok' : 'info',
+      )
     } catch (error) {
       $('r-read').dataset.state = 'failed'
       $('r-read').textContent = 'read-back not allowed or failed (see below)'
@@ -222,7 +232,10 @@ export function mountDemo(deps: PageDeps): Page {
       session = undefined
       await run('credentials', async () => {
         const credentials = await currentSession().refresh()
-        log(`credentials from ${settings.source}: ${currentSession().view().keyHint}${credentials.expiration ? ', expire ' + credentials.expiration.toISOString() : ''}`, 'ok')
+        log(
+          `credentials from ${settings.source}: ${currentSession().view().keyHint}${credentials.expiration ? ', expire ' + credentials.expiration.toISOString() : ''}`,
+          'ok',
+        )
       })
     },
     async putRecord() {
@@ -284,24 +297,40 @@ export function mountDemo(deps: PageDeps): Page {
   }
 
   function render(): void {
-    for (const element of doc.querySelectorAll<HTMLElement>('[data-source]')) element.hidden = element.dataset.source !== settings.source
+    for (const element of doc.querySelectorAll<HTMLElement>('[data-source]'))
+      element.hidden = element.dataset.source !== settings.source
     const view = session?.view() ?? { keyHint: '', state: 'none' as const }
     const pill = $('cred-pill')
     pill.dataset.state = view.state
     const countdown = view.remainingMs !== undefined ? formatCountdown(view.remainingMs) : ''
     pill.textContent =
-      view.state === 'none' ? 'No credentials'
-      : view.state === 'refreshing' ? 'Getting credentials…'
-      : view.state === 'expired' ? 'Credentials expired'
-      : countdown ? `Expires in ${countdown}` : 'Credentials (no expiry)'
+      view.state === 'none'
+        ? 'No credentials'
+        : view.state === 'refreshing'
+          ? 'Getting credentials…'
+          : view.state === 'expired'
+            ? 'Credentials expired'
+            : countdown
+              ? `Expires in ${countdown}`
+              : 'Credentials (no expiry)'
     $('key-hint').textContent = view.keyHint
-    $('countdown').textContent = countdown && view.state !== 'expired' ? `${countdown} left${settings.source !== 'pasted' ? ' · auto-refresh' : ''}` : view.state === 'expired' ? 'expired' : ''
-    const lifetime = session?.current?.expiration ? Math.max(1, +session.current.expiration - (session.issuedAt ?? now())) : 0
-    $('ttl-bar').style.width = view.remainingMs !== undefined && lifetime ? Math.min(100, (view.remainingMs / lifetime) * 100) + '%' : '0%'
+    $('countdown').textContent =
+      countdown && view.state !== 'expired'
+        ? `${countdown} left${settings.source !== 'pasted' ? ' · auto-refresh' : ''}`
+        : view.state === 'expired'
+          ? 'expired'
+          : ''
+    const lifetime = session?.current?.expiration
+      ? Math.max(1, +session.current.expiration - (session.issuedAt ?? now()))
+      : 0
+    $('ttl-bar').style.width =
+      view.remainingMs !== undefined && lifetime ? Math.min(100, (view.remainingMs / lifetime) * 100) + '%' : '0%'
     $('cred-note').textContent =
-      settings.source === 'worker' ? 'The Worker gets them from STS AssumeRole with a session policy that allows writing one stream; they refresh by themselves before they expire.'
-      : settings.source === 'cognito' ? 'Guest (unauthenticated) identity of the Cognito pool; refreshed by themselves before they expire.'
-      : 'Pasted credentials stay in memory only and cannot be refreshed: paste new ones when they expire.'
+      settings.source === 'worker'
+        ? 'The Worker gets them from STS AssumeRole with a session policy that allows writing one stream; they refresh by themselves before they expire.'
+        : settings.source === 'cognito'
+          ? 'Guest (unauthenticated) identity of the Cognito pool; refreshed by themselves before they expire.'
+          : 'Pasted credentials stay in memory only and cannot be refreshed: paste new ones when they expire.'
     for (const id of ['put-record', 'put-records', 'get-creds']) $<HTMLButtonElement>(id).disabled = busy
   }
 
@@ -309,10 +338,12 @@ export function mountDemo(deps: PageDeps): Page {
   $('put-record').addEventListener('click', () => void page.putRecord())
   $('put-records').addEventListener('click', () => void page.putBatch())
 
-  const every = deps.every ?? ((ms, tick) => {
-    const timer = setInterval(tick, ms)
-    return () => clearInterval(timer)
-  })
+  const every =
+    deps.every ??
+    ((ms, tick) => {
+      const timer = setInterval(tick, ms)
+      return () => clearInterval(timer)
+    })
   const stopClock = every(1000, () => {
     session?.tick()
     render()
@@ -327,7 +358,8 @@ export function mountDemo(deps: PageDeps): Page {
         const config = (await response.json()) as { region?: string; streamName?: string; kinesisEndpoint?: string }
         if (!settings.streamName && config.streamName) settings.streamName = config.streamName
         if (!settings.endpoint && config.kinesisEndpoint) settings.endpoint = config.kinesisEndpoint
-        if (config.region && !location.searchParams.get('region') && !storage.getItem('webcrypto-sigv4-demo')) settings.region = config.region
+        if (config.region && !location.searchParams.get('region') && !storage.getItem('webcrypto-sigv4-demo'))
+          settings.region = config.region
         for (const [id, key] of bindings) input(id).value = String(settings[key])
       })
       .catch(() => {})

@@ -1,7 +1,14 @@
 // The refreshing cache (single flight, failures, expiry) and the request shapes of the network providers.
 import { afterEach, expect, test } from 'vitest'
 import { AwsClient } from '../../../src/client.js'
-import { assumeRole, fromCognitoIdentityPool, fromStatic, fromWebIdentity, refreshing, type TemporaryCredentials } from '../../../src/credentials.js'
+import {
+  assumeRole,
+  fromCognitoIdentityPool,
+  fromStatic,
+  fromWebIdentity,
+  refreshing,
+  type TemporaryCredentials,
+} from '../../../src/credentials.js'
 import { startFaultServer, type FaultServer } from '../../helpers/fault-server.js'
 
 const servers: FaultServer[] = []
@@ -30,8 +37,13 @@ test('fromStatic returns the keys it was given', async () => {
 test('single flight: 1,000 concurrent signs make one provider call, and again one call per refresh', async () => {
   const clock = { now: Date.parse('2026-01-01T00:00:00Z') }
   const provider = numberedProvider(clock, 3600_000)
-  const client = new AwsClient({ credentials: refreshing(provider, { now: () => clock.now }), region: 'us-east-1', service: 'kinesis' })
-  const signAll = () => Promise.all(Array.from({ length: 1000 }, (_, i) => client.sign(`https://kinesis.us-east-1.amazonaws.com/?i=${i}`)))
+  const client = new AwsClient({
+    credentials: refreshing(provider, { now: () => clock.now }),
+    region: 'us-east-1',
+    service: 'kinesis',
+  })
+  const signAll = () =>
+    Promise.all(Array.from({ length: 1000 }, (_, i) => client.sign(`https://kinesis.us-east-1.amazonaws.com/?i=${i}`)))
   const first = await signAll()
   expect(provider.calls).toBe(1)
   expect(new Set(first.map(keyOf))).toEqual(new Set(['AKID1']))
@@ -52,7 +64,11 @@ test('a failed refresh rejects every waiter; the next call tries again', async (
   })
   const results = await Promise.allSettled(Array.from({ length: 50 }, () => credentials()))
   expect(calls).toBe(1)
-  expect(results.every((result) => result.status === 'rejected' && (result.reason as Error).message === 'identity service down')).toBe(true)
+  expect(
+    results.every(
+      (result) => result.status === 'rejected' && (result.reason as Error).message === 'identity service down',
+    ),
+  ).toBe(true)
   expect((await credentials()).accessKeyId).toBe('AKID')
   expect(calls).toBe(2)
   // Without an expiration they are kept for good.
@@ -61,13 +77,23 @@ test('a failed refresh rejects every waiter; the next call tries again', async (
 })
 
 test('the client reports a failing provider as ERR_CREDENTIALS_PROVIDER with the cause', async () => {
-  const client = new AwsClient({ credentials: refreshing(async () => Promise.reject(new Error('nope'))), region: 'us-east-1', service: 's3' })
-  await expect(client.sign('https://b.s3.amazonaws.com/k')).rejects.toMatchObject({ code: 'ERR_CREDENTIALS_PROVIDER', cause: { message: 'nope' } })
+  const client = new AwsClient({
+    credentials: refreshing(async () => Promise.reject(new Error('nope'))),
+    region: 'us-east-1',
+    service: 's3',
+  })
+  await expect(client.sign('https://b.s3.amazonaws.com/k')).rejects.toMatchObject({
+    code: 'ERR_CREDENTIALS_PROVIDER',
+    cause: { message: 'nope' },
+  })
 })
 
 test('expired credentials are never used: a provider answering expired keys is refused', async () => {
   const clock = { now: 1_000_000 }
-  const credentials = refreshing(async () => ({ accessKeyId: 'OLD', secretAccessKey: 's', expiration: new Date(clock.now - 1) }), { now: () => clock.now })
+  const credentials = refreshing(
+    async () => ({ accessKeyId: 'OLD', secretAccessKey: 's', expiration: new Date(clock.now - 1) }),
+    { now: () => clock.now },
+  )
   await expect(credentials()).rejects.toMatchObject({ code: 'ERR_CREDENTIALS_EXPIRED' })
 })
 
@@ -81,11 +107,19 @@ test('credentials expiring mid-run: every signature of a long run uses keys vali
     issued.set(credentials.accessKeyId, +credentials.expiration!)
     return credentials
   }
-  const client = new AwsClient({ credentials: refreshing(tracked, { marginSeconds: 60, now: () => clock.now }), region: 'us-east-1', service: 'sqs' })
+  const client = new AwsClient({
+    credentials: refreshing(tracked, { marginSeconds: 60, now: () => clock.now }),
+    region: 'us-east-1',
+    service: 'sqs',
+  })
   const used: string[] = []
   // One hour in 20-second steps, with a few concurrent signs at each step.
   for (let step = 0; step < 180; step++) {
-    const requests = await Promise.all([1, 2, 3].map(() => client.sign('https://sqs.us-east-1.amazonaws.com/', { aws: { datetime: new Date(clock.now) } })))
+    const requests = await Promise.all(
+      [1, 2, 3].map(() =>
+        client.sign('https://sqs.us-east-1.amazonaws.com/', { aws: { datetime: new Date(clock.now) } }),
+      ),
+    )
     for (const request of requests) {
       const key = keyOf(request)
       expect(issued.get(key)! - clock.now).toBeGreaterThan(0)
@@ -102,12 +136,28 @@ test('Cognito: GetId once per provider (identity kept), logins sent with both ca
   let expirationSeconds = Math.floor(Date.now() / 1000) + 200 // inside the 300 s margin: every call refreshes
   const server = await startFaultServer((request) => {
     const target = request.headers['x-amz-target']
-    if (target === 'AWSCognitoIdentityService.GetId') return { status: 200, body: JSON.stringify({ IdentityId: 'eu-west-1:identity-1' }) }
+    if (target === 'AWSCognitoIdentityService.GetId')
+      return { status: 200, body: JSON.stringify({ IdentityId: 'eu-west-1:identity-1' }) }
     const body = JSON.parse(request.body)
-    return { status: 200, body: JSON.stringify({ IdentityId: body.IdentityId, Credentials: { AccessKeyId: 'ASIA' + body.IdentityId.length, SecretKey: 'sk', SessionToken: 'token', Expiration: expirationSeconds } }) }
+    return {
+      status: 200,
+      body: JSON.stringify({
+        IdentityId: body.IdentityId,
+        Credentials: {
+          AccessKeyId: 'ASIA' + body.IdentityId.length,
+          SecretKey: 'sk',
+          SessionToken: 'token',
+          Expiration: expirationSeconds,
+        },
+      }),
+    }
   })
   servers.push(server)
-  const provider = fromCognitoIdentityPool({ identityPoolId: 'eu-west-1:pool', logins: { 'accounts.google.com': 'id-token' }, endpoint: server.url + '/' })
+  const provider = fromCognitoIdentityPool({
+    identityPoolId: 'eu-west-1:pool',
+    logins: { 'accounts.google.com': 'id-token' },
+    endpoint: server.url + '/',
+  })
   const first = await provider()
   expect(first).toMatchObject({ accessKeyId: 'ASIA20', secretAccessKey: 'sk', sessionToken: 'token' })
   expect(+first.expiration!).toBe(expirationSeconds * 1000)
@@ -116,7 +166,10 @@ test('Cognito: GetId once per provider (identity kept), logins sent with both ca
   await provider()
   await provider() // now cached
   const targets = server.requests.map((request) => request.headers['x-amz-target'])
-  expect(targets).toEqual(['AWSCognitoIdentityService.GetId', ...Array(3).fill('AWSCognitoIdentityService.GetCredentialsForIdentity')])
+  expect(targets).toEqual([
+    'AWSCognitoIdentityService.GetId',
+    ...Array(3).fill('AWSCognitoIdentityService.GetCredentialsForIdentity'),
+  ])
   for (const request of server.requests) {
     expect(request.headers.authorization).toBeUndefined()
     expect(request.headers['content-type']).toBe('application/x-amz-json-1.1')
@@ -128,10 +181,24 @@ test('Cognito: GetId once per provider (identity kept), logins sent with both ca
 test('Cognito: a failed GetId is asked again on the next call; AWS errors surface as AwsError', async () => {
   const server = await startFaultServer((_, index) =>
     index === 0
-      ? { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: 'ResourceNotFoundException', message: 'IdentityPool not found' }) }
+      ? {
+          status: 400,
+          headers: { 'content-type': 'application/x-amz-json-1.1' },
+          body: JSON.stringify({ __type: 'ResourceNotFoundException', message: 'IdentityPool not found' }),
+        }
       : index === 1
         ? { status: 200, body: JSON.stringify({ IdentityId: 'id' }) }
-        : { status: 200, body: JSON.stringify({ Credentials: { AccessKeyId: 'A', SecretKey: 'S', SessionToken: 'T', Expiration: Date.now() / 1000 + 3600 } }) },
+        : {
+            status: 200,
+            body: JSON.stringify({
+              Credentials: {
+                AccessKeyId: 'A',
+                SecretKey: 'S',
+                SessionToken: 'T',
+                Expiration: Date.now() / 1000 + 3600,
+              },
+            }),
+          },
   )
   servers.push(server)
   const provider = fromCognitoIdentityPool({ identityPoolId: 'us-east-1:x', endpoint: server.url })
@@ -145,8 +212,18 @@ test('web identity: unsigned AssumeRoleWithWebIdentity with the token from a fun
     body: '<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAWEB</AccessKeyId><SecretAccessKey>s/k+e=</SecretAccessKey><SessionToken>tok&amp;en</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>',
   }))
   servers.push(server)
-  const credentials = await fromWebIdentity({ roleArn: 'arn:aws:iam::123456789012:role/web', webIdentityToken: async () => 'jwt.token', durationSeconds: 900, endpoint: server.url })()
-  expect(credentials).toEqual({ accessKeyId: 'ASIAWEB', secretAccessKey: 's/k+e=', sessionToken: 'tok&en', expiration: new Date('2099-01-01T00:00:00Z') })
+  const credentials = await fromWebIdentity({
+    roleArn: 'arn:aws:iam::123456789012:role/web',
+    webIdentityToken: async () => 'jwt.token',
+    durationSeconds: 900,
+    endpoint: server.url,
+  })()
+  expect(credentials).toEqual({
+    accessKeyId: 'ASIAWEB',
+    secretAccessKey: 's/k+e=',
+    sessionToken: 'tok&en',
+    expiration: new Date('2099-01-01T00:00:00Z'),
+  })
   const [request] = server.requests
   expect(request!.headers.authorization).toBeUndefined()
   expect(Object.fromEntries(new URLSearchParams(request!.body))).toEqual({
@@ -162,16 +239,40 @@ test('web identity: unsigned AssumeRoleWithWebIdentity with the token from a fun
 test('assumeRole: signed with the base credentials (sts, region), policy object sent as JSON, throttling retried', async () => {
   const server = await startFaultServer((_, index) =>
     index === 0
-      ? { status: 400, body: '<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>' }
-      : { status: 200, body: '<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>' },
+      ? {
+          status: 400,
+          body: '<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>',
+        }
+      : {
+          status: 200,
+          body: '<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>',
+        },
   )
   servers.push(server)
-  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kinesis:PutRecord*', Resource: '*' }] }
-  const provider = assumeRole({ credentials: { accessKeyId: 'AKIABASE', secretAccessKey: 'base' }, roleArn: 'arn:aws:iam::123456789012:role/r', roleSessionName: 'worker', policy, region: 'eu-west-1', endpoint: server.url })
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 'kinesis:PutRecord*', Resource: '*' }],
+  }
+  const provider = assumeRole({
+    credentials: { accessKeyId: 'AKIABASE', secretAccessKey: 'base' },
+    roleArn: 'arn:aws:iam::123456789012:role/r',
+    roleSessionName: 'worker',
+    policy,
+    region: 'eu-west-1',
+    endpoint: server.url,
+  })
   expect((await provider()).accessKeyId).toBe('ASIAROLE')
   expect(server.requests).toHaveLength(2)
   const request = server.requests[1]!
-  expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIABASE\/\d{8}\/eu-west-1\/sts\/aws4_request, /)
+  expect(request.headers.authorization).toMatch(
+    /^AWS4-HMAC-SHA256 Credential=AKIABASE\/\d{8}\/eu-west-1\/sts\/aws4_request, /,
+  )
   const params = Object.fromEntries(new URLSearchParams(request.body))
-  expect(params).toEqual({ Action: 'AssumeRole', RoleArn: 'arn:aws:iam::123456789012:role/r', RoleSessionName: 'worker', Policy: JSON.stringify(policy), Version: '2011-06-15' })
+  expect(params).toEqual({
+    Action: 'AssumeRole',
+    RoleArn: 'arn:aws:iam::123456789012:role/r',
+    RoleSessionName: 'worker',
+    Policy: JSON.stringify(policy),
+    Version: '2011-06-15',
+  })
 })

@@ -19,12 +19,24 @@ async function fakeKinesis(failWhen: (entry: Entry, call: number) => boolean = (
   const server = await startFaultServer((request: ReceivedRequest) => {
     const target = request.headers['x-amz-target']
     const body = JSON.parse(request.body)
-    if (target === 'Kinesis_20131202.PutRecord') return { status: 200, body: JSON.stringify({ ShardId: 'shardId-000000000000', SequenceNumber: String(++sequence) }) }
+    if (target === 'Kinesis_20131202.PutRecord')
+      return {
+        status: 200,
+        body: JSON.stringify({ ShardId: 'shardId-000000000000', SequenceNumber: String(++sequence) }),
+      }
     const call = calls.push(body.Records) - 1
     const Records = body.Records.map((entry: Entry) =>
-      failWhen(entry, call) ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard' } : { ShardId: 'shardId-000000000000', SequenceNumber: String(++sequence) },
+      failWhen(entry, call)
+        ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard' }
+        : { ShardId: 'shardId-000000000000', SequenceNumber: String(++sequence) },
     )
-    return { status: 200, body: JSON.stringify({ FailedRecordCount: Records.filter((r: { ErrorCode?: string }) => r.ErrorCode).length, Records }) }
+    return {
+      status: 200,
+      body: JSON.stringify({
+        FailedRecordCount: Records.filter((r: { ErrorCode?: string }) => r.ErrorCode).length,
+        Records,
+      }),
+    }
   })
   servers.push(server)
   const client = new AwsClient({ credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, region: 'us-east-1' })
@@ -58,13 +70,20 @@ test('the 5 MiB per call limit splits big records; binary data is sent byte for 
   expect(calls.map((call) => call.length)).toEqual([5, 5, 2])
   const sent = Uint8Array.from(atob(calls[0]![0]!.Data), (c) => c.charCodeAt(0))
   expect(sent).toEqual(big)
-  await expect(producer.putRecords([{ data: new Uint8Array(MiB), partitionKey: 'k' }])).rejects.toMatchObject({ code: 'ERR_RECORD_TOO_LARGE' })
+  await expect(producer.putRecords([{ data: new Uint8Array(MiB), partitionKey: 'k' }])).rejects.toMatchObject({
+    code: 'ERR_RECORD_TOO_LARGE',
+  })
 })
 
 test('a partial failure re-sends only the failed records; records failing every time are reported', async () => {
   // Call 0 refuses every third record; later calls accept all but record "stuck".
-  const { calls, producer } = await fakeKinesis((entry, call) => decode(entry) === 'stuck' || (call === 0 && Number(decode(entry)) % 3 === 0))
-  const records = [...Array.from({ length: 30 }, (_, i) => ({ data: String(i), partitionKey: 'k' })), { data: 'stuck', partitionKey: 'k' }]
+  const { calls, producer } = await fakeKinesis(
+    (entry, call) => decode(entry) === 'stuck' || (call === 0 && Number(decode(entry)) % 3 === 0),
+  )
+  const records = [
+    ...Array.from({ length: 30 }, (_, i) => ({ data: String(i), partitionKey: 'k' })),
+    { data: 'stuck', partitionKey: 'k' },
+  ]
   const progress: PutRecordsProgress[] = []
   const result = await producer.putRecords(records, { retries: 2, retryDelay: 5, onProgress: (p) => progress.push(p) })
   expect(calls[0]!.length).toBe(31)
@@ -72,7 +91,10 @@ test('a partial failure re-sends only the failed records; records failing every 
   expect(calls[2]!.map(decode)).toEqual(['stuck'])
   expect(calls).toHaveLength(3)
   expect(result.failed).toBe(1)
-  expect(result.records[30]).toEqual({ errorCode: 'ProvisionedThroughputExceededException', errorMessage: 'Rate exceeded for shard' })
+  expect(result.records[30]).toEqual({
+    errorCode: 'ProvisionedThroughputExceededException',
+    errorMessage: 'Rate exceeded for shard',
+  })
   expect(result.records.slice(0, 30).every((record) => record.shardId && record.sequenceNumber)).toBe(true)
   expect(progress).toEqual([
     { sent: 20, total: 31, failed: 0 },
@@ -83,8 +105,17 @@ test('a partial failure re-sends only the failed records; records failing every 
 
 test('putRecord returns shard and sequence number; the region of the client names the endpoint', async () => {
   const { producer } = await fakeKinesis()
-  expect(await producer.putRecord({ data: 'one', partitionKey: 'a' })).toEqual({ shardId: 'shardId-000000000000', sequenceNumber: '1' })
+  expect(await producer.putRecord({ data: 'one', partitionKey: 'a' })).toEqual({
+    shardId: 'shardId-000000000000',
+    sequenceNumber: '1',
+  })
   const client = new AwsClient({ credentials: { accessKeyId: 'A', secretAccessKey: 'S' }, region: 'eu-west-1' })
   expect(new KinesisProducer({ client, streamName: 's' }).endpoint).toBe('https://kinesis.eu-west-1.amazonaws.com/')
-  expect(() => new KinesisProducer({ client: new AwsClient({ credentials: { accessKeyId: 'A', secretAccessKey: 'S' } }), streamName: 's' })).toThrow(/region/)
+  expect(
+    () =>
+      new KinesisProducer({
+        client: new AwsClient({ credentials: { accessKeyId: 'A', secretAccessKey: 'S' } }),
+        streamName: 's',
+      }),
+  ).toThrow(/region/)
 })

@@ -37,10 +37,17 @@ describe('moto with signature checks', () => {
         body: JSON.stringify(body),
       })
     await kinesis('CreateStream', { StreamName: 'events', ShardCount: 3 })
-    expect(client.lastSigning!.headers.some(([name, value]) => name === 'x-amz-security-token' && value === temporary.sessionToken)).toBe(true)
+    expect(
+      client.lastSigning!.headers.some(
+        ([name, value]) => name === 'x-amz-security-token' && value === temporary.sessionToken,
+      ),
+    ).toBe(true)
 
     const producer = new KinesisProducer({ client, streamName: 'events', endpoint: moto.endpoint + '/' })
-    const records = Array.from({ length: 1200 }, (_, i) => ({ data: JSON.stringify({ i }), partitionKey: 'user-' + (i % 10) }))
+    const records = Array.from({ length: 1200 }, (_, i) => ({
+      data: JSON.stringify({ i }),
+      partitionKey: 'user-' + (i % 10),
+    }))
     const progress: number[] = []
     const result = await producer.putRecords(records, { onProgress: ({ sent }) => progress.push(sent) })
     expect(result.failed).toBe(0)
@@ -51,10 +58,17 @@ describe('moto with signature checks', () => {
     expect(Shards.length).toBe(3)
     let received = 0
     for (const { ShardId } of Shards) {
-      let { ShardIterator } = await kinesis<{ ShardIterator: string }>('GetShardIterator', { StreamName: 'events', ShardId, ShardIteratorType: 'TRIM_HORIZON' })
+      let { ShardIterator } = await kinesis<{ ShardIterator: string }>('GetShardIterator', {
+        StreamName: 'events',
+        ShardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      })
       const got: number[] = []
       for (;;) {
-        const page = await kinesis<{ Records: Array<{ Data: string }>; NextShardIterator: string }>('GetRecords', { ShardIterator, Limit: 1000 })
+        const page = await kinesis<{ Records: Array<{ Data: string }>; NextShardIterator: string }>('GetRecords', {
+          ShardIterator,
+          Limit: 1000,
+        })
         got.push(...page.Records.map((record) => JSON.parse(atob(record.Data)).i))
         if (!page.Records.length) break
         ShardIterator = page.NextShardIterator
@@ -67,7 +81,11 @@ describe('moto with signature checks', () => {
   })
 
   test('moto checks signatures: a wrong secret is refused and parsed into an AwsError', async () => {
-    const client = new AwsClient({ credentials: { accessKeyId: user.accessKeyId, secretAccessKey: 'not-the-secret' }, region: 'us-east-1', service: 'kinesis' })
+    const client = new AwsClient({
+      credentials: { accessKeyId: user.accessKeyId, secretAccessKey: 'not-the-secret' },
+      region: 'us-east-1',
+      service: 'kinesis',
+    })
     const response = await client.fetch(moto.endpoint + '/', {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.ListStreams' },
@@ -89,10 +107,17 @@ describe('moto without signature checks (unsigned identity calls)', () => {
   afterAll(() => moto?.stop())
 
   test('Cognito Identity pool: unauthenticated and with logins, the identity id kept for the session', async () => {
-    const admin = new AwsClient({ credentials: { accessKeyId: 'AKIDADMIN', secretAccessKey: 'admin' }, region: 'us-east-1', service: 'cognito-identity' })
+    const admin = new AwsClient({
+      credentials: { accessKeyId: 'AKIDADMIN', secretAccessKey: 'admin' },
+      region: 'us-east-1',
+      service: 'cognito-identity',
+    })
     const { IdentityPoolId } = await admin.json<{ IdentityPoolId: string }>(moto.endpoint + '/', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityService.CreateIdentityPool' },
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSCognitoIdentityService.CreateIdentityPool',
+      },
       body: JSON.stringify({ IdentityPoolName: 'demo', AllowUnauthenticatedIdentities: true }),
     })
     expect(IdentityPoolId).toMatch(/^us-east-1:/)
@@ -105,8 +130,17 @@ describe('moto without signature checks (unsigned identity calls)', () => {
     expect(credentials.sessionToken).toBeTruthy()
     // moto's credentials live 90 s, inside the default 5-minute margin: every call refreshes, with the same identity.
     await guest()
-    expect(fetches).toEqual(['AWSCognitoIdentityService.GetId', 'AWSCognitoIdentityService.GetCredentialsForIdentity', 'AWSCognitoIdentityService.GetCredentialsForIdentity'])
-    const member = fromCognitoIdentityPool({ identityPoolId: IdentityPoolId, logins: { 'accounts.google.com': 'id-token' }, endpoint: moto.endpoint + '/', fetch: spy })
+    expect(fetches).toEqual([
+      'AWSCognitoIdentityService.GetId',
+      'AWSCognitoIdentityService.GetCredentialsForIdentity',
+      'AWSCognitoIdentityService.GetCredentialsForIdentity',
+    ])
+    const member = fromCognitoIdentityPool({
+      identityPoolId: IdentityPoolId,
+      logins: { 'accounts.google.com': 'id-token' },
+      endpoint: moto.endpoint + '/',
+      fetch: spy,
+    })
     expect((await member()).expiration!.getTime()).toBeGreaterThan(Date.now())
   })
 

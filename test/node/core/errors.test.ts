@@ -17,20 +17,69 @@ const usedRequest = async () => {
 const cases: Array<[string, string, () => Promise<unknown>]> = [
   ['no options', 'ERR_INVALID_OPTION', () => sign({ url }, undefined as never)],
   ['no credentials', 'ERR_CREDENTIALS_MISSING', () => sign({ url }, { ...base, credentials: undefined as never })],
-  ['empty access key id', 'ERR_CREDENTIALS_MISSING', () => sign({ url }, { ...base, credentials: { ...credentials, accessKeyId: '' } })],
-  ['empty secret', 'ERR_CREDENTIALS_MISSING', () => sign({ url }, { ...base, credentials: { ...credentials, secretAccessKey: '' } })],
-  ['secret not a string', 'ERR_CREDENTIALS_MISSING', () => sign({ url }, { ...base, credentials: { ...credentials, secretAccessKey: 42 as never } })],
-  ['session token not a string', 'ERR_CREDENTIALS_MISSING', () => sign({ url }, { ...base, credentials: { ...credentials, sessionToken: {} as never } })],
-  ['provider returns nothing', 'ERR_CREDENTIALS_MISSING', () => sign({ url }, { ...base, credentials: async () => undefined as never })],
-  ['provider throws', 'ERR_CREDENTIALS_PROVIDER', () => sign({ url }, { ...base, credentials: () => { throw new Error('boom') } })],
-  ['provider rejects', 'ERR_CREDENTIALS_PROVIDER', () => sign({ url }, { ...base, credentials: () => Promise.reject(new Error('boom')) })],
-  ['non-AWS host, no region', 'ERR_REGION_REQUIRED', () => sign({ url: 'https://example.com/' }, { credentials, service: 'kinesis' })],
-  ['non-AWS host, no service', 'ERR_SERVICE_REQUIRED', () => sign({ url: 'https://example.com/' }, { credentials, region: 'us-east-1' })],
+  [
+    'empty access key id',
+    'ERR_CREDENTIALS_MISSING',
+    () => sign({ url }, { ...base, credentials: { ...credentials, accessKeyId: '' } }),
+  ],
+  [
+    'empty secret',
+    'ERR_CREDENTIALS_MISSING',
+    () => sign({ url }, { ...base, credentials: { ...credentials, secretAccessKey: '' } }),
+  ],
+  [
+    'secret not a string',
+    'ERR_CREDENTIALS_MISSING',
+    () => sign({ url }, { ...base, credentials: { ...credentials, secretAccessKey: 42 as never } }),
+  ],
+  [
+    'session token not a string',
+    'ERR_CREDENTIALS_MISSING',
+    () => sign({ url }, { ...base, credentials: { ...credentials, sessionToken: {} as never } }),
+  ],
+  [
+    'provider returns nothing',
+    'ERR_CREDENTIALS_MISSING',
+    () => sign({ url }, { ...base, credentials: async () => undefined as never }),
+  ],
+  [
+    'provider throws',
+    'ERR_CREDENTIALS_PROVIDER',
+    () =>
+      sign(
+        { url },
+        {
+          ...base,
+          credentials: () => {
+            throw new Error('boom')
+          },
+        },
+      ),
+  ],
+  [
+    'provider rejects',
+    'ERR_CREDENTIALS_PROVIDER',
+    () => sign({ url }, { ...base, credentials: () => Promise.reject(new Error('boom')) }),
+  ],
+  [
+    'non-AWS host, no region',
+    'ERR_REGION_REQUIRED',
+    () => sign({ url: 'https://example.com/' }, { credentials, service: 'kinesis' }),
+  ],
+  [
+    'non-AWS host, no service',
+    'ERR_SERVICE_REQUIRED',
+    () => sign({ url: 'https://example.com/' }, { credentials, region: 'us-east-1' }),
+  ],
   ['region with a slash', 'ERR_INVALID_OPTION', () => sign({ url }, { ...base, region: 'us-east-1/x' })],
   ['service with spaces', 'ERR_INVALID_OPTION', () => sign({ url }, { ...base, service: 'my service' })],
   ['unparseable datetime', 'ERR_INVALID_DATETIME', () => sign({ url }, { ...base, datetime: 'yesterday' })],
   ['invalid Date', 'ERR_INVALID_DATETIME', () => sign({ url }, { ...base, datetime: new Date(NaN) })],
-  ['datetime not ISO', 'ERR_INVALID_DATETIME', () => sign({ url }, { ...base, datetime: 'Sun, 30 Aug 2015 12:36:00 GMT' })],
+  [
+    'datetime not ISO',
+    'ERR_INVALID_DATETIME',
+    () => sign({ url }, { ...base, datetime: 'Sun, 30 Aug 2015 12:36:00 GMT' }),
+  ],
   ['datetime a number', 'ERR_INVALID_DATETIME', () => sign({ url }, { ...base, datetime: 1440938160000 as never })],
   ['expiresIn 0', 'ERR_INVALID_EXPIRES', () => presign(url, { ...base, expiresIn: 0 })],
   ['expiresIn over 7 days', 'ERR_INVALID_EXPIRES', () => presign(url, { ...base, expiresIn: 604801 })],
@@ -41,9 +90,16 @@ const cases: Array<[string, string, () => Promise<unknown>]> = [
   ['ftp URL', 'ERR_INVALID_URL', () => sign({ url: 'ftp://kinesis.us-east-1.amazonaws.com/' }, base)],
   ['file URL presign', 'ERR_INVALID_URL', () => presign('file:///etc/passwd', base)],
   ['body already used', 'ERR_BODY_USED', async () => sign(await usedRequest(), base)],
-  ['stream body without unsignedPayload', 'ERR_BODY_NOT_HASHABLE', () =>
-    sign({ url, method: 'POST', body: new ReadableStream({ start: (c) => c.close() }) }, base)],
-  ['object body in parts', 'ERR_BODY_NOT_HASHABLE', () => signParts({ ...parts, method: 'POST', body: {} as never }, base)],
+  [
+    'stream body without unsignedPayload',
+    'ERR_BODY_NOT_HASHABLE',
+    () => sign({ url, method: 'POST', body: new ReadableStream({ start: (c) => c.close() }) }, base),
+  ],
+  [
+    'object body in parts',
+    'ERR_BODY_NOT_HASHABLE',
+    () => signParts({ ...parts, method: 'POST', body: {} as never }, base),
+  ],
   ['GET with a body', 'ERR_INVALID_REQUEST', () => sign({ url, method: 'GET', body: 'x' }, base)],
   ['method with a space', 'ERR_INVALID_REQUEST', () => signParts({ ...parts, method: 'GE T' }, base)],
   ['request not an object', 'ERR_INVALID_REQUEST', () => sign(null as never, base)],
@@ -51,11 +107,23 @@ const cases: Array<[string, string, () => Promise<unknown>]> = [
   ['path without a slash', 'ERR_INVALID_REQUEST', () => signParts({ ...parts, path: 'x' }, base)],
   ['header name with a space', 'ERR_INVALID_HEADER', () => sign({ url, headers: { 'bad name': 'x' } }, base)],
   ['header value with a newline', 'ERR_INVALID_HEADER', () => sign({ url, headers: { 'x-a': 'a\nb' } }, base)],
-  ['parts header name with a colon', 'ERR_INVALID_HEADER', () => signParts({ ...parts, headers: [['x:y', 'v']] }, base)],
+  [
+    'parts header name with a colon',
+    'ERR_INVALID_HEADER',
+    () => signParts({ ...parts, headers: [['x:y', 'v']] }, base),
+  ],
   ['parts header value with CR', 'ERR_INVALID_HEADER', () => signParts({ ...parts, headers: [['x-a', 'a\rb']] }, base)],
-  ['parts header value with NUL', 'ERR_INVALID_HEADER', () => signParts({ ...parts, headers: [['x-a', 'a\0b']] }, base)],
+  [
+    'parts header value with NUL',
+    'ERR_INVALID_HEADER',
+    () => signParts({ ...parts, headers: [['x-a', 'a\0b']] }, base),
+  ],
   ['payloadHash not hex', 'ERR_INVALID_PAYLOAD_HASH', () => sign({ url }, { ...base, payloadHash: 'abc' })],
-  ['payloadHash upper-case hex with spaces', 'ERR_INVALID_PAYLOAD_HASH', () => sign({ url }, { ...base, payloadHash: 'A B' })],
+  [
+    'payloadHash upper-case hex with spaces',
+    'ERR_INVALID_PAYLOAD_HASH',
+    () => sign({ url }, { ...base, payloadHash: 'A B' }),
+  ],
 ]
 
 describe('bad inputs give typed errors', () => {
@@ -75,7 +143,9 @@ describe('bad inputs give typed errors', () => {
   }
   test('a provider error is kept as cause', async () => {
     const cause = new Error('network down')
-    const error = await sign({ url }, { ...base, credentials: () => Promise.reject(cause) }).catch((caught: unknown) => caught)
+    const error = await sign({ url }, { ...base, credentials: () => Promise.reject(cause) }).catch(
+      (caught: unknown) => caught,
+    )
     expect((error as SigV4Error).cause).toBe(cause)
   })
 })

@@ -5,14 +5,21 @@ import { presign, sign, signParts } from '../../../src/index.js'
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
 const datetime = '2015-08-30T12:36:00Z'
 const sha256 = async (data: BufferSource) =>
-  Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', data)), (b) => b.toString(16).padStart(2, '0')).join('')
+  Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', data)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  )
 
 afterEach(() => vi.restoreAllMocks())
 
 describe('sign()', () => {
   test('adds authorization, x-amz-date and the session token; infers region and service', async () => {
     const signed = await sign(
-      { method: 'POST', url: 'https://kinesis.eu-west-1.amazonaws.com/', headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{}' },
+      {
+        method: 'POST',
+        url: 'https://kinesis.eu-west-1.amazonaws.com/',
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
+        body: '{}',
+      },
       { credentials: { ...credentials, sessionToken: 'TOKEN' }, datetime },
     )
     expect(signed.headers.get('x-amz-date')).toBe('20150830T123600Z')
@@ -25,7 +32,11 @@ describe('sign()', () => {
   })
 
   test('a header name that a Headers object yields twice (set-cookie) keeps both values', async () => {
-    const headers = new Headers([['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['x-custom', 'v']])
+    const headers = new Headers([
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+      ['x-custom', 'v'],
+    ])
     const signed = await sign({ url: 'https://sts.amazonaws.com/', headers }, { credentials, datetime })
     expect(signed.headers.getSetCookie()).toEqual(['a=1', 'b=2'])
     expect(signed.headers.get('x-custom')).toBe('v')
@@ -33,7 +44,10 @@ describe('sign()', () => {
   })
 
   test('a string body without content-type keeps fetch’s default content type and its bytes', async () => {
-    const signed = await sign({ method: 'POST', url: 'https://sts.amazonaws.com/', body: 'Action=GetCallerIdentity' }, { credentials, datetime })
+    const signed = await sign(
+      { method: 'POST', url: 'https://sts.amazonaws.com/', body: 'Action=GetCallerIdentity' },
+      { credentials, datetime },
+    )
     expect(signed.headers.get('content-type')).toBe('text/plain;charset=UTF-8')
     expect(signed.headers.get('authorization')).toContain('SignedHeaders=content-type;host;x-amz-date')
     expect(await signed.text()).toBe('Action=GetCallerIdentity')
@@ -41,7 +55,11 @@ describe('sign()', () => {
 
   test('the input Request is not modified and its body is carried over intact', async () => {
     const bytes = new Uint8Array(70_000).map((_, i) => i * 7)
-    const input = new Request('https://my-bucket.s3.us-west-2.amazonaws.com/a%20b/../c', { method: 'PUT', body: bytes, headers: { 'x-amz-meta-a': '1' } })
+    const input = new Request('https://my-bucket.s3.us-west-2.amazonaws.com/a%20b/../c', {
+      method: 'PUT',
+      body: bytes,
+      headers: { 'x-amz-meta-a': '1' },
+    })
     const signed = await sign(input, { credentials, datetime })
     expect(input.bodyUsed).toBe(false)
     expect(input.headers.has('authorization')).toBe(false)
@@ -59,12 +77,18 @@ describe('sign()', () => {
     const other = await signParts(parts, { credentials, datetime, region: 'us-east-1', service: 'execute-api' })
     expect(s3.canonicalRequest.split('\n')[1]).toBe('/a%20b/./c')
     expect(other.canonicalRequest.split('\n')[1]).toBe('/a%2520b/c')
-    expect(s3.canonicalRequest.endsWith('\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')).toBe(true)
+    expect(s3.canonicalRequest.endsWith('\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')).toBe(
+      true,
+    )
   })
 
   test('keeps the rest of the Request: method, signal, redirect', async () => {
     const controller = new AbortController()
-    const input = new Request('https://lambda.us-east-1.amazonaws.com/x', { method: 'DELETE', signal: controller.signal, redirect: 'manual' })
+    const input = new Request('https://lambda.us-east-1.amazonaws.com/x', {
+      method: 'DELETE',
+      signal: controller.signal,
+      redirect: 'manual',
+    })
     const signed = await sign(input, { credentials, datetime })
     expect(signed.method).toBe('DELETE')
     expect(signed.redirect).toBe('manual')
@@ -75,7 +99,10 @@ describe('sign()', () => {
   test('a lower-case standard method is sent upper-case, a non-standard one as given', async () => {
     const get = await sign({ url: 'https://sts.amazonaws.com/', method: 'get' }, { credentials, datetime })
     expect(get.method).toBe('GET')
-    const patch = await sign({ url: 'https://sts.amazonaws.com/', method: 'PATCH', body: 'x' }, { credentials, datetime })
+    const patch = await sign(
+      { url: 'https://sts.amazonaws.com/', method: 'PATCH', body: 'x' },
+      { credentials, datetime },
+    )
     expect(patch.method).toBe('PATCH')
   })
 
@@ -83,19 +110,32 @@ describe('sign()', () => {
     const form = new FormData()
     form.append('field', 'value')
     form.append('file', new Blob(['content'], { type: 'text/plain' }), 'a.txt')
-    for (const body of [new URLSearchParams({ a: '1 2' }), new Blob(['blob'], { type: 'application/octet-stream' }), form]) {
-      const signed = await sign({ method: 'POST', url: 'https://execute-api.us-east-1.amazonaws.com/p', body }, { credentials, datetime, signContentSha256: true })
+    for (const body of [
+      new URLSearchParams({ a: '1 2' }),
+      new Blob(['blob'], { type: 'application/octet-stream' }),
+      form,
+    ]) {
+      const signed = await sign(
+        { method: 'POST', url: 'https://execute-api.us-east-1.amazonaws.com/p', body },
+        { credentials, datetime, signContentSha256: true },
+      )
       const sent = await signed.arrayBuffer()
       expect(signed.headers.get('x-amz-content-sha256')).toBe(await sha256(sent))
       expect(signed.headers.get('content-type')).toBeTruthy()
-      if (body instanceof FormData) expect(new TextDecoder().decode(sent)).toContain(signed.headers.get('content-type')!.split('boundary=')[1])
+      if (body instanceof FormData)
+        expect(new TextDecoder().decode(sent)).toContain(signed.headers.get('content-type')!.split('boundary=')[1])
     }
   })
 
   test('a ReadableStream body goes through unread with unsignedPayload', async () => {
     const stream = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('streamed')), c.close()) })
     const signed = await sign(
-      { method: 'POST', url: 'https://kinesisvideo.us-west-2.amazonaws.com/putMedia', body: stream, duplex: 'half' } as never,
+      {
+        method: 'POST',
+        url: 'https://kinesisvideo.us-west-2.amazonaws.com/putMedia',
+        body: stream,
+        duplex: 'half',
+      } as never,
       { credentials, datetime, unsignedPayload: true, signContentSha256: true },
     )
     expect(signed.headers.get('x-amz-content-sha256')).toBe('UNSIGNED-PAYLOAD')
@@ -104,13 +144,19 @@ describe('sign()', () => {
 
   test('S3 signs a stream body as UNSIGNED-PAYLOAD by itself', async () => {
     const stream = new ReadableStream({ start: (c) => c.close() })
-    const signed = await sign({ method: 'PUT', url: 'https://b.s3.amazonaws.com/k', body: stream }, { credentials, datetime })
+    const signed = await sign(
+      { method: 'PUT', url: 'https://b.s3.amazonaws.com/k', body: stream },
+      { credentials, datetime },
+    )
     expect(signed.headers.get('x-amz-content-sha256')).toBe('UNSIGNED-PAYLOAD')
   })
 
   test('existing authorization and x-amz-date are replaced, user-agent is sent but not signed', async () => {
     const signed = await sign(
-      { url: 'https://sts.amazonaws.com/', headers: { authorization: 'old', 'x-amz-date': '19990101T000000Z', 'user-agent': 'me', 'x-custom': ' a   b ' } },
+      {
+        url: 'https://sts.amazonaws.com/',
+        headers: { authorization: 'old', 'x-amz-date': '19990101T000000Z', 'user-agent': 'me', 'x-custom': ' a   b ' },
+      },
       { credentials, datetime },
     )
     expect(signed.headers.get('x-amz-date')).toBe('20150830T123600Z')
@@ -119,9 +165,15 @@ describe('sign()', () => {
   })
 
   test('the host carries a non-default port', async () => {
-    const result = await signParts({ method: 'GET', host: '127.0.0.1:4566', path: '/' }, { credentials, datetime, region: 'us-east-1', service: 'sqs' })
+    const result = await signParts(
+      { method: 'GET', host: '127.0.0.1:4566', path: '/' },
+      { credentials, datetime, region: 'us-east-1', service: 'sqs' },
+    )
     expect(result.canonicalRequest).toContain('\nhost:127.0.0.1:4566\n')
-    const signed = await sign({ url: 'http://127.0.0.1:4566/' }, { credentials, datetime, region: 'us-east-1', service: 'sqs' })
+    const signed = await sign(
+      { url: 'http://127.0.0.1:4566/' },
+      { credentials, datetime, region: 'us-east-1', service: 'sqs' },
+    )
     expect(signed.headers.get('authorization')).toContain(result.signature)
   })
 
@@ -141,7 +193,10 @@ describe('sign()', () => {
   test('the key cache tells secrets apart and never stores the secret as a key', async () => {
     const parts = { method: 'GET', host: 'sts.amazonaws.com', path: '/' }
     const a = await signParts(parts, { credentials, datetime })
-    const b = await signParts(parts, { credentials: { ...credentials, secretAccessKey: credentials.secretAccessKey + 'x' }, datetime })
+    const b = await signParts(parts, {
+      credentials: { ...credentials, secretAccessKey: credentials.secretAccessKey + 'x' },
+      datetime,
+    })
     expect(a.signature).not.toBe(b.signature)
     const mutable = { ...credentials }
     const first = await signParts(parts, { credentials: mutable, datetime })
@@ -152,14 +207,19 @@ describe('sign()', () => {
   })
 
   test('a datetime given as a Date', async () => {
-    const signed = await sign({ url: 'https://sts.amazonaws.com/' }, { credentials, datetime: new Date(Date.UTC(2020, 0, 2, 3, 4, 5)) })
+    const signed = await sign(
+      { url: 'https://sts.amazonaws.com/' },
+      { credentials, datetime: new Date(Date.UTC(2020, 0, 2, 3, 4, 5)) },
+    )
     expect(signed.headers.get('x-amz-date')).toBe('20200102T030405Z')
   })
 
   test('credentials from a function or a promise', async () => {
     for (const source of [() => credentials, async () => credentials, Promise.resolve(credentials)]) {
       const signed = await sign({ url: 'https://sts.amazonaws.com/' }, { credentials: source, datetime })
-      expect(signed.headers.get('authorization')).toContain('Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request')
+      expect(signed.headers.get('authorization')).toContain(
+        'Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request',
+      )
     }
   })
 })
@@ -184,11 +244,14 @@ describe('presign()', () => {
 
   test('wss: URL for Transcribe streaming, expiresIn bounds accepted', async () => {
     for (const expiresIn of [1, 300, 604800]) {
-      const url = await presign('wss://transcribestreaming.us-east-1.amazonaws.com:8443/stream-transcription-websocket?language-code=en-US', {
-        credentials,
-        datetime,
-        expiresIn,
-      })
+      const url = await presign(
+        'wss://transcribestreaming.us-east-1.amazonaws.com:8443/stream-transcription-websocket?language-code=en-US',
+        {
+          credentials,
+          datetime,
+          expiresIn,
+        },
+      )
       expect(url.protocol).toBe('wss:')
       expect(url.host).toBe('transcribestreaming.us-east-1.amazonaws.com:8443')
       expect(url.searchParams.get('X-Amz-Expires')).toBe(String(expiresIn))
@@ -197,7 +260,10 @@ describe('presign()', () => {
   })
 
   test('IoT device gateway: the session token is appended after signing', async () => {
-    const withToken = await presign('wss://abc-ats.iot.us-east-1.amazonaws.com/mqtt', { credentials: { ...credentials, sessionToken: 'TOK' }, datetime })
+    const withToken = await presign('wss://abc-ats.iot.us-east-1.amazonaws.com/mqtt', {
+      credentials: { ...credentials, sessionToken: 'TOK' },
+      datetime,
+    })
     const without = await presign('wss://abc-ats.iot.us-east-1.amazonaws.com/mqtt', { credentials, datetime })
     expect(withToken.searchParams.get('X-Amz-Credential')).toContain('/iotdevicegateway/')
     expect(withToken.searchParams.get('X-Amz-Security-Token')).toBe('TOK')

@@ -4,7 +4,11 @@ import { signParts } from '../../../src/index.js'
 
 export const WORKER = 'http://127.0.0.1:8787'
 export const KINESIS = 'http://127.0.0.1:4567/'
-export const TEMPORARY = { accessKeyId: 'ASIAFAKETEMPORARY01', secretAccessKey: 'fake/temporary+secret', sessionToken: 'FAKE-SESSION-TOKEN-0123456789abcdef' }
+export const TEMPORARY = {
+  accessKeyId: 'ASIAFAKETEMPORARY01',
+  secretAccessKey: 'fake/temporary+secret',
+  sessionToken: 'FAKE-SESSION-TOKEN-0123456789abcdef',
+}
 
 export interface FakeAws {
   fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
@@ -28,25 +32,47 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
       const url = new URL(request.url)
       if (url.origin === WORKER) {
         fake.calls.push(`worker ${request.method} ${url.pathname}`)
-        if (url.pathname === '/config') return json({ region: 'us-east-1', streamName: 'events', kinesisEndpoint: KINESIS })
+        if (url.pathname === '/config')
+          return json({ region: 'us-east-1', streamName: 'events', kinesisEndpoint: KINESIS })
         return json({ ...TEMPORARY, expiration: new Date(fake.now() + fake.lifetime * 1000).toISOString() })
       }
       if (url.host === 'cognito-identity.eu-west-1.amazonaws.com') {
         const action = request.headers.get('x-amz-target')!
         const params = JSON.parse(await request.text())
         fake.calls.push(`cognito ${action.split('.')[1]}`)
-        if (action.endsWith('.GetId')) return json({ IdentityId: `eu-west-1:identity-for-${params.IdentityPoolId.split(':')[1]}` })
+        if (action.endsWith('.GetId'))
+          return json({ IdentityId: `eu-west-1:identity-for-${params.IdentityPoolId.split(':')[1]}` })
         return json({
           IdentityId: params.IdentityId,
-          Credentials: { AccessKeyId: TEMPORARY.accessKeyId, SecretKey: TEMPORARY.secretAccessKey, SessionToken: TEMPORARY.sessionToken, Expiration: Math.floor(fake.now() / 1000) + 3600 },
+          Credentials: {
+            AccessKeyId: TEMPORARY.accessKeyId,
+            SecretKey: TEMPORARY.secretAccessKey,
+            SessionToken: TEMPORARY.sessionToken,
+            Expiration: Math.floor(fake.now() / 1000) + 3600,
+          },
         })
       }
       const target = request.headers.get('x-amz-target')!.split('.')[1]!
       fake.calls.push(`kinesis ${target}`)
       const body = await request.text()
-      if (request.headers.get('x-amz-security-token') !== TEMPORARY.sessionToken) return json({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }, 400)
-      if (!(await signatureMatches(request, body))) return json({ __type: 'InvalidSignatureException', message: 'The request signature we calculated does not match the signature you provided.' }, 400)
-      if (fake.kinesisError) return new Response(fake.kinesisError.body, { status: fake.kinesisError.status, headers: { 'content-type': fake.kinesisError.type } })
+      if (request.headers.get('x-amz-security-token') !== TEMPORARY.sessionToken)
+        return json(
+          { __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' },
+          400,
+        )
+      if (!(await signatureMatches(request, body)))
+        return json(
+          {
+            __type: 'InvalidSignatureException',
+            message: 'The request signature we calculated does not match the signature you provided.',
+          },
+          400,
+        )
+      if (fake.kinesisError)
+        return new Response(fake.kinesisError.body, {
+          status: fake.kinesisError.status,
+          headers: { 'content-type': fake.kinesisError.type },
+        })
       const params = JSON.parse(body)
       const put = (data: string, key: string) => {
         const record = { SequenceNumber: String(49_000_000_000 + fake.records.length), PartitionKey: key, Data: data }
@@ -57,13 +83,24 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
         case 'PutRecord':
           return json(put(params.Data, params.PartitionKey))
         case 'PutRecords':
-          return json({ FailedRecordCount: 0, Records: params.Records.map((record: { Data: string; PartitionKey: string }) => put(record.Data, record.PartitionKey)) })
+          return json({
+            FailedRecordCount: 0,
+            Records: params.Records.map((record: { Data: string; PartitionKey: string }) =>
+              put(record.Data, record.PartitionKey),
+            ),
+          })
         case 'GetShardIterator':
           return json({ ShardIterator: 'at:' + params.StartingSequenceNumber })
         case 'GetRecords': {
           const from = params.ShardIterator.slice(3)
-          const records = fake.records.filter((record) => BigInt(record.SequenceNumber) >= BigInt(from)).slice(0, params.Limit)
-          return json({ Records: records, NextShardIterator: 'at:' + String(BigInt(records.at(-1)?.SequenceNumber ?? from) + 1n), MillisBehindLatest: 0 })
+          const records = fake.records
+            .filter((record) => BigInt(record.SequenceNumber) >= BigInt(from))
+            .slice(0, params.Limit)
+          return json({
+            Records: records,
+            NextShardIterator: 'at:' + String(BigInt(records.at(-1)?.SequenceNumber ?? from) + 1n),
+            MillisBehindLatest: 0,
+          })
         }
       }
       return json({ __type: 'UnknownOperationException' }, 400)
@@ -79,8 +116,21 @@ async function signatureMatches(request: Request, body: string): Promise<boolean
   const amzDate = request.headers.get('x-amz-date') ?? ''
   const url = new URL(request.url)
   const expected = await signParts(
-    { method: request.method, host: url.host, path: url.pathname, headers: names.filter((name) => name !== 'host').map((name) => [name, request.headers.get(name) ?? ''] as [string, string]), body },
-    { credentials: TEMPORARY, region: 'us-east-1', service: 'kinesis', datetime: amzDate.replace(/(....)(..)(..)T(..)(..)(..)Z/, '$1-$2-$3T$4:$5:$6Z') },
+    {
+      method: request.method,
+      host: url.host,
+      path: url.pathname,
+      headers: names
+        .filter((name) => name !== 'host')
+        .map((name) => [name, request.headers.get(name) ?? ''] as [string, string]),
+      body,
+    },
+    {
+      credentials: TEMPORARY,
+      region: 'us-east-1',
+      service: 'kinesis',
+      datetime: amzDate.replace(/(....)(..)(..)T(..)(..)(..)Z/, '$1-$2-$3T$4:$5:$6Z'),
+    },
   )
   return expected.headers.find(([name]) => name === 'authorization')?.[1] === authorization
 }

@@ -3,8 +3,21 @@
 // session clock, error explanations, sequence numbers and record decoding.
 import { describe, expect, it } from 'vitest'
 import { explain, redact } from '../../../demo/page/lib/explain.js'
-import { CredentialSession, fetchWorkerCredentials, formatCountdown, keyHint, parsePasted, WorkerError } from '../../../demo/page/lib/session.js'
-import { kinesisEndpoint, loadSettings, saveSettings, validate, defaultSettings } from '../../../demo/page/lib/settings.js'
+import {
+  CredentialSession,
+  fetchWorkerCredentials,
+  formatCountdown,
+  keyHint,
+  parsePasted,
+  WorkerError,
+} from '../../../demo/page/lib/session.js'
+import {
+  kinesisEndpoint,
+  loadSettings,
+  saveSettings,
+  validate,
+  defaultSettings,
+} from '../../../demo/page/lib/settings.js'
 import { compareSequence, decodeData, makeBatch } from '../../../demo/page/lib/stream.js'
 
 const page = new URL('http://127.0.0.1:5173/')
@@ -12,8 +25,15 @@ const page = new URL('http://127.0.0.1:5173/')
 describe('settings', () => {
   it('keeps only the form fields when saving, whatever else the object carries', () => {
     const store = new Map<string, string>()
-    const storage = { getItem: (key: string) => store.get(key) ?? null, setItem: (key: string, value: string) => void store.set(key, value) }
-    saveSettings(storage, { ...defaultSettings(page), streamName: 'events', ...({ secretAccessKey: 'leak', sessionToken: 'leak' } as object) })
+    const storage = {
+      getItem: (key: string) => store.get(key) ?? null,
+      setItem: (key: string, value: string) => void store.set(key, value),
+    }
+    saveSettings(storage, {
+      ...defaultSettings(page),
+      streamName: 'events',
+      ...({ secretAccessKey: 'leak', sessionToken: 'leak' } as object),
+    })
     const saved = [...store.values()].join()
     expect(saved).toContain('"streamName":"events"')
     expect(saved).not.toContain('leak')
@@ -21,8 +41,17 @@ describe('settings', () => {
   })
 
   it('lets query parameters win and ignores unreadable storage', () => {
-    const settings = loadSettings({ getItem: () => '{not json' }, new URL('http://x.test/?worker=http://127.0.0.1:9/&region=eu-west-1&stream=s1&endpoint=http://127.0.0.1:1/'))
-    expect(settings).toMatchObject({ workerUrl: 'http://127.0.0.1:9/', region: 'eu-west-1', streamName: 's1', endpoint: 'http://127.0.0.1:1/', source: 'worker' })
+    const settings = loadSettings(
+      { getItem: () => '{not json' },
+      new URL('http://x.test/?worker=http://127.0.0.1:9/&region=eu-west-1&stream=s1&endpoint=http://127.0.0.1:1/'),
+    )
+    expect(settings).toMatchObject({
+      workerUrl: 'http://127.0.0.1:9/',
+      region: 'eu-west-1',
+      streamName: 's1',
+      endpoint: 'http://127.0.0.1:1/',
+      source: 'worker',
+    })
     expect(defaultSettings(new URL('https://demo.example.com/x')).workerUrl).toBe('https://demo.example.com')
   })
 
@@ -38,16 +67,35 @@ describe('settings', () => {
 
 describe('credentials', () => {
   it('reads pasted `aws sts assume-role` JSON, camelCase JSON and env lines', () => {
-    const sts = parsePasted(JSON.stringify({ Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's1', SessionToken: 't1', Expiration: '2030-01-01T00:00:00Z' } }))
-    expect(sts).toEqual({ accessKeyId: 'ASIA1', secretAccessKey: 's1', sessionToken: 't1', expiration: new Date('2030-01-01T00:00:00Z') })
+    const sts = parsePasted(
+      JSON.stringify({
+        Credentials: {
+          AccessKeyId: 'ASIA1',
+          SecretAccessKey: 's1',
+          SessionToken: 't1',
+          Expiration: '2030-01-01T00:00:00Z',
+        },
+      }),
+    )
+    expect(sts).toEqual({
+      accessKeyId: 'ASIA1',
+      secretAccessKey: 's1',
+      sessionToken: 't1',
+      expiration: new Date('2030-01-01T00:00:00Z'),
+    })
     expect(parsePasted('{"accessKeyId":"A","secretAccessKey":"B"}')).toEqual({ accessKeyId: 'A', secretAccessKey: 'B' })
-    expect(parsePasted('export AWS_ACCESS_KEY_ID="ASIA2"\nAWS_SECRET_ACCESS_KEY=s2\nAWS_SESSION_TOKEN=t2')).toEqual({ accessKeyId: 'ASIA2', secretAccessKey: 's2', sessionToken: 't2' })
+    expect(parsePasted('export AWS_ACCESS_KEY_ID="ASIA2"\nAWS_SECRET_ACCESS_KEY=s2\nAWS_SESSION_TOKEN=t2')).toEqual({
+      accessKeyId: 'ASIA2',
+      secretAccessKey: 's2',
+      sessionToken: 't2',
+    })
     expect(() => parsePasted('hello')).toThrow(/access key id and a secret/)
     expect(() => parsePasted('{broken')).toThrow(/does not parse/)
   })
 
   it('turns a Worker refusal into a WorkerError with its code', async () => {
-    const refuse = async () => new Response(JSON.stringify({ error: 'origin_not_allowed', message: 'The origin x may not' }), { status: 403 })
+    const refuse = async () =>
+      new Response(JSON.stringify({ error: 'origin_not_allowed', message: 'The origin x may not' }), { status: 403 })
     const error = await fetchWorkerCredentials('http://127.0.0.1:8787', refuse).catch((caught) => caught)
     expect(error).toBeInstanceOf(WorkerError)
     expect(error).toMatchObject({ error: 'origin_not_allowed', status: 403 })
@@ -59,7 +107,13 @@ describe('credentials', () => {
   it('tracks valid → expiring → expired on its clock and never auto-refreshes pasted keys', async () => {
     let now = 0
     let calls = 0
-    const source = async () => ({ accessKeyId: 'ASIAABCDEFGH1234', secretAccessKey: 's', sessionToken: 't', expiration: new Date(600_000), call: ++calls })
+    const source = async () => ({
+      accessKeyId: 'ASIAABCDEFGH1234',
+      secretAccessKey: 's',
+      sessionToken: 't',
+      expiration: new Date(600_000),
+      call: ++calls,
+    })
     const pasted = new CredentialSession(source, { refreshable: false, now: () => now })
     expect(pasted.view().state).toBe('none')
     await pasted.provider()
@@ -87,13 +141,29 @@ describe('credentials', () => {
 describe('errors', () => {
   it.each([
     [{ code: 'SignatureDoesNotMatch', status: 403 }, 'AWS computed a different signature than this page did.'],
-    [{ code: 'InvalidSignatureException', status: 400, message: 'Signature expired: 20260101T000000Z is now earlier than …' }, "The request's signing time is too far from AWS's clock."],
+    [
+      {
+        code: 'InvalidSignatureException',
+        status: 400,
+        message: 'Signature expired: 20260101T000000Z is now earlier than …',
+      },
+      "The request's signing time is too far from AWS's clock.",
+    ],
     [{ code: 'ExpiredTokenException', status: 400 }, 'The temporary credentials have expired.'],
     [{ code: 'UnrecognizedClientException', status: 400 }, 'AWS does not recognise these credentials.'],
     [{ code: 'AccessDeniedException', status: 400 }, 'The credentials are valid but not allowed to do this.'],
-    [{ code: 'ProvisionedThroughputExceededException', status: 400 }, 'AWS is throttling: too much, too fast for this stream.'],
-    [{ error: 'sts_error', code: 'AccessDenied', message: 'STS refused AssumeRole (AccessDenied): …' }, 'STS refused to issue credentials.'],
-    [{ error: 'origin_not_allowed', message: 'The origin x may not ask' }, 'The Worker refused to hand credentials to this page.'],
+    [
+      { code: 'ProvisionedThroughputExceededException', status: 400 },
+      'AWS is throttling: too much, too fast for this stream.',
+    ],
+    [
+      { error: 'sts_error', code: 'AccessDenied', message: 'STS refused AssumeRole (AccessDenied): …' },
+      'STS refused to issue credentials.',
+    ],
+    [
+      { error: 'origin_not_allowed', message: 'The origin x may not ask' },
+      'The Worker refused to hand credentials to this page.',
+    ],
     [new TypeError('Failed to fetch'), 'The browser could not reach the endpoint.'],
     [{ code: 'ERR_CRYPTO_UNAVAILABLE' }, 'This page cannot sign: WebCrypto is unavailable.'],
     [{ code: 'InternalFailure', status: 500 }, 'The service had a problem.'],
@@ -104,7 +174,9 @@ describe('errors', () => {
   })
 
   it('removes secrets and tokens from texts it shows', () => {
-    expect(redact('{"secretAccessKey":"abc/def","sessionToken":"tok"}')).toBe('{"secretAccessKey":"…","sessionToken":"…"}')
+    expect(redact('{"secretAccessKey":"abc/def","sessionToken":"tok"}')).toBe(
+      '{"secretAccessKey":"…","sessionToken":"…"}',
+    )
     expect(redact('X-Amz-Security-Token=abc&x=1')).toBe('X-Amz-Security-Token=…&x=1')
     expect(explain({ code: 'X', message: 'SessionToken: secret123' }).detail).toBe('SessionToken: …')
     expect(explain({ error: 'sts_error', code: 'AccessDenied', message: 'm' }).code).toBe('sts_error · AccessDenied')

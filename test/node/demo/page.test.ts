@@ -7,7 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mountDemo, type Page } from '../../../demo/page/lib/ui.js'
 import { fakeAws, KINESIS, TEMPORARY, WORKER, type FakeAws } from './fake-aws.js'
 
-const HTML = readFileSync(fileURLToPath(import.meta.url).replace(/test\/node\/demo\/page\.test\.ts$/, 'demo/page/index.html'), 'utf8')
+const HTML = readFileSync(
+  fileURLToPath(import.meta.url).replace(/test\/node\/demo\/page\.test\.ts$/, 'demo/page/index.html'),
+  'utf8',
+)
 const body = /<body>([^]*)<\/body>/.exec(HTML)![1]!.replace(/<script[^]*?<\/script>/g, '')
 
 let page: Page
@@ -65,7 +68,12 @@ describe('demo page', () => {
     ;($('record') as HTMLTextAreaElement).value = '{"hello":"kinesis"}'
     await page.putRecord()
     expect($('error').hidden).toBe(true)
-    expect(aws.calls).toEqual(['worker POST /credentials', 'kinesis PutRecord', 'kinesis GetShardIterator', 'kinesis GetRecords'])
+    expect(aws.calls).toEqual([
+      'worker POST /credentials',
+      'kinesis PutRecord',
+      'kinesis GetShardIterator',
+      'kinesis GetRecords',
+    ])
     expect($('r-shard').textContent).toBe('shardId-000000000000')
     expect($('r-seq').textContent).toBe('49000000000')
     expect($('r-read').textContent).toBe('✓ all 1 arrived')
@@ -78,7 +86,9 @@ describe('demo page', () => {
     expect(canonical.startsWith('POST\n/\n\n')).toBe(true)
     expect(canonical).toContain('x-amz-target:Kinesis_20131202.PutRecord\n')
     expect($('inspect-what').textContent).toBe('last PutRecord request')
-    expect($('i-sts').textContent).toMatch(/^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/kinesis\/aws4_request\n[0-9a-f]{64}$/)
+    expect($('i-sts').textContent).toMatch(
+      /^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/kinesis\/aws4_request\n[0-9a-f]{64}$/,
+    )
     expect($('i-signed').textContent).toContain('x-amz-security-token')
     expect($('inspector').textContent).not.toContain(TEMPORARY.sessionToken)
     expect($('inspector').textContent).not.toContain(TEMPORARY.secretAccessKey)
@@ -96,11 +106,20 @@ describe('demo page', () => {
 
   it('explains an AWS error in plain words', async () => {
     await page.getCredentials()
-    aws.kinesisError = { status: 400, type: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: 'ResourceNotFoundException', message: 'Stream events under account 123456789012 not found.' }) }
+    aws.kinesisError = {
+      status: 400,
+      type: 'application/x-amz-json-1.1',
+      body: JSON.stringify({
+        __type: 'ResourceNotFoundException',
+        message: 'Stream events under account 123456789012 not found.',
+      }),
+    }
     await page.putRecord()
     expect($('error').hidden).toBe(false)
     expect($('error').textContent).toContain('The stream does not exist here.')
-    expect($('error').textContent).toContain('ResourceNotFoundException: Stream events under account 123456789012 not found.')
+    expect($('error').textContent).toContain(
+      'ResourceNotFoundException: Stream events under account 123456789012 not found.',
+    )
     expect($('log').textContent).toContain('ResourceNotFoundException')
   })
 
@@ -121,7 +140,14 @@ describe('demo page', () => {
   })
 
   it('explains a wrong secret in pasted credentials as a signature mismatch', async () => {
-    ;($('pasted') as HTMLTextAreaElement).value = JSON.stringify({ Credentials: { ...TEMPORARY, AccessKeyId: TEMPORARY.accessKeyId, SecretAccessKey: 'wrong', SessionToken: TEMPORARY.sessionToken } })
+    ;($('pasted') as HTMLTextAreaElement).value = JSON.stringify({
+      Credentials: {
+        ...TEMPORARY,
+        AccessKeyId: TEMPORARY.accessKeyId,
+        SecretAccessKey: 'wrong',
+        SessionToken: TEMPORARY.sessionToken,
+      },
+    })
     const radio = document.querySelector<HTMLInputElement>('input[name=source][value=pasted]')!
     radio.checked = true
     radio.dispatchEvent(new Event('change'))
@@ -131,7 +157,8 @@ describe('demo page', () => {
   })
 
   it('stores the form in localStorage but never a secret, a token or pasted credentials', async () => {
-    ;($('pasted') as HTMLTextAreaElement).value = `AWS_ACCESS_KEY_ID=${TEMPORARY.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${TEMPORARY.secretAccessKey}`
+    ;($('pasted') as HTMLTextAreaElement).value =
+      `AWS_ACCESS_KEY_ID=${TEMPORARY.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${TEMPORARY.secretAccessKey}`
     $('pasted').dispatchEvent(new Event('input'))
     const region = $('region') as HTMLInputElement
     region.value = 'eu-west-1'

@@ -35,7 +35,9 @@ test('the generator covers what it claims', () => {
   expect(count((c) => /%[89A-F][0-9A-F]/.test(c.path + c.query))).toBeGreaterThan(500) // non-ASCII
   expect(count((c) => c.query.includes('%20'))).toBeGreaterThan(100)
   expect(count((c) => new Set(c.queryPairs.map(([key]) => key)).size < c.queryPairs.length)).toBeGreaterThan(50)
-  expect(count((c) => new Set(c.headers.map(([name]) => name.toLowerCase())).size < c.headers.length)).toBeGreaterThan(50)
+  expect(count((c) => new Set(c.headers.map(([name]) => name.toLowerCase())).size < c.headers.length)).toBeGreaterThan(
+    50,
+  )
   expect(count((c) => c.headers.some(([, value]) => /^[ \t]|[ \t]$|[ \t]{2}/.test(value)))).toBeGreaterThan(200)
   expect(count((c) => /\/\.\.?(\/|$)|\/\//.test(c.path))).toBeGreaterThan(200)
 })

@@ -75,12 +75,17 @@ test('Kinesis PutRecord with a session token', async () => {
     service: 'kinesis',
     body,
   })
-  expect(request.headers.get('authorization')).toContain('SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target,')
+  expect(request.headers.get('authorization')).toContain(
+    'SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target,',
+  )
   expect(await request.text()).toBe(body)
 })
 
 test('API Gateway execute-api POST /api/workflow/execution with a JSON body', async () => {
-  const body = JSON.stringify({ workflow: 'nightly-report', input: { date: '2024-05-01', notify: ['ops@example.com'] } })
+  const body = JSON.stringify({
+    workflow: 'nightly-report',
+    input: { date: '2024-05-01', notify: ['ops@example.com'] },
+  })
   const request = await check({
     input: () => ({
       method: 'POST',
@@ -93,29 +98,32 @@ test('API Gateway execute-api POST /api/workflow/execution with a JSON body', as
     service: 'execute-api',
     body,
   })
-  expect(request.headers.get('authorization')).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIAEXAMPLESEED00001\/20240501\/eu-west-1\/execute-api\/aws4_request, /)
+  expect(request.headers.get('authorization')).toMatch(
+    /^AWS4-HMAC-SHA256 Credential=ASIAEXAMPLESEED00001\/20240501\/eu-west-1\/execute-api\/aws4_request, /,
+  )
   expect(await request.text()).toBe(body)
 })
 
 test('Kinesis Video PutMedia: UNSIGNED-PAYLOAD with a ReadableStream body', async () => {
   const media = new Uint8Array(4096).map((_, i) => (i * 31) & 0xff)
   const request = await check({
-    input: () => ({
-      method: 'POST',
-      url: 'https://s-1234abcd.kinesisvideo.us-west-2.amazonaws.com/putMedia',
-      headers: {
-        'x-amzn-stream-name': 'camera-1',
-        'x-amzn-fragment-timecode-type': 'ABSOLUTE',
-        'x-amzn-producer-start-timestamp': '1714557600.250',
-      },
-      body: new ReadableStream({
-        start(controller) {
-          controller.enqueue(media)
-          controller.close()
+    input: () =>
+      ({
+        method: 'POST',
+        url: 'https://s-1234abcd.kinesisvideo.us-west-2.amazonaws.com/putMedia',
+        headers: {
+          'x-amzn-stream-name': 'camera-1',
+          'x-amzn-fragment-timecode-type': 'ABSOLUTE',
+          'x-amzn-producer-start-timestamp': '1714557600.250',
         },
-      }),
-      duplex: 'half',
-    } as RequestLike),
+        body: new ReadableStream({
+          start(controller) {
+            controller.enqueue(media)
+            controller.close()
+          },
+        }),
+        duplex: 'half',
+      }) as RequestLike,
     options: { unsignedPayload: true },
     region: 'us-west-2',
     service: 'kinesisvideo',

@@ -18,7 +18,9 @@ test('the generator covers what it claims', () => {
   expect(cases.length).toBe(SEEDS.length * PER_SEED)
   expect(groups.size).toBe(8)
   expect(cases.filter((c) => c.s3 && (c.unsignedPayload || c.stream)).length).toBeGreaterThan(10)
-  expect(cases.filter((c) => new Set(c.queryPairs.map(([key]) => key)).size < c.queryPairs.length).length).toBeGreaterThan(30)
+  expect(
+    cases.filter((c) => new Set(c.queryPairs.map(([key]) => key)).size < c.queryPairs.length).length,
+  ).toBeGreaterThan(30)
   expect(cases.filter((c) => c.credentials.sessionToken !== undefined).length).toBeGreaterThan(200)
 })
 

@@ -7,7 +7,14 @@ import { SignatureV4 } from '@smithy/signature-v4'
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8'
 import { describe, expect, test } from 'vitest'
 import { presign } from '../../../src/index.js'
-import { audioEvent, createEventSigner, decodeMessage, encodeMessage, eventSigningStream, type MessageHeaders } from '../../../src/eventstream.js'
+import {
+  audioEvent,
+  createEventSigner,
+  decodeMessage,
+  encodeMessage,
+  eventSigningStream,
+  type MessageHeaders,
+} from '../../../src/eventstream.js'
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8)
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
@@ -50,11 +57,19 @@ describe('framing', () => {
 
   test('messages encoded by @smithy/eventstream-codec decode here, byte for byte the same as ours', () => {
     const body = new Uint8Array(1000).map((_, i) => i)
-    const theirs = codec.encode({ headers: { ':event-type': { type: 'string', value: 'AudioEvent' }, n: { type: 'integer', value: 5 } }, body })
+    const theirs = codec.encode({
+      headers: { ':event-type': { type: 'string', value: 'AudioEvent' }, n: { type: 'integer', value: 5 } },
+      body,
+    })
     const decoded = decodeMessage(theirs)
-    expect(decoded.headers).toEqual({ ':event-type': { type: 'string', value: 'AudioEvent' }, n: { type: 'integer', value: 5 } })
+    expect(decoded.headers).toEqual({
+      ':event-type': { type: 'string', value: 'AudioEvent' },
+      n: { type: 'integer', value: 5 },
+    })
     expect(hex(decoded.body)).toBe(hex(body))
-    expect(hex(encodeMessage({ headers: { ':event-type': 'AudioEvent', n: { type: 'integer', value: 5 } }, body }))).toBe(hex(theirs))
+    expect(
+      hex(encodeMessage({ headers: { ':event-type': 'AudioEvent', n: { type: 'integer', value: 5 } }, body })),
+    ).toBe(hex(theirs))
   })
 
   test('a damaged message is refused by both decoders', () => {
@@ -106,10 +121,22 @@ describe('signing', () => {
   test('Transcribe audio events signed from a presigned wss:// URL verify with @smithy/signature-v4, chained', async () => {
     const seed = await transcribeSeed()
     let clock = Date.parse('2024-05-01T10:00:00.250Z')
-    const signer = createEventSigner({ credentials, region, service, seedSignature: seed, now: () => new Date((clock += 1100)) })
+    const signer = createEventSigner({
+      credentials,
+      region,
+      service,
+      seedSignature: seed,
+      now: () => new Date((clock += 1100)),
+    })
     const pcm = [new Uint8Array(3200).fill(1), new Uint8Array(3200).fill(2), new Uint8Array(17).fill(3)]
     const payloads = [...pcm.map(audioEvent), new Uint8Array(0)]
-    const envelopes = [...(await pcm.reduce<Promise<Uint8Array[]>>(async (list, chunk) => [...(await list), await signer.sign(audioEvent(chunk))], Promise.resolve([]))), await signer.end()]
+    const envelopes = [
+      ...(await pcm.reduce<Promise<Uint8Array[]>>(
+        async (list, chunk) => [...(await list), await signer.sign(audioEvent(chunk))],
+        Promise.resolve([]),
+      )),
+      await signer.end(),
+    ]
     await verifyChain(envelopes, seed, payloads)
     // The inner message is a Transcribe AudioEvent.
     const inner = codec.decode(codec.decode(envelopes[0]!).body)
@@ -125,7 +152,9 @@ describe('signing', () => {
     const signer = createEventSigner({ credentials, region, service, seedSignature: seed, now })
     const first = await signer.sign(audioEvent(new Uint8Array([1])))
     const second = await signer.sign(audioEvent(new Uint8Array([2])))
-    await expect(verifyChain([second, first], seed, [audioEvent(new Uint8Array([2])), audioEvent(new Uint8Array([1]))])).rejects.toThrow(/message 0/)
+    await expect(
+      verifyChain([second, first], seed, [audioEvent(new Uint8Array([2])), audioEvent(new Uint8Array([1]))]),
+    ).rejects.toThrow(/message 0/)
     await expect(verifyChain([first], 'f'.repeat(64), [audioEvent(new Uint8Array([1]))])).rejects.toThrow(/message 0/)
   })
 
@@ -140,17 +169,24 @@ describe('signing', () => {
       },
     })
     const envelopes: Uint8Array[] = []
-    for await (const envelope of source.pipeThrough(eventSigningStream({ credentials, region, service, seedSignature: seed, now })) as unknown as AsyncIterable<Uint8Array>) envelopes.push(envelope)
+    for await (const envelope of source.pipeThrough(
+      eventSigningStream({ credentials, region, service, seedSignature: seed, now }),
+    ) as unknown as AsyncIterable<Uint8Array>)
+      envelopes.push(envelope)
     expect(envelopes.length).toBe(3)
     await verifyChain(envelopes, seed, [...payloads, new Uint8Array(0)])
   })
 
   test('misuse is reported with codes', async () => {
-    expect(() => createEventSigner({ credentials, region, service, seedSignature: 'nope' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }))
+    expect(() => createEventSigner({ credentials, region, service, seedSignature: 'nope' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    )
     const signer = createEventSigner({ credentials, region, service, seedSignature: 'a'.repeat(64) })
     const pending = signer.sign(new Uint8Array(1))
     await expect(signer.sign(new Uint8Array(1))).rejects.toMatchObject({ code: 'ERR_INVALID_REQUEST' })
     await pending
-    expect(() => encodeMessage({ headers: { id: { type: 'uuid', value: 'not-a-uuid' } }, body: new Uint8Array(0) })).toThrow(/UUID/)
+    expect(() =>
+      encodeMessage({ headers: { id: { type: 'uuid', value: 'not-a-uuid' } }, body: new Uint8Array(0) }),
+    ).toThrow(/UUID/)
   })
 })

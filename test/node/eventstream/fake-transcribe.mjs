@@ -10,7 +10,10 @@ export default {
   async fetch(request, env) {
     const url = new URL(request.url)
     if (url.pathname === '/frames') return Response.json(sessions)
-    const result = await verify(request, { lookupSecret: (id) => (id === env.ACCESS_KEY_ID ? env.SECRET : undefined), service: 'transcribe' })
+    const result = await verify(request, {
+      lookupSecret: (id) => (id === env.ACCESS_KEY_ID ? env.SECRET : undefined),
+      service: 'transcribe',
+    })
     if (!result.ok) return new Response(result.code, { status: 403 })
     const [client, server] = Object.values(new WebSocketPair())
     const session = { seedSignature: result.signature, query: url.search, frames: [] }
@@ -22,8 +25,17 @@ export default {
       const envelope = decodeMessage(bytes)
       if (!envelope.body.length) return server.close(1000, 'done')
       const audio = decodeMessage(envelope.body)
-      const transcript = { Transcript: { Results: [{ IsPartial: false, Alternatives: [{ Transcript: `heard ${audio.body.length} bytes` }] }] } }
-      server.send(encodeMessage({ headers: { ':message-type': 'event', ':event-type': 'TranscriptEvent', ':content-type': 'application/json' }, body: new TextEncoder().encode(JSON.stringify(transcript)) }))
+      const transcript = {
+        Transcript: {
+          Results: [{ IsPartial: false, Alternatives: [{ Transcript: `heard ${audio.body.length} bytes` }] }],
+        },
+      }
+      server.send(
+        encodeMessage({
+          headers: { ':message-type': 'event', ':event-type': 'TranscriptEvent', ':content-type': 'application/json' },
+          body: new TextEncoder().encode(JSON.stringify(transcript)),
+        }),
+      )
     })
     return new Response(null, { status: 101, webSocket: client })
   },

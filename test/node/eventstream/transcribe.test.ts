@@ -36,14 +36,27 @@ test('audio streamed by the example arrives as a verifiable signature chain and 
   const run = spawnSync(process.execPath, ['--experimental-websocket', '--no-warnings', driver], {
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, ENDPOINT: endpoint, ACCESS_KEY_ID: credentials.accessKeyId, SECRET: credentials.secretAccessKey },
+    env: {
+      ...process.env,
+      ENDPOINT: endpoint,
+      ACCESS_KEY_ID: credentials.accessKeyId,
+      SECRET: credentials.secretAccessKey,
+    },
   })
-  expect(run.stdout.trim(), run.stderr).toBe(JSON.stringify(['heard 3200 bytes', 'heard 3200 bytes', 'heard 1000 bytes']))
+  expect(run.stdout.trim(), run.stderr).toBe(
+    JSON.stringify(['heard 3200 bytes', 'heard 3200 bytes', 'heard 1000 bytes']),
+  )
 
-  const sessions = (await (await fetch(endpoint.replace(/^ws/, 'http') + '/frames')).json()) as Array<{ seedSignature: string; query: string; frames: string[] }>
+  const sessions = (await (await fetch(endpoint.replace(/^ws/, 'http') + '/frames')).json()) as Array<{
+    seedSignature: string
+    query: string
+    frames: string[]
+  }>
   expect(sessions.length).toBe(1)
   const { seedSignature, query, frames } = sessions[0]!
-  expect(new URLSearchParams(query).get('X-Amz-Credential')).toMatch(/^AKIDTRANSCRIBE\/\d{8}\/us-east-1\/transcribe\/aws4_request$/)
+  expect(new URLSearchParams(query).get('X-Amz-Credential')).toMatch(
+    /^AKIDTRANSCRIBE\/\d{8}\/us-east-1\/transcribe\/aws4_request$/,
+  )
   expect(frames.length).toBe(4)
   const codec = new EventStreamCodec(toUtf8, fromUtf8)
   const smithy = new SignatureV4({ credentials, region: 'us-east-1', service: 'transcribe', sha256: Sha256 })
@@ -51,9 +64,16 @@ test('audio streamed by the example arrives as a verifiable signature chain and 
   for (const [index, frame] of frames.entries()) {
     const message = codec.decode(Buffer.from(frame, 'base64'))
     const date = message.headers[':date']!
-    const expected = await smithy.sign({ message: { headers: { ':date': date }, body: message.body }, priorSignature: prior }, { signingDate: date.value as Date })
-    expect(Buffer.from(message.headers[':chunk-signature']!.value as Uint8Array).toString('hex'), `frame ${index}`).toBe(expected.signature)
-    if (index < 3) expect(codec.decode(message.body).headers[':event-type']).toEqual({ type: 'string', value: 'AudioEvent' })
+    const expected = await smithy.sign(
+      { message: { headers: { ':date': date }, body: message.body }, priorSignature: prior },
+      { signingDate: date.value as Date },
+    )
+    expect(
+      Buffer.from(message.headers[':chunk-signature']!.value as Uint8Array).toString('hex'),
+      `frame ${index}`,
+    ).toBe(expected.signature)
+    if (index < 3)
+      expect(codec.decode(message.body).headers[':event-type']).toEqual({ type: 'string', value: 'AudioEvent' })
     else expect(message.body.length).toBe(0)
     prior = expected.signature
   }

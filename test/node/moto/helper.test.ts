@@ -17,8 +17,17 @@ afterEach(async () => {
 async function unknownKeyCall(endpoint: string): Promise<Response> {
   return fetch(
     await sign(
-      { method: 'POST', url: endpoint + '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=GetCallerIdentity&Version=2011-06-15' },
-      { credentials: { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'unknown' }, region: 'us-east-1', service: 'sts' },
+      {
+        method: 'POST',
+        url: endpoint + '/',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'Action=GetCallerIdentity&Version=2011-06-15',
+      },
+      {
+        credentials: { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'unknown' },
+        region: 'us-east-1',
+        service: 'sts',
+      },
     ),
   )
 }
@@ -36,7 +45,11 @@ test('noAuthActions: the first N actions pass unauthenticated, failed ones inclu
         headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.DescribeStream' },
         body: JSON.stringify({ StreamName: 'absent' }),
       },
-      { credentials: { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'unknown' }, region: 'us-east-1', service: 'kinesis' },
+      {
+        credentials: { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'unknown' },
+        region: 'us-east-1',
+        service: 'kinesis',
+      },
     ),
   )
   expect(missing.status).toBe(400)
@@ -53,7 +66,10 @@ test('authChecks off: nothing is authenticated; stop() ends the whole process gr
   expect(moto.endpoint).toBe(`http://127.0.0.1:${moto.port}`)
   for (let call = 0; call < 3; call++) expect((await unknownKeyCall(moto.endpoint)).status).toBe(200)
   const pattern = `moto_server.py -H 127.0.0.1 -p ${moto.port}`
-  const processes = () => execFileSync('ps', ['-eo', 'pid,pgid,args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(pattern))
+  const processes = () =>
+    execFileSync('ps', ['-eo', 'pid,pgid,args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes(pattern))
   expect(processes().length).toBeGreaterThan(0)
   await moto.stop()
   await moto.stop() // twice is fine

@@ -20,7 +20,12 @@ function referenceScalar(accessKeyId: string, secret: string): bigint {
       Buffer.from([counter]),
       Buffer.from([0, 0, 1, 0]),
     ])
-    const candidate = BigInt('0x' + createHmac('sha256', 'AWS4A' + secret).update(input).digest('hex'))
+    const candidate = BigInt(
+      '0x' +
+        createHmac('sha256', 'AWS4A' + secret)
+          .update(input)
+          .digest('hex'),
+    )
     if (candidate <= N_MINUS_2) return candidate + 1n
   }
   throw new Error('no key')
@@ -34,9 +39,18 @@ function referencePublicKey(d: bigint): { x: string; y: string } {
 }
 
 function nodeVerifier({ x, y }: { x: string; y: string }) {
-  const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: Buffer.from(x, 'hex').toString('base64url'), y: Buffer.from(y, 'hex').toString('base64url') }, format: 'jwk' })
+  const key = createPublicKey({
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: Buffer.from(x, 'hex').toString('base64url'),
+      y: Buffer.from(y, 'hex').toString('base64url'),
+    },
+    format: 'jwk',
+  })
   // OpenSSL's default ECDSA signature format is DER, the format AWS uses.
-  return (text: string, signatureHex: string) => verify('sha256', Buffer.from(text), key, Buffer.from(signatureHex, 'hex'))
+  return (text: string, signatureHex: string) =>
+    verify('sha256', Buffer.from(text), key, Buffer.from(signatureHex, 'hex'))
 }
 
 const randomCredentials = () => ({
@@ -47,9 +61,14 @@ const randomCredentials = () => ({
 describe('key derivation and public key (node:crypto as the reference)', () => {
   test('the vector credentials derive the public key of public-key.json', async () => {
     const d = referenceScalar('AKIDEXAMPLE', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY')
-    const expected = { x: 'b6618f6a65740a99e650b33b6b4b5bd0d43b176d721a3edfea7e7d2d56d936b1', y: '865ed22a7eadc9c5cb9d2cbaca1b3699139fedc5043dc6661864218330c8e518' }
+    const expected = {
+      x: 'b6618f6a65740a99e650b33b6b4b5bd0d43b176d721a3edfea7e7d2d56d936b1',
+      y: '865ed22a7eadc9c5cb9d2cbaca1b3699139fedc5043dc6661864218330c8e518',
+    }
     expect(referencePublicKey(d)).toEqual(expected)
-    expect(await publicKeyV4a({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' })).toEqual(expected)
+    expect(
+      await publicKeyV4a({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }),
+    ).toEqual(expected)
   })
 
   test('20 random credentials: same public key as the reference, and OpenSSL verifies our signatures', async () => {
@@ -57,7 +76,10 @@ describe('key derivation and public key (node:crypto as the reference)', () => {
       const credentials = randomCredentials()
       const expected = referencePublicKey(referenceScalar(credentials.accessKeyId, credentials.secretAccessKey))
       expect(await publicKeyV4a(credentials)).toEqual(expected)
-      const signed = await signPartsV4a({ method: 'GET', host: 'example.amazonaws.com', path: '/', query: `i=${i}` }, { credentials, service: 'service', regionSet: '*' })
+      const signed = await signPartsV4a(
+        { method: 'GET', host: 'example.amazonaws.com', path: '/', query: `i=${i}` },
+        { credentials, service: 'service', regionSet: '*' },
+      )
       const check = nodeVerifier(expected)
       expect(check(signed.stringToSign, signed.signature)).toBe(true)
       expect(check(signed.stringToSign.replace('GET', 'PUT') + '.', signed.signature)).toBe(false)
@@ -66,18 +88,37 @@ describe('key derivation and public key (node:crypto as the reference)', () => {
 
   test('OpenSSL verifies header, query and Request signatures for session credentials', async () => {
     const credentials = { ...randomCredentials(), sessionToken: 'session-token' }
-    const check = nodeVerifier(referencePublicKey(referenceScalar(credentials.accessKeyId, credentials.secretAccessKey)))
+    const check = nodeVerifier(
+      referencePublicKey(referenceScalar(credentials.accessKeyId, credentials.secretAccessKey)),
+    )
     const options = { credentials, service: 's3', regionSet: ['us-east-1', 'eu-west-1'] }
-    const parts = { method: 'PUT', host: 'mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com', path: '/key', body: 'data' }
+    const parts = {
+      method: 'PUT',
+      host: 'mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com',
+      path: '/key',
+      body: 'data',
+    }
     const header = await signPartsV4a(parts, options)
     expect(check(header.stringToSign, header.signature)).toBe(true)
-    expect(header.headers).toContainEqual(['x-amz-content-sha256', '3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7'])
+    expect(header.headers).toContainEqual([
+      'x-amz-content-sha256',
+      '3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7',
+    ])
     const query = await presignPartsV4a(parts, options)
     expect(query.payloadHash).toBe('UNSIGNED-PAYLOAD')
     expect(check(query.stringToSign, query.signature)).toBe(true)
-    const request = await signV4a({ url: 'https://' + parts.host + parts.path, method: 'PUT', body: 'data' }, { ...options, datetime: new Date() })
+    const request = await signV4a(
+      { url: 'https://' + parts.host + parts.path, method: 'PUT', body: 'data' },
+      { ...options, datetime: new Date() },
+    )
     const signature = request.headers.get('authorization')!.split('Signature=')[1]!
-    const again = await signPartsV4a({ ...parts, headers: [['content-type', 'text/plain;charset=UTF-8']] }, { ...options, datetime: request.headers.get('x-amz-date')!.replace(/(....)(..)(..)T(..)(..)(..)Z/, '$1-$2-$3T$4:$5:$6Z') })
+    const again = await signPartsV4a(
+      { ...parts, headers: [['content-type', 'text/plain;charset=UTF-8']] },
+      {
+        ...options,
+        datetime: request.headers.get('x-amz-date')!.replace(/(....)(..)(..)T(..)(..)(..)Z/, '$1-$2-$3T$4:$5:$6Z'),
+      },
+    )
     expect(check(again.stringToSign, signature)).toBe(true)
   })
 
@@ -85,7 +126,10 @@ describe('key derivation and public key (node:crypto as the reference)', () => {
     const credentials = randomCredentials()
     const lengths = new Set<number>()
     for (let i = 0; i < 40; i++) {
-      const { signature } = await signPartsV4a({ method: 'GET', host: 'example.amazonaws.com', path: '/' + i }, { credentials, service: 'service', regionSet: '*' })
+      const { signature } = await signPartsV4a(
+        { method: 'GET', host: 'example.amazonaws.com', path: '/' + i },
+        { credentials, service: 'service', regionSet: '*' },
+      )
       const der = Buffer.from(signature, 'hex')
       expect(der[0]).toBe(0x30)
       expect(der[1]).toBe(der.length - 2)
@@ -108,7 +152,15 @@ describe('key derivation and public key (node:crypto as the reference)', () => {
 
 describe('P-256 helpers', () => {
   test('p256PublicPoint matches OpenSSL for edge and random scalars', () => {
-    const scalars = [1n, 2n, 3n, 2n ** 128n, P256_N - 2n, P256_N - 1n, ...Array.from({ length: 30 }, () => (BigInt('0x' + randomBytes(32).toString('hex')) % (P256_N - 1n)) + 1n)]
+    const scalars = [
+      1n,
+      2n,
+      3n,
+      2n ** 128n,
+      P256_N - 2n,
+      P256_N - 1n,
+      ...Array.from({ length: 30 }, () => (BigInt('0x' + randomBytes(32).toString('hex')) % (P256_N - 1n)) + 1n),
+    ]
     for (const d of scalars) {
       const [x, y] = p256PublicPoint(d)
       expect({ x: hex64(x), y: hex64(y) }).toEqual(referencePublicKey(d))
@@ -124,7 +176,8 @@ describe('P-256 helpers', () => {
     const values = [0n, 1n, N_MINUS_2 - 1n, N_MINUS_2, N_MINUS_2 + 1n, P256_N, 2n ** 256n - 1n, 2n ** 255n, 255n, 256n]
     for (let i = 0; i < 50; i++) values.push(BigInt('0x' + randomBytes(32).toString('hex')))
     for (const a of values) {
-      for (const b of [N_MINUS_2, ...values.slice(0, 12)]) expect(greaterThan(bytes32(a), bytes32(b))).toBe(a > b ? 1 : 0)
+      for (const b of [N_MINUS_2, ...values.slice(0, 12)])
+        expect(greaterThan(bytes32(a), bytes32(b))).toBe(a > b ? 1 : 0)
       expect(hex64(BigInt('0x' + Buffer.from(addOne(bytes32(a))).toString('hex')))).toBe(hex64((a + 1n) % 2n ** 256n))
     }
   })
@@ -136,15 +189,28 @@ describe('a runtime without ECDSA P-256', () => {
   test('signing fails with ERR_ECDSA_UNAVAILABLE and the runtime error as cause', async () => {
     const refusal = new DOMException('Unrecognized name.', 'NotSupportedError')
     const importKey = crypto.subtle.importKey.bind(crypto.subtle)
-    vi.spyOn(crypto.subtle, 'importKey').mockImplementation(((format: string, key: JsonWebKey, algorithm: { name: string }, ...rest: [boolean, KeyUsage[]]) =>
-      algorithm.name === 'ECDSA' ? Promise.reject(refusal) : importKey(format as 'jwk', key, algorithm, ...rest)) as typeof crypto.subtle.importKey)
+    vi.spyOn(crypto.subtle, 'importKey').mockImplementation(((
+      format: string,
+      key: JsonWebKey,
+      algorithm: { name: string },
+      ...rest: [boolean, KeyUsage[]]
+    ) =>
+      algorithm.name === 'ECDSA'
+        ? Promise.reject(refusal)
+        : importKey(format as 'jwk', key, algorithm, ...rest)) as typeof crypto.subtle.importKey)
     const credentials = randomCredentials()
-    const error = await signPartsV4a({ method: 'GET', host: 'example.amazonaws.com', path: '/' }, { credentials, service: 'service', regionSet: '*' }).catch((caught: unknown) => caught)
+    const error = await signPartsV4a(
+      { method: 'GET', host: 'example.amazonaws.com', path: '/' },
+      { credentials, service: 'service', regionSet: '*' },
+    ).catch((caught: unknown) => caught)
     expect(error).toMatchObject({ name: 'SigV4Error', code: 'ERR_ECDSA_UNAVAILABLE', cause: refusal })
     expect(String((error as Error).message)).not.toContain(credentials.secretAccessKey)
     // The failure is not cached: once P-256 works, the same credentials sign.
     vi.restoreAllMocks()
-    const signed = await signPartsV4a({ method: 'GET', host: 'example.amazonaws.com', path: '/' }, { credentials, service: 'service', regionSet: '*' })
+    const signed = await signPartsV4a(
+      { method: 'GET', host: 'example.amazonaws.com', path: '/' },
+      { credentials, service: 'service', regionSet: '*' },
+    )
     expect(nodeVerifier(await publicKeyV4a(credentials))(signed.stringToSign, signed.signature)).toBe(true)
   })
 

@@ -1,7 +1,14 @@
 // Size budgets of the public entries, bundled and measured for real by scripts/size.mjs (esbuild, minified ESM,
 // tree-shaken, gzip -9), and proof that importing the core does not pull in the optional subpaths.
 import { describe, expect, it } from 'vitest'
-import { entries, measureBundle, OPTIONAL_SUBPATHS, root, subpathEntries, type MeasuredBundle } from '../../../scripts/size.mjs'
+import {
+  entries,
+  measureBundle,
+  OPTIONAL_SUBPATHS,
+  root,
+  subpathEntries,
+  type MeasuredBundle,
+} from '../../../scripts/size.mjs'
 
 const list = entries()
 const measure = (id: string): Promise<MeasuredBundle> => measureBundle(list.find((entry) => entry.id === id)!.contents)
@@ -11,7 +18,8 @@ describe('size budgets (gzip -9 of a minified, tree-shaken esbuild bundle)', () 
   it('lists the budgets of the issue for the entries that exist', () => {
     expect(list.find((entry) => entry.id === 'sign')?.budget).toBe(2000)
     expect(list.find((entry) => entry.id === 'sign+presign')?.budget).toBe(2300)
-    if (optional.includes('client') && optional.includes('credentials')) expect(list.find((entry) => entry.id === 'client+credentials')?.budget).toBe(3500)
+    if (optional.includes('client') && optional.includes('credentials'))
+      expect(list.find((entry) => entry.id === 'client+credentials')?.budget).toBe(3500)
     if (optional.includes('sigv4a')) expect(list.find((entry) => entry.id === 'sign+sigv4a')?.addedBudget).toBe(3500)
   })
 
@@ -23,7 +31,9 @@ describe('size budgets (gzip -9 of a minified, tree-shaken esbuild bundle)', () 
       const { gzip, minified } = await measureBundle(entry.contents)
       expect(minified).toBeGreaterThan(gzip)
       if (entry.ceiling) {
-        console.log(`size: ${entry.label} is ${gzip} B gzip: budget ${entry.budget} B ${gzip <= entry.budget! ? 'met: remove the ceiling' : 'not met'}`)
+        console.log(
+          `size: ${entry.label} is ${gzip} B gzip: budget ${entry.budget} B ${gzip <= entry.budget! ? 'met: remove the ceiling' : 'not met'}`,
+        )
         expect(entry.ceiling, 'a ceiling is only for a budget not met yet').toBeGreaterThan(entry.budget!)
       }
       expect(gzip, `${entry.label} is ${gzip} B gzip (${minified} B minified)`).toBeLessThanOrEqual(cap)
@@ -46,7 +56,11 @@ describe('the core stays apart from the optional subpaths', () => {
     const { build } = await import('esbuild')
     const names = ['index', ...optional]
     const result = await build({
-      stdin: { contents: names.map((name) => `export * as ${name.replace(/\W/g, '_')} from './src/${name}.ts'`).join('\n'), resolveDir: root, loader: 'js' },
+      stdin: {
+        contents: names.map((name) => `export * as ${name.replace(/\W/g, '_')} from './src/${name}.ts'`).join('\n'),
+        resolveDir: root,
+        loader: 'js',
+      },
       bundle: true,
       write: false,
       format: 'esm',
@@ -63,10 +77,15 @@ describe('the core stays apart from the optional subpaths', () => {
     }
     const named = new RegExp(`^src/(${OPTIONAL_SUBPATHS.join('|')})([./_-]|$)`)
     const owned = new Set(Object.keys(result.metafile.inputs).filter((file) => named.test(file)))
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false
       for (const [file, from] of importers) {
-        if (file.startsWith('src/') && file !== 'src/index.ts' && !owned.has(file) && [...from].every((importer) => owned.has(importer))) {
+        if (
+          file.startsWith('src/') &&
+          file !== 'src/index.ts' &&
+          !owned.has(file) &&
+          [...from].every((importer) => owned.has(importer))
+        ) {
           owned.add(file)
           grew = true
         }
@@ -80,8 +99,14 @@ describe('the core stays apart from the optional subpaths', () => {
     const { inputs, code } = await measure('sign')
     const files = Object.keys(inputs)
     expect(files).toContain('src/sign.ts')
-    expect(files.filter((file) => !file.startsWith('src/')), 'the core has no dependencies').toEqual([])
-    expect(files.filter((file) => owned.has(file)), 'optional-subpath files in the sign bundle').toEqual([])
+    expect(
+      files.filter((file) => !file.startsWith('src/')),
+      'the core has no dependencies',
+    ).toEqual([])
+    expect(
+      files.filter((file) => owned.has(file)),
+      'optional-subpath files in the sign bundle',
+    ).toEqual([])
     expect(code).not.toMatch(/AWS4-ECDSA-P256-SHA256|ECDSA/)
   })
 

@@ -53,19 +53,32 @@ export function nodeSigningKey(secret: string, scope: string): Buffer {
 }
 
 /** Recomputes every chunk (and trailer) signature from the seed; returns the list of mismatches. */
-export function verifyChunkSignatures(decoded: DecodedBody, context: { secret: string; amzDate: string; scope: string; seedSignature: string }): string[] {
+export function verifyChunkSignatures(
+  decoded: DecodedBody,
+  context: { secret: string; amzDate: string; scope: string; seedSignature: string },
+): string[] {
   const key = nodeSigningKey(context.secret, context.scope)
   const errors: string[] = []
   let previous = context.seedSignature
   for (const [index, chunk] of decoded.chunks.entries()) {
-    const text = ['AWS4-HMAC-SHA256-PAYLOAD', context.amzDate, context.scope, previous, sha256(''), sha256(chunk.data)].join('\n')
+    const text = [
+      'AWS4-HMAC-SHA256-PAYLOAD',
+      context.amzDate,
+      context.scope,
+      previous,
+      sha256(''),
+      sha256(chunk.data),
+    ].join('\n')
     const expected = createHmac('sha256', key).update(text).digest('hex')
     if (expected !== chunk.signature) errors.push(`chunk ${index}: ${chunk.signature} != ${expected}`)
     previous = chunk.signature
   }
   const signatureTrailer = decoded.trailers.find(([name]) => name === 'x-amz-trailer-signature')
   if (signatureTrailer) {
-    const canonical = decoded.trailers.filter(([name]) => name !== 'x-amz-trailer-signature').map(([name, value]) => `${name}:${value}\n`).join('')
+    const canonical = decoded.trailers
+      .filter(([name]) => name !== 'x-amz-trailer-signature')
+      .map(([name, value]) => `${name}:${value}\n`)
+      .join('')
     const text = ['AWS4-HMAC-SHA256-TRAILER', context.amzDate, context.scope, previous, sha256(canonical)].join('\n')
     const expected = createHmac('sha256', key).update(text).digest('hex')
     if (expected !== signatureTrailer[1]) errors.push(`trailer: ${signatureTrailer[1]} != ${expected}`)
@@ -74,7 +87,11 @@ export function verifyChunkSignatures(decoded: DecodedBody, context: { secret: s
 }
 
 /** A stream of `total` bytes from a repeating pattern, in pieces of `piece` bytes, generated as it is pulled. */
-export function generatedStream(total: number, piece = 16384, onPull?: (pulled: number) => void): ReadableStream<Uint8Array> {
+export function generatedStream(
+  total: number,
+  piece = 16384,
+  onPull?: (pulled: number) => void,
+): ReadableStream<Uint8Array> {
   let sent = 0
   return new ReadableStream<Uint8Array>(
     {

@@ -12,21 +12,31 @@ const payload = new Uint8Array(66560).fill(97) // 66,560 bytes of "a"
 const bodyStream = (bytes: Uint8Array): ReadableStream<Uint8Array> =>
   new ReadableStream({
     start(controller) {
-      for (let offset = 0; offset < bytes.length; offset += 10000) controller.enqueue(bytes.slice(offset, offset + 10000))
+      for (let offset = 0; offset < bytes.length; offset += 10000)
+        controller.enqueue(bytes.slice(offset, offset + 10000))
       controller.close()
     },
   })
 
-const read = async (stream: ReadableStream<Uint8Array>): Promise<Buffer> => Buffer.from(await new Response(stream).arrayBuffer())
+const read = async (stream: ReadableStream<Uint8Array>): Promise<Buffer> =>
+  Buffer.from(await new Response(stream).arrayBuffer())
 
 describe('S3 "Example: PUT Object" (Transferring Payload in Multiple Chunks)', () => {
   test('seed signature, headers and the three chunk signatures match the published ones', async () => {
     const signed = await signStreamParts(
-      { method: 'PUT', host: 's3.amazonaws.com', path: '/examplebucket/chunkObject.txt', headers: [['x-amz-storage-class', 'REDUCED_REDUNDANCY']], body: bodyStream(payload) },
+      {
+        method: 'PUT',
+        host: 's3.amazonaws.com',
+        path: '/examplebucket/chunkObject.txt',
+        headers: [['x-amz-storage-class', 'REDUCED_REDUNDANCY']],
+        body: bodyStream(payload),
+      },
       { credentials, region: 'us-east-1', service: 's3', datetime: '2013-05-24T00:00:00Z', contentLength: 66560 },
     )
     expect(signed.signature).toBe('4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9')
-    expect(signed.signedHeaders).toBe('content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class')
+    expect(signed.signedHeaders).toBe(
+      'content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class',
+    )
     const headers = Object.fromEntries(signed.headers)
     expect(headers).toMatchObject({
       'content-encoding': 'aws-chunked',
@@ -44,13 +54,22 @@ describe('S3 "Example: PUT Object" (Transferring Payload in Multiple Chunks)', (
       [0, 'b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9'],
     ])
     expect(decoded.data.equals(Buffer.from(payload))).toBe(true)
-    expect(verifyChunkSignatures(decoded, { secret: credentials.secretAccessKey, amzDate, scope, seedSignature: signed.signature })).toEqual([])
+    expect(
+      verifyChunkSignatures(decoded, {
+        secret: credentials.secretAccessKey,
+        amzDate,
+        scope,
+        seedSignature: signed.signature,
+      }),
+    ).toEqual([])
   })
 
   test('trailing-checksum example: chunk signatures, crc32c trailer and trailer signature match the published ones', async () => {
     // Seed signature as published for the STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER example.
     const seedSignature = '106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e'
-    const framed = bodyStream(payload).pipeThrough(chunkSigningStream({ credentials, amzDate, credentialScope: scope, seedSignature, checksum: 'crc32c' }))
+    const framed = bodyStream(payload).pipeThrough(
+      chunkSigningStream({ credentials, amzDate, credentialScope: scope, seedSignature, checksum: 'crc32c' }),
+    )
     const body = await read(framed)
     expect(body.length).toBe(chunkedContentLength(66560, { checksum: 'crc32c' }))
     const decoded = decodeAwsChunked(body)

@@ -19,7 +19,10 @@ test('a chunk-signed PUT is accepted by moto S3 and stores the decoded bytes', a
   const created = await fetch(await sign({ method: 'PUT', url: `${moto.endpoint}/stream-bucket` }, options()))
   expect(created.status).toBe(200)
   for (const [size, checksum] of [[200_000, undefined], [70_000, 'crc32'] as const] as const) {
-    const request = await signStream({ method: 'PUT', url: `${moto.endpoint}/stream-bucket/object-${size}`, body: generatedStream(size, 5000) }, { ...options(), contentLength: size, checksum })
+    const request = await signStream(
+      { method: 'PUT', url: `${moto.endpoint}/stream-bucket/object-${size}`, body: generatedStream(size, 5000) },
+      { ...options(), contentLength: size, checksum },
+    )
     const put = await fetch(request)
     expect(put.status, await put.text()).toBe(200)
     const got = await fetch(await sign({ url: `${moto.endpoint}/stream-bucket/object-${size}` }, options()))
@@ -31,7 +34,11 @@ test('a chunk-signed PUT is accepted by moto S3 and stores the decoded bytes', a
 test('moto rejects a chunked PUT signed with the wrong secret', async () => {
   const request = await signStream(
     { method: 'PUT', url: `${moto.endpoint}/stream-bucket/bad`, body: generatedStream(10_000) },
-    { ...options(), credentials: { ...moto.credentials, secretAccessKey: 'wrong' + moto.credentials.secretAccessKey }, contentLength: 10_000 },
+    {
+      ...options(),
+      credentials: { ...moto.credentials, secretAccessKey: 'wrong' + moto.credentials.secretAccessKey },
+      contentLength: 10_000,
+    },
   )
   const response = await fetch(request)
   expect(response.status).toBe(403)

@@ -25,7 +25,8 @@ const iam = (endpoint: string, params: Record<string, string>): Promise<string> 
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      authorization: 'AWS4-HMAC-SHA256 Credential=AKIDSETUP/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=AKIDSETUP/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00',
     },
     body: new URLSearchParams({ ...params, Version: '2010-05-08' }),
   }).then((response) => response.text())
@@ -53,7 +54,10 @@ export async function startMoto(extraUnauthenticated = 0): Promise<Moto> {
     }
     await iam(endpoint, { Action: 'CreateUser', UserName: 'tester' })
     const key = await iam(endpoint, { Action: 'CreateAccessKey', UserName: 'tester' })
-    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] })
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+    })
     await iam(endpoint, { Action: 'PutUserPolicy', UserName: 'tester', PolicyName: 'all', PolicyDocument: policy })
     const accessKeyId = /<AccessKeyId>([^<]+)</.exec(key)?.[1]
     const secretAccessKey = /<SecretAccessKey>([^<]+)</.exec(key)?.[1]

@@ -15,7 +15,8 @@ interface Example {
 let server: Server
 let endpoint: string
 let example: Example
-const received: Array<{ path: string; headers: IncomingMessage['headers']; authorizationOk: boolean; bytes: number }> = []
+const received: Array<{ path: string; headers: IncomingMessage['headers']; authorizationOk: boolean; bytes: number }> =
+  []
 // Resolved by the server as soon as the first body bytes arrive, before the client has produced the rest.
 let firstBytes: () => void = () => {}
 const firstBytesArrived = new Promise<void>((resolve) => (firstBytes = resolve))
@@ -32,10 +33,19 @@ beforeAll(async () => {
     }
     const body = Buffer.concat(chunks)
     const isMedia = request.url === '/putMedia'
-    const expected = await smithyAuthorization({ method: request.method!, path: request.url!, headers: request.headers, body: isMedia ? 'unsigned' : body }, credentials)
-    received.push({ path: request.url!, headers: request.headers, authorizationOk: expected === request.headers.authorization, bytes })
+    const expected = await smithyAuthorization(
+      { method: request.method!, path: request.url!, headers: request.headers, body: isMedia ? 'unsigned' : body },
+      credentials,
+    )
+    received.push({
+      path: request.url!,
+      headers: request.headers,
+      authorizationOk: expected === request.headers.authorization,
+      bytes,
+    })
     response.setHeader('content-type', 'application/json')
-    if (isMedia) response.end(JSON.stringify({ EventType: 'PERSISTED', FragmentTimecode: 0, FragmentNumber: '1' }) + '\n')
+    if (isMedia)
+      response.end(JSON.stringify({ EventType: 'PERSISTED', FragmentTimecode: 0, FragmentNumber: '1' }) + '\n')
     else response.end(JSON.stringify({ DataEndpoint: endpoint }))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -44,7 +54,12 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
 test('PutMedia streams a signed request whose body is sent as it is produced', async () => {
-  const dataEndpoint = await example.getDataEndpoint({ streamName: 'camera-1', region: 'us-west-2', credentials, controlEndpoint: endpoint })
+  const dataEndpoint = await example.getDataEndpoint({
+    streamName: 'camera-1',
+    region: 'us-west-2',
+    credentials,
+    controlEndpoint: endpoint,
+  })
   expect(dataEndpoint).toBe(endpoint)
   const piece = new Uint8Array(32 * 1024).fill(7)
   let produced = 0
@@ -56,7 +71,14 @@ test('PutMedia streams a signed request whose body is sent as it is produced', a
       controller.enqueue(piece)
     },
   })
-  const response = await example.putMedia({ dataEndpoint, streamName: 'camera-1', media, region: 'us-west-2', credentials, producerStartTimestamp: new Date('2024-05-01T10:00:00.250Z') })
+  const response = await example.putMedia({
+    dataEndpoint,
+    streamName: 'camera-1',
+    media,
+    region: 'us-west-2',
+    credentials,
+    producerStartTimestamp: new Date('2024-05-01T10:00:00.250Z'),
+  })
   expect(response.status).toBe(200)
   expect(JSON.parse(await response.text())).toMatchObject({ EventType: 'PERSISTED' })
   const [control, put] = received
@@ -69,6 +91,9 @@ test('PutMedia streams a signed request whose body is sent as it is produced', a
     'transfer-encoding': 'chunked',
   })
   // The core may also send (and sign) x-amz-content-sha256; its value must then say the body is unsigned.
-  if (put!.headers['x-amz-content-sha256'] !== undefined) expect(put!.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD')
-  expect(put!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-west-2\/kinesisvideo\/aws4_request, SignedHeaders=host;(x-amz-content-sha256;)?x-amz-date;x-amzn-fragment-timecode-type;x-amzn-producer-start-timestamp;x-amzn-stream-name, /)
+  if (put!.headers['x-amz-content-sha256'] !== undefined)
+    expect(put!.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD')
+  expect(put!.headers.authorization).toMatch(
+    /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-west-2\/kinesisvideo\/aws4_request, SignedHeaders=host;(x-amz-content-sha256;)?x-amz-date;x-amzn-fragment-timecode-type;x-amzn-producer-start-timestamp;x-amzn-stream-name, /,
+  )
 })

@@ -13,14 +13,23 @@ export interface Received {
 }
 
 /** The Authorization header @smithy/signature-v4 computes for the signed headers of a received request. */
-export async function smithyAuthorization(received: Received, credentials: { accessKeyId: string; secretAccessKey: string }): Promise<string> {
+export async function smithyAuthorization(
+  received: Received,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+): Promise<string> {
   const authorization = String(received.headers.authorization)
   const [, date, region, service] = /Credential=[^/]+\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization)!
   const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)![1]!.split(';')
   const headers: Record<string, string> = {}
   for (const name of signedHeaders) headers[name] = String(received.headers[name])
   const amzDate = headers['x-amz-date']!
-  const signer = new SignatureV4({ credentials, region: region!, service: service!, sha256: Sha256, applyChecksum: signedHeaders.includes("x-amz-content-sha256") })
+  const signer = new SignatureV4({
+    credentials,
+    region: region!,
+    service: service!,
+    sha256: Sha256,
+    applyChecksum: signedHeaders.includes('x-amz-content-sha256'),
+  })
   const request = new HttpRequest({
     method: received.method,
     protocol: 'http:',
@@ -31,7 +40,9 @@ export async function smithyAuthorization(received: Received, credentials: { acc
     // smithy signs UNSIGNED-PAYLOAD for a body that is neither a string nor bytes.
     body: received.body === 'unsigned' ? { stream: true } : received.body,
   })
-  const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`)
+  const signingDate = new Date(
+    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+  )
   if (date !== amzDate.slice(0, 8)) throw new Error('scope date differs from x-amz-date')
   const signed = await signer.sign(request, { signingDate })
   return String(signed.headers.authorization)

@@ -2,11 +2,19 @@
 // Requests and prints one JSON line with each outcome ('ok' or the failure code).
 import { verify } from '../../../src/verify.js'
 
-declare const CASES: { now: number; secret: string; requests: Array<{ method: string; url: string; headers: Record<string, string>; body?: string | null }> }
+declare const CASES: {
+  now: number
+  secret: string
+  requests: Array<{ method: string; url: string; headers: Record<string, string>; body?: string | null }>
+}
 
 const outcomes: string[] = []
 for (const wire of CASES.requests) {
-  const request = new Request(wire.url, { method: wire.method, headers: wire.headers, body: /^(GET|HEAD)$/.test(wire.method) ? undefined : (wire.body ?? undefined) })
+  const request = new Request(wire.url, {
+    method: wire.method,
+    headers: wire.headers,
+    body: /^(GET|HEAD)$/.test(wire.method) ? undefined : (wire.body ?? undefined),
+  })
   const result = await verify(request, { lookupSecret: () => CASES.secret, now: CASES.now })
   outcomes.push(result.ok ? 'ok' : result.code)
 }

@@ -15,7 +15,8 @@ describe('official SigV4 vectors', () => {
   for (const vector of v4Cases as VectorCase[]) {
     const context = JSON.parse(vector.files['context.json']!) as VectorContext
     const options = {
-      lookupSecret: (id: string) => (id === context.credentials.access_key_id ? context.credentials.secret_access_key : undefined),
+      lookupSecret: (id: string) =>
+        id === context.credentials.access_key_id ? context.credentials.secret_access_key : undefined,
       now: new Date(context.timestamp),
       normalizePath: context.normalize,
     }
@@ -23,15 +24,28 @@ describe('official SigV4 vectors', () => {
       test(`${vector.name} (${form})`, async () => {
         const request = wireRequest(vector.files[`${form}-signed-request.txt`]!)
         const result = await verify(request, options)
-        expect(result).toMatchObject({ ok: true, accessKeyId: 'AKIDEXAMPLE', region: 'us-east-1', service: 'service', presigned: form === 'query' })
+        expect(result).toMatchObject({
+          ok: true,
+          accessKeyId: 'AKIDEXAMPLE',
+          region: 'us-east-1',
+          service: 'service',
+          presigned: form === 'query',
+        })
         if (result.ok) expect(result.signature).toBe(vector.files[`${form}-signature.txt`])
         if (context.credentials.token) expect(result).toMatchObject({ sessionToken: context.credentials.token })
         // One flipped bit in the signature is refused.
         const signature = vector.files[`${form}-signature.txt`]!
         const flipped = signature.slice(0, -1) + (signature.endsWith('0') ? '1' : '0')
-        const tampered = form === 'header'
-          ? { ...request, headers: request.headers.map(([name, value]): [string, string] => [name, name === 'Authorization' ? value.replace(signature, flipped) : value]) }
-          : { ...request, query: request.query.replace(signature, flipped) }
+        const tampered =
+          form === 'header'
+            ? {
+                ...request,
+                headers: request.headers.map(([name, value]): [string, string] => [
+                  name,
+                  name === 'Authorization' ? value.replace(signature, flipped) : value,
+                ]),
+              }
+            : { ...request, query: request.query.replace(signature, flipped) }
         expect(await verify(tampered, options)).toMatchObject({ ok: false, code: 'ERR_SIGNATURE_MISMATCH' })
       })
     }

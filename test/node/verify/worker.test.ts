@@ -27,7 +27,14 @@ function boto3(script: string): { status: number | null; stdout: string; stderr:
   const result = spawnSync('python3', ['-c', script], {
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
+    env: {
+      ...process.env,
+      ENDPOINT: endpoint,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
   })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
@@ -56,10 +63,24 @@ except botocore.exceptions.ClientError as error:
 
 test('requests signed or presigned by this package are accepted; tampering and missing auth are refused', async () => {
   const options = { credentials, region: 'eu-west-1', service: 'execute-api' }
-  const signed = await sign({ method: 'POST', url: `${endpoint}/orders?id=7`, headers: { 'content-type': 'application/json' }, body: '{"qty":2}' }, options)
+  const signed = await sign(
+    {
+      method: 'POST',
+      url: `${endpoint}/orders?id=7`,
+      headers: { 'content-type': 'application/json' },
+      body: '{"qty":2}',
+    },
+    options,
+  )
   const accepted = await fetch(signed.clone())
   expect(accepted.status).toBe(200)
-  expect(await accepted.json()).toMatchObject({ accessKeyId: 'AKIDWORKER', service: 'execute-api', region: 'eu-west-1', path: '/orders', body: '{"qty":2}' })
+  expect(await accepted.json()).toMatchObject({
+    accessKeyId: 'AKIDWORKER',
+    service: 'execute-api',
+    region: 'eu-west-1',
+    path: '/orders',
+    body: '{"qty":2}',
+  })
 
   const url = await presign(`${endpoint}/report`, { ...options, expiresIn: 60 })
   const viaUrl = await fetch(url)

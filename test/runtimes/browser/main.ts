@@ -13,6 +13,11 @@ try {
 }
 document.getElementById('status')!.textContent = `${result.passed} passed, ${result.failed} failed`
 for (const failure of result.results.filter((check) => !check.ok)) {
-  document.getElementById('failures')!.append(Object.assign(document.createElement('li'), { textContent: `${failure.name}: ${failure.error}` }))
+  document
+    .getElementById('failures')!
+    .append(Object.assign(document.createElement('li'), { textContent: `${failure.name}: ${failure.error}` }))
 }
-await fetch('/__conformance/results', { method: 'POST', body: JSON.stringify({ userAgent: navigator.userAgent, ...result }) })
+await fetch('/__conformance/results', {
+  method: 'POST',
+  body: JSON.stringify({ userAgent: navigator.userAgent, ...result }),
+})

@@ -7,7 +7,12 @@ import { conformanceChecks } from '../../conformance/suite.js'
 
 const noNode = {
   name: 'workerd: no Node globals here (no nodejs_compat), so the library needs none',
-  run: async () => ok(typeof (globalThis as { process?: unknown }).process === 'undefined' && typeof (globalThis as { Buffer?: unknown }).Buffer === 'undefined', 'process and Buffer are undefined'),
+  run: async () =>
+    ok(
+      typeof (globalThis as { process?: unknown }).process === 'undefined' &&
+        typeof (globalThis as { Buffer?: unknown }).Buffer === 'undefined',
+      'process and Buffer are undefined',
+    ),
 }
 
 export default {
