@@ -128,11 +128,15 @@ function describeEnvironment() {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
     if (execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8' }).trim())
       commit += ' + uncommitted src changes'
-  } catch {}
+  } catch {
+    // Not a git checkout (a tarball): the report says no commit.
+  }
   let os = `Linux ${release()}`
   try {
     os = readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)/m)?.[1] + ` (kernel ${release()})`
-  } catch {}
+  } catch {
+    // No /etc/os-release: keep the kernel name alone.
+  }
   const cpu = cpus()
   return {
     date: new Date().toISOString(),

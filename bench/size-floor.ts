@@ -16,7 +16,7 @@ function hex(buffer: ArrayBuffer): string {
 }
 
 const sha256 = async (data: string | Uint8Array<ArrayBuffer>): Promise<string> =>
-  hex(await subtle().digest('SHA-256', typeof data == 'string' ? encoder.encode(data) : data))
+  hex(await subtle().digest('SHA-256', typeof data === 'string' ? encoder.encode(data) : data))
 const importKey = (raw: BufferSource): Promise<CryptoKey> =>
   subtle().importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
 const hmac = async (key: CryptoKey | BufferSource, text: string): Promise<ArrayBuffer> =>
@@ -25,7 +25,7 @@ const hmac = async (key: CryptoKey | BufferSource, text: string): Promise<ArrayB
 // Keyed by a hash of the secret, never the secret itself.
 const keys = new Map<string, Promise<CryptoKey>>()
 async function signingKey(secret: string, scope: string[]): Promise<CryptoKey> {
-  const id = (await sha256(secret)) + scope
+  const id = (await sha256(secret)) + '/' + scope.join('/')
   let key = keys.get(id)
   if (!key) {
     if (keys.size > 63) keys.clear()

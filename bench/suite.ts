@@ -76,7 +76,7 @@ interface SmithySigned {
 const smithyToRequest = (url: string, signed: SmithySigned): Request =>
   new Request(url, {
     method: signed.method,
-    headers: Object.entries(signed.headers).filter(([name]) => name != 'host'),
+    headers: Object.entries(signed.headers).filter(([name]) => name !== 'host'),
     body: signed.body,
   })
 const smithyToUrl = (signed: SmithySigned): string =>

@@ -1,6 +1,6 @@
 // A scripted HTTP server on 127.0.0.1 for client tests: answers each request as the test says (any status,
 // headers, body), drops the connection, or never answers. Records every request it got.
-import { createServer, type IncomingHttpHeaders } from 'node:http'
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 
 /** A request as the fault server received it. */
@@ -38,7 +38,7 @@ export async function startFaultServer(
 ): Promise<FaultServer> {
   const requests: ReceivedRequest[] = []
   const sockets = new Set<Socket>()
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const request = {
@@ -66,7 +66,9 @@ export async function startFaultServer(
     else if (date) headers.date = date
     res.writeHead(reply.status, headers)
     res.end(reply.body ?? '')
-  })
+  }
+  // A handler that fails (a socket gone mid-answer) drops that connection, as a broken server would.
+  const server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()))
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))

@@ -49,7 +49,9 @@ const child = spawn(runtime.command[0], runtime.command.slice(1), {
 const killGroup = () => {
   try {
     process.kill(-child.pid, 'SIGKILL')
-  } catch {}
+  } catch {
+    // The group has already exited.
+  }
 }
 process.on('exit', killGroup)
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(1))

@@ -7,11 +7,13 @@ import { conformanceChecks } from '../../conformance/suite.js'
 
 const noNode = {
   name: 'workerd: no Node globals here (no nodejs_compat), so the library needs none',
-  run: async () =>
-    ok(
-      typeof (globalThis as { process?: unknown }).process === 'undefined' &&
-        typeof (globalThis as { Buffer?: unknown }).Buffer === 'undefined',
-      'process and Buffer are undefined',
+  run: () =>
+    Promise.resolve().then(() =>
+      ok(
+        typeof (globalThis as { process?: unknown }).process === 'undefined' &&
+          typeof (globalThis as { Buffer?: unknown }).Buffer === 'undefined',
+        'process and Buffer are undefined',
+      ),
     ),
 }
 
