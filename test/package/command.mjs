@@ -14,7 +14,9 @@ function killGroup(pgid) {
   groups.delete(pgid)
   try {
     process.kill(-pgid, 'SIGKILL')
-  } catch {}
+  } catch {
+    // the group has exited already
+  }
 }
 
 /**
