@@ -40,6 +40,7 @@ if (unknown.length) {
 
 const work = mkdtempSync(join(tmpdir(), 'webcrypto-sigv4-package-'))
 const counts = new Map() // group → { passed, failed }
+let currentGroup = 'contents' // the group a failure outside any check is counted under
 const started = Date.now()
 let exitCode = 0
 const finish = () => {
@@ -57,7 +58,6 @@ setTimeout(() => {
   finish()
 }, TIME_LIMIT_MS).unref()
 
-let currentGroup = 'contents'
 function record(group, ok) {
   const count = counts.get(group) ?? { passed: 0, failed: 0 }
   count[ok ? 'passed' : 'failed']++
@@ -92,7 +92,7 @@ try {
   const { tarball, distBeforePack } = await packFreshClone(root, work)
   console.log(`packed ${tarball}`)
   const consumer = join(work, 'consumer')
-  const packageDir = await installTarball(tarball, consumer)
+  const packageDir = await installTarball(tarball, consumer, readPackageJson(root).name)
   const pkg = readPackageJson(packageDir)
   await prepareConsumer(consumer, pkg)
   const enabled = (group) => selected.includes(group)

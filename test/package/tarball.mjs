@@ -2,7 +2,7 @@
 // files: no dist/, no node_modules/ of its own), so `prepack` must build dist/; then installed offline into a scratch
 // project, and its file list checked.
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, posix } from 'node:path'
 import { runCommand } from './command.mjs'
 import { subpaths } from './subpaths.mjs'
@@ -33,21 +33,22 @@ export async function packFreshClone(root, work) {
   }
   symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir')
   const distBeforePack = existsSync(join(clone, 'dist'))
-  const packed = await runCommand('npm', ['pack', '--json', '--pack-destination', work], {
+  const packed = await runCommand('npm', ['pack', '--pack-destination', work], {
     cwd: clone,
     timeoutMs: PACK_TIME_LIMIT_MS,
   })
   if (packed.code !== 0) throw new Error(`npm pack failed (exit ${packed.code}):\n${packed.output}`)
-  const report = JSON.parse(packed.output.slice(packed.output.indexOf('[')))
-  return { tarball: join(work, report[0].filename), distBeforePack, clone }
+  const tarballs = readdirSync(work).filter((file) => file.endsWith('.tgz'))
+  if (tarballs.length !== 1) throw new Error(`expected one tarball in ${work}, found: ${tarballs.join(', ') || 'none'}`)
+  return { tarball: join(work, tarballs[0]), distBeforePack }
 }
 
 /**
  * Creates a scratch ES module project in `dir` and installs only the tarball into it, offline (no registry: the
  * package has no dependencies). Resolves with the installed package's directory.
- * @example const packageDir = await installTarball(tarball, join(work, 'consumer'))
+ * @example const packageDir = await installTarball(tarball, join(work, 'consumer'), 'webcrypto-sigv4')
  */
-export async function installTarball(tarball, dir) {
+export async function installTarball(tarball, dir, name) {
   mkdirSync(dir, { recursive: true })
   writeFileSync(
     join(dir, 'package.json'),
@@ -60,11 +61,13 @@ export async function installTarball(tarball, dir) {
   )
   if (installed.code !== 0)
     throw new Error(`npm install of the tarball failed (exit ${installed.code}):\n${installed.output}`)
-  const name = JSON.parse(readFileSync(join(dirname(tarball), 'clone', 'package.json'), 'utf8')).name
   return join(dir, 'node_modules', name)
 }
 
-/** The tarball's file list, without npm's `package/` prefix. */
+/**
+ * The tarball's file list, without npm's `package/` prefix.
+ * @example tarballFiles(tarball) // ['package.json', 'README.md', 'dist/index.js', ...]
+ */
 export function tarballFiles(tarball) {
   return execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
     .split('\n')
