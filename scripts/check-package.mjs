@@ -105,7 +105,7 @@ try {
     for (const [name, fn] of packageJsonChecks(pkg)) await check('contents', name, fn)
   }
   if (enabled('node')) {
-    await runtimeChecks('node', runtimeConsumer('node', consumer))
+    await runtimeChecks('node', runtimeConsumer('node', consumer).catch(failure('node')))
     await check('node', 'require() of every subpath from CommonJS', async () => {
       const outcome = await requireConsumer(consumer, pkg)
       if (!outcome) throw new Error(`this Node (${process.version}) cannot require() ES modules: use Node >= 20.19`)
