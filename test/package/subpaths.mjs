@@ -7,7 +7,7 @@ import { join } from 'node:path'
 /**
  * Every "exports" entry that is a module (not ./package.json), in package.json order:
  * `{ subpath: './presign', specifier: 'webcrypto-sigv4/presign', js, types, stem: 'presign' }`, where `js` is the
- * `default` target (or `import`, which the metadata check refuses) and `stem` the file name without extension.
+ * `default` target (or `import`, which the metadata check refuses) and `stem` its path in dist/ without the extension.
  * @example for (const { specifier, types } of subpaths(pkg)) console.log(specifier, types)
  */
 export function subpaths(pkg) {
@@ -20,7 +20,9 @@ export function subpaths(pkg) {
         specifier: subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`,
         js,
         types: target.types,
-        stem: String(js).replace(/^.*\//, '').replace(/\.js$/, ''),
+        stem: String(js)
+          .replace(/^\.\/dist\//, '')
+          .replace(/\.js$/, ''),
       }
     })
 }

@@ -9,8 +9,8 @@ import { subpaths } from './subpaths.mjs'
 
 /** What may ship besides dist/ and src/ (npm adds package.json, README and LICENSE itself). */
 const TOP_LEVEL_FILES = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']
-const DIST_FILE = /^dist\/[\w-]+\.(js|js\.map|d\.ts|d\.ts\.map)$/
-const SOURCE_FILE = /^src\/[\w-]+\.ts$/
+const DIST_FILE = /^dist\/[\w/-]+\.(js|js\.map|d\.ts|d\.ts\.map)$/
+const SOURCE_FILE = /^src\/[\w/-]+\.ts$/
 const PACK_TIME_LIMIT_MS = 180_000
 const INSTALL_TIME_LIMIT_MS = 120_000
 
@@ -109,7 +109,7 @@ export function contentChecks({ files, packageDir, pkg, distBeforePack }) {
   }
   add('dist/ and src/ match one to one (no stale build output)', () => {
     const stem = (file) => file.replace(/^(dist|src)\//, '').replace(/\.(js|ts)$/, '')
-    const built = files.filter((file) => /^dist\/[\w-]+\.js$/.test(file)).map(stem)
+    const built = files.filter((file) => /^dist\/[\w/-]+\.js$/.test(file)).map(stem)
     const sources = files.filter((file) => SOURCE_FILE.test(file)).map(stem)
     const unmatched = [
       ...built.filter((name) => !sources.includes(name)).map((name) => `dist/${name}.js`),
