@@ -46,6 +46,7 @@ const SUITES = [
   },
   { name: 'demo-e2e', command: ['node', 'test/demo/e2e.mjs', 'chromium', 'firefox', 'webkit'] },
   { name: 'demo-ctrl-c', command: ['sh', '-c', 'node test/demo/ctrl-c.mjs && node test/demo/ctrl-c.mjs --no-moto'] },
+  { name: 'jsr', command: ['node', 'test/package/jsr.mjs'] },
   // suites: add one line per suite above this comment
 ]
 

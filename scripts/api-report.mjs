@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// The API report: every export of every package.json "exports" subpath with its declaration as the built .d.ts
+// states it (doc comments dropped), then the types those declarations use that no subpath exports. Committed as
+// test/package/api-report.md; the `package` suite fails when the build's surface differs from it, so a change to
+// the surface is always a visible diff.
+// Usage: `npm run api` (builds dist/, then writes the report); `node scripts/api-report.mjs` prints it.
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
+import { readPackageJson, subpaths } from '../test/package/subpaths.mjs'
+
+/** Where the committed report lives, relative to the repository root. */
+export const API_REPORT_PATH = 'test/package/api-report.md'
+
+const COMPILER_OPTIONS = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+  strict: true,
+  noEmit: true,
+  types: [],
+}
+
+/**
+ * The report for the package in `packageDir` (its package.json and built .d.ts), as Markdown.
+ * @example writeFileSync('api.md', apiReport('node_modules/webcrypto-sigv4'))
+ */
+export function apiReport(packageDir) {
+  const pkg = readPackageJson(packageDir)
+  const entries = subpaths(pkg).map((entry) => ({ ...entry, file: resolve(packageDir, entry.types) }))
+  const program = ts.createProgram(
+    entries.map(({ file }) => file),
+    COMPILER_OPTIONS,
+  )
+  const checker = program.getTypeChecker()
+  const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed })
+  const inPackage = (node) => {
+    const file = relative(packageDir, node.getSourceFile().fileName)
+    return !file.startsWith('..') && !file.split(/[\\/]/).includes('node_modules')
+  }
+  const original = (symbol) => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol)
+
+  const exported = new Set() // every symbol some subpath exports
+  const sections = entries.map(({ specifier, file }) => {
+    const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(file))
+    const exports = checker.getExportsOfModule(moduleSymbol).sort((a, b) => a.name.localeCompare(b.name))
+    for (const symbol of exports) exported.add(original(symbol))
+    return { specifier, exports }
+  })
+
+  // Tuple types print on one line (the printer's default puts each element on its own).
+  const singleLineTuples = (node) => {
+    if (ts.isTupleTypeNode(node)) ts.setEmitFlags(node, ts.EmitFlags.SingleLine)
+    ts.forEachChild(node, singleLineTuples)
+  }
+  for (const { file } of entries) singleLineTuples(program.getSourceFile(file))
+  for (const sourceFile of program.getSourceFiles()) if (inPackage(sourceFile)) singleLineTuples(sourceFile)
+
+  /** The declarations of a symbol as the .d.ts prints them, without `export`/`declare` and comments. */
+  const declarationText = (symbol) =>
+    (original(symbol).declarations ?? [])
+      .map((declaration) => (ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration))
+      .map((node) => printer.printNode(ts.EmitHint.Unspecified, node, node.getSourceFile()))
+      .map((text) => text.replace(/^(export )?(default )?(declare )?/, ''))
+      .join('\n')
+
+  // The types the surface names but no subpath exports (followed transitively), so their changes show too.
+  const unexported = new Map() // symbol → the .d.ts it is declared in
+  const visit = (node) => {
+    const name = ts.isTypeReferenceNode(node)
+      ? node.typeName
+      : ts.isExpressionWithTypeArguments(node)
+        ? node.expression
+        : ts.isTypeQueryNode(node)
+          ? node.exprName
+          : undefined
+    const symbol = name && checker.getSymbolAtLocation(name)
+    if (symbol && !(symbol.flags & ts.SymbolFlags.TypeParameter)) {
+      const target = original(symbol)
+      const declarations = (target.declarations ?? []).filter(inPackage)
+      if (declarations.length && !exported.has(target) && !unexported.has(target)) {
+        unexported.set(target, relative(packageDir, declarations[0].getSourceFile().fileName))
+        for (const declaration of declarations) visitDeclaration(declaration)
+      }
+    }
+    ts.forEachChild(node, visit)
+  }
+  const visitDeclaration = (declaration) => ts.forEachChild(declaration, visit)
+  for (const symbol of exported) for (const declaration of symbol.declarations ?? []) visitDeclaration(declaration)
+
+  const isTypeOnly = (symbol) =>
+    (symbol.declarations ?? []).some(
+      (declaration) =>
+        ts.isExportSpecifier(declaration) && (declaration.isTypeOnly || declaration.parent.parent.isTypeOnly),
+    )
+  const lines = [
+    `# API report: ${pkg.name}`,
+    '',
+    'Generated by `npm run api` from the built `.d.ts` (scripts/api-report.mjs); do not edit. The `package` suite',
+    'fails when the build differs, so every change to the public surface shows here as a diff.',
+    '',
+  ]
+  for (const { specifier, exports } of sections) {
+    lines.push(`## ${specifier}`, '', '```ts')
+    for (const symbol of exports) {
+      const target = original(symbol)
+      const notes = [target.name !== symbol.name && `exported as ${symbol.name}`, isTypeOnly(symbol) && 'type only']
+      const note = notes.filter(Boolean).join(', ')
+      lines.push(...(note ? [`// ${symbol.name}: ${note}`] : []), declarationText(symbol), '')
+    }
+    if (lines.at(-1) === '') lines.pop()
+    lines.push('```', '')
+  }
+  const internal = [...unexported].sort(([a], [b]) => a.name.localeCompare(b.name))
+  lines.push('## Used by the surface, exported by no subpath', '', '```ts')
+  for (const [symbol, file] of internal) lines.push(`// ${file}`, declarationText(symbol), '')
+  if (lines.at(-1) === '') lines.pop()
+  lines.push('```', '')
+  return lines.join('\n')
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' })
+  const report = apiReport(root)
+  if (process.argv.includes('--write')) {
+    writeFileSync(join(root, API_REPORT_PATH), report)
+    console.log(`wrote ${API_REPORT_PATH}`)
+  } else process.stdout.write(report)
+}
