@@ -1,8 +1,8 @@
 // The signing pipeline shared by header signing, presigning and SigV4a: one place that puts the steps together.
 import { canonicalHeaders, canonicalPath, canonicalQuery, queryPairs, type HeaderEntry } from './canonical.js'
-import { uriEncode } from './encoding.js'
+import { uriDecode, uriEncode } from './encoding.js'
 import { fail } from './errors.js'
-import { resolveOptions, type SignOptions } from './options.js'
+import { checkPayloadHash, isRecord, resolveOptions, type SignOptions } from './options.js'
 import { isUnsignedHeader } from './rules.js'
 import { signingKey, type Credentials } from './signing-key.js'
 import { hmac, isBytes, sha256Hex, toHex, type Bytes } from './webcrypto.js'
@@ -103,6 +103,18 @@ export const BAD_REQUEST = 'Pass a method, a host and a /path'
  */
 export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
+/** ASCII control characters, which no part of a request line may hold. */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL = /[\0-\x1f\x7f]/
+/** A line break followed by spaces or tabs: an obsolete header line folding (RFC 9112 section 5.2). */
+const OBS_FOLD = /\r?\n[ \t]+/g
+/** Presigned-URL parameters signing adds: a query that already holds one was presigned before. */
+const AUTH_PARAMETERS = new Set(
+  ['Algorithm', 'Credential', 'Date', 'Expires', 'SignedHeaders', 'Security-Token', 'Signature', 'Region-Set'].map(
+    (name) => 'x-amz-' + name.toLowerCase(),
+  ),
+)
+
 /**
  * Signs request parts with an algorithm, into the Authorization header or (with `expiresIn`) into the query.
  * `signParts` and `presignParts` are the public faces of this. The parts are checked first: a method token,
@@ -118,23 +130,63 @@ export async function signWith(
   algorithm: SigningAlgorithm,
   expiresIn?: number,
 ): Promise<SignedParts> {
-  const { method, host, path } = parts
-  if (!TOKEN.test(method) || !host || /[\s/?#@]/.test(host) || typeof path != 'string' || path[0] != '/')
-    fail('ERR_INVALID_REQUEST', BAD_REQUEST)
-  const headers: Array<[string, string]> = []
-  for (const [name, value] of parts.headers ?? []) {
-    // A value may be folded onto continuation lines (obs-fold) but must not smuggle a new line or NUL.
-    if (
-      typeof name != 'string' ||
-      !TOKEN.test(name) ||
-      typeof value != 'string' ||
-      /\0|\r(?!\n[ \t])|(?<!\r)\n(?![ \t])/.test(value)
-    ) {
-      fail('ERR_INVALID_HEADER', `Fix the header ${name} (no line breaks)`)
-    }
-    headers.push([name, value])
+  return signCheckedWith(checkParts(parts), options, algorithm, expiresIn)
+}
+
+/** Request parts after `checkParts`: the query is a string and the headers a fresh, unfolded list. */
+export interface CheckedParts extends RequestParts {
+  query: string
+  headers: Array<[string, string]>
+}
+
+/**
+ * Checks request parts from a caller: a method token, a host name, a path from `/`, and headers that can be sent.
+ * Nothing it returns holds a CR, LF or NUL, so a raw HTTP/1.1 transport cannot be made to split the request.
+ *
+ * @example
+ * const checked = checkParts({ method: 'GET', host: 'sts.amazonaws.com', path: '/' })
+ */
+export function checkParts(parts: RequestParts): CheckedParts {
+  if (!isRecord(parts)) fail('ERR_INVALID_REQUEST', 'Pass the request parts: { method, host, path, query?, headers? }')
+  const { method, host, path, query = '' } = parts
+  if (typeof method !== 'string' || !TOKEN.test(method)) {
+    fail('ERR_INVALID_REQUEST', "Set parts.method to an HTTP method such as GET (letters, digits, !#$%&'*+.^_`|~-)")
   }
-  return signCheckedWith({ ...parts, headers }, options, algorithm, expiresIn)
+  if (typeof host !== 'string' || !host || CONTROL.test(host) || /[\s/?#@]/.test(host)) {
+    fail('ERR_INVALID_REQUEST', 'Set parts.host to a host name, plus :port when not the default (no scheme or path)')
+  }
+  // Nothing returned may split a raw HTTP/1.1 request: no control characters in the request line.
+  if (typeof path !== 'string' || path[0] !== '/' || CONTROL.test(path)) {
+    fail('ERR_INVALID_REQUEST', 'Set parts.path to the path as sent, from / (percent-encode control characters)')
+  }
+  if (typeof query !== 'string' || CONTROL.test(query)) {
+    fail('ERR_INVALID_REQUEST', 'Set parts.query to the query as sent, without ? (percent-encode control characters)')
+  }
+  const given: unknown = parts.headers ?? []
+  if (!isIterable(given)) {
+    fail('ERR_INVALID_HEADER', 'Pass parts.headers as a list of [name, value] pairs or a Headers object')
+  }
+  const headers: Array<[string, string]> = []
+  for (const entry of given) {
+    if (!Array.isArray(entry) || entry.length !== 2) fail('ERR_INVALID_HEADER', 'Pass each header as [name, value]')
+    const [name, value] = entry as unknown[]
+    if (typeof name !== 'string' || !TOKEN.test(name)) {
+      fail('ERR_INVALID_HEADER', "Fix a header name: letters, digits and !#$%&'*+.^_`|~- only")
+    }
+    if (typeof value !== 'string') fail('ERR_INVALID_HEADER', `Set the value of header ${name} to a string`)
+    // A value folded onto continuation lines (obs-fold) is sent unfolded, as RFC 9112 says a recipient reads it:
+    // the signature is the same, and no line break reaches the wire.
+    const unfolded = value.replace(OBS_FOLD, ' ')
+    if (/[\0\r\n]/.test(unfolded)) {
+      fail('ERR_INVALID_HEADER', `Fix the value of header ${name}: no line breaks or NUL characters`)
+    }
+    headers.push([name, unfolded])
+  }
+  return { ...parts, query, headers }
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return isRecord(value) && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
 }
 
 /**
@@ -154,19 +206,29 @@ export async function signCheckedWith(
   const { method, host, path, query = '', body } = parts
   // signWith passes fresh entries, and a Headers object yields new ones: the headers returned are never the caller's arrays.
   const headers = [...(parts.headers ?? [])] as Array<[string, string]>
-  const { credentials, region, service, amzDate, rules } = await resolveOptions(options, host, path)
+  const {
+    credentials,
+    region,
+    service,
+    amzDate,
+    rules,
+    payloadHash: givenHash,
+  } = await resolveOptions(options, host, path)
   const date = amzDate.slice(0, 8)
   const scope = algorithm.scope(date, region, service)
   const presigning = expiresIn !== undefined
+  const pairs = queryPairs(query)
+  if (presigning && pairs.some(([name]) => AUTH_PARAMETERS.has(uriDecode(name).toLowerCase()))) {
+    fail('ERR_INVALID_REQUEST', 'The query is presigned already: remove its X-Amz-* parameters')
+  }
   const token = credentials.sessionToken
   // The token goes on after signing when the service wants it unsigned (IoT).
   const lateToken = token && !rules.signSessionToken
   const payloadHash =
-    options.payloadHash ??
+    givenHash ??
     (options.unsignedPayload || (presigning && rules.unsignedPayloads)
       ? UNSIGNED_PAYLOAD
-      : (headers.find(([name]) => /^x-amz-content-sha256$/i.test(name))?.[1].trim() ??
-        (await bodyHash(body, rules.unsignedPayloads))))
+      : (contentSha256(headers) ?? (await bodyHash(body, rules.unsignedPayloads))))
 
   // Values signing adds: lower-case headers when signing the header, X-Amz-* query parameters when presigning.
   const added: Array<[string, string]> = []
@@ -198,7 +260,7 @@ export async function signCheckedWith(
     method,
     canonicalPath(path, rules),
     canonicalQuery([
-      ...queryPairs(query),
+      ...pairs,
       ...(presigning ? added : []).map(([name, value]): [string, string] => [name, uriEncode(value)]),
     ]),
     headerBlock,
@@ -234,6 +296,11 @@ export async function signCheckedWith(
     payloadHash,
     amzDate,
   }
+}
+
+function contentSha256(headers: Array<[string, string]>): string | undefined {
+  const value = headers.find(([name]) => /^x-amz-content-sha256$/i.test(name))?.[1].trim()
+  return value === undefined ? undefined : checkPayloadHash(value, 'the x-amz-content-sha256 header')
 }
 
 async function bodyHash(body: RequestParts['body'], streamUnsigned: boolean): Promise<string> {

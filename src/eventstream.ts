@@ -3,7 +3,7 @@
 // streaming, Lex and Bedrock bidirectional streams expect over WebSocket or HTTP/2.
 import { crc32 } from './crc32.js'
 import { fail } from './errors.js'
-import { amzDate as formatAmzDate } from './options.js'
+import { checkCredentials, isRecord, scopeName, amzDate as formatAmzDate } from './options.js'
 import { signingKey, type Credentials } from './signing-key.js'
 import { fromHex, hmac, sha256Hex, toHex, utf8 } from './webcrypto.js'
 
@@ -46,9 +46,11 @@ const TYPE_CODES = {
  * encodeHeaders({ ':message-type': 'event', ':date': { type: 'timestamp', value: new Date() } })
  */
 export function encodeHeaders(headers: MessageHeaders): Uint8Array<ArrayBuffer> {
+  if (!isRecord(headers)) fail('ERR_INVALID_HEADER', 'Pass the event headers as an object of name: value')
   const parts: Uint8Array[] = []
   for (const [name, raw] of Object.entries(headers)) {
     const header = typeof raw === 'string' ? ({ type: 'string', value: raw } as const) : raw
+    checkHeaderValue(name, header)
     const nameBytes = utf8(name)
     if (!nameBytes.length || nameBytes.length > 255)
       fail('ERR_INVALID_HEADER', `Event header name "${name}" must be 1 to 255 bytes`)
@@ -98,6 +100,48 @@ export function encodeHeaders(headers: MessageHeaders): Uint8Array<ArrayBuffer> 
   return concat(parts)
 }
 
+/** The range of each integer header type. */
+const INTEGER_RANGES = { byte: 2 ** 7, short: 2 ** 15, integer: 2 ** 31 } as const
+const LONG_RANGE = 2n ** 63n
+
+/** Checks that a header value has its type's JavaScript type and range, so encoding cannot throw or wrap. */
+function checkHeaderValue(name: string, header: unknown): asserts header is HeaderValue {
+  const { type, value } = isRecord(header) ? header : { type: undefined, value: undefined }
+  let valid: boolean
+  switch (type) {
+    case 'boolean':
+      valid = typeof value === 'boolean'
+      break
+    case 'byte':
+    case 'short':
+    case 'integer':
+      valid =
+        Number.isInteger(value) &&
+        -INTEGER_RANGES[type] <= (value as number) &&
+        (value as number) < INTEGER_RANGES[type]
+      break
+    case 'long':
+      valid = typeof value === 'bigint' && -LONG_RANGE <= value && value < LONG_RANGE
+      break
+    case 'timestamp':
+      valid = value instanceof Date && !Number.isNaN(value.getTime())
+      break
+    case 'binary':
+      valid = value instanceof Uint8Array
+      break
+    case 'string':
+    case 'uuid':
+      valid = typeof value === 'string'
+      break
+    default:
+      fail(
+        'ERR_INVALID_HEADER',
+        `Event header "${name}" has an unknown type: use boolean, byte, short, integer, long, binary, string, timestamp or uuid`,
+      )
+  }
+  if (!valid) fail('ERR_INVALID_HEADER', `Event header "${name}" needs a value of its type ${type}`)
+}
+
 function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
   let offset = 0
@@ -115,6 +159,9 @@ function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
  * const bytes = encodeMessage({ headers: { ':message-type': 'event', ':event-type': 'AudioEvent' }, body: pcm })
  */
 export function encodeMessage(message: EventMessage): Uint8Array<ArrayBuffer> {
+  if (!isRecord(message) || !(message.body instanceof Uint8Array)) {
+    fail('ERR_INVALID_REQUEST', 'Pass an event message as { headers, body } with the body as a Uint8Array')
+  }
   const headers = encodeHeaders(message.headers)
   const total = 12 + headers.length + message.body.length + 4
   if (total > MAX_MESSAGE)
@@ -225,8 +272,13 @@ export interface EventSigner {
  * socket.send(await signer.end())
  */
 export function createEventSigner(options: EventSignerOptions): EventSigner {
-  const { credentials, region, service, now = () => new Date() } = options
-  if (!/^[0-9a-f]{64}$/.test(options.seedSignature))
+  if (!isRecord(options)) fail('ERR_INVALID_OPTION', 'Pass { credentials, region, service, seedSignature }')
+  const credentials = checkCredentials(options.credentials)
+  const region = scopeName('region', options.region)
+  const service = scopeName('service', options.service)
+  const { now = () => new Date() } = options
+  if (typeof now !== 'function') fail('ERR_INVALID_OPTION', 'Set options.now to a function that returns a Date')
+  if (typeof options.seedSignature !== 'string' || !/^[0-9a-f]{64}$/.test(options.seedSignature))
     fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature that starts the chain')
   let previous = options.seedSignature
   let busy = false
@@ -236,9 +288,11 @@ export function createEventSigner(options: EventSignerOptions): EventSigner {
         'ERR_INVALID_REQUEST',
         'Event messages are signed in order: await the previous sign() before signing the next',
       )
+    if (!(payload instanceof Uint8Array)) fail('ERR_INVALID_REQUEST', 'Pass each event message as a Uint8Array')
     busy = true
     try {
-      const date = now()
+      const date: unknown = now()
+      if (!(date instanceof Date)) fail('ERR_INVALID_OPTION', 'options.now must return a Date')
       const longDate = formatAmzDate(date)
       const shortDate = longDate.slice(0, 8)
       const dateHeader = { ':date': { type: 'timestamp', value: date } } as const

@@ -1,8 +1,10 @@
 // Turns what a fetch user has (a Request, or { method, url, headers, body }) into request parts, reading the
 // body at most once and keeping it so the signed request carries exactly the bytes that were hashed.
-import { BAD_REQUEST, TOKEN, type RequestParts } from './engine.js'
+import { TOKEN, type RequestParts } from './engine.js'
 import { fail } from './errors.js'
-import type { SignOptions } from './options.js'
+import { inferScope } from './infer.js'
+import { isRecord, type SignOptions } from './options.js'
+import { serviceRules } from './rules.js'
 import { isBytes } from './webcrypto.js'
 
 /** A request as fetch users write it: `url` plus the usual RequestInit fields. */
@@ -36,10 +38,52 @@ export function parseUrl(url: string | URL): URL {
   try {
     parsed = new URL(url)
   } catch (error) {
-    cause = error
+    // The parser's error quotes the URL, which may hold a password: keep it only when there is none to leak.
+    if (!(typeof url === 'string' && url.includes('@'))) cause = error
   }
-  if (!/^(http|ws)s?:$/.test(parsed?.protocol!)) fail('ERR_INVALID_URL', 'Pass an absolute http(s) or ws(s) URL', cause)
-  return parsed!
+  if (!parsed || !/^(http|ws)s?:$/.test(parsed.protocol)) {
+    fail('ERR_INVALID_URL', 'Pass an absolute http(s) or ws(s) URL', cause)
+  }
+  if (parsed.username || parsed.password) {
+    fail('ERR_INVALID_URL', 'Remove the user name and password from the URL')
+  }
+  return parsed
+}
+
+/** Methods fetch refuses to send (the Fetch standard's forbidden methods). */
+const FORBIDDEN_METHOD = /^(CONNECT|TRACE|TRACK)$/i
+
+/**
+ * Whether a URL string's path holds a `.` or `..` segment (also percent-encoded as `%2e`), read from the string
+ * itself: the WHATWG URL parser resolves such segments, so the parsed URL no longer shows them.
+ *
+ * @example
+ * hasDotSegments('https://b.s3.amazonaws.com/a/../b') // true
+ * hasDotSegments('https://b.s3.amazonaws.com/a..b') // false
+ */
+export function hasDotSegments(url: string): boolean {
+  // The parser drops tabs and line breaks anywhere and treats \ as / in http(s) and ws(s) URLs.
+  const path = url
+    .replace(/[\t\n\r]/g, '')
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:[\\/]*[^\\/?#]*/i, '')
+    .split(/[?#]/)[0]!
+  return path.split(/[\\/]/).some((segment) => /^(\.|%2e){1,2}$/i.test(segment))
+}
+
+/**
+ * Builds the Request to send: a RequestInit field that fetch refuses (a bad `redirect`, `mode`, `signal`, ...)
+ * becomes a typed error.
+ *
+ * @example
+ * const request = buildRequest(url, { method: 'PUT', headers, body })
+ */
+export function buildRequest(input: Request | URL, init: RequestInit): Request {
+  try {
+    return new Request(input, init)
+  } catch (error) {
+    fail('ERR_INVALID_REQUEST', 'Fix the request options (redirect, signal, ...): see cause', error)
+  }
 }
 
 /**
@@ -50,7 +94,7 @@ export function parseUrl(url: string | URL): URL {
  * const { parts, body } = await prepareRequest({ url, method: 'POST', body: 'x' }, options)
  */
 export async function prepareRequest(input: Request | RequestLike, options: SignOptions): Promise<PreparedRequest> {
-  if (!input || typeof input != 'object') fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, ... }')
+  if (!isRecord(input)) fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, ... }')
   const isRequest = input instanceof Request
   if (isRequest && input.bodyUsed) fail('ERR_BODY_USED', 'Sign the request before reading its body')
   const url = parseUrl(input.url)
@@ -62,9 +106,14 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
     ...init
   } = (isRequest ? {} : input) as RequestLike
   // A Request's method is already normalised; fetch upper-cases the standard methods of a request-like object.
-  let method = input.method ?? 'GET'
-  if (/^(delete|get|head|options|post|put)$/i.test(method)) method = method.toUpperCase()
-  if (!TOKEN.test(method)) fail('ERR_INVALID_REQUEST', BAD_REQUEST)
+  const given: unknown = input.method ?? 'GET'
+  if (typeof given !== 'string' || !TOKEN.test(given)) {
+    fail('ERR_INVALID_REQUEST', 'Set the method to an HTTP token such as GET')
+  }
+  if (FORBIDDEN_METHOD.test(given)) {
+    fail('ERR_INVALID_REQUEST', `fetch cannot send ${given}: use signParts`)
+  }
+  const method = /^(delete|get|head|options|post|put)$/i.test(given) ? given.toUpperCase() : given
   const noBody = /^(GET|HEAD)$/.test(method)
   let headers: Headers
   try {
@@ -89,7 +138,7 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
     } else if (source || !(body instanceof ReadableStream)) {
       // Anything else is read once, the way fetch would send it: a FormData gets its multipart boundary here
       // and the signed bytes fix it; the content type is the one fetch would set (text/plain for a string).
-      const reader = source ?? new Response(body)
+      const reader = source ?? bodyReader(body)
       const type = typeof body == 'string' ? 'text/plain;charset=UTF-8' : reader.headers.get('content-type')
       if (type && !headers.has('content-type')) headers.set('content-type', type)
       // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
@@ -110,6 +159,7 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
     }
     hashed = body as RequestParts['body']
   }
+  if (typeof input.url === 'string' && hasDotSegments(input.url)) refuseLiteralDotSegments(url, options)
   return {
     url,
     parts: { method, host: url.host, path: url.pathname, query: url.search.slice(1), headers, body: hashed },
@@ -117,5 +167,25 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
     // Destructured from {} for a Request: nothing to carry over, the clone keeps its own settings.
     init,
     source,
+  }
+}
+
+function bodyReader(body: unknown): Response {
+  try {
+    return new Response(body as BodyInit)
+  } catch (error) {
+    fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as a string, bytes, Blob or stream', error)
+  }
+}
+
+/**
+ * A service that signs the path as sent (S3: the path is the object key) would get a different key than the one
+ * written, because the URL parser resolved the `.`/`..` segments: refuse, and point to the parts API.
+ */
+function refuseLiteralDotSegments(url: URL, options: SignOptions): void {
+  const given: Partial<SignOptions> = isRecord(options) ? options : {}
+  const service = given.service ?? inferScope(url.host, url.pathname).service
+  if (typeof service === 'string' && !serviceRules(service, given).normalizePath) {
+    fail('ERR_INVALID_URL', "The URL parser removes the path's . and .. segments: use signParts or presignParts")
   }
 }

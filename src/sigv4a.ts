@@ -2,7 +2,7 @@
 // pipeline are the core's; only the scope (no region), the region-set value and the signature differ.
 import { signWith, type RequestParts, type SignedParts, type SigningAlgorithm } from './engine.js'
 import { fail } from './errors.js'
-import type { Credentials, PresignOptions, SignOptions } from './options.js'
+import { checkCredentials, type Credentials, type PresignOptions, type SignOptions } from './options.js'
 import { addOne, greaterThan, p256PublicPoint } from './p256.js'
 import { presignPartsWith, presignWith } from './presign.js'
 import type { RequestLike } from './request.js'
@@ -232,8 +232,6 @@ export async function presignPartsV4a(parts: RequestParts, options: PresignV4aOp
  * // x: 'b6618f6a65740a99e650b33b6b4b5bd0d43b176d721a3edfea7e7d2d56d936b1', y: '865ed22a…e518'
  */
 export async function publicKeyV4a(credentials: Credentials): Promise<PublicKeyV4a> {
-  if (!credentials?.accessKeyId || !credentials.secretAccessKey)
-    fail('ERR_CREDENTIALS_MISSING', 'Pass credentials = { accessKeyId, secretAccessKey }')
-  const { x, y } = await keyPair(credentials)
+  const { x, y } = await keyPair(checkCredentials(credentials))
   return { x, y }
 }

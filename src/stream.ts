@@ -1,12 +1,12 @@
 // Streaming uploads: S3's aws-chunked encoding, where every chunk carries a signature chained from the
 // request's (seed) signature, so a body of any size is signed as it is sent, in bounded memory.
-import { EMPTY_SHA256, SIGV4, signWith, type RequestParts, type SignedParts } from './engine.js'
+import { checkParts, EMPTY_SHA256, SIGV4, signWith, type RequestParts, type SignedParts } from './engine.js'
 import { crc32, crc32c, crcBase64 } from './crc32.js'
 import { fail } from './errors.js'
-import { resolveOptions, type SignOptions } from './options.js'
-import { prepareRequest, type RequestLike } from './request.js'
+import { checkCredentials, isRecord, resolveOptions, type SignOptions } from './options.js'
+import { buildRequest, prepareRequest, type RequestLike } from './request.js'
 import { signingKey, type Credentials } from './signing-key.js'
-import { hmac, sha256Hex, toHex, utf8 } from './webcrypto.js'
+import { hmac, isBytes, sha256Hex, toHex, utf8 } from './webcrypto.js'
 
 /**
  * Payload hash of a chunk-signed body (seed signature).
@@ -60,20 +60,25 @@ export interface ChunkSigningContext {
   expectedLength?: number
 }
 
-function validChunkSize(chunkSize = DEFAULT_CHUNK_SIZE): number {
-  if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE) {
-    fail(
-      'ERR_INVALID_OPTION',
-      `options.chunkSize must be a whole number of bytes, at least ${MIN_CHUNK_SIZE} (8 KiB), not ${String(chunkSize)}`,
-    )
+function validChunkSize(chunkSize: unknown = DEFAULT_CHUNK_SIZE): number {
+  if (typeof chunkSize !== 'number' || !Number.isSafeInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE) {
+    fail('ERR_INVALID_OPTION', `Set options.chunkSize to a whole number of bytes, at least ${MIN_CHUNK_SIZE} (8 KiB)`)
   }
   return chunkSize
 }
 
-function validChecksum(checksum: ChecksumAlgorithm | undefined): ChecksumAlgorithm | undefined {
+function validChecksum(checksum: unknown): ChecksumAlgorithm | undefined {
   if (checksum !== undefined && checksum !== 'crc32' && checksum !== 'crc32c')
-    fail('ERR_INVALID_OPTION', `options.checksum must be "crc32" or "crc32c", not ${String(checksum)}`)
+    fail('ERR_INVALID_OPTION', 'Set options.checksum to "crc32" or "crc32c", or leave it out')
   return checksum
+}
+
+/** A byte count: a whole number from 0 (the caller says which option it is). */
+function validLength(length: unknown, what: string): number {
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
+    fail('ERR_INVALID_OPTION', `Set ${what} to the body's length: a whole number of bytes`)
+  }
+  return length
 }
 
 /** Length on the wire of one chunk frame carrying `size` bytes of data. */
@@ -92,13 +97,10 @@ export function chunkedContentLength(
   decodedLength: number,
   options: { chunkSize?: number; checksum?: ChecksumAlgorithm } = {},
 ): number {
-  if (!Number.isSafeInteger(decodedLength) || decodedLength < 0)
-    fail(
-      'ERR_INVALID_OPTION',
-      `The decoded content length must be a whole number of bytes, not ${String(decodedLength)}`,
-    )
-  const chunkSize = validChunkSize(options.chunkSize)
-  const checksum = validChecksum(options.checksum)
+  validLength(decodedLength, 'the decoded content length (options.contentLength)')
+  const { chunkSize: givenChunkSize, checksum: givenChecksum } = isRecord(options) ? options : {}
+  const chunkSize = validChunkSize(givenChunkSize)
+  const checksum = validChecksum(givenChecksum)
   const full = Math.floor(decodedLength / chunkSize)
   const rest = decodedLength % chunkSize
   let length = full * frameLength(chunkSize) + (rest ? frameLength(rest) : 0)
@@ -124,10 +126,18 @@ export function chunkedContentLength(
  * }))
  */
 export function chunkSigningStream(context: ChunkSigningContext): TransformStream<Uint8Array, Uint8Array> {
+  if (!isRecord(context)) fail('ERR_INVALID_OPTION', 'Pass { credentials, amzDate, credentialScope, seedSignature }')
   const chunkSize = validChunkSize(context.chunkSize)
   const checksum = validChecksum(context.checksum)
-  const { credentials, amzDate, credentialScope, expectedLength } = context
-  if (!/^[0-9a-f]{64}$/.test(context.seedSignature))
+  const credentials = checkCredentials(context.credentials)
+  const { amzDate, credentialScope } = context
+  const expectedLength =
+    context.expectedLength === undefined ? undefined : validLength(context.expectedLength, 'expectedLength')
+  if (typeof amzDate !== 'string' || !/^\d{8}T\d{6}Z$/.test(amzDate))
+    fail('ERR_INVALID_OPTION', "Set amzDate to the seed request's x-amz-date (YYYYMMDDTHHMMSSZ)")
+  if (typeof credentialScope !== 'string' || !/^\d{8}\/[a-z0-9-]+\/[a-z0-9-]+\/aws4_request$/.test(credentialScope))
+    fail('ERR_INVALID_OPTION', "Set credentialScope to the seed request's scope (YYYYMMDD/region/service/aws4_request)")
+  if (typeof context.seedSignature !== 'string' || !/^[0-9a-f]{64}$/.test(context.seedSignature))
     fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature of the seed request')
   const [date = '', region = '', service = ''] = credentialScope.split('/')
   const key = signingKey(credentials, date, region, service)
@@ -226,8 +236,11 @@ export interface SignedStreamParts extends SignedParts {
 
 function toStream(body: RequestParts['body'] | BodyInit | null | undefined): ReadableStream<Uint8Array> {
   if (body instanceof ReadableStream) return body as ReadableStream<Uint8Array>
-  if (body == null) return new Response(new Uint8Array(0)).body!
-  return new Response(body as BodyInit).body!
+  if (body === null || body === undefined) return new Response(new Uint8Array(0)).body!
+  if (typeof body !== 'string' && !isBytes(body) && !(body instanceof Blob)) {
+    fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as a ReadableStream, bytes, a Blob or a string')
+  }
+  return new Response(body).body!
 }
 
 /**
@@ -241,12 +254,15 @@ function toStream(body: RequestParts['body'] | BodyInit | null | undefined): Rea
  * // send signed.headers and signed.body with your HTTP client
  */
 export async function signStreamParts(parts: RequestParts, options: StreamSignOptions): Promise<SignedStreamParts> {
+  if (!isRecord(options)) fail('ERR_INVALID_OPTION', 'Pass options as an object: { credentials, contentLength }')
   const { contentLength, chunkSize, checksum, setContentLength = true } = options
+  if (typeof setContentLength !== 'boolean') fail('ERR_INVALID_OPTION', 'Set options.setContentLength to true or false')
   const encodedLength = chunkedContentLength(contentLength, { chunkSize, checksum })
+  const checked = checkParts(parts)
   // Credentials are resolved once, so the seed and the chunks use the same ones.
-  const { credentials } = await resolveOptions(options, parts.host, parts.path)
+  const { credentials } = await resolveOptions(options, checked.host, checked.path)
   const skip = /^(content-length|content-encoding|x-amz-decoded-content-length|x-amz-trailer)$/i
-  const given = [...(parts.headers ?? [])]
+  const given = checked.headers
   const encoding = given.filter(([name]) => /^content-encoding$/i.test(name)).map(([, value]) => value.trim())
   const headers: Array<[string, string]> = given
     .filter(([name]) => !skip.test(name))
@@ -259,7 +275,7 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
   headers.push(['x-amz-decoded-content-length', String(contentLength)])
   if (checksum) headers.push(['x-amz-trailer', `x-amz-checksum-${checksum}`])
   const signed = await signWith(
-    { ...parts, headers, body: null },
+    { ...checked, headers, body: null },
     {
       ...options,
       credentials,
@@ -303,5 +319,5 @@ export async function signStream(input: Request | RequestLike, options: StreamSi
     body: signed.body,
     duplex: 'half',
   }
-  return new Request(prepared.source ?? prepared.url, init)
+  return buildRequest(prepared.source ?? prepared.url, init)
 }
