@@ -1,6 +1,8 @@
 // Event-stream messages (application/vnd.amazon.eventstream): the binary framing with its CRCs, and SigV4
 // message signing (AWS4-HMAC-SHA256-PAYLOAD), each signature chained from the previous one, as Transcribe
 // streaming, Lex and Bedrock bidirectional streams expect over WebSocket or HTTP/2.
+import { chainedStringToSign } from './canonical.js'
+import { CHAINED_PAYLOAD_ALGORITHM, SCOPE_TERMINATOR, SHA256_HEX } from './constants.js'
 import { crc32 } from './crc32.js'
 import { fail } from './errors.js'
 import { checkCredentials, isRecord, scopeName, amzDate as formatAmzDate } from './options.js'
@@ -27,6 +29,7 @@ export interface EventMessage {
 }
 
 const MAX_MESSAGE = 16 * 1024 * 1024
+const HEADER_TYPES = 'boolean, byte, short, integer, long, binary, string, timestamp or uuid'
 const TYPE_CODES = {
   boolean: 0,
   byte: 2,
@@ -89,10 +92,7 @@ export function encodeHeaders(headers: MessageHeaders): Uint8Array<ArrayBuffer> 
         break
       }
       default:
-        fail(
-          'ERR_INVALID_HEADER',
-          `Event header "${name}" has an unknown type: use boolean, byte, short, integer, long, binary, string, timestamp or uuid`,
-        )
+        fail('ERR_INVALID_HEADER', `Event header "${name}" has an unknown type: use ${HEADER_TYPES}`)
     }
     const type = header.type === 'boolean' ? (header.value ? 0 : 1) : TYPE_CODES[header.type]
     parts.push(Uint8Array.of(nameBytes.length), nameBytes, Uint8Array.of(type), value)
@@ -134,10 +134,7 @@ function checkHeaderValue(name: string, header: unknown): asserts header is Head
       valid = typeof value === 'string'
       break
     default:
-      fail(
-        'ERR_INVALID_HEADER',
-        `Event header "${name}" has an unknown type: use boolean, byte, short, integer, long, binary, string, timestamp or uuid`,
-      )
+      fail('ERR_INVALID_HEADER', `Event header "${name}" has an unknown type: use ${HEADER_TYPES}`)
   }
   if (!valid) fail('ERR_INVALID_HEADER', `Event header "${name}" needs a value of its type ${type}`)
 }
@@ -264,8 +261,13 @@ export interface EventSigner {
  *
  * @example
  * // Transcribe streaming over WebSocket: the presigned URL's signature seeds the chain.
- * const url = await presign('wss://transcribestreaming.us-east-1.amazonaws.com:8443/stream-transcription-websocket?language-code=en-US&media-encoding=pcm&sample-rate=16000', { credentials, expiresIn: 300 })
- * const signer = createEventSigner({ credentials, region: 'us-east-1', service: 'transcribe', seedSignature: url.searchParams.get('X-Amz-Signature')! })
+ * const url = await presign(
+ *   'wss://transcribestreaming.us-east-1.amazonaws.com:8443/stream-transcription-websocket' +
+ *     '?language-code=en-US&media-encoding=pcm&sample-rate=16000',
+ *   { credentials, expiresIn: 300 },
+ * )
+ * const seedSignature = url.searchParams.get('X-Amz-Signature')!
+ * const signer = createEventSigner({ credentials, region: 'us-east-1', service: 'transcribe', seedSignature })
  * const socket = new WebSocket(url)
  * socket.binaryType = 'arraybuffer'
  * socket.send(await signer.sign(audioEvent(pcmChunk)))
@@ -278,7 +280,7 @@ export function createEventSigner(options: EventSignerOptions): EventSigner {
   const service = scopeName('service', options.service)
   const { now = () => new Date() } = options
   if (typeof now !== 'function') fail('ERR_INVALID_OPTION', 'Set options.now to a function that returns a Date')
-  if (typeof options.seedSignature !== 'string' || !/^[0-9a-f]{64}$/.test(options.seedSignature))
+  if (typeof options.seedSignature !== 'string' || !SHA256_HEX.test(options.seedSignature))
     fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature that starts the chain')
   let previous = options.seedSignature
   let busy = false
@@ -296,15 +298,11 @@ export function createEventSigner(options: EventSignerOptions): EventSigner {
       const longDate = formatAmzDate(date)
       const shortDate = longDate.slice(0, 8)
       const dateHeader = { ':date': { type: 'timestamp', value: date } } as const
-      const text = [
-        'AWS4-HMAC-SHA256-PAYLOAD',
-        longDate,
-        `${shortDate}/${region}/${service}/aws4_request`,
-        previous,
-        await sha256Hex(encodeHeaders(dateHeader)),
-        await sha256Hex(payload.slice()),
-      ].join('\n')
-      const signature = await hmac(await signingKey(credentials, shortDate, region, service), text)
+      const scope = [shortDate, region, service, SCOPE_TERMINATOR].join('/')
+      // A message's signature covers its :date header and the payload.
+      const hashes = [await sha256Hex(encodeHeaders(dateHeader)), await sha256Hex(payload.slice())]
+      const stringToSign = chainedStringToSign(CHAINED_PAYLOAD_ALGORITHM, longDate, scope, previous, hashes)
+      const signature = await hmac(await signingKey(credentials, shortDate, region, service), stringToSign)
       previous = toHex(signature)
       return encodeMessage({
         headers: { ...dateHeader, ':chunk-signature': { type: 'binary', value: new Uint8Array(signature) } },

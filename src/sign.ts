@@ -1,44 +1,8 @@
-import { SIGV4, signCheckedWith, type SignedParts, type SigningAlgorithm } from './engine.js'
+// The header-signing entry points of SigV4: a fetch Request, or plain request parts.
+import { SIGV4, type RequestParts, type SignedParts } from './engine.js'
+import { signPartsWith, signRequestWith } from './internal.js'
 import type { SignOptions } from './options.js'
-import { buildRequest, prepareRequest, type RequestLike } from './request.js'
-
-/**
- * Signs a request with any algorithm and rebuilds it with the signed headers and the same body bytes.
- *
- * @example
- * const { request, signed } = await signRequestWith({ url }, { credentials }, SIGV4)
- * console.log(signed.canonicalRequest)
- */
-export async function signRequestWith(
-  input: Request | RequestLike,
-  options: SignOptions,
-  algorithm: SigningAlgorithm,
-): Promise<{ request: Request; signed: SignedParts }> {
-  const { parts, source, body, url, init } = await prepareRequest(input, options)
-  const signed = await signCheckedWith(parts, options, algorithm)
-  // Built from the clone so every other property (signal, mode, credentials, ...) carries over.
-  const request = buildRequest(source ?? url, {
-    ...init,
-    method: signed.method,
-    headers: headersInit(signed.headers),
-    ...(body != null && { body, duplex: 'half' }),
-  } as RequestInit)
-  return { request, signed }
-}
-
-/**
- * The headers as a record where that is safe, else as pairs. A record is copied into a Request about 2.5× faster
- * than a list of pairs in workerd; the pairs stay for a repeated name (a Headers object yields set-cookie once per
- * value) and for `__proto__`, which Node's Headers drops from a record.
- */
-function headersInit(headers: Array<[string, string]>): HeadersInit {
-  const record: Record<string, string> = {}
-  for (const [name, value] of headers) {
-    if (name === '__proto__' || Object.hasOwn(record, name)) return headers
-    record[name] = value
-  }
-  return record
-}
+import type { RequestLike } from './request.js'
 
 /**
  * Signs a request with AWS Signature Version 4 into the `authorization` header and returns a new `Request`
@@ -60,4 +24,21 @@ function headersInit(headers: Array<[string, string]>): HeadersInit {
  */
 export async function sign(input: Request | RequestLike, options: SignOptions): Promise<Request> {
   return (await signRequestWith(input, options, SIGV4)).request
+}
+
+/**
+ * Signs a plain request description into the Authorization header and returns every step (canonical request,
+ * string to sign, signature) with the headers to send. The path and query are signed exactly as given:
+ * use this for non-fetch transports, tests and debugging.
+ *
+ * @example
+ * const signed = await signParts(
+ *   { method: 'GET', host: 'example.amazonaws.com', path: '/', headers: [['My-Header1', 'value1']] },
+ *   { credentials, region: 'us-east-1', service: 'service', datetime: '2015-08-30T12:36:00Z' },
+ * )
+ * signed.canonicalRequest // 'GET\n/\n\nhost:example.amazonaws.com\nmy-header1:value1\n...'
+ * signed.headers // [['My-Header1', 'value1'], ['x-amz-date', '20150830T123600Z'], ['authorization', '...']]
+ */
+export function signParts(parts: RequestParts, options: SignOptions): Promise<SignedParts> {
+  return signPartsWith(parts, options, SIGV4)
 }

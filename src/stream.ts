@@ -1,9 +1,18 @@
 // Streaming uploads: S3's aws-chunked encoding, where every chunk carries a signature chained from the
 // request's (seed) signature, so a body of any size is signed as it is sent, in bounded memory.
-import { checkParts, EMPTY_SHA256, SIGV4, signWith, type RequestParts, type SignedParts } from './engine.js'
+import { chainedStringToSign } from './canonical.js'
+import {
+  AMZ_DATE,
+  CHAINED_PAYLOAD_ALGORITHM,
+  CHAINED_TRAILER_ALGORITHM,
+  EMPTY_SHA256,
+  SHA256_HEX,
+} from './constants.js'
+import { SIGV4, signHeaders, type RequestParts, type SignedParts } from './engine.js'
 import { crc32, crc32c, crcBase64 } from './crc32.js'
 import { fail } from './errors.js'
 import { checkCredentials, isRecord, resolveOptions, type SignOptions } from './options.js'
+import { checkParts } from './parts.js'
 import { buildRequest, prepareRequest, type RequestLike } from './request.js'
 import { signingKey, type Credentials } from './signing-key.js'
 import { hmac, isBytes, sha256Hex, toHex, utf8 } from './webcrypto.js'
@@ -133,30 +142,31 @@ export function chunkSigningStream(context: ChunkSigningContext): TransformStrea
   const { amzDate, credentialScope } = context
   const expectedLength =
     context.expectedLength === undefined ? undefined : validLength(context.expectedLength, 'expectedLength')
-  if (typeof amzDate !== 'string' || !/^\d{8}T\d{6}Z$/.test(amzDate))
+  if (typeof amzDate !== 'string' || !AMZ_DATE.test(amzDate))
     fail('ERR_INVALID_OPTION', "Set amzDate to the seed request's x-amz-date (YYYYMMDDTHHMMSSZ)")
   if (typeof credentialScope !== 'string' || !/^\d{8}\/[a-z0-9-]+\/[a-z0-9-]+\/aws4_request$/.test(credentialScope))
     fail('ERR_INVALID_OPTION', "Set credentialScope to the seed request's scope (YYYYMMDD/region/service/aws4_request)")
-  if (typeof context.seedSignature !== 'string' || !/^[0-9a-f]{64}$/.test(context.seedSignature))
+  if (typeof context.seedSignature !== 'string' || !SHA256_HEX.test(context.seedSignature))
     fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature of the seed request')
   const [date = '', region = '', service = ''] = credentialScope.split('/')
   const key = signingKey(credentials, date, region, service)
-  const prefix = 'AWS4-HMAC-SHA256-PAYLOAD\n' + amzDate + '\n' + credentialScope + '\n'
   let previous = context.seedSignature
   let buffer = new Uint8Array(chunkSize)
   let filled = 0
   let total = 0
   let crc = 0
 
-  async function sign(text: string): Promise<string> {
-    previous = toHex(await hmac(await key, text))
+  /** Signs the next link of the chain: each signature covers the previous one. */
+  async function signLink(algorithm: string, hashes: string[]): Promise<string> {
+    const stringToSign = chainedStringToSign(algorithm, amzDate, credentialScope, previous, hashes)
+    previous = toHex(await hmac(await key, stringToSign))
     return previous
   }
 
   async function frame(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-    const signature = await sign(
-      prefix + previous + '\n' + EMPTY_SHA256 + '\n' + (data.length ? await sha256Hex(data) : EMPTY_SHA256),
-    )
+    // A chunk's signature covers the (empty) chunk headers and the chunk's data.
+    const dataHash = data.length === 0 ? EMPTY_SHA256 : await sha256Hex(data)
+    const signature = await signLink(CHAINED_PAYLOAD_ALGORITHM, [EMPTY_SHA256, dataHash])
     const head = utf8(data.length.toString(16) + ';chunk-signature=' + signature + CRLF)
     const out = new Uint8Array(head.length + data.length + 2)
     out.set(head)
@@ -173,7 +183,8 @@ export function chunkSigningStream(context: ChunkSigningContext): TransformStrea
       if (expectedLength !== undefined && total > expectedLength)
         fail(
           'ERR_STREAM_LENGTH',
-          `The body is longer than the ${expectedLength} bytes that were signed: pass the exact length as options.contentLength`,
+          `The body is longer than the ${expectedLength} bytes that were signed: ` +
+            'pass the exact length as options.contentLength',
         )
       if (checksum) crc = (checksum === 'crc32' ? crc32 : crc32c)(chunk, crc)
       let offset = 0
@@ -193,23 +204,18 @@ export function chunkSigningStream(context: ChunkSigningContext): TransformStrea
       if (expectedLength !== undefined && total !== expectedLength)
         fail(
           'ERR_STREAM_LENGTH',
-          `The body has ${total} bytes but ${expectedLength} were signed: pass the exact length as options.contentLength`,
+          `The body has ${total} bytes but ${expectedLength} were signed: ` +
+            'pass the exact length as options.contentLength',
         )
       if (filled) controller.enqueue(await frame(buffer.subarray(0, filled)))
       buffer = new Uint8Array(0)
       const last = await frame(new Uint8Array(0))
-      if (!checksum) return controller.enqueue(last)
+      if (!checksum) {
+        controller.enqueue(last)
+        return
+      }
       const trailer = `x-amz-checksum-${checksum}:${crcBase64(crc)}`
-      const trailerSignature = await sign(
-        'AWS4-HMAC-SHA256-TRAILER\n' +
-          amzDate +
-          '\n' +
-          credentialScope +
-          '\n' +
-          previous +
-          '\n' +
-          (await sha256Hex(trailer + '\n')),
-      )
+      const trailerSignature = await signLink(CHAINED_TRAILER_ALGORITHM, [await sha256Hex(trailer + '\n')])
       controller.enqueue(last.subarray(0, last.length - 2))
       controller.enqueue(utf8(trailer + CRLF + 'x-amz-trailer-signature:' + trailerSignature + CRLF + CRLF))
     },
@@ -262,11 +268,8 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
   // Credentials are resolved once, so the seed and the chunks use the same ones.
   const { credentials } = await resolveOptions(options, checked.host, checked.path)
   const skip = /^(content-length|content-encoding|x-amz-decoded-content-length|x-amz-trailer)$/i
-  const given = checked.headers
-  const encoding = given.filter(([name]) => /^content-encoding$/i.test(name)).map(([, value]) => value.trim())
-  const headers: Array<[string, string]> = given
-    .filter(([name]) => !skip.test(name))
-    .map(([name, value]) => [name, value])
+  const encoding = checked.headers.filter(([name]) => /^content-encoding$/i.test(name)).map(([, value]) => value.trim())
+  const headers = checked.headers.filter(([name]) => !skip.test(name))
   headers.push([
     'content-encoding',
     ['aws-chunked', ...encoding.filter((value) => value && value !== 'aws-chunked')].join(','),
@@ -274,7 +277,7 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
   if (setContentLength) headers.push(['content-length', String(encodedLength)])
   headers.push(['x-amz-decoded-content-length', String(contentLength)])
   if (checksum) headers.push(['x-amz-trailer', `x-amz-checksum-${checksum}`])
-  const signed = await signWith(
+  const signed = await signHeaders(
     { ...checked, headers, body: null },
     {
       ...options,
