@@ -94,6 +94,14 @@ function validLength(length: unknown, what: string): number {
 const frameLength = (size: number): number =>
   size.toString(16).length + ';chunk-signature='.length + SIGNATURE_LENGTH + 2 + size + 2
 
+/** How an aws-chunked body is framed, for `chunkedContentLength`. */
+export interface ChunkedLengthOptions {
+  /** Bytes of data per chunk. @default 65536 (64 KiB) */
+  chunkSize?: number
+  /** The trailing checksum, when there is one. */
+  checksum?: ChecksumAlgorithm
+}
+
 /**
  * The `content-length` of an aws-chunked body: the decoded length plus every chunk's framing, the final empty
  * chunk and, with a checksum, the trailer.
@@ -102,10 +110,7 @@ const frameLength = (size: number): number =>
  * chunkedContentLength(66560) // 66824 (the S3 documentation's example)
  * chunkedContentLength(66560, { checksum: 'crc32c' })
  */
-export function chunkedContentLength(
-  decodedLength: number,
-  options: { chunkSize?: number; checksum?: ChecksumAlgorithm } = {},
-): number {
+export function chunkedContentLength(decodedLength: number, options: ChunkedLengthOptions = {}): number {
   validLength(decodedLength, 'the decoded content length (options.contentLength)')
   const { chunkSize: givenChunkSize, checksum: givenChecksum } = isRecord(options) ? options : {}
   const chunkSize = validChunkSize(givenChunkSize)

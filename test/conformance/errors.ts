@@ -144,8 +144,8 @@ export function errorChecks(lib: Lib): Check[] {
         error = caught
       }
       if (error === undefined) throw new AssertionError(`expected ${code}, but it did not throw`)
-      ok(error instanceof lib.SigV4Error, `a SigV4Error, got ${String(error)}`)
-      equal((error as InstanceType<Lib['SigV4Error']>).code, code, 'code')
+      ok(error instanceof lib.SigV4Error, `a SigV4Error, got ${(error as Error).name}`)
+      equal(error.code, code, 'code')
       equal((error as Error).name, 'SigV4Error', 'name')
       const message = (error as Error).message
       ok(
