@@ -15,11 +15,13 @@ export type HeaderEntry = readonly [name: string, value: string]
 export function normalizePath(path: string): string {
   const segments: string[] = []
   for (const segment of path.split('/')) {
-    if (segment == '..') segments.pop()
-    else if (segment && segment != '.') segments.push(segment)
+    if (segment === '..') segments.pop()
+    else if (segment && segment !== '.') segments.push(segment)
   }
   const joined = segments.join('/')
-  return (path[0] == '/' ? '/' : '') + joined + (joined && path.endsWith('/') ? '/' : '')
+  const leading = path.startsWith('/') ? '/' : ''
+  const trailing = joined && path.endsWith('/') ? '/' : ''
+  return leading + joined + trailing
 }
 
 /**
@@ -68,6 +70,14 @@ export function canonicalQuery(pairs: ReadonlyArray<readonly [string, string]>):
     .replace(/\0/g, '=')
 }
 
+/** The header block of a canonical request and the list of signed header names. */
+export interface CanonicalHeaders {
+  /** `name:value\n` per header, sorted by name. */
+  canonicalHeaders: string
+  /** The sorted names joined with `;`, e.g. `host;x-amz-date`. */
+  signedHeaders: string
+}
+
 /**
  * Canonical headers and the signed-header list: names lower-cased and sorted, values trimmed with inner
  * whitespace (folded lines included) collapsed, repeated names joined with `,` in order.
@@ -76,12 +86,13 @@ export function canonicalQuery(pairs: ReadonlyArray<readonly [string, string]>):
  * canonicalHeaders([['Host', 'h'], ['X-A', ' 1  2 '], ['x-a', '3']])
  * // { canonicalHeaders: 'host:h\nx-a:1 2,3\n', signedHeaders: 'host;x-a' }
  */
-export function canonicalHeaders(headers: Iterable<HeaderEntry>): { canonicalHeaders: string; signedHeaders: string } {
+export function canonicalHeaders(headers: Iterable<HeaderEntry>): CanonicalHeaders {
   const values = new Map<string, string>()
   for (const [name, value] of headers) {
     const key = name.toLowerCase()
     const trimmed = value.trim().replace(/\s+/g, ' ')
-    values.set(key, values.has(key) ? values.get(key) + ',' + trimmed : trimmed)
+    const earlier = values.get(key)
+    values.set(key, earlier === undefined ? trimmed : earlier + ',' + trimmed)
   }
   const names = [...values.keys()].sort()
   return {
@@ -94,7 +105,8 @@ export function canonicalHeaders(headers: Iterable<HeaderEntry>): { canonicalHea
  * Joins the canonical request (SigV4 task 1).
  *
  * @example
- * canonicalRequest('GET', '/', '', 'host:h\n', 'host', 'UNSIGNED-PAYLOAD') // 'GET\n/\n\nhost:h\n\nhost\nUNSIGNED-PAYLOAD'
+ * canonicalRequest('GET', '/', '', 'host:h\n', 'host', 'UNSIGNED-PAYLOAD')
+ * // 'GET\n/\n\nhost:h\n\nhost\nUNSIGNED-PAYLOAD'
  */
 export function canonicalRequest(
   method: string,
@@ -115,4 +127,21 @@ export function canonicalRequest(
  */
 export function stringToSign(algorithm: string, amzDate: string, scope: string, canonicalRequestHash: string): string {
   return [algorithm, amzDate, scope, canonicalRequestHash].join('\n')
+}
+
+/**
+ * The string to sign of a chained signature (an aws-chunked frame or trailer, an event-stream message): the
+ * algorithm, time and scope, then the previous signature, then the hashes that this link covers.
+ *
+ * @example
+ * chainedStringToSign(CHAINED_PAYLOAD_ALGORITHM, amzDate, scope, previous, [EMPTY_SHA256, chunkHash])
+ */
+export function chainedStringToSign(
+  algorithm: string,
+  amzDate: string,
+  scope: string,
+  previousSignature: string,
+  hashes: readonly string[],
+): string {
+  return [algorithm, amzDate, scope, previousSignature, ...hashes].join('\n')
 }

@@ -2,10 +2,9 @@
 import { AwsError, signings } from './aws-error.js'
 import { SIGV4, type SignedParts } from './engine.js'
 import type { CredentialsInput, PresignOptions } from './options.js'
-import { presignWith } from './presign.js'
+import { presignRequestWith, signRequestWith } from './internal.js'
 import type { RequestLike } from './request.js'
 import { backoff, sleep } from './retry.js'
-import { signRequestWith } from './sign.js'
 
 export { AwsError } from './aws-error.js'
 
@@ -166,7 +165,7 @@ export class AwsClient {
    * const url = await client.presign(`https://${bucket}.s3.eu-west-1.amazonaws.com/report.pdf`, { aws: { expiresIn: 600 } })
    */
   presign(input: string | URL | Request, { aws, ...init }: AwsRequestInit = {}): Promise<URL> {
-    return presignWith(input instanceof Request ? input : { ...init, url: input }, this.#options(aws), SIGV4)
+    return presignRequestWith(input instanceof Request ? input : { ...init, url: input }, this.#options(aws), SIGV4)
   }
 
   /**

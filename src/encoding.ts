@@ -10,11 +10,13 @@
 export function uriEncode(text: string, keepSlash?: boolean): string {
   // encodeURIComponent leaves !'()* alone; SigV4 encodes them. Lone surrogates become U+FFFD first,
   // as a WHATWG URL would send them, instead of throwing URIError.
-  const encoded = encodeURIComponent(text.toWellFormed()).replace(
-    /[!'()*]/g,
-    (char) => '%2' + '1789A'["!'()*".indexOf(char)],
-  )
+  const encoded = encodeURIComponent(text.toWellFormed()).replace(/[!'()*]/g, percentEncode)
   return keepSlash ? encoded.replace(/%2F/g, '/') : encoded
+}
+
+/** `%XX` of one ASCII character, hex upper-case. */
+function percentEncode(char: string): string {
+  return '%' + char.charCodeAt(0).toString(16).toUpperCase()
 }
 
 /**

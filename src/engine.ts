@@ -1,11 +1,43 @@
-// The signing pipeline shared by header signing, presigning and SigV4a: one place that puts the steps together.
-import { canonicalHeaders, canonicalPath, canonicalQuery, queryPairs, type HeaderEntry } from './canonical.js'
-import { uriEncode } from './encoding.js'
+// The signing pipeline, in the order of the SigV4 documentation: payload hash, authentication values, canonical
+// request, string to sign, signature, then the Authorization header (`signHeaders`) or the presigned query
+// (`presignQuery`). The two are separate straight-line paths; the steps they share are the functions below them.
+import {
+  canonicalHeaders,
+  canonicalPath,
+  canonicalQuery,
+  canonicalRequest,
+  queryPairs,
+  stringToSign as formatStringToSign,
+  type HeaderEntry,
+} from './canonical.js'
+import {
+  ALGORITHM_PARAM,
+  AUTHORIZATION_HEADER,
+  CONTENT_SHA256_HEADER,
+  CREDENTIAL_PARAM,
+  DATE_HEADER,
+  DATE_PARAM,
+  EMPTY_SHA256,
+  EXPIRES_PARAM,
+  REGION_SET_PARAM,
+  SCOPE_TERMINATOR,
+  SECURITY_TOKEN_HEADER,
+  SECURITY_TOKEN_PARAM,
+  SHA256_HEX,
+  SIGNATURE_PARAM,
+  SIGNED_HEADERS_PARAM,
+  SIGV4_ALGORITHM,
+  UNSIGNED_PAYLOAD,
+} from './constants.js'
+import { uriDecode, uriEncode } from './encoding.js'
 import { fail } from './errors.js'
-import { resolveOptions, type SignOptions } from './options.js'
-import { isUnsignedHeader } from './rules.js'
+import { checkPayloadHash, resolveOptions, type ResolvedOptions, type SignOptions } from './options.js'
+import { isUnsignedHeader, type ServiceRules } from './rules.js'
 import { signingKey, type Credentials } from './signing-key.js'
 import { hmac, isBytes, sha256Hex, toHex, type Bytes } from './webcrypto.js'
+
+// verify.ts reads the empty-body hash from here.
+export { EMPTY_SHA256 }
 
 /**
  * A request as it goes on the wire, for transports other than fetch and for debugging: nothing here is
@@ -25,6 +57,13 @@ export interface RequestParts {
   /** The body, when its hash is needed. A stream is never read: it is signed as `UNSIGNED-PAYLOAD` where the
    * service allows that (S3), and refused otherwise unless `unsignedPayload` or `payloadHash` is set. */
   body?: string | Bytes | ReadableStream | null
+}
+
+/** Request parts that are valid (checked by `checkParts`, or built from a URL and a `Headers`). */
+export interface CheckedParts extends RequestParts {
+  query: string
+  /** A fresh list: signing never hands back the caller's arrays. */
+  headers: Array<[string, string]>
 }
 
 /** The outcome of signing request parts, with every intermediate step for inspection. */
@@ -49,213 +88,243 @@ export interface SignedParts {
   amzDate: string
 }
 
+/** What a signature is computed with, besides the string to sign. */
+export interface SignatureContext {
+  credentials: Credentials
+  /** `YYYYMMDD` */
+  date: string
+  region: string
+  service: string
+}
+
 /** What differs between SigV4 and SigV4a: the algorithm name, scope, extra signed values and the signature. */
 export interface SigningAlgorithm {
   name: string
   scope(date: string, region: string, service: string): string
   /** Extra authentication values (e.g. `X-Amz-Region-Set`): signed headers, or query parameters when presigning. */
   params: Array<[string, string]>
-  signature(
-    stringToSign: string,
-    credentials: Credentials,
-    date: string,
-    region: string,
-    service: string,
-  ): Promise<string>
+  signature(stringToSign: string, context: SignatureContext): Promise<string>
 }
 
 /**
  * SigV4: HMAC-SHA256 with the derived signing key.
  *
  * @example
- * const signed = await signWith(parts, options, SIGV4)
+ * const signed = await signHeaders(parts, options, SIGV4)
  */
 export const SIGV4: SigningAlgorithm = {
-  name: 'AWS4-HMAC-SHA256',
-  scope: (...scope) => [...scope, 'aws4_request'].join('/'),
+  name: SIGV4_ALGORITHM,
+  scope: (date, region, service) => [date, region, service, SCOPE_TERMINATOR].join('/'),
   params: [],
-  signature: async (text, credentials, date, region, service) =>
-    toHex(await hmac(await signingKey(credentials, date, region, service), text)),
+  signature: async (stringToSign, { credentials, date, region, service }) =>
+    toHex(await hmac(await signingKey(credentials, date, region, service), stringToSign)),
 }
 
 /**
- * SHA-256 of the empty string, the payload hash of a request without a body.
+ * Signs checked request parts into the Authorization header.
  *
  * @example
- * signed.payloadHash === EMPTY_SHA256 // a GET without a body
+ * const signed = await signHeaders({ method: 'GET', host: 'sts.amazonaws.com', path: '/', query: '', headers: [] },
+ *   { credentials }, SIGV4)
  */
-export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
-const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
-
-/**
- * Message of a request whose method, host or path cannot be signed (one string, shared by its checks).
- *
- * @example
- * fail('ERR_INVALID_REQUEST', BAD_REQUEST)
- */
-export const BAD_REQUEST = 'Pass a method, a host and a /path'
-/**
- * An HTTP token (RFC 9110): what a method or header name may be.
- *
- * @example
- * TOKEN.test('PATCH') // true
- * TOKEN.test('GE T') // false
- */
-export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-
-/**
- * Signs request parts with an algorithm, into the Authorization header or (with `expiresIn`) into the query.
- * `signParts` and `presignParts` are the public faces of this. The parts are checked first: a method token,
- * a host name, a path from `/`, and headers that can be sent.
- *
- * @example
- * const signed = await signWith({ method: 'GET', host: 'sts.amazonaws.com', path: '/' }, { credentials }, SIGV4)
- * const presigned = await signWith(parts, { credentials }, SIGV4, 3600) // into the query
- */
-export async function signWith(
-  parts: RequestParts,
+export async function signHeaders(
+  parts: CheckedParts,
   options: SignOptions,
   algorithm: SigningAlgorithm,
-  expiresIn?: number,
 ): Promise<SignedParts> {
-  const { method, host, path } = parts
-  if (!TOKEN.test(method) || !host || /[\s/?#@]/.test(host) || typeof path != 'string' || path[0] != '/')
-    fail('ERR_INVALID_REQUEST', BAD_REQUEST)
-  const headers: Array<[string, string]> = []
-  for (const [name, value] of parts.headers ?? []) {
-    // A value may be folded onto continuation lines (obs-fold) but must not smuggle a new line or NUL.
-    if (
-      typeof name != 'string' ||
-      !TOKEN.test(name) ||
-      typeof value != 'string' ||
-      /\0|\r(?!\n[ \t])|(?<!\r)\n(?![ \t])/.test(value)
-    ) {
-      fail('ERR_INVALID_HEADER', `Fix the header ${name} (no line breaks)`)
-    }
-    headers.push([name, value])
-  }
-  return signCheckedWith({ ...parts, headers }, options, algorithm, expiresIn)
-}
+  const context = await signingContext(parts, options, algorithm)
+  const { credentials, amzDate, rules, scope } = context
+  const payloadHash = await payloadHashOf(parts, context, options.unsignedPayload === true)
 
-/**
- * `signWith` for parts that are valid by construction (from a URL and a `Headers`, with a checked method):
- * the fetch-level `sign` and `presign` use it, so their bundles carry no second copy of the checks.
- *
- * @example
- * const { parts } = await prepareRequest(request, options)
- * const signed = await signCheckedWith(parts, options, SIGV4)
- */
-export async function signCheckedWith(
-  parts: RequestParts,
-  options: SignOptions,
-  algorithm: SigningAlgorithm,
-  expiresIn?: number,
-): Promise<SignedParts> {
-  const { method, host, path, query = '', body } = parts
-  // signWith passes fresh entries, and a Headers object yields new ones: the headers returned are never the caller's arrays.
-  const headers = [...(parts.headers ?? [])] as Array<[string, string]>
-  const { credentials, region, service, amzDate, rules } = await resolveOptions(options, host, path)
-  const date = amzDate.slice(0, 8)
-  const scope = algorithm.scope(date, region, service)
-  const presigning = expiresIn !== undefined
-  const token = credentials.sessionToken
-  // The token goes on after signing when the service wants it unsigned (IoT).
-  const lateToken = token && !rules.signSessionToken
-  const payloadHash =
-    options.payloadHash ??
-    (options.unsignedPayload || (presigning && rules.unsignedPayloads)
-      ? UNSIGNED_PAYLOAD
-      : (headers.find(([name]) => /^x-amz-content-sha256$/i.test(name))?.[1].trim() ??
-        (await bodyHash(body, rules.unsignedPayloads))))
+  // Authentication values, as lower-case headers.
+  const added: Array<[string, string]> = [[DATE_HEADER, amzDate]]
+  // A literal payload hash (UNSIGNED-PAYLOAD, STREAMING-...) cannot be recomputed from the body: the service must
+  // be told.
+  if (rules.signContentSha256 || !SHA256_HEX.test(payloadHash)) added.push([CONTENT_SHA256_HEADER, payloadHash])
+  for (const [name, value] of algorithm.params) added.push([name.toLowerCase(), value])
+  const token = sessionTokenOf(credentials)
+  const signsToken = token !== undefined && rules.signSessionToken
+  if (signsToken) added.push([SECURITY_TOKEN_HEADER, token])
 
-  // Values signing adds: lower-case headers when signing the header, X-Amz-* query parameters when presigning.
-  const added: Array<[string, string]> = []
-  const add = (name: string, value: string): unknown => added.push([presigning ? name : name.toLowerCase(), value])
-  if (presigning)
-    (add('X-Amz-Algorithm', algorithm.name), add('X-Amz-Credential', credentials.accessKeyId + '/' + scope))
-  add('X-Amz-Date', amzDate)
-  if (presigning) add('X-Amz-Expires', '' + expiresIn)
-  // A literal payload hash (UNSIGNED-PAYLOAD, STREAMING-...) cannot be recomputed from the body: the service must be told.
-  else if (rules.signContentSha256 || !/^[0-9a-f]{64}$/.test(payloadHash)) add('X-Amz-Content-Sha256', payloadHash)
-  for (const [name, value] of algorithm.params) add(name, value)
-  if (token && !lateToken) add('X-Amz-Security-Token', token)
+  // What signing sets replaces the caller's header of the same name; a token header goes whenever there is a token.
+  const replaced = new Set(['host', AUTHORIZATION_HEADER, ...added.map(([name]) => name)])
+  if (token !== undefined) replaced.add(SECURITY_TOKEN_HEADER)
+  const kept = parts.headers.filter(([name]) => !replaced.has(name.toLowerCase()))
 
-  // Replaced, not repeated: host, authorization and (when signing the header) what signing adds.
-  const replaced = [
-    'host',
-    'authorization',
-    !presigning && token && 'x-amz-security-token',
-    ...added.map(([name]) => name),
-  ]
-  const kept = headers.filter(([name]) => !replaced.includes(name.toLowerCase()))
-  const { canonicalHeaders: headerBlock, signedHeaders } = canonicalHeaders([
-    ['host', host],
-    ...kept.filter(([name]) => !isUnsignedHeader(name)),
-    ...(presigning ? [] : added),
-  ])
-  if (presigning) add('X-Amz-SignedHeaders', signedHeaders)
-  const canonical = [
-    method,
-    canonicalPath(path, rules),
-    canonicalQuery([
-      ...queryPairs(query),
-      ...(presigning ? added : []).map(([name, value]): [string, string] => [name, uriEncode(value)]),
-    ]),
-    headerBlock,
-    signedHeaders,
+  const headerList = canonicalHeaders([['host', parts.host], ...signable(kept), ...added])
+  const canonical = canonicalRequest(
+    parts.method,
+    canonicalPath(parts.path, rules),
+    canonicalQuery(queryPairs(parts.query)),
+    headerList.canonicalHeaders,
+    headerList.signedHeaders,
     payloadHash,
-  ].join('\n')
-  const text = [algorithm.name, amzDate, scope, await sha256Hex(canonical)].join('\n')
-  const signature = await algorithm.signature(text, credentials, date, region, service)
-  if (lateToken) add('X-Amz-Security-Token', token)
-  if (presigning) add('X-Amz-Signature', signature)
+  )
+  const { stringToSign, signature } = await signCanonicalRequest(canonical, context, algorithm)
+
+  const headers = [...kept, ...added]
+  // The token goes on after signing when the service wants it unsigned (IoT's device gateway).
+  if (token !== undefined && !signsToken) headers.push([SECURITY_TOKEN_HEADER, token])
+  const authorization =
+    `${algorithm.name} Credential=${credentials.accessKeyId}/${scope}, ` +
+    `SignedHeaders=${headerList.signedHeaders}, Signature=${signature}`
+  headers.push([AUTHORIZATION_HEADER, authorization])
   return {
-    method,
-    host,
-    path,
-    query: presigning
-      ? [query, ...added.map(([name, value]) => name + '=' + uriEncode(value))].filter(Boolean).join('&')
-      : query,
-    headers: presigning
-      ? kept
-      : [
-          ...kept,
-          ...added,
-          [
-            'authorization',
-            `${algorithm.name} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
-          ],
-        ],
+    method: parts.method,
+    host: parts.host,
+    path: parts.path,
+    query: parts.query,
+    headers,
     canonicalRequest: canonical,
-    stringToSign: text,
+    stringToSign,
     signature,
-    signedHeaders,
+    signedHeaders: headerList.signedHeaders,
     credentialScope: scope,
     payloadHash,
     amzDate,
   }
 }
 
-async function bodyHash(body: RequestParts['body'], streamUnsigned: boolean): Promise<string> {
-  if (streamUnsigned && body instanceof ReadableStream) return UNSIGNED_PAYLOAD
-  if (body == null || typeof body == 'string' || isBytes(body))
-    return (body as string)?.length || (body as ArrayBuffer)?.byteLength ? sha256Hex(body!) : EMPTY_SHA256
-  fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes, or set unsignedPayload')
+/** Query parameters a presigned URL gets from signing: a query that already holds one was presigned before. */
+const AUTH_PARAMETERS = new Set(
+  [
+    ALGORITHM_PARAM,
+    CREDENTIAL_PARAM,
+    DATE_PARAM,
+    EXPIRES_PARAM,
+    SIGNED_HEADERS_PARAM,
+    SECURITY_TOKEN_PARAM,
+    SIGNATURE_PARAM,
+    REGION_SET_PARAM,
+  ].map((name) => name.toLowerCase()),
+)
+
+/**
+ * Signs checked request parts into the query (a presigned URL valid for `expiresIn` seconds).
+ *
+ * @example
+ * const signed = await presignQuery(parts, { credentials }, SIGV4, 3600)
+ * const url = `https://${signed.host}${signed.path}?${signed.query}`
+ */
+export async function presignQuery(
+  parts: CheckedParts,
+  options: SignOptions,
+  algorithm: SigningAlgorithm,
+  expiresIn: number,
+): Promise<SignedParts> {
+  const pairs = queryPairs(parts.query)
+  // AWS would read the first of two X-Amz-Expires (or Signature, ...): a smuggled one must not ride along.
+  if (pairs.some(([name]) => AUTH_PARAMETERS.has(uriDecode(name).toLowerCase()))) {
+    fail('ERR_INVALID_REQUEST', 'The query is presigned already: remove its X-Amz-* parameters')
+  }
+  const context = await signingContext(parts, options, algorithm)
+  const { credentials, amzDate, rules, scope } = context
+  // The body of a presigned request is not known when the URL is made: S3 takes UNSIGNED-PAYLOAD.
+  const payloadHash = await payloadHashOf(parts, context, options.unsignedPayload === true || rules.unsignedPayloads)
+
+  const kept = parts.headers.filter(([name]) => !/^(host|authorization)$/i.test(name))
+  const headerList = canonicalHeaders([['host', parts.host], ...signable(kept)])
+
+  // Authentication values, as query parameters.
+  const params: Array<[string, string]> = [
+    [ALGORITHM_PARAM, algorithm.name],
+    [CREDENTIAL_PARAM, `${credentials.accessKeyId}/${scope}`],
+    [DATE_PARAM, amzDate],
+    [EXPIRES_PARAM, String(expiresIn)],
+    ...algorithm.params,
+  ]
+  const token = sessionTokenOf(credentials)
+  const signsToken = token !== undefined && rules.signSessionToken
+  if (signsToken) params.push([SECURITY_TOKEN_PARAM, token])
+  params.push([SIGNED_HEADERS_PARAM, headerList.signedHeaders])
+  const encoded = params.map(([name, value]): [string, string] => [name, uriEncode(value)])
+
+  const canonical = canonicalRequest(
+    parts.method,
+    canonicalPath(parts.path, rules),
+    canonicalQuery([...pairs, ...encoded]),
+    headerList.canonicalHeaders,
+    headerList.signedHeaders,
+    payloadHash,
+  )
+  const { stringToSign, signature } = await signCanonicalRequest(canonical, context, algorithm)
+
+  // The token goes on after signing when the service wants it unsigned (IoT's device gateway).
+  if (token !== undefined && !signsToken) encoded.push([SECURITY_TOKEN_PARAM, uriEncode(token)])
+  encoded.push([SIGNATURE_PARAM, signature])
+  const authQuery = encoded.map(([name, value]) => `${name}=${value}`).join('&')
+  return {
+    method: parts.method,
+    host: parts.host,
+    path: parts.path,
+    query: parts.query === '' ? authQuery : `${parts.query}&${authQuery}`,
+    headers: kept,
+    canonicalRequest: canonical,
+    stringToSign,
+    signature,
+    signedHeaders: headerList.signedHeaders,
+    credentialScope: scope,
+    payloadHash,
+    amzDate,
+  }
+}
+
+/** What every step of one signature needs: the resolved options, the date and the credential scope. */
+interface SigningContext extends ResolvedOptions, SignatureContext {
+  scope: string
+}
+
+async function signingContext(
+  parts: CheckedParts,
+  options: SignOptions,
+  algorithm: SigningAlgorithm,
+): Promise<SigningContext> {
+  const resolved = await resolveOptions(options, parts.host, parts.path)
+  const date = resolved.amzDate.slice(0, 8)
+  return { ...resolved, date, scope: algorithm.scope(date, resolved.region, resolved.service) }
+}
+
+/** An empty session token means none (environment variables often hold an empty AWS_SESSION_TOKEN). */
+function sessionTokenOf(credentials: Credentials): string | undefined {
+  return credentials.sessionToken ? credentials.sessionToken : undefined
+}
+
+/** Headers that go into the signature: those proxies and browsers leave alone. */
+function signable(headers: Array<[string, string]>): Array<[string, string]> {
+  return headers.filter(([name]) => !isUnsignedHeader(name))
 }
 
 /**
- * Signs a plain request description into the Authorization header and returns every step (canonical request,
- * string to sign, signature) with the headers to send. The path and query are signed exactly as given:
- * use this for non-fetch transports, tests and debugging.
- *
- * @example
- * const signed = await signParts(
- *   { method: 'GET', host: 'example.amazonaws.com', path: '/', headers: [['My-Header1', 'value1']] },
- *   { credentials, region: 'us-east-1', service: 'service', datetime: '2015-08-30T12:36:00Z' },
- * )
- * signed.canonicalRequest // 'GET\n/\n\nhost:example.amazonaws.com\nmy-header1:value1\n...'
- * signed.headers // [['My-Header1', 'value1'], ['x-amz-date', '20150830T123600Z'], ['authorization', 'AWS4-HMAC-SHA256 ...']]
+ * The payload hash: `options.payloadHash`, else UNSIGNED-PAYLOAD when `unsigned`, else the caller's
+ * x-amz-content-sha256 header, else the SHA-256 of the body.
  */
-export function signParts(parts: RequestParts, options: SignOptions): Promise<SignedParts> {
-  return signWith(parts, options, SIGV4)
+async function payloadHashOf(parts: CheckedParts, context: SigningContext, unsigned: boolean): Promise<string> {
+  if (context.payloadHash !== undefined) return context.payloadHash
+  if (unsigned) return UNSIGNED_PAYLOAD
+  const header = parts.headers.find(([name]) => name.toLowerCase() === CONTENT_SHA256_HEADER)
+  if (header !== undefined) return checkPayloadHash(header[1].trim(), 'the x-amz-content-sha256 header')
+  return bodyHash(parts.body, context.rules)
+}
+
+async function bodyHash(body: RequestParts['body'], rules: ServiceRules): Promise<string> {
+  if (body instanceof ReadableStream) {
+    // A stream cannot be hashed before it is sent; S3 takes it unsigned.
+    if (rules.unsignedPayloads) return UNSIGNED_PAYLOAD
+    fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes, or set unsignedPayload: a stream cannot be hashed')
+  }
+  if (body === undefined || body === null) return EMPTY_SHA256
+  // An empty body needs no digest.
+  if (typeof body === 'string') return body === '' ? EMPTY_SHA256 : sha256Hex(body)
+  if (isBytes(body)) return body.byteLength === 0 ? EMPTY_SHA256 : sha256Hex(body)
+  fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as a string or bytes, or set unsignedPayload')
+}
+
+/** The string to sign of a canonical request, and its signature. */
+async function signCanonicalRequest(
+  canonical: string,
+  context: SigningContext,
+  algorithm: SigningAlgorithm,
+): Promise<{ stringToSign: string; signature: string }> {
+  const stringToSign = formatStringToSign(algorithm.name, context.amzDate, context.scope, await sha256Hex(canonical))
+  return { stringToSign, signature: await algorithm.signature(stringToSign, context) }
 }

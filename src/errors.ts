@@ -2,27 +2,54 @@
  * Stable codes of {@link SigV4Error}. Match on `error.code`, never on the message.
  */
 export type SigV4ErrorCode =
+  /** No usable credentials: `options.credentials` is absent, or an access key id or secret is empty or not a string. */
   | 'ERR_CREDENTIALS_MISSING'
+  /** The credentials function threw or rejected; its error is the `cause`. */
   | 'ERR_CREDENTIALS_PROVIDER'
+  /** An access key id or session token holds a space, line break or non-ASCII character (it is never quoted). */
+  | 'ERR_INVALID_CREDENTIALS'
+  /** No region: the host does not tell it (not an AWS host name) and `options.region` is not set. */
   | 'ERR_REGION_REQUIRED'
+  /** No service: the host does not tell it and `options.service` is not set. */
   | 'ERR_SERVICE_REQUIRED'
+  /** An option has the wrong type or form (options not an object, a region of other characters, ...). */
   | 'ERR_INVALID_OPTION'
+  /** `options.datetime` is neither a valid `Date` nor an ISO-8601 string with a four-digit year. */
   | 'ERR_INVALID_DATETIME'
+  /** `options.expiresIn` is not a whole number of seconds from 1 to 604800 (7 days). */
   | 'ERR_INVALID_EXPIRES'
+  /** Not an absolute http(s)/ws(s) URL, a URL with a user name or password, or an S3 path with dot segments. */
   | 'ERR_INVALID_URL'
+  /**
+   * The request cannot be signed or sent as given: a method that is not a token (or that fetch forbids), a bad
+   * host, path or query in request parts, invalid RequestInit fields, a body on GET, a query presigned already.
+   */
   | 'ERR_INVALID_REQUEST'
+  /** A header name that is not a token, a value with a line break or NUL, or headers that are not a list. */
   | 'ERR_INVALID_HEADER'
+  /** A payload hash that is not lower-case hex SHA-256, `UNSIGNED-PAYLOAD` or `STREAMING-*`. */
   | 'ERR_INVALID_PAYLOAD_HASH'
+  /** The Request's body was read before signing (or cannot be read back). */
   | 'ERR_BODY_USED'
+  /** The body cannot be hashed (a stream where unsigned payloads are not allowed, or an unsupported type). */
   | 'ERR_BODY_NOT_HASHABLE'
+  /** This runtime cannot send a ReadableStream body (Firefox): pass bytes or a Blob. */
   | 'ERR_STREAM_BODY_UNSUPPORTED'
+  /** `crypto.subtle` is missing: the page is not a secure context (serve it over https or from localhost). */
   | 'ERR_CRYPTO_UNAVAILABLE'
+  /** An aws-chunked body is longer or shorter than the `contentLength` that was signed. */
   | 'ERR_STREAM_LENGTH'
+  /** An event-stream message is damaged: wrong length, CRC mismatch, or a header that runs past its block. */
   | 'ERR_EVENTSTREAM_FRAME'
+  /** `regionSet` of SigV4a is not one or more region names or patterns. */
   | 'ERR_INVALID_REGION_SET'
+  /** This runtime's WebCrypto cannot sign with ECDSA P-256, which SigV4a needs. */
   | 'ERR_ECDSA_UNAVAILABLE'
+  /** No SigV4a key can be derived from these credentials (about 2^-32 per try; never seen with real keys). */
   | 'ERR_KEY_DERIVATION'
+  /** A credentials provider returned credentials that have already expired. */
   | 'ERR_CREDENTIALS_EXPIRED'
+  /** A Kinesis record or batch is over the service's size limit. */
   | 'ERR_RECORD_TOO_LARGE'
   | (string & {})
 
@@ -51,7 +78,7 @@ export class SigV4Error extends Error {
 }
 
 /**
- * Shorthand used across the package so that every throw site stays one line.
+ * Throws a SigV4Error: the one way this package reports a failure.
  *
  * @example
  * if (!options.region) fail('ERR_REGION_REQUIRED', 'Set options.region')

@@ -1,9 +1,11 @@
 // Event-stream messages (application/vnd.amazon.eventstream): the binary framing with its CRCs, and SigV4
 // message signing (AWS4-HMAC-SHA256-PAYLOAD), each signature chained from the previous one, as Transcribe
 // streaming, Lex and Bedrock bidirectional streams expect over WebSocket or HTTP/2.
+import { chainedStringToSign } from './canonical.js'
+import { CHAINED_PAYLOAD_ALGORITHM, SCOPE_TERMINATOR, SHA256_HEX } from './constants.js'
 import { crc32 } from './crc32.js'
 import { fail } from './errors.js'
-import { amzDate as formatAmzDate } from './options.js'
+import { checkCredentials, isRecord, scopeName, amzDate as formatAmzDate } from './options.js'
 import { signingKey, type Credentials } from './signing-key.js'
 import { fromHex, hmac, sha256Hex, toHex, utf8 } from './webcrypto.js'
 
@@ -27,6 +29,7 @@ export interface EventMessage {
 }
 
 const MAX_MESSAGE = 16 * 1024 * 1024
+const HEADER_TYPES = 'boolean, byte, short, integer, long, binary, string, timestamp or uuid'
 const TYPE_CODES = {
   boolean: 0,
   byte: 2,
@@ -46,9 +49,11 @@ const TYPE_CODES = {
  * encodeHeaders({ ':message-type': 'event', ':date': { type: 'timestamp', value: new Date() } })
  */
 export function encodeHeaders(headers: MessageHeaders): Uint8Array<ArrayBuffer> {
+  if (!isRecord(headers)) fail('ERR_INVALID_HEADER', 'Pass the event headers as an object of name: value')
   const parts: Uint8Array[] = []
   for (const [name, raw] of Object.entries(headers)) {
     const header = typeof raw === 'string' ? ({ type: 'string', value: raw } as const) : raw
+    checkHeaderValue(name, header)
     const nameBytes = utf8(name)
     if (!nameBytes.length || nameBytes.length > 255)
       fail('ERR_INVALID_HEADER', `Event header name "${name}" must be 1 to 255 bytes`)
@@ -87,15 +92,51 @@ export function encodeHeaders(headers: MessageHeaders): Uint8Array<ArrayBuffer> 
         break
       }
       default:
-        fail(
-          'ERR_INVALID_HEADER',
-          `Event header "${name}" has an unknown type: use boolean, byte, short, integer, long, binary, string, timestamp or uuid`,
-        )
+        fail('ERR_INVALID_HEADER', `Event header "${name}" has an unknown type: use ${HEADER_TYPES}`)
     }
     const type = header.type === 'boolean' ? (header.value ? 0 : 1) : TYPE_CODES[header.type]
     parts.push(Uint8Array.of(nameBytes.length), nameBytes, Uint8Array.of(type), value)
   }
   return concat(parts)
+}
+
+/** The range of each integer header type. */
+const INTEGER_RANGES = { byte: 2 ** 7, short: 2 ** 15, integer: 2 ** 31 } as const
+const LONG_RANGE = 2n ** 63n
+
+/** Checks that a header value has its type's JavaScript type and range, so encoding cannot throw or wrap. */
+function checkHeaderValue(name: string, header: unknown): asserts header is HeaderValue {
+  const { type, value } = isRecord(header) ? header : { type: undefined, value: undefined }
+  let valid: boolean
+  switch (type) {
+    case 'boolean':
+      valid = typeof value === 'boolean'
+      break
+    case 'byte':
+    case 'short':
+    case 'integer':
+      valid =
+        Number.isInteger(value) &&
+        -INTEGER_RANGES[type] <= (value as number) &&
+        (value as number) < INTEGER_RANGES[type]
+      break
+    case 'long':
+      valid = typeof value === 'bigint' && -LONG_RANGE <= value && value < LONG_RANGE
+      break
+    case 'timestamp':
+      valid = value instanceof Date && !Number.isNaN(value.getTime())
+      break
+    case 'binary':
+      valid = value instanceof Uint8Array
+      break
+    case 'string':
+    case 'uuid':
+      valid = typeof value === 'string'
+      break
+    default:
+      fail('ERR_INVALID_HEADER', `Event header "${name}" has an unknown type: use ${HEADER_TYPES}`)
+  }
+  if (!valid) fail('ERR_INVALID_HEADER', `Event header "${name}" needs a value of its type ${type}`)
 }
 
 function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
@@ -115,6 +156,9 @@ function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
  * const bytes = encodeMessage({ headers: { ':message-type': 'event', ':event-type': 'AudioEvent' }, body: pcm })
  */
 export function encodeMessage(message: EventMessage): Uint8Array<ArrayBuffer> {
+  if (!isRecord(message) || !(message.body instanceof Uint8Array)) {
+    fail('ERR_INVALID_REQUEST', 'Pass an event message as { headers, body } with the body as a Uint8Array')
+  }
   const headers = encodeHeaders(message.headers)
   const total = 12 + headers.length + message.body.length + 4
   if (total > MAX_MESSAGE)
@@ -217,16 +261,26 @@ export interface EventSigner {
  *
  * @example
  * // Transcribe streaming over WebSocket: the presigned URL's signature seeds the chain.
- * const url = await presign('wss://transcribestreaming.us-east-1.amazonaws.com:8443/stream-transcription-websocket?language-code=en-US&media-encoding=pcm&sample-rate=16000', { credentials, expiresIn: 300 })
- * const signer = createEventSigner({ credentials, region: 'us-east-1', service: 'transcribe', seedSignature: url.searchParams.get('X-Amz-Signature')! })
+ * const url = await presign(
+ *   'wss://transcribestreaming.us-east-1.amazonaws.com:8443/stream-transcription-websocket' +
+ *     '?language-code=en-US&media-encoding=pcm&sample-rate=16000',
+ *   { credentials, expiresIn: 300 },
+ * )
+ * const seedSignature = url.searchParams.get('X-Amz-Signature')!
+ * const signer = createEventSigner({ credentials, region: 'us-east-1', service: 'transcribe', seedSignature })
  * const socket = new WebSocket(url)
  * socket.binaryType = 'arraybuffer'
  * socket.send(await signer.sign(audioEvent(pcmChunk)))
  * socket.send(await signer.end())
  */
 export function createEventSigner(options: EventSignerOptions): EventSigner {
-  const { credentials, region, service, now = () => new Date() } = options
-  if (!/^[0-9a-f]{64}$/.test(options.seedSignature))
+  if (!isRecord(options)) fail('ERR_INVALID_OPTION', 'Pass { credentials, region, service, seedSignature }')
+  const credentials = checkCredentials(options.credentials)
+  const region = scopeName('region', options.region)
+  const service = scopeName('service', options.service)
+  const { now = () => new Date() } = options
+  if (typeof now !== 'function') fail('ERR_INVALID_OPTION', 'Set options.now to a function that returns a Date')
+  if (typeof options.seedSignature !== 'string' || !SHA256_HEX.test(options.seedSignature))
     fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature that starts the chain')
   let previous = options.seedSignature
   let busy = false
@@ -236,21 +290,19 @@ export function createEventSigner(options: EventSignerOptions): EventSigner {
         'ERR_INVALID_REQUEST',
         'Event messages are signed in order: await the previous sign() before signing the next',
       )
+    if (!(payload instanceof Uint8Array)) fail('ERR_INVALID_REQUEST', 'Pass each event message as a Uint8Array')
     busy = true
     try {
-      const date = now()
+      const date: unknown = now()
+      if (!(date instanceof Date)) fail('ERR_INVALID_OPTION', 'options.now must return a Date')
       const longDate = formatAmzDate(date)
       const shortDate = longDate.slice(0, 8)
       const dateHeader = { ':date': { type: 'timestamp', value: date } } as const
-      const text = [
-        'AWS4-HMAC-SHA256-PAYLOAD',
-        longDate,
-        `${shortDate}/${region}/${service}/aws4_request`,
-        previous,
-        await sha256Hex(encodeHeaders(dateHeader)),
-        await sha256Hex(payload.slice()),
-      ].join('\n')
-      const signature = await hmac(await signingKey(credentials, shortDate, region, service), text)
+      const scope = [shortDate, region, service, SCOPE_TERMINATOR].join('/')
+      // A message's signature covers its :date header and the payload.
+      const hashes = [await sha256Hex(encodeHeaders(dateHeader)), await sha256Hex(payload.slice())]
+      const stringToSign = chainedStringToSign(CHAINED_PAYLOAD_ALGORITHM, longDate, scope, previous, hashes)
+      const signature = await hmac(await signingKey(credentials, shortDate, region, service), stringToSign)
       previous = toHex(signature)
       return encodeMessage({
         headers: { ...dateHeader, ':chunk-signature': { type: 'binary', value: new Uint8Array(signature) } },

@@ -1,6 +1,7 @@
-export { sign } from './sign.js'
+// The main entry, `webcrypto-sigv4`: SigV4 header signing and presigning, for fetch and for plain request parts.
+export { sign, signParts } from './sign.js'
 export { presign, presignParts } from './presign.js'
-export { signParts, type RequestParts, type SignedParts } from './engine.js'
+export type { RequestParts, SignedParts } from './engine.js'
 export { SigV4Error, type SigV4ErrorCode } from './errors.js'
 export { inferScope, type InferredScope } from './infer.js'
 export type { Credentials, CredentialsInput, PresignOptions, SignOptions } from './options.js'

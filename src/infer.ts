@@ -22,7 +22,7 @@ const SIGNING_NAMES = {
   // SigV4a hosts: S3 Multi-Region Access Points and EventBridge global endpoints (no region in the name).
   'accesspoint.s3-global': 's3',
   'endpoints.event': 'events',
-} as {} as Record<string, string | undefined>
+} as unknown as Record<string, string | undefined>
 
 /**
  * Infers the signing region and service from a host (and path, for IoT's `/mqtt`).
@@ -54,7 +54,7 @@ export function inferScope(host: string, path = '/'): InferredScope {
   const twoLabels = labels[at - 2] + '.' + label
   if (SIGNING_NAMES[twoLabels]) label = twoLabels
   // <prefix>.iot.<region> is the IoT data plane; its WebSocket MQTT endpoint signs as the device gateway.
-  else if (label == 'iot' && at > 1) label = path == '/mqtt' ? 'iotdevicegateway' : 'iotdata'
+  else if (label === 'iot' && at > 1) label = path === '/mqtt' ? 'iotdevicegateway' : 'iotdata'
   const service = SIGNING_NAMES[label] ?? (label || undefined)
   // Global endpoints sign in us-east-1.
   region ??=

@@ -1,4 +1,5 @@
 // Option types and their validation, shared by every entry point.
+import { SCOPE_NAME, UNSIGNED_PAYLOAD } from './constants.js'
 import { fail } from './errors.js'
 import { inferScope, type InferredScope } from './infer.js'
 import { serviceRules, type ServiceRules } from './rules.js'
@@ -44,7 +45,77 @@ export interface ResolvedOptions {
   service: string
   amzDate: string
   rules: ServiceRules
+  /** `options.payloadHash`, checked; absent when the body (or a header) gives the hash. */
+  payloadHash?: string | undefined
 }
+
+/**
+ * Whether a value is an object whose fields can be read (not null, not a primitive such as a Symbol).
+ *
+ * @example
+ * isRecord(Object.create(null)) // true
+ * isRecord(Symbol()) // false
+ */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}
+
+/**
+ * What an access key id or session token may hold: visible ASCII. Both go into headers (`authorization`,
+ * `x-amz-security-token`) as they are, so a space, line break or non-ASCII character would break the request.
+ */
+const CREDENTIAL_TEXT = /^[\x21-\x7e]+$/
+
+/**
+ * Checks credentials (and returns the same object, which the key caches are keyed by). The messages never quote
+ * the values: a secret or token must not end up in a log.
+ *
+ * @example
+ * const credentials = checkCredentials(await provider())
+ */
+export function checkCredentials(value: unknown): Credentials {
+  if (!isRecord(value)) {
+    fail('ERR_CREDENTIALS_MISSING', 'Set options.credentials to { accessKeyId, secretAccessKey }')
+  }
+  const { accessKeyId, secretAccessKey, sessionToken } = value
+  if (typeof accessKeyId !== 'string' || !accessKeyId) {
+    fail('ERR_CREDENTIALS_MISSING', 'Set credentials.accessKeyId')
+  }
+  if (typeof secretAccessKey !== 'string' || !secretAccessKey) {
+    fail('ERR_CREDENTIALS_MISSING', 'Set credentials.secretAccessKey')
+  }
+  // An empty or absent token means none (environment variables often hold an empty AWS_SESSION_TOKEN).
+  if (sessionToken !== undefined && sessionToken !== null && typeof sessionToken !== 'string') {
+    fail('ERR_CREDENTIALS_MISSING', 'Set credentials.sessionToken to a string or leave it out')
+  }
+  if (!CREDENTIAL_TEXT.test(accessKeyId)) {
+    fail('ERR_INVALID_CREDENTIALS', 'Fix credentials.accessKeyId: it holds a space, line break or non-ASCII text')
+  }
+  if (sessionToken && !CREDENTIAL_TEXT.test(sessionToken)) {
+    fail('ERR_INVALID_CREDENTIALS', 'Fix credentials.sessionToken: it holds a space, line break or non-ASCII text')
+  }
+  return value as unknown as Credentials
+}
+
+/** A payload hash the signer accepts: 64 lower-case hex digits, `UNSIGNED-PAYLOAD` or a `STREAMING-*` literal. */
+const PAYLOAD_HASH = /^([0-9a-f]{64}|STREAMING-[A-Z0-9-]+)$/
+
+/**
+ * Checks a payload hash given by the caller (`options.payloadHash` or an `x-amz-content-sha256` header).
+ *
+ * @example
+ * checkPayloadHash('UNSIGNED-PAYLOAD', 'options.payloadHash') // 'UNSIGNED-PAYLOAD'
+ * checkPayloadHash('E3B0C442...', 'options.payloadHash') // throws ERR_INVALID_PAYLOAD_HASH
+ */
+export function checkPayloadHash(value: unknown, where: string): string {
+  if (value === UNSIGNED_PAYLOAD || (typeof value === 'string' && PAYLOAD_HASH.test(value))) return value
+  if (typeof value === 'string' && /^[0-9a-fA-F]{64}$/.test(value)) {
+    fail('ERR_INVALID_PAYLOAD_HASH', `Write ${where} in lower-case hex`)
+  }
+  return fail('ERR_INVALID_PAYLOAD_HASH', `Set ${where} to a hex SHA-256, UNSIGNED-PAYLOAD or STREAMING-*`)
+}
+
+const BOOLEAN_OPTIONS = ['unsignedPayload', 'signContentSha256', 'normalizePath', 'signSessionToken'] as const
 
 /**
  * Validates options (`payloadHash` too), resolves credentials and infers region/service from the host where absent.
@@ -53,39 +124,54 @@ export interface ResolvedOptions {
  * const resolved = await resolveOptions({ credentials, datetime: '2015-08-30T12:36:00Z' }, 'iam.amazonaws.com', '/')
  */
 export async function resolveOptions(options: SignOptions, host: string, path: string): Promise<ResolvedOptions> {
-  const { credentials: input, payloadHash } = options || fail('ERR_INVALID_OPTION', 'Pass options with credentials')
-  let credentials: Credentials
+  if (!isRecord(options)) fail('ERR_INVALID_OPTION', 'Pass options: { credentials }')
+  for (const name of BOOLEAN_OPTIONS) {
+    const value: unknown = options[name]
+    if (value !== undefined && typeof value !== 'boolean')
+      fail('ERR_INVALID_OPTION', `Set options.${name} to true or false`)
+  }
+  const payloadHash =
+    options.payloadHash === undefined || options.payloadHash === null
+      ? undefined
+      : checkPayloadHash(options.payloadHash, 'options.payloadHash')
+  const input = options.credentials
+  let credentials: unknown
   try {
-    credentials = await (typeof input == 'function' ? input() : input)
+    credentials = await (typeof input === 'function' ? input() : input)
   } catch (error) {
     fail('ERR_CREDENTIALS_PROVIDER', 'Credentials provider failed: see cause', error)
   }
-  const { accessKeyId, secretAccessKey, sessionToken } = credentials || ({} as Credentials)
-  if ([accessKeyId, secretAccessKey, sessionToken || '-'].some((value) => !value || typeof value != 'string')) {
-    fail('ERR_CREDENTIALS_MISSING', 'Set credentials.accessKeyId, secretAccessKey')
-  }
+  checkCredentials(credentials)
   // Host inference only when an option is missing: it is the slowest step of resolving options.
-  const inferred = options.region && options.service ? ({} as InferredScope) : inferScope(host, path)
-  const scope: Record<string, string> = {}
-  for (const name of ['region', 'service'] as const) {
-    const value = (scope[name] = options[name] ?? inferred[name]!)
-    if (!value || !/^[a-z0-9-]+$/.test(value)) {
-      fail(
-        value ? 'ERR_INVALID_OPTION' : `ERR_${name.toUpperCase()}_REQUIRED`,
-        `Set options.${name}` + (value ? ' to a-z, 0-9, -' : `: ${host} does not tell it`),
-      )
-    }
-  }
-  if (payloadHash != null && !/^([0-9a-f]{64}|[A-Z0-9-]+)$/.test(payloadHash)) {
-    fail('ERR_INVALID_PAYLOAD_HASH', 'Set options.payloadHash to a hex SHA-256')
-  }
+  const inferred: InferredScope = options.region && options.service ? {} : inferScope(host, path)
+  const region = scopeName('region', options.region ?? inferred.region, host)
+  const service = scopeName('service', options.service ?? inferred.service, host)
   return {
-    credentials,
-    region: scope.region!,
-    service: scope.service!,
+    credentials: credentials as Credentials,
+    region,
+    service,
     amzDate: amzDate(options.datetime),
-    rules: serviceRules(scope.service!, options),
+    rules: serviceRules(service, options),
+    payloadHash,
   }
+}
+
+/**
+ * Checks a region or service name (a-z, 0-9 and -); `host` names the host that did not tell a missing one.
+ *
+ * @example
+ * scopeName('region', options.region) // 'us-east-1', or throws ERR_REGION_REQUIRED / ERR_INVALID_OPTION
+ */
+export function scopeName(name: 'region' | 'service', value: unknown, host?: string): string {
+  const hint = host === undefined ? '' : `: ${host} does not tell it`
+  if (value === undefined || value === '') {
+    if (name === 'region') fail('ERR_REGION_REQUIRED', `Set options.region${hint}`)
+    fail('ERR_SERVICE_REQUIRED', `Set options.service${hint}`)
+  }
+  if (typeof value !== 'string' || !SCOPE_NAME.test(value)) {
+    fail('ERR_INVALID_OPTION', `Set options.${name} to a-z, 0-9 and -`)
+  }
+  return value
 }
 
 /**
@@ -95,11 +181,10 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
  * amzDate('2015-08-30T12:36:00Z') // '20150830T123600Z'
  */
 export function amzDate(datetime: Date | string = new Date()): string {
-  const date = new Date(datetime)
-  const iso =
-    (datetime instanceof Date || /^\d{4}-\d\d-\d\d/.test(datetime)) && +date == +date ? date.toISOString() : ''
+  const isoInput = typeof datetime === 'string' && /^\d{4}-\d\d-\d\d/.test(datetime)
+  const date = datetime instanceof Date || isoInput ? new Date(datetime) : undefined
+  const iso = date && !Number.isNaN(date.getTime()) ? date.toISOString() : ''
   // Years outside 0000-9999 print as +/-YYYYYY and cannot be an X-Amz-Date.
-  return /^\d{4}-/.test(iso)
-    ? iso.replace(/[-:]|\.\d+/g, '')
-    : fail('ERR_INVALID_DATETIME', 'Set options.datetime to a Date or ISO string')
+  if (!/^\d{4}-/.test(iso)) fail('ERR_INVALID_DATETIME', 'Set options.datetime to a Date or ISO string')
+  return iso.replace(/[-:]|\.\d+/g, '')
 }

@@ -48,7 +48,11 @@ function addAffine(point: Point, gx: bigint, gy: bigint): Point {
 
 function power(base: bigint, exponent: bigint): bigint {
   let result = 1n
-  for (; exponent; exponent >>= 1n, base = mod(base * base)) if (exponent & 1n) result = mod(result * base)
+  let square = base
+  for (let rest = exponent; rest > 0n; rest >>= 1n) {
+    if (rest & 1n) result = mod(result * square)
+    square = mod(square * square)
+  }
   return result
 }
 

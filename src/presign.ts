@@ -1,56 +1,9 @@
-import {
-  SIGV4,
-  signCheckedWith,
-  signWith,
-  type RequestParts,
-  type SignedParts,
-  type SigningAlgorithm,
-} from './engine.js'
-import { fail } from './errors.js'
+// The presigning entry points of SigV4: a URL (or Request), or plain request parts. The `webcrypto-sigv4/presign`
+// subpath is an alias of these two functions (the main entry exports the same ones); it stays for existing imports.
+import { SIGV4, type RequestParts, type SignedParts } from './engine.js'
+import { presignPartsWith, presignRequestWith } from './internal.js'
 import type { PresignOptions } from './options.js'
-import { prepareRequest, type RequestLike } from './request.js'
-
-function expiry(options: PresignOptions): number {
-  const expiresIn = options?.expiresIn ?? 3600
-  return Number.isInteger(expiresIn) && expiresIn > 0 && expiresIn < 604801
-    ? expiresIn
-    : fail('ERR_INVALID_EXPIRES', 'Set options.expiresIn to 1..604800 seconds')
-}
-
-/**
- * Presigns request parts with any algorithm (SigV4 or SigV4a).
- *
- * @example
- * const signed = await presignPartsWith(parts, { credentials, expiresIn: 60 }, SIGV4)
- */
-export async function presignPartsWith(
-  parts: RequestParts,
-  options: PresignOptions,
-  algorithm: SigningAlgorithm,
-): Promise<SignedParts> {
-  return signWith(parts, options, algorithm, expiry(options))
-}
-
-/**
- * Presigns a request with any algorithm into a URL.
- *
- * @example
- * const url = await presignWith('https://b.s3.amazonaws.com/k', { credentials }, SIGV4)
- */
-export async function presignWith(
-  input: Request | RequestLike | string | URL,
-  options: PresignOptions,
-  algorithm: SigningAlgorithm,
-): Promise<URL> {
-  const expiresIn = expiry(options)
-  const { parts, url } = await prepareRequest(
-    typeof input == 'string' || input instanceof URL ? { url: input } : input,
-    options,
-  )
-  // `url` is prepareRequest's own parse of the input, never the caller's object: it can carry the result.
-  url.search = (await signCheckedWith(parts, options, algorithm, expiresIn)).query
-  return url
-}
+import type { RequestLike } from './request.js'
 
 /**
  * Presigns a request: returns a URL whose query carries the `X-Amz-*` signature, valid for
@@ -65,14 +18,17 @@ export async function presignWith(
  * // <a href={url}>download</a>
  */
 export function presign(input: Request | RequestLike | string | URL, options: PresignOptions): Promise<URL> {
-  return presignWith(input, options, SIGV4)
+  return presignRequestWith(input, options, SIGV4)
 }
 
 /**
  * Presigns plain request parts (see `signParts`) and returns the query to send with every step.
  *
  * @example
- * const signed = await presignParts({ method: 'GET', host: 'example.amazonaws.com', path: '/' }, { credentials, region: 'us-east-1', service: 'service' })
+ * const signed = await presignParts(
+ *   { method: 'GET', host: 'example.amazonaws.com', path: '/' },
+ *   { credentials, region: 'us-east-1', service: 'service' },
+ * )
  * const url = `https://${signed.host}${signed.path}?${signed.query}`
  */
 export function presignParts(parts: RequestParts, options: PresignOptions): Promise<SignedParts> {

@@ -1,8 +1,11 @@
 // Turns what a fetch user has (a Request, or { method, url, headers, body }) into request parts, reading the
 // body at most once and keeping it so the signed request carries exactly the bytes that were hashed.
-import { BAD_REQUEST, TOKEN, type RequestParts } from './engine.js'
+import { CONTENT_SHA256_HEADER, HTTP_TOKEN } from './constants.js'
+import type { CheckedParts, RequestParts } from './engine.js'
 import { fail } from './errors.js'
-import type { SignOptions } from './options.js'
+import { inferScope } from './infer.js'
+import { isRecord, type SignOptions } from './options.js'
+import { serviceRules } from './rules.js'
 import { isBytes } from './webcrypto.js'
 
 /** A request as fetch users write it: `url` plus the usual RequestInit fields. */
@@ -16,7 +19,7 @@ export interface RequestLike extends Omit<RequestInit, 'headers' | 'body' | 'met
 /** The parts to sign plus what is needed to rebuild the request afterwards. */
 export interface PreparedRequest {
   url: URL
-  parts: RequestParts
+  parts: CheckedParts
   /** The body to send: the bytes that were hashed, or the untouched stream. */
   body: BodyInit | null
   init: Omit<RequestInit, 'headers' | 'body'>
@@ -36,10 +39,52 @@ export function parseUrl(url: string | URL): URL {
   try {
     parsed = new URL(url)
   } catch (error) {
-    cause = error
+    // The parser's error quotes the URL, which may hold a password: keep it only when there is none to leak.
+    if (!(typeof url === 'string' && url.includes('@'))) cause = error
   }
-  if (!/^(http|ws)s?:$/.test(parsed?.protocol!)) fail('ERR_INVALID_URL', 'Pass an absolute http(s) or ws(s) URL', cause)
-  return parsed!
+  if (!parsed || !/^(http|ws)s?:$/.test(parsed.protocol)) {
+    fail('ERR_INVALID_URL', 'Pass an absolute http(s) or ws(s) URL', cause)
+  }
+  if (parsed.username || parsed.password) {
+    fail('ERR_INVALID_URL', 'Remove the user name and password from the URL')
+  }
+  return parsed
+}
+
+/** Methods fetch refuses to send (the Fetch standard's forbidden methods). */
+const FORBIDDEN_METHOD = /^(CONNECT|TRACE|TRACK)$/i
+
+/**
+ * Whether a URL string's path holds a `.` or `..` segment (also percent-encoded as `%2e`), read from the string
+ * itself: the WHATWG URL parser resolves such segments, so the parsed URL no longer shows them.
+ *
+ * @example
+ * hasDotSegments('https://b.s3.amazonaws.com/a/../b') // true
+ * hasDotSegments('https://b.s3.amazonaws.com/a..b') // false
+ */
+export function hasDotSegments(url: string): boolean {
+  // The parser drops tabs and line breaks anywhere and treats \ as / in http(s) and ws(s) URLs.
+  const path = url
+    .replace(/[\t\n\r]/g, '')
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:[\\/]*[^\\/?#]*/i, '')
+    .split(/[?#]/)[0]!
+  return path.split(/[\\/]/).some((segment) => /^(\.|%2e){1,2}$/i.test(segment))
+}
+
+/**
+ * Builds the Request to send: a RequestInit field that fetch refuses (a bad `redirect`, `mode`, `signal`, ...)
+ * becomes a typed error.
+ *
+ * @example
+ * const request = buildRequest(url, { method: 'PUT', headers, body })
+ */
+export function buildRequest(input: Request | URL, init: RequestInit): Request {
+  try {
+    return new Request(input, init)
+  } catch (error) {
+    fail('ERR_INVALID_REQUEST', 'Fix the request options (redirect, signal, ...): see cause', error)
+  }
 }
 
 /**
@@ -50,72 +95,159 @@ export function parseUrl(url: string | URL): URL {
  * const { parts, body } = await prepareRequest({ url, method: 'POST', body: 'x' }, options)
  */
 export async function prepareRequest(input: Request | RequestLike, options: SignOptions): Promise<PreparedRequest> {
-  if (!input || typeof input != 'object') fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, ... }')
-  const isRequest = input instanceof Request
-  if (isRequest && input.bodyUsed) fail('ERR_BODY_USED', 'Sign the request before reading its body')
+  if (!isRecord(input)) fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, ... }')
+  const source = input instanceof Request ? input : undefined
+  if (source?.bodyUsed) fail('ERR_BODY_USED', 'Sign the request before reading its body')
   const url = parseUrl(input.url)
-  const {
-    url: _url,
-    method: _method,
-    headers: _headers,
-    body: rawBody,
-    ...init
-  } = (isRequest ? {} : input) as RequestLike
-  // A Request's method is already normalised; fetch upper-cases the standard methods of a request-like object.
-  let method = input.method ?? 'GET'
-  if (/^(delete|get|head|options|post|put)$/i.test(method)) method = method.toUpperCase()
-  if (!TOKEN.test(method)) fail('ERR_INVALID_REQUEST', BAD_REQUEST)
-  const noBody = /^(GET|HEAD)$/.test(method)
-  let headers: Headers
+  // Only a string still shows the path as written: the parsed URL has lost its dot segments.
+  if (typeof input.url === 'string' && hasDotSegments(input.url)) refuseLiteralDotSegments(url, options)
+  const method = methodOf(input.method)
+  const headers = headersOf(input.headers)
+  const clone = source?.clone()
+  const body = clone
+    ? await requestBody(clone, method, hashKnown(options, headers))
+    : await requestLikeBody(input.body, method, headers)
+  return {
+    url,
+    parts: {
+      method,
+      host: url.host,
+      path: url.pathname,
+      query: url.search.slice(1),
+      headers: [...headers],
+      body: body.hashed,
+    },
+    body: body.sent,
+    // A Request's own settings are kept by rebuilding from its clone; a request-like object's are copied.
+    init: source ? {} : requestInitOf(input),
+    source: clone,
+  }
+}
+
+/** The content type fetch gives a string body. */
+const TEXT_CONTENT_TYPE = 'text/plain;charset=UTF-8'
+/** Methods whose requests carry no body. */
+const BODILESS_METHOD = /^(GET|HEAD)$/
+
+/** A body as it is hashed, and as it is sent. */
+interface PreparedBody {
+  hashed: RequestParts['body']
+  sent: BodyInit | null
+}
+
+function methodOf(given: unknown = 'GET'): string {
+  if (typeof given !== 'string' || !HTTP_TOKEN.test(given)) {
+    fail('ERR_INVALID_REQUEST', 'Set the method to an HTTP token such as GET')
+  }
+  if (FORBIDDEN_METHOD.test(given)) fail('ERR_INVALID_REQUEST', `fetch cannot send ${given}: use signParts`)
+  // fetch upper-cases the standard methods of a request-like object (a Request's method is already normalised).
+  return /^(delete|get|head|options|post|put)$/i.test(given) ? given.toUpperCase() : given
+}
+
+function headersOf(given: HeadersInit | undefined): Headers {
   try {
-    headers = new Headers(input.headers)
+    return new Headers(given)
   } catch (error) {
     fail('ERR_INVALID_HEADER', 'Fix the headers: see error.cause', error)
   }
-  const source = isRequest ? input.clone() : undefined
-  // The hash comes from elsewhere when any of these is set, so a Request's body is never read.
-  const hashKnown =
-    options?.unsignedPayload || options?.payloadHash !== undefined || headers.has('x-amz-content-sha256')
-  let body: BodyInit | null | undefined = source ? source.body : rawBody
-  let hashed: RequestParts['body'] = null
-  // Firefox has no Request.prototype.body: there, read any request that may carry one.
-  if (source ? !hashKnown && (body || (!('body' in source) && !noBody)) : body != null) {
-    if (noBody) fail('ERR_INVALID_REQUEST', `Remove the body of this ${method} request`)
-    // A stream given as a body is passed through unread; the signer decides whether it may go unsigned.
-    if (typeof body == 'string' || isBytes(body)) {
-      // The common case, kept off the slower Response round trip: hashed and sent as given.
-      if (typeof body == 'string' && !headers.has('content-type'))
-        headers.set('content-type', 'text/plain;charset=UTF-8')
-    } else if (source || !(body instanceof ReadableStream)) {
-      // Anything else is read once, the way fetch would send it: a FormData gets its multipart boundary here
-      // and the signed bytes fix it; the content type is the one fetch would set (text/plain for a string).
-      const reader = source ?? new Response(body)
-      const type = typeof body == 'string' ? 'text/plain;charset=UTF-8' : reader.headers.get('content-type')
-      if (type && !headers.has('content-type')) headers.set('content-type', type)
-      // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
-      body = await reader
-        .arrayBuffer()
-        .catch((error) =>
-          fail(source ? 'ERR_BODY_USED' : 'ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes: see cause', error),
-        )
-    } else if (
-      new Request('http://x/', {
-        method: 'POST',
-        body: new ReadableStream(),
-        duplex: 'half',
-      } as RequestInit).headers.has('content-type')
-    ) {
-      // Firefox cannot send a stream body: its Request would send the text "[object ReadableStream]" instead.
+}
+
+/** Whether the payload hash comes from elsewhere, so that a Request's body need not be read. */
+function hashKnown(options: SignOptions, headers: Headers): boolean {
+  const given: Partial<SignOptions> = isRecord(options) ? options : {}
+  const payloadHash = given.payloadHash ?? undefined
+  return given.unsignedPayload === true || payloadHash !== undefined || headers.has(CONTENT_SHA256_HEADER)
+}
+
+/** A Request's body: read once from its clone (the bytes hashed are the bytes sent), unless its hash is known. */
+async function requestBody(clone: Request, method: string, hashIsKnown: boolean): Promise<PreparedBody> {
+  if (hashIsKnown) return { hashed: null, sent: clone.body ?? null }
+  // Where a Request shows no body stream (Firefox), any request that may carry a body is read.
+  const mayHaveBody = requestsExposeBody() ? clone.body !== null : !BODILESS_METHOD.test(method)
+  if (!mayHaveBody) return { hashed: null, sent: null }
+  const bytes = await clone
+    .arrayBuffer()
+    .catch((error: unknown) => fail('ERR_BODY_USED', 'Pass the body as bytes: see cause', error))
+  return { hashed: bytes, sent: bytes }
+}
+
+/** A request-like object's body: strings, bytes and streams as given; anything else read once as fetch sends it. */
+async function requestLikeBody(
+  body: BodyInit | null | undefined,
+  method: string,
+  headers: Headers,
+): Promise<PreparedBody> {
+  if (body === undefined || body === null) return { hashed: null, sent: null }
+  if (BODILESS_METHOD.test(method)) fail('ERR_INVALID_REQUEST', `Remove the body of this ${method} request`)
+  // The common cases, kept off the slower Response round trip: hashed and sent as given.
+  if (typeof body === 'string') {
+    if (!headers.has('content-type')) headers.set('content-type', TEXT_CONTENT_TYPE)
+    return { hashed: body, sent: body }
+  }
+  if (isBytes(body)) return { hashed: body, sent: body }
+  // A stream goes through unread; the signer decides whether it may go unsigned.
+  if (body instanceof ReadableStream) {
+    if (!canSendStreamBodies()) {
       fail('ERR_STREAM_BODY_UNSUPPORTED', 'This runtime cannot send a stream body: pass bytes or a Blob')
     }
-    hashed = body as RequestParts['body']
+    return { hashed: body, sent: body }
   }
-  return {
-    url,
-    parts: { method, host: url.host, path: url.pathname, query: url.search.slice(1), headers, body: hashed },
-    body: body ?? null,
-    // Destructured from {} for a Request: nothing to carry over, the clone keeps its own settings.
-    init,
-    source,
+  // A Blob, FormData or URLSearchParams is read once, the way fetch would send it: a FormData gets its multipart
+  // boundary here and the signed bytes fix it, with the content type fetch would set.
+  const reader = bodyReader(body)
+  const type = reader.headers.get('content-type')
+  if (type !== null && !headers.has('content-type')) headers.set('content-type', type)
+  // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
+  const bytes = await reader
+    .arrayBuffer()
+    .catch((error: unknown) => fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes: see cause', error))
+  return { hashed: bytes, sent: bytes }
+}
+
+/** The RequestInit fields of a request-like object that carry over: all but url, method, headers and body. */
+function requestInitOf(input: RequestLike): Omit<RequestInit, 'headers' | 'body'> {
+  const init: Partial<RequestLike> = { ...input }
+  delete init.url
+  delete init.method
+  delete init.headers
+  delete init.body
+  return init
+}
+
+let streamBodiesSupported: boolean | undefined
+/**
+ * Whether this runtime can send a ReadableStream as a request body. Firefox cannot: its Request would send the text
+ * "[object ReadableStream]", and gives it a text content type, which is how this tells. Asked once, on first need.
+ */
+function canSendStreamBodies(): boolean {
+  const probe = { method: 'POST', body: new ReadableStream(), duplex: 'half' } as RequestInit
+  streamBodiesSupported ??= !new Request('http://localhost/', probe).headers.has('content-type')
+  return streamBodiesSupported
+}
+
+let requestBodiesExposed: boolean | undefined
+/** Whether a Request shows its body as a stream (`Request.prototype.body`; Firefox has none). Asked once. */
+function requestsExposeBody(): boolean {
+  requestBodiesExposed ??= 'body' in Request.prototype
+  return requestBodiesExposed
+}
+
+function bodyReader(body: unknown): Response {
+  try {
+    return new Response(body as BodyInit)
+  } catch (error) {
+    fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as a string, bytes, Blob or stream', error)
+  }
+}
+
+/**
+ * A service that signs the path as sent (S3: the path is the object key) would get a different key than the one
+ * written, because the URL parser resolved the `.`/`..` segments: refuse, and point to the parts API.
+ */
+function refuseLiteralDotSegments(url: URL, options: SignOptions): void {
+  const given: Partial<SignOptions> = isRecord(options) ? options : {}
+  const service = given.service ?? inferScope(url.host, url.pathname).service
+  if (typeof service === 'string' && !serviceRules(service, given).normalizePath) {
+    fail('ERR_INVALID_URL', "The URL parser removes the path's . and .. segments: use signParts or presignParts")
   }
 }

@@ -1,34 +1,8 @@
-import { SIGV4, signCheckedWith, type SignedParts, type SigningAlgorithm } from './engine.js'
+// The header-signing entry points of SigV4: a fetch Request, or plain request parts.
+import { SIGV4, type RequestParts, type SignedParts } from './engine.js'
+import { signPartsWith, signRequestWith } from './internal.js'
 import type { SignOptions } from './options.js'
-import { prepareRequest, type RequestLike } from './request.js'
-
-/**
- * Signs a request with any algorithm and rebuilds it with the signed headers and the same body bytes.
- *
- * @example
- * const { request, signed } = await signRequestWith({ url }, { credentials }, SIGV4)
- * console.log(signed.canonicalRequest)
- */
-export async function signRequestWith(
-  input: Request | RequestLike,
-  options: SignOptions,
-  algorithm: SigningAlgorithm,
-): Promise<{ request: Request; signed: SignedParts }> {
-  const { parts, source, body, url, init } = await prepareRequest(input, options)
-  const signed = await signCheckedWith(parts, options, algorithm)
-  // A record is copied into the Request's headers about 2.5× faster than a list of pairs in workerd; the pairs
-  // stay for the rare repeated name (a Headers object yields set-cookie once per value).
-  const record = Object.fromEntries(signed.headers)
-  const headers = Object.keys(record).length == signed.headers.length ? record : signed.headers
-  // Built from the clone so every other property (signal, mode, credentials, ...) carries over.
-  const request = new Request(source ?? url, {
-    ...init,
-    method: signed.method,
-    headers,
-    ...(body != null && { body, duplex: 'half' }),
-  } as RequestInit)
-  return { request, signed }
-}
+import type { RequestLike } from './request.js'
 
 /**
  * Signs a request with AWS Signature Version 4 into the `authorization` header and returns a new `Request`
@@ -50,4 +24,21 @@ export async function signRequestWith(
  */
 export async function sign(input: Request | RequestLike, options: SignOptions): Promise<Request> {
   return (await signRequestWith(input, options, SIGV4)).request
+}
+
+/**
+ * Signs a plain request description into the Authorization header and returns every step (canonical request,
+ * string to sign, signature) with the headers to send. The path and query are signed exactly as given:
+ * use this for non-fetch transports, tests and debugging.
+ *
+ * @example
+ * const signed = await signParts(
+ *   { method: 'GET', host: 'example.amazonaws.com', path: '/', headers: [['My-Header1', 'value1']] },
+ *   { credentials, region: 'us-east-1', service: 'service', datetime: '2015-08-30T12:36:00Z' },
+ * )
+ * signed.canonicalRequest // 'GET\n/\n\nhost:example.amazonaws.com\nmy-header1:value1\n...'
+ * signed.headers // [['My-Header1', 'value1'], ['x-amz-date', '20150830T123600Z'], ['authorization', '...']]
+ */
+export function signParts(parts: RequestParts, options: SignOptions): Promise<SignedParts> {
+  return signPartsWith(parts, options, SIGV4)
 }

@@ -1,4 +1,5 @@
 // SigV4 task 3: the signing key, derived once per secret/date/region/service and kept as a CryptoKey.
+import { SCOPE_TERMINATOR } from './constants.js'
 import { hmac, importHmacKey, sha256Hex, utf8, type Bytes } from './webcrypto.js'
 
 /** Credentials that sign requests. */
@@ -28,14 +29,18 @@ export async function signingKey(
 ): Promise<CryptoKey> {
   const secret = 'AWS4' + credentials.secretAccessKey
   let id = secretIds.get(credentials)
-  if (id?.[0] != secret) secretIds.set(credentials, (id = [secret, sha256Hex(secret)]))
-  const path = [date, region, service, 'aws4_request']
+  if (id?.[0] !== secret) {
+    id = [secret, sha256Hex(secret)]
+    secretIds.set(credentials, id)
+  }
+  const path = [date, region, service, SCOPE_TERMINATOR]
   const cacheKey = [await id[1], ...path].join('/')
   let key = signingKeys.get(cacheKey)
   if (!key) {
     // Full: start again (keys are per day, so a busy cache turns over anyway).
     if (signingKeys.size > 63) signingKeys.clear()
-    signingKeys.set(cacheKey, (key = deriveKey(secret, path)))
+    key = deriveKey(secret, path)
+    signingKeys.set(cacheKey, key)
     key.catch(() => signingKeys.delete(cacheKey))
   }
   return key

@@ -1,12 +1,12 @@
 // SigV4a (AWS4-ECDSA-P256-SHA256): one signature valid in a set of regions. The canonical request and the
 // pipeline are the core's; only the scope (no region), the region-set value and the signature differ.
-import { signWith, type RequestParts, type SignedParts, type SigningAlgorithm } from './engine.js'
+import { REGION_SET_PARAM, SCOPE_TERMINATOR, SIGV4A_ALGORITHM } from './constants.js'
+import type { RequestParts, SignedParts, SigningAlgorithm } from './engine.js'
 import { fail } from './errors.js'
-import type { Credentials, PresignOptions, SignOptions } from './options.js'
+import { checkCredentials, type Credentials, type PresignOptions, type SignOptions } from './options.js'
 import { addOne, greaterThan, p256PublicPoint } from './p256.js'
-import { presignPartsWith, presignWith } from './presign.js'
+import { presignPartsWith, presignRequestWith, signPartsWith, signRequestWith } from './internal.js'
 import type { RequestLike } from './request.js'
-import { signRequestWith } from './sign.js'
 import {
   ecdsaP256Sign,
   fromHex,
@@ -41,7 +41,7 @@ interface KeyPair extends PublicKeyV4a {
   privateKey: CryptoKey
 }
 
-const ALGORITHM = 'AWS4-ECDSA-P256-SHA256'
+const ALGORITHM = SIGV4A_ALGORITHM
 
 // n - 2 of P-256, big-endian: a KDF candidate above it is rejected (d = candidate + 1 must be below n).
 const N_MINUS_2 = /* @__PURE__ */ fromHex('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc63254f')
@@ -96,7 +96,8 @@ async function deriveKeyPair(accessKeyId: string, secret: string): Promise<KeyPa
       } catch (error) {
         fail(
           'ERR_ECDSA_UNAVAILABLE',
-          "This runtime's WebCrypto cannot import an ECDSA P-256 key, which SigV4a needs: use a runtime with P-256 support (see error.cause)",
+          "This runtime's WebCrypto cannot import an ECDSA P-256 key, which SigV4a needs: " +
+            'use a runtime with P-256 support (see error.cause)',
           error,
         )
       }
@@ -126,13 +127,17 @@ function derSignature(raw: ArrayBuffer): string {
   if (rs.length !== 64)
     fail(
       'ERR_ECDSA_UNAVAILABLE',
-      `WebCrypto returned a ${rs.length}-byte ECDSA P-256 signature instead of 64 bytes (r‖s): use a standard WebCrypto`,
+      `WebCrypto returned a ${rs.length}-byte ECDSA P-256 signature instead of 64 bytes (r‖s): ` +
+        'use a standard WebCrypto',
     )
   const body = [...integer(rs.subarray(0, 32)), ...integer(rs.subarray(32))]
   return toHex(new Uint8Array([48, body.length, ...body]).buffer)
 }
 
-/** The SigV4a algorithm for a region set: the core pipeline does the rest. It throws: call it from async functions only. */
+/**
+ * The SigV4a algorithm for a region set: the core pipeline does the rest. It throws: call it from async functions
+ * only.
+ */
 function sigv4a(options: SignV4aOptions): [SignOptions, SigningAlgorithm] {
   const set = options?.regionSet ?? options?.region
   if (set === undefined)
@@ -148,15 +153,17 @@ function sigv4a(options: SignV4aOptions): [SignOptions, SigningAlgorithm] {
   ) {
     fail(
       'ERR_INVALID_REGION_SET',
-      'options.regionSet must be one or more region names or patterns, e.g. "*", "us-*", "us-east-1" or ["us-east-1", "eu-west-1"]',
+      'options.regionSet must be one or more region names or patterns, ' +
+        'e.g. "*", "us-*", "us-east-1" or ["us-east-1", "eu-west-1"]',
     )
   }
   const algorithm: SigningAlgorithm = {
     name: ALGORITHM,
-    scope: (date, _region, service) => `${date}/${service}/aws4_request`,
-    params: [['X-Amz-Region-Set', regions.join(',')]],
-    signature: async (text, credentials) =>
-      derSignature(await ecdsaP256Sign((await keyPair(credentials)).privateKey, text)),
+    // The SigV4a scope has no region: the region set says where the signature is valid.
+    scope: (date, _region, service) => [date, service, SCOPE_TERMINATOR].join('/'),
+    params: [[REGION_SET_PARAM, regions.join(',')]],
+    signature: async (stringToSign, { credentials }) =>
+      derSignature(await ecdsaP256Sign((await keyPair(credentials)).privateKey, stringToSign)),
   }
   // The core resolves a region for its own scope; SigV4a ignores it, so any valid name does.
   return [{ ...options, region: 'aws-global' }, algorithm]
@@ -195,7 +202,7 @@ export async function presignV4a(
   input: Request | RequestLike | string | URL,
   options: PresignV4aOptions,
 ): Promise<URL> {
-  return presignWith(input, ...sigv4a(options))
+  return presignRequestWith(input, ...sigv4a(options))
 }
 
 /**
@@ -207,17 +214,21 @@ export async function presignV4a(
  *   { method: 'GET', host: 'example.amazonaws.com', path: '/' },
  *   { credentials, service: 'service', regionSet: ['us-east-1', 'eu-west-1'] },
  * )
- * signed.headers // [['x-amz-date', '…'], ['x-amz-region-set', 'us-east-1,eu-west-1'], ['authorization', 'AWS4-ECDSA-P256-SHA256 …']]
+ * signed.headers
+ * // [['x-amz-date', '…'], ['x-amz-region-set', 'us-east-1,eu-west-1'], ['authorization', '…']]
  */
 export async function signPartsV4a(parts: RequestParts, options: SignV4aOptions): Promise<SignedParts> {
-  return signWith(parts, ...sigv4a(options))
+  return signPartsWith(parts, ...sigv4a(options))
 }
 
 /**
  * Presigns plain request parts with SigV4a and returns the query to send with every step.
  *
  * @example
- * const signed = await presignPartsV4a({ method: 'GET', host: 'example.amazonaws.com', path: '/' }, { credentials, service: 'service', regionSet: '*' })
+ * const signed = await presignPartsV4a(
+ *   { method: 'GET', host: 'example.amazonaws.com', path: '/' },
+ *   { credentials, service: 'service', regionSet: '*' },
+ * )
  * const url = `https://${signed.host}${signed.path}?${signed.query}`
  */
 export async function presignPartsV4a(parts: RequestParts, options: PresignV4aOptions): Promise<SignedParts> {
@@ -228,12 +239,13 @@ export async function presignPartsV4a(parts: RequestParts, options: PresignV4aOp
  * The SigV4a public key of a credential (derived once and cached), e.g. to verify signatures made with it.
  *
  * @example
- * const { x, y } = await publicKeyV4a({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' })
+ * const { x, y } = await publicKeyV4a({
+ *   accessKeyId: 'AKIDEXAMPLE',
+ *   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+ * })
  * // x: 'b6618f6a65740a99e650b33b6b4b5bd0d43b176d721a3edfea7e7d2d56d936b1', y: '865ed22a…e518'
  */
 export async function publicKeyV4a(credentials: Credentials): Promise<PublicKeyV4a> {
-  if (!credentials?.accessKeyId || !credentials.secretAccessKey)
-    fail('ERR_CREDENTIALS_MISSING', 'Pass credentials = { accessKeyId, secretAccessKey }')
-  const { x, y } = await keyPair(credentials)
+  const { x, y } = await keyPair(checkCredentials(credentials))
   return { x, y }
 }

@@ -1,12 +1,21 @@
 // Streaming uploads: S3's aws-chunked encoding, where every chunk carries a signature chained from the
 // request's (seed) signature, so a body of any size is signed as it is sent, in bounded memory.
-import { EMPTY_SHA256, SIGV4, signWith, type RequestParts, type SignedParts } from './engine.js'
+import { chainedStringToSign } from './canonical.js'
+import {
+  AMZ_DATE,
+  CHAINED_PAYLOAD_ALGORITHM,
+  CHAINED_TRAILER_ALGORITHM,
+  EMPTY_SHA256,
+  SHA256_HEX,
+} from './constants.js'
+import { SIGV4, signHeaders, type RequestParts, type SignedParts } from './engine.js'
 import { crc32, crc32c, crcBase64 } from './crc32.js'
 import { fail } from './errors.js'
-import { resolveOptions, type SignOptions } from './options.js'
-import { prepareRequest, type RequestLike } from './request.js'
+import { checkCredentials, isRecord, resolveOptions, type SignOptions } from './options.js'
+import { checkParts } from './parts.js'
+import { buildRequest, prepareRequest, type RequestLike } from './request.js'
 import { signingKey, type Credentials } from './signing-key.js'
-import { hmac, sha256Hex, toHex, utf8 } from './webcrypto.js'
+import { hmac, isBytes, sha256Hex, toHex, utf8 } from './webcrypto.js'
 
 /**
  * Payload hash of a chunk-signed body (seed signature).
@@ -60,25 +69,38 @@ export interface ChunkSigningContext {
   expectedLength?: number
 }
 
-function validChunkSize(chunkSize = DEFAULT_CHUNK_SIZE): number {
-  if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE) {
-    fail(
-      'ERR_INVALID_OPTION',
-      `options.chunkSize must be a whole number of bytes, at least ${MIN_CHUNK_SIZE} (8 KiB), not ${String(chunkSize)}`,
-    )
+function validChunkSize(chunkSize: unknown = DEFAULT_CHUNK_SIZE): number {
+  if (typeof chunkSize !== 'number' || !Number.isSafeInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE) {
+    fail('ERR_INVALID_OPTION', `Set options.chunkSize to a whole number of bytes, at least ${MIN_CHUNK_SIZE} (8 KiB)`)
   }
   return chunkSize
 }
 
-function validChecksum(checksum: ChecksumAlgorithm | undefined): ChecksumAlgorithm | undefined {
+function validChecksum(checksum: unknown): ChecksumAlgorithm | undefined {
   if (checksum !== undefined && checksum !== 'crc32' && checksum !== 'crc32c')
-    fail('ERR_INVALID_OPTION', `options.checksum must be "crc32" or "crc32c", not ${String(checksum)}`)
+    fail('ERR_INVALID_OPTION', 'Set options.checksum to "crc32" or "crc32c", or leave it out')
   return checksum
+}
+
+/** A byte count: a whole number from 0 (the caller says which option it is). */
+function validLength(length: unknown, what: string): number {
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
+    fail('ERR_INVALID_OPTION', `Set ${what} to the body's length: a whole number of bytes`)
+  }
+  return length
 }
 
 /** Length on the wire of one chunk frame carrying `size` bytes of data. */
 const frameLength = (size: number): number =>
   size.toString(16).length + ';chunk-signature='.length + SIGNATURE_LENGTH + 2 + size + 2
+
+/** How an aws-chunked body is framed, for `chunkedContentLength`. */
+export interface ChunkedLengthOptions {
+  /** Bytes of data per chunk. @default 65536 (64 KiB) */
+  chunkSize?: number
+  /** The trailing checksum, when there is one. */
+  checksum?: ChecksumAlgorithm
+}
 
 /**
  * The `content-length` of an aws-chunked body: the decoded length plus every chunk's framing, the final empty
@@ -88,17 +110,11 @@ const frameLength = (size: number): number =>
  * chunkedContentLength(66560) // 66824 (the S3 documentation's example)
  * chunkedContentLength(66560, { checksum: 'crc32c' })
  */
-export function chunkedContentLength(
-  decodedLength: number,
-  options: { chunkSize?: number; checksum?: ChecksumAlgorithm } = {},
-): number {
-  if (!Number.isSafeInteger(decodedLength) || decodedLength < 0)
-    fail(
-      'ERR_INVALID_OPTION',
-      `The decoded content length must be a whole number of bytes, not ${String(decodedLength)}`,
-    )
-  const chunkSize = validChunkSize(options.chunkSize)
-  const checksum = validChecksum(options.checksum)
+export function chunkedContentLength(decodedLength: number, options: ChunkedLengthOptions = {}): number {
+  validLength(decodedLength, 'the decoded content length (options.contentLength)')
+  const { chunkSize: givenChunkSize, checksum: givenChecksum } = isRecord(options) ? options : {}
+  const chunkSize = validChunkSize(givenChunkSize)
+  const checksum = validChecksum(givenChecksum)
   const full = Math.floor(decodedLength / chunkSize)
   const rest = decodedLength % chunkSize
   let length = full * frameLength(chunkSize) + (rest ? frameLength(rest) : 0)
@@ -124,29 +140,38 @@ export function chunkedContentLength(
  * }))
  */
 export function chunkSigningStream(context: ChunkSigningContext): TransformStream<Uint8Array, Uint8Array> {
+  if (!isRecord(context)) fail('ERR_INVALID_OPTION', 'Pass { credentials, amzDate, credentialScope, seedSignature }')
   const chunkSize = validChunkSize(context.chunkSize)
   const checksum = validChecksum(context.checksum)
-  const { credentials, amzDate, credentialScope, expectedLength } = context
-  if (!/^[0-9a-f]{64}$/.test(context.seedSignature))
+  const credentials = checkCredentials(context.credentials)
+  const { amzDate, credentialScope } = context
+  const expectedLength =
+    context.expectedLength === undefined ? undefined : validLength(context.expectedLength, 'expectedLength')
+  if (typeof amzDate !== 'string' || !AMZ_DATE.test(amzDate))
+    fail('ERR_INVALID_OPTION', "Set amzDate to the seed request's x-amz-date (YYYYMMDDTHHMMSSZ)")
+  if (typeof credentialScope !== 'string' || !/^\d{8}\/[a-z0-9-]+\/[a-z0-9-]+\/aws4_request$/.test(credentialScope))
+    fail('ERR_INVALID_OPTION', "Set credentialScope to the seed request's scope (YYYYMMDD/region/service/aws4_request)")
+  if (typeof context.seedSignature !== 'string' || !SHA256_HEX.test(context.seedSignature))
     fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature of the seed request')
   const [date = '', region = '', service = ''] = credentialScope.split('/')
   const key = signingKey(credentials, date, region, service)
-  const prefix = 'AWS4-HMAC-SHA256-PAYLOAD\n' + amzDate + '\n' + credentialScope + '\n'
   let previous = context.seedSignature
   let buffer = new Uint8Array(chunkSize)
   let filled = 0
   let total = 0
   let crc = 0
 
-  async function sign(text: string): Promise<string> {
-    previous = toHex(await hmac(await key, text))
+  /** Signs the next link of the chain: each signature covers the previous one. */
+  async function signLink(algorithm: string, hashes: string[]): Promise<string> {
+    const stringToSign = chainedStringToSign(algorithm, amzDate, credentialScope, previous, hashes)
+    previous = toHex(await hmac(await key, stringToSign))
     return previous
   }
 
   async function frame(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-    const signature = await sign(
-      prefix + previous + '\n' + EMPTY_SHA256 + '\n' + (data.length ? await sha256Hex(data) : EMPTY_SHA256),
-    )
+    // A chunk's signature covers the (empty) chunk headers and the chunk's data.
+    const dataHash = data.length === 0 ? EMPTY_SHA256 : await sha256Hex(data)
+    const signature = await signLink(CHAINED_PAYLOAD_ALGORITHM, [EMPTY_SHA256, dataHash])
     const head = utf8(data.length.toString(16) + ';chunk-signature=' + signature + CRLF)
     const out = new Uint8Array(head.length + data.length + 2)
     out.set(head)
@@ -163,7 +188,8 @@ export function chunkSigningStream(context: ChunkSigningContext): TransformStrea
       if (expectedLength !== undefined && total > expectedLength)
         fail(
           'ERR_STREAM_LENGTH',
-          `The body is longer than the ${expectedLength} bytes that were signed: pass the exact length as options.contentLength`,
+          `The body is longer than the ${expectedLength} bytes that were signed: ` +
+            'pass the exact length as options.contentLength',
         )
       if (checksum) crc = (checksum === 'crc32' ? crc32 : crc32c)(chunk, crc)
       let offset = 0
@@ -183,23 +209,18 @@ export function chunkSigningStream(context: ChunkSigningContext): TransformStrea
       if (expectedLength !== undefined && total !== expectedLength)
         fail(
           'ERR_STREAM_LENGTH',
-          `The body has ${total} bytes but ${expectedLength} were signed: pass the exact length as options.contentLength`,
+          `The body has ${total} bytes but ${expectedLength} were signed: ` +
+            'pass the exact length as options.contentLength',
         )
       if (filled) controller.enqueue(await frame(buffer.subarray(0, filled)))
       buffer = new Uint8Array(0)
       const last = await frame(new Uint8Array(0))
-      if (!checksum) return controller.enqueue(last)
+      if (!checksum) {
+        controller.enqueue(last)
+        return
+      }
       const trailer = `x-amz-checksum-${checksum}:${crcBase64(crc)}`
-      const trailerSignature = await sign(
-        'AWS4-HMAC-SHA256-TRAILER\n' +
-          amzDate +
-          '\n' +
-          credentialScope +
-          '\n' +
-          previous +
-          '\n' +
-          (await sha256Hex(trailer + '\n')),
-      )
+      const trailerSignature = await signLink(CHAINED_TRAILER_ALGORITHM, [await sha256Hex(trailer + '\n')])
       controller.enqueue(last.subarray(0, last.length - 2))
       controller.enqueue(utf8(trailer + CRLF + 'x-amz-trailer-signature:' + trailerSignature + CRLF + CRLF))
     },
@@ -226,8 +247,11 @@ export interface SignedStreamParts extends SignedParts {
 
 function toStream(body: RequestParts['body'] | BodyInit | null | undefined): ReadableStream<Uint8Array> {
   if (body instanceof ReadableStream) return body as ReadableStream<Uint8Array>
-  if (body == null) return new Response(new Uint8Array(0)).body!
-  return new Response(body as BodyInit).body!
+  if (body === null || body === undefined) return new Response(new Uint8Array(0)).body!
+  if (typeof body !== 'string' && !isBytes(body) && !(body instanceof Blob)) {
+    fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as a ReadableStream, bytes, a Blob or a string')
+  }
+  return new Response(body).body!
 }
 
 /**
@@ -241,16 +265,16 @@ function toStream(body: RequestParts['body'] | BodyInit | null | undefined): Rea
  * // send signed.headers and signed.body with your HTTP client
  */
 export async function signStreamParts(parts: RequestParts, options: StreamSignOptions): Promise<SignedStreamParts> {
+  if (!isRecord(options)) fail('ERR_INVALID_OPTION', 'Pass options as an object: { credentials, contentLength }')
   const { contentLength, chunkSize, checksum, setContentLength = true } = options
+  if (typeof setContentLength !== 'boolean') fail('ERR_INVALID_OPTION', 'Set options.setContentLength to true or false')
   const encodedLength = chunkedContentLength(contentLength, { chunkSize, checksum })
+  const checked = checkParts(parts)
   // Credentials are resolved once, so the seed and the chunks use the same ones.
-  const { credentials } = await resolveOptions(options, parts.host, parts.path)
+  const { credentials } = await resolveOptions(options, checked.host, checked.path)
   const skip = /^(content-length|content-encoding|x-amz-decoded-content-length|x-amz-trailer)$/i
-  const given = [...(parts.headers ?? [])]
-  const encoding = given.filter(([name]) => /^content-encoding$/i.test(name)).map(([, value]) => value.trim())
-  const headers: Array<[string, string]> = given
-    .filter(([name]) => !skip.test(name))
-    .map(([name, value]) => [name, value])
+  const encoding = checked.headers.filter(([name]) => /^content-encoding$/i.test(name)).map(([, value]) => value.trim())
+  const headers = checked.headers.filter(([name]) => !skip.test(name))
   headers.push([
     'content-encoding',
     ['aws-chunked', ...encoding.filter((value) => value && value !== 'aws-chunked')].join(','),
@@ -258,8 +282,8 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
   if (setContentLength) headers.push(['content-length', String(encodedLength)])
   headers.push(['x-amz-decoded-content-length', String(contentLength)])
   if (checksum) headers.push(['x-amz-trailer', `x-amz-checksum-${checksum}`])
-  const signed = await signWith(
-    { ...parts, headers, body: null },
+  const signed = await signHeaders(
+    { ...checked, headers, body: null },
     {
       ...options,
       credentials,
@@ -303,5 +327,5 @@ export async function signStream(input: Request | RequestLike, options: StreamSi
     body: signed.body,
     duplex: 'half',
   }
-  return new Request(prepared.source ?? prepared.url, init)
+  return buildRequest(prepared.source ?? prepared.url, init)
 }

@@ -57,7 +57,7 @@ export const fromHex = (hex: string): Uint8Array<ArrayBuffer> =>
  * await sha256Hex('') // 'e3b0c442...b855'
  */
 export async function sha256Hex(data: string | Bytes): Promise<string> {
-  return toHex(await subtle().digest('SHA-256', typeof data == 'string' ? utf8(data) : data))
+  return toHex(await subtle().digest('SHA-256', typeof data === 'string' ? utf8(data) : data))
 }
 
 /**

@@ -19,6 +19,24 @@ const canonicalQueryOf = (canonical: string) => canonical.split('\n')[2]!
 export function requestChecks(lib: Lib): Check[] {
   return [
     {
+      name: 'sign: a signed header named __proto__ is carried by the returned Request',
+      run: async () => {
+        const signed = await lib.sign(
+          {
+            url: 'https://sts.amazonaws.com/',
+            headers: [
+              ['__proto__', 'x'],
+              ['x-a', '1'],
+            ],
+          },
+          { credentials, datetime },
+        )
+        ok(signed.headers.get('authorization')!.includes('SignedHeaders=__proto__;host;x-a;x-amz-date,'), 'signed')
+        equal(signed.headers.get('__proto__'), 'x', '__proto__ header')
+        equal(signed.headers.get('x-a'), '1', 'x-a header')
+      },
+    },
+    {
       name: 'presign: expiresIn 1 and 604800 are accepted, 3600 by default; 0, 604801 and 1.5 are refused',
       run: async () => {
         const url = 'https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15'

@@ -8,7 +8,7 @@ import type { HttpRequest as SignableRequest } from '@smithy/types'
 import { presign, presignParts, sign, signParts } from '../../src/index.js'
 import { SIGV4 } from '../../src/engine.js'
 import { prepareRequest } from '../../src/request.js'
-import { signRequestWith } from '../../src/sign.js'
+import { signRequestWith } from '../../src/internal.js'
 import type { Case } from './generator.js'
 import {
   bodyBytes,

@@ -40,7 +40,7 @@ const cases: Array<[string, string, () => Promise<unknown>]> = [
   [
     'provider returns nothing',
     'ERR_CREDENTIALS_MISSING',
-    () => sign({ url }, { ...base, credentials: async () => undefined as never }),
+    () => sign({ url }, { ...base, credentials: () => Promise.resolve(undefined as never) }),
   ],
   [
     'provider throws',

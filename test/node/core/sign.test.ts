@@ -215,7 +215,7 @@ describe('sign()', () => {
   })
 
   test('credentials from a function or a promise', async () => {
-    for (const source of [() => credentials, async () => credentials, Promise.resolve(credentials)]) {
+    for (const source of [() => credentials, () => Promise.resolve(credentials), Promise.resolve(credentials)]) {
       const signed = await sign({ url: 'https://sts.amazonaws.com/' }, { credentials: source, datetime })
       expect(signed.headers.get('authorization')).toContain(
         'Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request',

@@ -12,7 +12,7 @@ function asFetchRequest(vector: VectorCase) {
   const { context, parts, options } = prepareVector(vector)
   if (!context.normalize || context.sign_body || context.omit_session_token) return // an option the floor does not have
   const names = parts.headers.map(([name]) => name.toLowerCase())
-  if (new Set(names).size != names.length) return // Headers joins a repeated name with ", "
+  if (new Set(names).size !== names.length) return // Headers joins a repeated name with ", "
   if (parts.headers.some(([, value]) => value.includes('\n'))) return // a multi-line value
   // A space or raw UTF-8 in the request line cannot go on the wire: the URL parser would percent-encode it.
   if (/[^\x21-\x7e]/.test(parts.path + parts.query)) return
