@@ -11,11 +11,11 @@ const read = (file: string) => readFileSync(join(src, file), 'utf8')
 /** The source files of the package's entry points, from package.json "exports" (e.g. './dist/sigv4a.js'). */
 function entryFiles(): string[] {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    exports: Record<string, { import?: string }>
+    exports: Record<string, { default?: string }>
   }
   const exports = manifest.exports
   return Object.values(exports)
-    .map((target) => target.import)
+    .map((target) => target.default)
     .filter((target): target is string => typeof target === 'string' && target.startsWith('./dist/'))
     .map((target) => target.slice('./dist/'.length).replace(/\.js$/, '.ts'))
 }
