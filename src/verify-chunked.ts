@@ -7,13 +7,33 @@ import { SigV4Error, type SigV4ErrorCode } from './errors.js'
 import { quote } from './verify-text.js'
 import { fromHex, hmac, sha256Hex } from './webcrypto.js'
 
-/** Payload hash of a body whose chunks are signed (seed signature, then one per chunk). */
+/**
+ * Payload hash of a body whose chunks are signed (seed signature, then one per chunk).
+ *
+ * @example
+ * result.payloadHash === CHUNKED_PAYLOAD // read result.body
+ */
 export const CHUNKED_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
-/** `CHUNKED_PAYLOAD` followed by signed trailing headers (a checksum) and their signature. */
+/**
+ * `CHUNKED_PAYLOAD` followed by signed trailing headers (a checksum) and their signature.
+ *
+ * @example
+ * result.payloadHash === CHUNKED_PAYLOAD_TRAILER // result.body also checks the trailer
+ */
 export const CHUNKED_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
-/** Largest chunk accepted: a chunk is held whole while its signature is checked. */
+/**
+ * Largest chunk accepted: a chunk is held whole while its signature is checked.
+ *
+ * @example
+ * if (size > MAX_CHUNK_BYTES) stop('ERR_CHUNK_FRAMING', 'chunk too large')
+ */
 export const MAX_CHUNK_BYTES = 16 * 1024 * 1024
-/** Most trailing headers accepted after the last chunk. */
+/**
+ * Most trailing headers accepted after the last chunk.
+ *
+ * @example
+ * trailerNames.length <= MAX_TRAILERS
+ */
 export const MAX_TRAILERS = 8
 
 const CHUNK_STRING_TO_SIGN = 'AWS4-HMAC-SHA256-PAYLOAD'

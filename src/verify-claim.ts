@@ -5,13 +5,33 @@ import { quote, refuse } from './verify-text.js'
 import type { VerifyFailure } from './verify.js'
 import type { ReceivedRequest } from './verify-input.js'
 
-/** The one algorithm verify checks. */
+/**
+ * The one algorithm verify checks.
+ *
+ * @example
+ * authorization.startsWith(ALGORITHM + ' ')
+ */
 export const ALGORITHM = 'AWS4-HMAC-SHA256'
-/** Most names a SignedHeaders list may hold; a longer list is refused before anything is built from it. */
+/**
+ * Most names a SignedHeaders list may hold; a longer list is refused before anything is built from it.
+ *
+ * @example
+ * signedHeaders.split(';').length <= MAX_SIGNED_HEADERS
+ */
 export const MAX_SIGNED_HEADERS = 64
-/** Longest accepted Authorization header, in characters. */
+/**
+ * Longest accepted Authorization header, in characters.
+ *
+ * @example
+ * authorization.length <= MAX_AUTHORIZATION_LENGTH
+ */
 export const MAX_AUTHORIZATION_LENGTH = 16 * 1024
-/** Longest presigned URL lifetime AWS accepts: 7 days. */
+/**
+ * Longest presigned URL lifetime AWS accepts: 7 days.
+ *
+ * @example
+ * +url.searchParams.get('X-Amz-Expires') <= MAX_PRESIGN_EXPIRES_SECONDS
+ */
 export const MAX_PRESIGN_EXPIRES_SECONDS = 604800
 
 const AMZ_DATE = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/
@@ -28,7 +48,12 @@ const SCOPE_NAME = /^[A-Za-z0-9._-]{1,64}$/
 const EXPIRES = /^\d{1,6}$/
 const SCOPE_TERMINATOR = 'aws4_request'
 
-/** The query parameters of a presigned URL, each of which may appear once. */
+/**
+ * The query parameters of a presigned URL, each of which may appear once.
+ *
+ * @example
+ * query.get(PRESIGN_PARAMS.signature) // 'X-Amz-Signature'
+ */
 export const PRESIGN_PARAMS = {
   algorithm: 'X-Amz-Algorithm',
   credential: 'X-Amz-Credential',

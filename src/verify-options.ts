@@ -3,9 +3,19 @@
 import { fail } from './errors.js'
 import type { VerifyOptions } from './verify.js'
 
-/** Default `maxSkew`: 15 minutes, as AWS allows. */
+/**
+ * Default `maxSkew`: 15 minutes, as AWS allows.
+ *
+ * @example
+ * checkVerifyOptions({ lookupSecret }).maxSkewMs === DEFAULT_MAX_SKEW_SECONDS * 1000
+ */
 export const DEFAULT_MAX_SKEW_SECONDS = 900
-/** Default `maxBodyBytes`: 10 MiB. */
+/**
+ * Default `maxBodyBytes`: 10 MiB.
+ *
+ * @example
+ * checkVerifyOptions({ lookupSecret }).maxBodyBytes === DEFAULT_MAX_BODY_BYTES
+ */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 
 /** The options after their checks, with the defaults filled in. */

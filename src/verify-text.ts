@@ -2,7 +2,12 @@
 // reads (URLSearchParams, a decoded path) the same as what was signed. Every regex here is linear in its input.
 import type { VerifyErrorCode, VerifyFailure } from './verify.js'
 
-/** Longest part of an untrusted value that a message quotes; the rest is cut, with its length said. */
+/**
+ * Longest part of an untrusted value that a message quotes; the rest is cut, with its length said.
+ *
+ * @example
+ * quote('x'.repeat(1000)).length < MAX_QUOTED_LENGTH + 30
+ */
 export const MAX_QUOTED_LENGTH = 64
 
 // C0 and C1 controls, DEL, the line and paragraph separators, bidirectional overrides, and the quote and backslash
