@@ -97,10 +97,10 @@ export function checkVerifyOptions(options: VerifyOptions): CheckedVerifyOptions
       fail('ERR_INVALID_OPTION', `verify: unknown option ${JSON.stringify(name.slice(0, 40))}: check its spelling`)
   }
   if (typeof given.lookupSecret !== 'function') invalid('lookupSecret', 'a function', given.lookupSecret)
-  const maxSkew = given.maxSkew ?? DEFAULT_MAX_SKEW_SECONDS
+  const maxSkew = given.maxSkew === undefined ? DEFAULT_MAX_SKEW_SECONDS : given.maxSkew
   if (typeof maxSkew !== 'number' || !Number.isFinite(maxSkew) || maxSkew < 0)
     invalid('maxSkew', 'a finite number of seconds, 0 or more', maxSkew)
-  const maxBodyBytes = given.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const maxBodyBytes = given.maxBodyBytes === undefined ? DEFAULT_MAX_BODY_BYTES : given.maxBodyBytes
   if (typeof maxBodyBytes !== 'number' || !Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0)
     invalid('maxBodyBytes', 'a whole number of bytes, 0 or more', maxBodyBytes)
   return {

@@ -93,6 +93,8 @@ export interface RawSpec {
   canonicalHeaders?: string
   payloadHash?: string
   amzDate?: string
+  /** Leave x-amz-date off the wire (a Date header then carries the signing time). */
+  omitAmzDate?: boolean
   body?: string | null
   region?: string
   service?: string
@@ -109,7 +111,10 @@ export function rawSigned(spec: RawSpec): RequestParts {
   const amzDate = spec.amzDate ?? AMZ_DATE
   const region = spec.region ?? 'eu-west-1'
   const service = spec.service ?? 'execute-api'
-  const headers: Array<[string, string]> = [['x-amz-date', amzDate], ...(spec.headers ?? [])]
+  const headers: Array<[string, string]> = [
+    ...(spec.omitAmzDate ? [] : [['x-amz-date', amzDate] as [string, string]]),
+    ...(spec.headers ?? []),
+  ]
   const all: Array<[string, string]> = [['host', host], ...headers]
   const signedHeaders = spec.signedHeaders ?? [...new Set(all.map(([name]) => name.toLowerCase()))].sort()
   const block =
