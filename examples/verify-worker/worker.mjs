@@ -15,6 +15,8 @@ const STATUS = {
   ERR_EXPIRED: 403,
   ERR_SCOPE: 403,
   ERR_UNKNOWN_KEY: 403,
+  ERR_MULTIPLE_AUTH: 400,
+  ERR_BODY_TOO_LARGE: 413,
 }
 
 export default {
@@ -47,8 +49,9 @@ export default {
       signedHeaders: result.signedHeaders,
       presigned: result.presigned,
       method: request.method,
-      path: url.pathname,
-      body: await request.text(),
+      // The signed path; for an aws-chunked upload, result.body is the decoded body, checked chunk by chunk.
+      path: result.path,
+      body: await new Response(result.body ?? request.body).text(),
     })
   },
 }
