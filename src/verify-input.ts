@@ -183,3 +183,23 @@ export async function readBody(body: BodySource, limit: number): Promise<BodyRea
       }
   }
 }
+
+/**
+ * The body as a stream to read once: the request's own stream (a Request's body is then locked, so nothing else
+ * reads it unchecked), or a stream over the given string or bytes.
+ *
+ * @example
+ * const source = ownBodyStream(input.body) // read by the chunk checks
+ */
+export function ownBodyStream(body: BodySource): ReadableStream<Uint8Array> {
+  switch (body.kind) {
+    case 'none':
+      return new Response(new Uint8Array(0)).body!
+    case 'text':
+      return new Response(body.text).body!
+    case 'bytes':
+      return new Response(body.bytes).body!
+    case 'stream':
+      return body.own()
+  }
+}

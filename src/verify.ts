@@ -16,7 +16,7 @@ import { serviceRules, type ServiceRules } from './rules.js'
 import { signingKey } from './signing-key.js'
 import { CHUNKED_PAYLOAD, CHUNKED_PAYLOAD_TRAILER, MAX_TRAILERS, verifiedChunkStream } from './verify-chunked.js'
 import { ALGORITHM, PRESIGN_PARAMS, parseClaim, type Claim } from './verify-claim.js'
-import { readBody, receivedRequest, type ReceivedRequest } from './verify-input.js'
+import { ownBodyStream, readBody, receivedRequest, type ReceivedRequest } from './verify-input.js'
 import { checkVerifyOptions, type CheckedVerifyOptions } from './verify-options.js'
 import { encodingProblem, quote, refuse } from './verify-text.js'
 import { fromHex, hmac, sha256Hex } from './webcrypto.js'
@@ -243,8 +243,10 @@ function payloadPlan(
   if (values && !claim.signedHeaders.includes(CONTENT_SHA256))
     return refuse('ERR_INVALID_PAYLOAD_HASH', `The ${CONTENT_SHA256} header is sent but not signed`)
   if (!values) {
-    const tooLarge = tooLargeByContentLength(input, options.maxBodyBytes)
-    return tooLarge ?? { kind: 'recomputed', tryUnsigned: claim.presigned && allowUnsigned }
+    const tryUnsigned = claim.presigned && allowUnsigned
+    // A presigned S3 upload is checked as UNSIGNED-PAYLOAD without reading its body, whatever its size.
+    if (tryUnsigned) return { kind: 'recomputed', tryUnsigned }
+    return tooLargeByContentLength(input, options.maxBodyBytes) ?? { kind: 'recomputed', tryUnsigned }
   }
   if (values.length > 1) return refuse('ERR_INVALID_PAYLOAD_HASH', `The ${CONTENT_SHA256} header is sent twice`)
   const declared = values[0]!.trim()
@@ -319,13 +321,9 @@ function queryVariants(claim: Claim, pairs: Array<[string, string]>): QueryVaria
 const canonicalQueryOf = (pairs: ReadonlyArray<readonly [string, string]>): string =>
   canonicalQuery(pairs.map(([name, value]) => [uriEncode(uriDecode(name)), uriEncode(uriDecode(value))]))
 
-async function verifyChecked(request: Request | RequestParts, options: CheckedVerifyOptions): Promise<VerifyResult> {
-  const input = receivedRequest(request)
-  if ('ok' in input) return input
-  const claim = parseClaim(input)
-  if ('ok' in claim) return claim
+/** The credential scope fits (date, accepted region and service) and the signing time is inside the window. */
+function checkScopeAndTime(claim: Claim, options: CheckedVerifyOptions): VerifyFailure | undefined {
   const [date, region, service] = claim.scope
-
   if (date !== claim.amzDate.slice(0, 8))
     return refuse(
       'ERR_SCOPE',
@@ -347,6 +345,44 @@ async function verifyChecked(request: Request | RequestParts, options: CheckedVe
       )
   } else if (now - signedAt > maxSkewMs)
     return refuse('ERR_DATE_SKEW', `The request was signed ${Math.round((now - signedAt) / 1000)} s ago`)
+  return undefined
+}
+
+/** The canonical header entries of the signed headers, or a refusal when one is missing from the request. */
+function signedHeaderEntries(claim: Claim, input: ReceivedRequest): Array<[string, string]> | VerifyFailure {
+  const headers: Array<[string, string]> = []
+  for (const name of claim.signedHeaders) {
+    const values = name === 'host' ? [input.host] : input.headers.get(name)
+    if (!values) return refuse('ERR_SIGNATURE_MISMATCH', `The signed header ${quote(name)} is missing from the request`)
+    for (const value of values) headers.push([name, value])
+  }
+  return headers
+}
+
+/** The body's SHA-256 (read within maxBodyBytes), with the bytes handed back when verify consumed the caller's stream. */
+async function hashedBody(
+  input: ReceivedRequest,
+  options: CheckedVerifyOptions,
+): Promise<{ hash: string; handedBack?: ReadableStream<Uint8Array> } | VerifyFailure> {
+  const read = await readBody(input.body, options.maxBodyBytes)
+  if (!read.ok)
+    return read.tooLarge
+      ? refuse('ERR_BODY_TOO_LARGE', `The body is over maxBodyBytes (${options.maxBodyBytes})`)
+      : refuse('ERR_MALFORMED_REQUEST', 'The body could not be read', read.cause)
+  const hash = read.bytes.length ? await sha256Hex(read.bytes) : EMPTY_SHA256
+  const consumed = input.body.kind === 'stream' && input.body.consumed
+  return consumed ? { hash, handedBack: new Response(read.bytes).body! } : { hash }
+}
+
+async function verifyChecked(request: Request | RequestParts, options: CheckedVerifyOptions): Promise<VerifyResult> {
+  const input = receivedRequest(request)
+  if ('ok' in input) return input
+  const claim = parseClaim(input)
+  if ('ok' in claim) return claim
+  const [date, region, service] = claim.scope
+
+  const timeProblem = checkScopeAndTime(claim, options)
+  if (timeProblem) return timeProblem
 
   const pairs = rawQueryPairs(input.query)
   if (options.strictEncoding) {
@@ -361,12 +397,8 @@ async function verifyChecked(request: Request | RequestParts, options: CheckedVe
   const plan = payloadPlan(claim, input, rules, options)
   if ('ok' in plan) return plan
 
-  const headers: Array<[string, string]> = []
-  for (const name of claim.signedHeaders) {
-    const values = name === 'host' ? [input.host] : input.headers.get(name)
-    if (!values) return refuse('ERR_SIGNATURE_MISMATCH', `The signed header ${quote(name)} is missing from the request`)
-    for (const value of values) headers.push([name, value])
-  }
+  const headers = signedHeaderEntries(claim, input)
+  if ('ok' in headers) return headers
   const { canonicalHeaders: headerBlock, signedHeaders } = canonicalHeaders(headers)
   const signedPath = (rules.normalizePath ? normalizePath(input.path) : input.path) || '/'
   const path = canonicalPath(input.path, rules)
@@ -415,14 +447,11 @@ async function verifyChecked(request: Request | RequestParts, options: CheckedVe
     match = plan.tryUnsigned ? await matching(UNSIGNED_PAYLOAD) : undefined
     payloadHash = UNSIGNED_PAYLOAD
     if (!match) {
-      const read = await readBody(input.body, options.maxBodyBytes)
-      if (!read.ok)
-        return read.tooLarge
-          ? refuse('ERR_BODY_TOO_LARGE', `The body is over maxBodyBytes (${options.maxBodyBytes})`)
-          : refuse('ERR_MALFORMED_REQUEST', 'The body could not be read', read.cause)
-      payloadHash = read.bytes.length ? await sha256Hex(read.bytes) : EMPTY_SHA256
+      const hashed = await hashedBody(input, options)
+      if ('ok' in hashed) return hashed
+      payloadHash = hashed.hash
       match = await matching(payloadHash)
-      if (match && input.body.kind === 'stream' && input.body.consumed) body = new Response(read.bytes).body!
+      body = hashed.handedBack
     }
   } else {
     payloadHash = plan.kind === 'declared' ? plan.hash : plan.literal
@@ -441,23 +470,15 @@ async function verifyChecked(request: Request | RequestParts, options: CheckedVe
 
   // The signature holds: only now is the body read (declared hash) or handed on for its chunk checks.
   if (plan.kind === 'declared') {
-    const read = await readBody(input.body, options.maxBodyBytes)
-    if (!read.ok)
-      return read.tooLarge
-        ? refuse('ERR_BODY_TOO_LARGE', `The body is over maxBodyBytes (${options.maxBodyBytes})`)
-        : refuse('ERR_MALFORMED_REQUEST', 'The body could not be read', read.cause)
-    const bodyHash = read.bytes.length ? await sha256Hex(read.bytes) : EMPTY_SHA256
-    if (bodyHash !== plan.hash)
+    const hashed = await hashedBody(input, options)
+    if ('ok' in hashed) return hashed
+    if (hashed.hash !== plan.hash)
       return refuse('ERR_PAYLOAD_HASH', `The body does not match the signed ${CONTENT_SHA256}`)
-    if (input.body.kind === 'stream' && input.body.consumed) body = new Response(read.bytes).body!
+    body = hashed.handedBack
   }
   if (plan.kind === 'chunked') {
-    const source =
-      input.body.kind === 'stream'
-        ? input.body.own()
-        : (new Response(
-            input.body.kind === 'none' ? null : input.body.kind === 'text' ? input.body.text : input.body.bytes,
-          ).body ?? new Response(new Uint8Array(0)).body!)
+    // The request's own stream, not a copy: its raw (unchecked) bytes stay locked away from the app.
+    const source = ownBodyStream(input.body)
     body = verifiedChunkStream(source, {
       key,
       amzDate: claim.amzDate,

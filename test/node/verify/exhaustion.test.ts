@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest'
 import type { RequestParts } from '../../../src/engine.js'
 import { verify } from '../../../src/verify.js'
-import { accepting, asRequest, countingStream, rawSigned, signed } from './signed.js'
+import { accepting, asRequest, countingStream, presigned, rawSigned, signed } from './signed.js'
 
 const MiB = 1024 * 1024
 const upload: RequestParts = { method: 'PUT', host: 'api.example.test', path: '/upload', body: 'x' }
@@ -211,4 +211,19 @@ describe('verify never throws', () => {
         JSON.stringify(secret),
       ).toMatchObject({ ok: false, code: 'ERR_UNKNOWN_KEY' })
   })
+})
+
+test('a presigned S3 upload (UNSIGNED-PAYLOAD) larger than maxBodyBytes verifies without its body being read', async () => {
+  const body = countingStream(64 * MiB)
+  const url = await presigned(
+    { method: 'PUT', host: 'bucket.s3.eu-west-1.amazonaws.com', path: '/big.bin' },
+    { service: 's3' },
+  )
+  const request = {
+    ...url,
+    headers: [['content-length', String(64 * MiB)]] as Array<[string, string]>,
+    body: body.stream,
+  }
+  expect(await verify(request, accepting)).toMatchObject({ ok: true, payloadHash: 'UNSIGNED-PAYLOAD' })
+  expect(body.pulled()).toBe(0)
 })
