@@ -88,11 +88,15 @@ function fromParts(parts: RequestParts): ReceivedRequest | VerifyFailure {
   const { method, host, path, query = '' } = parts
   if (typeof method !== 'string' || typeof host !== 'string' || typeof path !== 'string' || typeof query !== 'string')
     return refuse('ERR_MALFORMED_REQUEST', 'Pass a fetch Request, or request parts with a method, a host and a path')
+  const given = parts.headers ?? []
+  const malformedHeaders = 'Request parts headers must be an iterable of [name, value] pairs of strings'
+  if (typeof (given as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function')
+    return refuse('ERR_MALFORMED_REQUEST', malformedHeaders)
   const entries: Array<[string, string]> = []
-  for (const entry of parts.headers ?? []) {
-    const [name, value] = entry as unknown as [unknown, unknown]
-    if (typeof name !== 'string' || typeof value !== 'string')
-      return refuse('ERR_MALFORMED_REQUEST', 'Request parts headers must be [name, value] pairs of strings')
+  for (const entry of given as Iterable<unknown>) {
+    if (!Array.isArray(entry) || entry.length !== 2) return refuse('ERR_MALFORMED_REQUEST', malformedHeaders)
+    const [name, value] = entry as [unknown, unknown]
+    if (typeof name !== 'string' || typeof value !== 'string') return refuse('ERR_MALFORMED_REQUEST', malformedHeaders)
     entries.push([name, value])
   }
   const headers = indexHeaders(entries)

@@ -152,6 +152,10 @@ describe('verify never throws', () => {
       {},
       { method: 5, host: 'h', path: '/' },
       { method: 'GET', host: 'h' },
+      { method: 'GET', host: 'h', path: '/', headers: 5 },
+      { method: 'GET', host: 'h', path: '/', headers: ['ab'] },
+      { method: 'GET', host: 'h', path: '/', headers: [['a', 1]] },
+      { method: 'GET', host: 'h', path: '/', query: 7 },
     ])
       expect(await verify(input as unknown as RequestParts, accepting), JSON.stringify(input)).toMatchObject({
         ok: false,
