@@ -74,8 +74,10 @@ export type VerifyErrorCode =
 /** Options of `verify`. Invalid options (an unknown name, a wrong type, NaN) throw `ERR_INVALID_OPTION` at the call. */
 export interface VerifyOptions {
   /** The secret access key of an access key id, or undefined/null when unknown. May be async (a KV or DB lookup).
-   * It runs after the cheap checks and before the body is read. A presigned `sessionToken` may be one added after
-   * signing when `allowUnsignedSessionToken` (or the service's rules) accept that. */
+   * It runs after the cheap checks and before the signature and the body are checked, so do not act on the
+   * context beyond the lookup: a presigned `X-Amz-Security-Token` is passed before the signature shows whether it was
+   * signed (an unsigned one is then refused, unless `allowUnsignedSessionToken` or the service's rules accept it). A
+   * header token outside SignedHeaders never reaches it. */
   lookupSecret: (
     accessKeyId: string,
     context: { sessionToken?: string; region: string; service: string },
