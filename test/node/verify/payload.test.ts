@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
 import type { RequestParts } from '../../../src/engine.js'
 import { SigV4Error } from '../../../src/errors.js'
-import { signStreamParts, type StreamSignOptions } from '../../../src/stream.js'
+import { signingKey } from '../../../src/signing-key.js'
+import { chunkSigningStream, signStreamParts, type StreamSignOptions } from '../../../src/stream.js'
+import { verifiedChunkStream } from '../../../src/verify-chunked.js'
 import { verify, type VerifyResult } from '../../../src/verify.js'
 import { accepting, credentials, presigned, rawSigned, SIGNED_AT, signed } from './signed.js'
 
@@ -316,4 +318,32 @@ describe('STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER: chunks, then a signed chec
       })
     })
   }
+})
+
+test("AWS's documented trailing-checksum example (crc32c, seed 106e2a8a...) passes the chunk checker; an altered byte does not", async () => {
+  const example = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }
+  const amzDate = '20130524T000000Z'
+  const scope = '20130524/us-east-1/s3/aws4_request'
+  const seedSignature = '106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e'
+  const payload = new Uint8Array(66560).fill(97)
+  // The published framing (test/node/stream/aws-example.test.ts checks these bytes' signatures against the docs).
+  const framed = new Uint8Array(
+    await new Response(
+      new Response(payload).body!.pipeThrough(
+        chunkSigningStream({
+          credentials: example,
+          amzDate,
+          credentialScope: scope,
+          seedSignature,
+          checksum: 'crc32c',
+        }),
+      ),
+    ).arrayBuffer(),
+  )
+  const key = await signingKey(example, '20130524', 'us-east-1', 's3')
+  const check = { key, amzDate, scope, seedSignature, decodedLength: 66560, trailerNames: ['x-amz-checksum-crc32c'] }
+  const body = verifiedChunkStream(new Response(framed).body!, check)
+  expect(new Uint8Array(await new Response(body).arrayBuffer())).toEqual(payload)
+  const altered = verifiedChunkStream(new Response(flip(framed, 1000)).body!, check)
+  await expect(new Response(altered).arrayBuffer()).rejects.toMatchObject({ code: 'ERR_CHUNK_SIGNATURE' })
 })
