@@ -41,6 +41,7 @@ const TRAILER_STRING_TO_SIGN = 'AWS4-HMAC-SHA256-TRAILER'
 const TRAILER_SIGNATURE = 'x-amz-trailer-signature'
 // "<hex size>;chunk-signature=<64 hex>": 8 hex digits cover MAX_CHUNK_BYTES.
 const CHUNK_HEADER = /^([0-9a-f]{1,8});chunk-signature=([0-9a-f]{64})$/
+const HEX_SIGNATURE = /^[0-9a-f]{64}$/
 const TRAILER_LINE = /^([!#$%&'*+.^_`|~0-9a-z-]+):([\x21-\x7e]*)$/
 const MAX_LINE_BYTES = 256
 const CR = 13
@@ -97,7 +98,7 @@ export async function trailerStringToSign(
   return [TRAILER_STRING_TO_SIGN, amzDate, scope, previousSignature, await sha256Hex(canonical)].join('\n')
 }
 
-const stop = (code: SigV4ErrorCode, message: string): never => {
+function stop(code: SigV4ErrorCode, message: string): never {
   throw new SigV4Error(code, message)
 }
 
@@ -185,6 +186,9 @@ class FrameReader {
   }
 }
 
+/** Names in one comparable string, whatever their order. */
+const sortedList = (names: readonly string[]): string => [...names].sort().join(',')
+
 function sameSignature(expected: ArrayBuffer, claimed: string): boolean {
   const a = new Uint8Array(expected)
   const b = fromHex(claimed)
@@ -217,20 +221,20 @@ export function verifiedChunkStream(source: ReadableStream<Uint8Array>, check: C
   async function nextChunk(): Promise<Uint8Array<ArrayBuffer> | undefined> {
     const header = await frames.line()
     if (header === undefined) stop('ERR_CHUNK_FRAMING', 'The body ends before its last (empty) chunk')
-    const match = CHUNK_HEADER.exec(header!)
-    if (!match) stop('ERR_CHUNK_FRAMING', `Expected "<hex size>;chunk-signature=<signature>", got ${quote(header!)}`)
-    const size = parseInt(match![1]!, 16)
+    const match = CHUNK_HEADER.exec(header)
+    if (!match) stop('ERR_CHUNK_FRAMING', `Expected "<hex size>;chunk-signature=<signature>", got ${quote(header)}`)
+    const size = parseInt(match[1]!, 16)
     if (size > MAX_CHUNK_BYTES) stop('ERR_CHUNK_FRAMING', `A chunk of ${size} bytes is over ${MAX_CHUNK_BYTES}`)
     if (received + size > decodedLength)
       stop('ERR_CHUNK_FRAMING', `The chunks carry more than the ${decodedLength} bytes of x-amz-decoded-content-length`)
     const data = await frames.take(size)
     if (!data) stop('ERR_CHUNK_FRAMING', 'The body ends inside a chunk')
-    const expected = await hmac(key, await chunkStringToSign(amzDate, scope, previous, data!))
-    if (!sameSignature(expected, match![2]!))
+    const expected = await hmac(key, await chunkStringToSign(amzDate, scope, previous, data))
+    if (!sameSignature(expected, match[2]!))
       stop('ERR_CHUNK_SIGNATURE', `The signature of the chunk at decoded byte ${received} does not match`)
-    previous = match![2]!
+    previous = match[2]!
     received += size
-    if (checksum) crc = checksum[1](data!, crc)
+    if (checksum) crc = checksum[1](data, crc)
     if (size > 0 || !trailerNames) {
       const end = await frames.take(2)
       if (!end || end[0] !== CR || end[1] !== LF) stop('ERR_CHUNK_FRAMING', 'A chunk is not followed by CRLF')
@@ -243,24 +247,19 @@ export function verifiedChunkStream(source: ReadableStream<Uint8Array>, check: C
     let signature: string | undefined
     for (let line = await frames.line(); line !== ''; line = await frames.line()) {
       if (line === undefined) stop('ERR_CHUNK_FRAMING', 'The body ends inside its trailer')
-      const match = TRAILER_LINE.exec(line!)
-      if (!match) stop('ERR_CHUNK_FRAMING', `A trailer line is not "name:value": ${quote(line!)}`)
-      if (match![1] === TRAILER_SIGNATURE) signature = match![2]
-      else trailers.push([match![1]!, match![2]!])
+      const match = TRAILER_LINE.exec(line)
+      if (!match) stop('ERR_CHUNK_FRAMING', `A trailer line is not "name:value": ${quote(line)}`)
+      if (match[1] === TRAILER_SIGNATURE) signature = match[2]
+      else trailers.push([match[1]!, match[2]!])
       if (trailers.length > MAX_TRAILERS) stop('ERR_CHUNK_FRAMING', `More than ${MAX_TRAILERS} trailing headers`)
     }
-    const announced = [...trailerNames!].sort().join(',')
-    if (
-      trailers
-        .map(([name]) => name)
-        .sort()
-        .join(',') !== announced
-    )
+    const sent = trailers.map(([name]) => name)
+    if (sortedList(sent) !== sortedList(trailerNames!))
       stop('ERR_CHUNK_FRAMING', 'The trailing headers are not the ones the signed x-amz-trailer announced')
-    if (!signature || !/^[0-9a-f]{64}$/.test(signature))
+    if (!signature || !HEX_SIGNATURE.test(signature))
       stop('ERR_CHUNK_FRAMING', 'The trailer has no x-amz-trailer-signature of 64 hex characters')
     const expected = await hmac(key, await trailerStringToSign(amzDate, scope, previous, trailers))
-    if (!sameSignature(expected, signature!)) stop('ERR_CHUNK_SIGNATURE', 'The trailer signature does not match')
+    if (!sameSignature(expected, signature)) stop('ERR_CHUNK_SIGNATURE', 'The trailer signature does not match')
     if (checksum) {
       const value = trailers.find(([name]) => name === checksum[0])![1]
       if (value !== crcBase64(crc)) stop('ERR_CHUNK_CHECKSUM', `The body does not match its ${checksum[0]} trailer`)
