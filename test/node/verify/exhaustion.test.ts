@@ -1,5 +1,6 @@
 // Item 3: no unauthenticated resource exhaustion. The cheap checks and the key lookup come before the body; the
 // body is read at most maxBodyBytes; SignedHeaders is strictly sorted, unique and bounded; verify never throws.
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import type { RequestParts } from '../../../src/engine.js'
 import { verify } from '../../../src/verify.js'
@@ -230,4 +231,79 @@ test('a presigned S3 upload (UNSIGNED-PAYLOAD) larger than maxBodyBytes verifies
   }
   expect(await verify(request, accepting)).toMatchObject({ ok: true, payloadHash: 'UNSIGNED-PAYLOAD' })
   expect(body.pulled()).toBe(0)
+})
+
+const VERIFY_CODES = [
+  'ERR_NO_AUTH',
+  'ERR_MALFORMED_AUTH',
+  'ERR_SCOPE',
+  'ERR_DATE_SKEW',
+  'ERR_EXPIRED',
+  'ERR_UNKNOWN_KEY',
+  'ERR_PAYLOAD_HASH',
+  'ERR_UNSIGNED_PAYLOAD',
+  'ERR_SIGNATURE_MISMATCH',
+  'ERR_MULTIPLE_AUTH',
+  'ERR_TOKEN_NOT_SIGNED',
+  'ERR_INVALID_PAYLOAD_HASH',
+  'ERR_CHUNKED_PAYLOAD',
+  'ERR_BODY_TOO_LARGE',
+  'ERR_QUERY_ENCODING',
+  'ERR_PATH_ENCODING',
+  'ERR_HOST_MISMATCH',
+  'ERR_LOOKUP_FAILED',
+  'ERR_MALFORMED_REQUEST',
+  'ERR_INTERNAL',
+]
+
+test('3,000 seeded requests of any shape (fields of any type, half-valid auth): always a typed result, never a rejection', async () => {
+  const valid = await signed({ ...upload, query: 'a=1' })
+  const authorization = [...valid.headers!].find(([name]) => name === 'authorization')![1]
+  const authValue = fc.oneof(
+    fc.string(),
+    fc.constant(authorization),
+    fc.nat({ max: authorization.length }).map((cut) => authorization.slice(0, cut)),
+    fc.string().map((tail) => authorization + tail),
+  )
+  // Mostly well-typed fields, so that runs get past the shape checks into the parsing and signature steps.
+  const field = (valid: fc.Arbitrary<unknown>) =>
+    fc.oneof({ arbitrary: valid, weight: 6 }, { arbitrary: fc.anything(), weight: 1 })
+  const shape = fc.record(
+    {
+      method: field(fc.constantFrom('GET', 'PUT', 'post')),
+      host: field(fc.constantFrom('api.example.test', '', 'API.example.test:443')),
+      path: field(fc.oneof(fc.constant('/upload'), fc.string())),
+      query: field(fc.oneof(fc.constant('a=1'), fc.string())),
+      headers: field(
+        fc.array(
+          fc.oneof(
+            {
+              arbitrary: fc.tuple(fc.constantFrom('x-amz-date', 'host', 'x-amz-content-sha256'), fc.string()),
+              weight: 2,
+            },
+            { arbitrary: fc.constant(['x-amz-date', '20240310T083000Z']), weight: 4 },
+            { arbitrary: fc.tuple(fc.constant('authorization'), authValue), weight: 6 },
+            { arbitrary: fc.tuple(fc.string(), fc.string()), weight: 2 },
+            { arbitrary: fc.anything(), weight: 1 },
+          ),
+          { maxLength: 5 },
+        ),
+      ),
+      body: field(fc.oneof(fc.string(), fc.uint8Array(), fc.constant(null))),
+    },
+    { requiredKeys: ['method', 'host', 'path'] },
+  )
+  const seen = new Map<string, number>()
+  await fc.assert(
+    fc.asyncProperty(shape, async (input) => {
+      const result = await verify(input as unknown as RequestParts, accepting)
+      if (result.ok) return
+      expect(VERIFY_CODES).toContain(result.code)
+      expect(typeof result.message).toBe('string')
+      seen.set(result.code, (seen.get(result.code) ?? 0) + 1)
+    }),
+    { seed: 0x5a4e, numRuns: 3000 },
+  )
+  console.log('any-shape fuzz (seed 0x5a4e), code → count:', Object.fromEntries([...seen].sort()))
+  expect(seen.get('ERR_MALFORMED_REQUEST')).toBeGreaterThan(0)
 })
