@@ -34,10 +34,10 @@ export const MAX_AUTHORIZATION_LENGTH = 16 * 1024
  */
 export const MAX_PRESIGN_EXPIRES_SECONDS = 604800
 
-const AMZ_DATE = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/
+const AMZ_DATE = /^(?<year>\d{4})(?<month>\d\d)(?<day>\d\d)T(?<hour>\d\d)(?<minute>\d\d)(?<second>\d\d)Z$/
 // IMF-fixdate (RFC 9110), the only form of the `Date` header accepted in place of x-amz-date.
 const HTTP_DATE =
-  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d) GMT$/
+  /^(?<weekday>Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?<day>\d\d) (?<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?<year>\d{4}) (?<hour>\d\d):(?<minute>\d\d):(?<second>\d\d) GMT$/
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 const HEX_SIGNATURE = /^[0-9a-f]{64}$/
@@ -98,22 +98,18 @@ function queryValues(query: string): Map<string, string[]> {
   return values
 }
 
-/** The time of a `YYYYMMDDTHHMMSSZ` value, or NaN when it is not a real time (day 32, hour 24, Feb 30, ...). */
-function amzDateTime(amzDate: string): number {
-  const match = AMZ_DATE.exec(amzDate)
-  if (!match) return NaN
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ]
-  return realTime(year, month, day, hour, minute, second)
+/** A calendar date and time of day, UTC, as written (month 1-12). */
+interface CalendarTime {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
 }
 
-function realTime(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+/** Milliseconds since the epoch, or NaN when the fields are not a real time (day 32, hour 24, 30 February, ...). */
+function realTime({ year, month, day, hour, minute, second }: CalendarTime): number {
   const time = Date.UTC(year, month - 1, day, hour, minute, second)
   const date = new Date(time)
   // Date.UTC rolls over (day 32 becomes the 1st of the next month): a real time reads back the same.
@@ -127,14 +123,35 @@ function realTime(year: number, month: number, day: number, hour: number, minute
   return same && year >= 1970 ? time : NaN
 }
 
-/** An IMF-fixdate `Date` header as `YYYYMMDDTHHMMSSZ`, or '' when it is not a real one. */
+/** The time of a `YYYYMMDDTHHMMSSZ` value, or NaN when it is not one or not a real time. */
+function amzDateTime(amzDate: string): number {
+  const fields = AMZ_DATE.exec(amzDate)?.groups
+  if (!fields) return NaN
+  return realTime({
+    year: +fields.year!,
+    month: +fields.month!,
+    day: +fields.day!,
+    hour: +fields.hour!,
+    minute: +fields.minute!,
+    second: +fields.second!,
+  })
+}
+
+/** An IMF-fixdate `Date` header as `YYYYMMDDTHHMMSSZ`, or '' when it is not a real one (the weekday must fit). */
 function httpDateToAmzDate(httpDate: string): string {
-  const match = HTTP_DATE.exec(httpDate)
-  if (!match) return ''
-  const [, weekday, day, month, year, hour, minute, second] = match as unknown as string[]
-  const time = realTime(+year!, MONTHS.indexOf(month!) + 1, +day!, +hour!, +minute!, +second!)
-  if (Number.isNaN(time) || WEEKDAYS[new Date(time).getUTCDay()] !== weekday) return ''
-  return `${year}${String(MONTHS.indexOf(month!) + 1).padStart(2, '0')}${day}T${hour}${minute}${second}Z`
+  const fields = HTTP_DATE.exec(httpDate)?.groups
+  if (!fields) return ''
+  const month = MONTHS.indexOf(fields.month!) + 1
+  const time = realTime({
+    year: +fields.year!,
+    month,
+    day: +fields.day!,
+    hour: +fields.hour!,
+    minute: +fields.minute!,
+    second: +fields.second!,
+  })
+  if (Number.isNaN(time) || WEEKDAYS[new Date(time).getUTCDay()] !== fields.weekday) return ''
+  return `${fields.year}${String(month).padStart(2, '0')}${fields.day}T${fields.hour}${fields.minute}${fields.second}Z`
 }
 
 interface RawClaim {
