@@ -52,6 +52,14 @@ export type SigV4ErrorCode =
   /** A Kinesis record or batch is over the service's size limit. */
   | 'ERR_RECORD_TOO_LARGE'
   | (string & {})
+  // verify (issue 12): errors of the checked body stream verify() hands on for a chunk-signed payload.
+  /** A chunk or trailer signature of an aws-chunked body does not match: the body was altered. */
+  | 'ERR_CHUNK_SIGNATURE'
+  /** An aws-chunked body is malformed: a bad chunk header, a missing CRLF, a length other than the signed
+   * x-amz-decoded-content-length, trailers other than the announced ones, or bytes after the end. */
+  | 'ERR_CHUNK_FRAMING'
+  /** An aws-chunked body does not match its signed trailing checksum (`x-amz-checksum-crc32` / `-crc32c`). */
+  | 'ERR_CHUNK_CHECKSUM'
 
 /**
  * The one error class of this package: every failure it reports is a `SigV4Error` with a stable `code`,

@@ -1,24 +1,32 @@
 // Server side: checks a SigV4-signed request (Authorization header or presigned query) as it was received,
-// recomputing the signature with the same canonicalisation steps the signer uses.
+// recomputing the signature with the same canonicalisation steps the signer uses. The order is fixed: the cheap
+// checks of what the request claims, then the key lookup, then the signature, and only then the body.
 import {
   canonicalHeaders,
   canonicalPath,
   canonicalQuery,
   canonicalRequest,
-  queryPairs,
+  normalizePath,
   stringToSign,
 } from './canonical.js'
-import { uriDecode } from './encoding.js'
+import { uriDecode, uriEncode } from './encoding.js'
 import { EMPTY_SHA256, type RequestParts } from './engine.js'
-import { serviceRules } from './rules.js'
+import { SigV4Error } from './errors.js'
+import { serviceRules, type ServiceRules } from './rules.js'
 import { signingKey } from './signing-key.js'
-import { fromHex, hmac, sha256Hex, type Bytes } from './webcrypto.js'
+import { CHUNKED_PAYLOAD, CHUNKED_PAYLOAD_TRAILER, MAX_TRAILERS, verifiedChunkStream } from './verify-chunked.js'
+import { ALGORITHM, PRESIGN_PARAMS, parseClaim, type Claim } from './verify-claim.js'
+import { ownBodyStream, readBody, receivedRequest, type ReceivedRequest } from './verify-input.js'
+import { checkVerifyOptions, type CheckedVerifyOptions } from './verify-options.js'
+import { encodingProblem, quote, refuse } from './verify-text.js'
+import { fromHex, hmac, sha256Hex } from './webcrypto.js'
 
 /** Why a request was refused. Match on these codes, never on the message. */
 export type VerifyErrorCode =
   /** Neither an Authorization header nor a presigned query. */
   | 'ERR_NO_AUTH'
-  /** The Authorization header or presigned query is truncated, garbled or uses another algorithm. */
+  /** The Authorization header or presigned query is truncated, garbled or uses another algorithm; or SignedHeaders
+   * is not sorted, repeats a name or lists more than 64; or the signing time is not a real time. */
   | 'ERR_MALFORMED_AUTH'
   /** The credential scope's date, region, service or terminator does not fit. */
   | 'ERR_SCOPE'
@@ -30,19 +38,51 @@ export type VerifyErrorCode =
   | 'ERR_UNKNOWN_KEY'
   /** The body does not match the signed `x-amz-content-sha256`. */
   | 'ERR_PAYLOAD_HASH'
-  /** The payload is unsigned (`UNSIGNED-PAYLOAD`, `STREAMING-...`) and `allowUnsignedPayload` is false. */
+  /** The payload is unsigned (`UNSIGNED-PAYLOAD`, `STREAMING-UNSIGNED-PAYLOAD-TRAILER`) and unsigned payloads are
+   * not accepted for this service (`allowUnsignedPayload`; by default only the S3 family accepts them). */
   | 'ERR_UNSIGNED_PAYLOAD'
   /** The recomputed signature differs: something signed was changed, or the secret is wrong. */
   | 'ERR_SIGNATURE_MISMATCH'
+  // Codes added by the security review (issue 12).
+  /** The request carries both a presigned query and an Authorization header: AWS refuses that too. */
+  | 'ERR_MULTIPLE_AUTH'
+  /** A session token the signature does not cover: an `x-amz-security-token` header outside SignedHeaders, or a
+   * presigned `X-Amz-Security-Token` added after signing where that is not accepted (`allowUnsignedSessionToken`). */
+  | 'ERR_TOKEN_NOT_SIGNED'
+  /** The `x-amz-content-sha256` header is neither 64 lower-case hex digits nor a known literal (`UNSIGNED-PAYLOAD`,
+   * `STREAMING-...`), is sent without being signed, or is sent twice. */
+  | 'ERR_INVALID_PAYLOAD_HASH'
+  /** A chunk-signed payload that cannot be checked here: SigV4a (`STREAMING-AWS4-ECDSA-P256-SHA256-...`) chunks, a
+   * presigned URL, or a missing signed `x-amz-decoded-content-length` / `x-amz-trailer`. */
+  | 'ERR_CHUNKED_PAYLOAD'
+  /** The body is larger than `maxBodyBytes` (by its content-length, its x-amz-decoded-content-length, or as read). */
+  | 'ERR_BODY_TOO_LARGE'
+  /** (`strictEncoding`) The query has a raw `+`, a `%` not followed by two hex digits, percent-encoded bytes that
+   * are not UTF-8, or a name repeated with different values: what an app reads could differ from what was signed. */
+  | 'ERR_QUERY_ENCODING'
+  /** (`strictEncoding`) The path has a `%` not followed by two hex digits or percent-encoded bytes that are not UTF-8. */
+  | 'ERR_PATH_ENCODING'
+  /** The Host header differs from the request's host (the URL's, or `parts.host`), or is sent twice. */
+  | 'ERR_HOST_MISMATCH'
+  /** `lookupSecret` threw or rejected; `cause` holds what it threw. */
+  | 'ERR_LOOKUP_FAILED'
+  /** The input is not a fetch Request or request parts, or its body could not be read. */
+  | 'ERR_MALFORMED_REQUEST'
+  /** Something failed inside verify itself (`cause` holds it): the request is refused, never let through. */
+  | 'ERR_INTERNAL'
 
-/** Options of `verify`. */
+/** Options of `verify`. Invalid options (an unknown name, a wrong type, NaN) throw `ERR_INVALID_OPTION` at the call. */
 export interface VerifyOptions {
-  /** The secret access key of an access key id, or undefined/null when unknown. May be async (a KV or DB lookup). */
+  /** The secret access key of an access key id, or undefined/null when unknown. May be async (a KV or DB lookup).
+   * It runs after the cheap checks and before the signature and the body are checked, so do not act on the
+   * context beyond the lookup: a presigned `X-Amz-Security-Token` is passed before the signature shows whether it was
+   * signed (an unsigned one is then refused, unless `allowUnsignedSessionToken` or the service's rules accept it). A
+   * header token outside SignedHeaders never reaches it. */
   lookupSecret: (
     accessKeyId: string,
     context: { sessionToken?: string; region: string; service: string },
   ) => string | null | undefined | Promise<string | null | undefined>
-  /** The current time (default: the clock). */
+  /** The current time (default: the clock). A valid Date or a finite number of milliseconds. */
   now?: Date | number
   /** Largest accepted distance between the signing time and now, in seconds (default 900, 15 minutes). */
   maxSkew?: number
@@ -52,200 +92,91 @@ export interface VerifyOptions {
   service?: string | readonly string[]
   /** Resolve `.`/`..` in the path before checking (default: the service's rule, off for S3). */
   normalizePath?: boolean
-  /** Accept `UNSIGNED-PAYLOAD` and `STREAMING-*` payload hashes (default true). Chunk signatures are not checked here. */
+  /** Accept `UNSIGNED-PAYLOAD` and `STREAMING-UNSIGNED-PAYLOAD-TRAILER` (default: the service's rules, which allow
+   * them for the S3 family only). The body of such a request is not checked. */
   allowUnsignedPayload?: boolean
+  /** Accept a presigned URL whose `X-Amz-Security-Token` was added after signing (default: the service's rules,
+   * which allow it for IoT's `iotdevicegateway` only). The result's `sessionTokenSigned` says which it was. */
+  allowUnsignedSessionToken?: boolean
+  /** Largest body read and hashed, in bytes (default 10 MiB); for a chunk-signed body, the largest decoded length.
+   * A longer body is refused (`ERR_BODY_TOO_LARGE`) without being read past the limit. */
+  maxBodyBytes?: number
+  /** Refuse paths and queries an app could read differently from what was signed (default true): see
+   * `ERR_QUERY_ENCODING` and `ERR_PATH_ENCODING`. False checks them as the AWS SDKs sign them. */
+  strictEncoding?: boolean
 }
 
 /** A verified request. */
 export interface VerifySuccess {
   ok: true
   accessKeyId: string
-  /** Lower-case names of the headers the signature covers. */
+  /** Lower-case names of the headers the signature covers. Other headers are not signed: do not trust them. */
   signedHeaders: string[]
   region: string
   service: string
   /** The signing time, `YYYYMMDDTHHMMSSZ`. */
   amzDate: string
   sessionToken?: string
+  /** True when there is a session token and the signature covers it; false without one, or for a presigned
+   * token added after signing (accepted only with `allowUnsignedSessionToken` or the service's rules). */
+  sessionTokenSigned: boolean
   /** True for a presigned URL (query authentication). */
   presigned: boolean
   /** The payload hash that was signed (a hex SHA-256, `UNSIGNED-PAYLOAD`, `STREAMING-...`). */
   payloadHash: string
   /** The request's signature: the seed for chunk or event-stream signatures that follow. */
   signature: string
+  /** The path as signed (wire form, normalised when the service's rules normalise). */
+  path: string
+  /** The signed query parameters, decoded, in the order received (`X-Amz-Signature` left out, and an unsigned
+   * session token). Read these rather than re-parsing the URL. */
+  query: Array<[name: string, value: string]>
+  /** The body to read instead of the request's, when there is one: for a chunk-signed payload
+   * (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`) the decoded bytes, checked chunk by chunk as they are read
+   * (the stream errors at the first bad chunk: treat that as a refusal); for request parts whose body was a
+   * stream, the bytes verify read from it. A Request's own body is then locked. */
+  body?: ReadableStream<Uint8Array>
 }
 
 /** A refused request, with a typed reason. */
 export interface VerifyFailure {
   ok: false
   code: VerifyErrorCode
-  /** What is wrong, for logs; never contains a secret. Do not send the details to untrusted clients. */
+  /** What is wrong, for logs; never contains a secret, and quotes request values escaped and cut short. Do not
+   * send the details to untrusted clients. */
   message: string
+  /** For `ERR_LOOKUP_FAILED` and `ERR_INTERNAL`: what was thrown. */
+  cause?: unknown
 }
 
+/** The outcome of `verify`. */
 export type VerifyResult = VerifySuccess | VerifyFailure
 
-const ALGORITHM = 'AWS4-HMAC-SHA256'
-const AMZ_DATE = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/
-const HEX_SIGNATURE = /^[0-9a-f]{64}$/
+const HEX_SHA256 = /^[0-9a-f]{64}$/
+const DECIMAL_LENGTH = /^\d{1,16}$/
+const CONTENT_SHA256 = 'x-amz-content-sha256'
+const DECODED_LENGTH = 'x-amz-decoded-content-length'
+const TRAILER = 'x-amz-trailer'
+const UNSIGNED_LITERALS = new Set(['UNSIGNED-PAYLOAD', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'])
+const CHUNKED_LITERALS = new Set([CHUNKED_PAYLOAD, CHUNKED_PAYLOAD_TRAILER])
+// SigV4a chunk signatures: an AWS4-HMAC-SHA256 request cannot carry them, and verify does not check ECDSA.
+const ECDSA_CHUNKED_LITERALS = new Set([
+  'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD',
+  'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER',
+])
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/
 
-const refuse = (code: VerifyErrorCode, message: string): VerifyFailure => ({ ok: false, code, message })
+/** How the payload hash is known: declared and compared after the signature, recomputed from the body, a literal
+ * that leaves the body unchecked, or chunk signatures checked while the app reads. */
+type PayloadPlan =
+  | { kind: 'declared'; hash: string }
+  | { kind: 'recomputed'; tryUnsigned: boolean }
+  | { kind: 'unsigned'; literal: string }
+  | { kind: 'chunked'; literal: string; decodedLength: number; trailerNames?: string[] }
 
-/** What the Authorization header or presigned query says. */
-interface Claim {
-  presigned: boolean
-  accessKeyId: string
-  scope: string[]
-  signedHeaders: string[]
-  signature: string
-  amzDate: string
-  expires?: number
-  sessionToken?: string
-}
-
-/** The request as received, in one shape whatever was passed. */
-interface Received {
-  method: string
-  host: string
-  path: string
-  query: string
-  headers: Array<[string, string]>
-  body: () => Promise<RequestParts['body']>
-}
-
-function received(input: Request | RequestParts): Received {
-  if (input instanceof Request) {
-    const url = new URL(input.url)
-    const headers = [...input.headers]
-    return {
-      method: input.method,
-      host: input.headers.get('host') ?? url.host,
-      path: url.pathname,
-      query: url.search.slice(1),
-      headers,
-      // Read from a clone so the handler can still read the body afterwards.
-      body: async () => (input.body && !/^(GET|HEAD)$/.test(input.method) ? input.clone().arrayBuffer() : null),
-    }
-  }
-  const headers = [...(input.headers ?? [])].map(([name, value]): [string, string] => [name, value])
-  const host = headers.find(([name]) => name.toLowerCase() === 'host')?.[1] ?? input.host
-  return {
-    method: input.method,
-    host,
-    path: input.path,
-    query: input.query ?? '',
-    headers,
-    body: async () => input.body ?? null,
-  }
-}
-
-function rawQueryValues(query: string): Map<string, string[]> {
-  const values = new Map<string, string[]>()
-  for (const part of query.split('&')) {
-    if (!part) continue
-    const equals = part.indexOf('=')
-    const key = uriDecode(equals < 0 ? part : part.slice(0, equals))
-    const list = values.get(key) ?? []
-    list.push(equals < 0 ? '' : uriDecode(part.slice(equals + 1)))
-    values.set(key, list)
-  }
-  return values
-}
-
-function headerValues(headers: Array<[string, string]>, name: string): string[] {
-  return headers.filter(([key]) => key.toLowerCase() === name).map(([, value]) => value)
-}
-
-/** Reads the claim from the presigned query, or else from the Authorization header. */
-function parseClaim(request: Received): Claim | VerifyFailure {
-  const query = rawQueryValues(request.query)
-  const one = (name: string): string | undefined => (query.get(name)?.length === 1 ? query.get(name)![0] : undefined)
-  let claim: Omit<Claim, 'scope' | 'accessKeyId' | 'signedHeaders'> & { credential?: string; signedHeaders?: string }
-  if (query.has('X-Amz-Signature') || query.has('X-Amz-Algorithm') || query.has('X-Amz-Credential')) {
-    if (one('X-Amz-Algorithm') !== ALGORITHM)
-      return refuse('ERR_MALFORMED_AUTH', `X-Amz-Algorithm must be ${ALGORITHM}`)
-    const expires = one('X-Amz-Expires')
-    if (!expires || !/^\d{1,6}$/.test(expires) || +expires < 1 || +expires > 604800)
-      return refuse('ERR_MALFORMED_AUTH', 'X-Amz-Expires must be a number of seconds from 1 to 604800')
-    claim = {
-      presigned: true,
-      credential: one('X-Amz-Credential'),
-      signedHeaders: one('X-Amz-SignedHeaders'),
-      signature: one('X-Amz-Signature') ?? '',
-      amzDate: one('X-Amz-Date') ?? '',
-      expires: +expires,
-      sessionToken: one('X-Amz-Security-Token'),
-    }
-  } else {
-    const authorization = headerValues(request.headers, 'authorization')
-    if (!authorization.length) return refuse('ERR_NO_AUTH', 'No Authorization header and no presigned query')
-    if (authorization.length > 1) return refuse('ERR_MALFORMED_AUTH', 'More than one Authorization header')
-    const header = authorization[0]!.trim()
-    if (!header.startsWith(ALGORITHM + ' '))
-      return refuse('ERR_MALFORMED_AUTH', `The Authorization header must start with "${ALGORITHM} "`)
-    const fields = new Map<string, string>()
-    for (const part of header.slice(ALGORITHM.length + 1).split(',')) {
-      const match = /^\s*(Credential|SignedHeaders|Signature)=([^\s,]+)\s*$/.exec(part)
-      if (!match || fields.has(match[1]!))
-        return refuse(
-          'ERR_MALFORMED_AUTH',
-          'The Authorization header must be "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..."',
-        )
-      fields.set(match[1]!, match[2]!)
-    }
-    const dateHeader = headerValues(request.headers, 'x-amz-date')
-    const httpDate = headerValues(request.headers, 'date')
-    claim = {
-      presigned: false,
-      credential: fields.get('Credential'),
-      signedHeaders: fields.get('SignedHeaders'),
-      signature: fields.get('Signature') ?? '',
-      amzDate:
-        dateHeader.length === 1
-          ? dateHeader[0]!.trim()
-          : httpDate.length === 1 && !dateHeader.length
-            ? toAmzDate(httpDate[0]!)
-            : '',
-      sessionToken: headerValues(request.headers, 'x-amz-security-token')[0],
-    }
-  }
-  const { credential, signedHeaders } = claim
-  if (!credential || !signedHeaders)
-    return refuse('ERR_MALFORMED_AUTH', 'The credential or the signed-header list is missing')
-  if (!HEX_SIGNATURE.test(claim.signature))
-    return refuse('ERR_MALFORMED_AUTH', 'The signature must be 64 lower-case hex characters')
-  if (!AMZ_DATE.test(claim.amzDate))
-    return refuse(
-      'ERR_MALFORMED_AUTH',
-      'The signing time is missing or not in the form YYYYMMDDTHHMMSSZ (x-amz-date / X-Amz-Date)',
-    )
-  const parts = credential.split('/')
-  if (parts.length !== 5 || parts.some((part) => !part))
-    return refuse('ERR_MALFORMED_AUTH', 'The credential must be <access key id>/<date>/<region>/<service>/aws4_request')
-  const names = signedHeaders.split(';')
-  if (!names.every((name) => HEADER_NAME.test(name)))
-    return refuse('ERR_MALFORMED_AUTH', 'Signed header names must be lower-case and separated by ";"')
-  if (!names.includes('host')) return refuse('ERR_MALFORMED_AUTH', 'The host header must be signed')
-  if (!claim.presigned && !names.includes(headerValues(request.headers, 'x-amz-date').length ? 'x-amz-date' : 'date')) {
-    return refuse('ERR_MALFORMED_AUTH', 'The header carrying the signing time (x-amz-date or date) must be signed')
-  }
-  return { ...claim, accessKeyId: parts[0]!, scope: parts.slice(1), signedHeaders: names }
-}
-
-/** An HTTP date (`Date` header) as `YYYYMMDDTHHMMSSZ`, or '' when it is not one. */
-function toAmzDate(httpDate: string): string {
-  const time = Date.parse(httpDate)
-  return isNaN(time) ? '' : new Date(time).toISOString().replace(/[-:]|\.\d+/g, '')
-}
-
-function parseAmzDate(amzDate: string): number {
-  const [, year, month, day, hour, minute, second] = AMZ_DATE.exec(amzDate)!
-  return Date.UTC(+year!, +month! - 1, +day!, +hour!, +minute!, +second!)
-}
-
-const accepts = (allowed: string | readonly string[] | undefined, value: string): boolean =>
-  allowed === undefined || (typeof allowed === 'string' ? allowed === value : allowed.includes(value))
+const accepts = (allowed: readonly string[] | undefined, value: string): boolean =>
+  allowed === undefined || allowed.includes(value)
 
 /** Compares two 32-byte signatures in time that does not depend on where they differ. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -254,17 +185,337 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return difference === 0
 }
 
-async function hashBody(body: RequestParts['body']): Promise<string> {
-  if (body == null) return EMPTY_SHA256
-  if (body instanceof ReadableStream) return sha256Hex(await new Response(body).arrayBuffer())
-  return sha256Hex(body as string | Bytes)
+function tooLargeByContentLength(input: ReceivedRequest, limit: number): VerifyFailure | undefined {
+  const [length] = input.headers.get('content-length') ?? []
+  if (length !== undefined && DECIMAL_LENGTH.test(length.trim()) && +length.trim() > limit)
+    return refuse('ERR_BODY_TOO_LARGE', `The body (content-length ${length.trim()}) is over maxBodyBytes (${limit})`)
+  return undefined
+}
+
+function chunkedPlan(
+  literal: string,
+  claim: Claim,
+  input: ReceivedRequest,
+  options: CheckedVerifyOptions,
+): PayloadPlan | VerifyFailure {
+  if (claim.presigned) return refuse('ERR_CHUNKED_PAYLOAD', 'A presigned URL cannot carry a chunk-signed payload')
+  const signed = (name: string): string | undefined =>
+    claim.signedHeaders.includes(name) && input.headers.get(name)?.length === 1
+      ? input.headers.get(name)![0]!.trim()
+      : undefined
+  const decoded = signed(DECODED_LENGTH)
+  if (decoded === undefined || !DECIMAL_LENGTH.test(decoded))
+    return refuse('ERR_CHUNKED_PAYLOAD', `A chunk-signed payload needs a signed ${DECODED_LENGTH} header`)
+  if (+decoded > options.maxBodyBytes)
+    return refuse(
+      'ERR_BODY_TOO_LARGE',
+      `The body (${DECODED_LENGTH} ${decoded}) is over maxBodyBytes (${options.maxBodyBytes})`,
+    )
+  if (literal === CHUNKED_PAYLOAD) {
+    if (input.headers.has(TRAILER))
+      return refuse('ERR_CHUNKED_PAYLOAD', `${TRAILER} needs the payload hash ${CHUNKED_PAYLOAD_TRAILER}`)
+    return { kind: 'chunked', literal, decodedLength: +decoded }
+  }
+  const trailer = signed(TRAILER)
+  const trailerNames = trailer
+    ?.split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean)
+  if (
+    !trailerNames?.length ||
+    trailerNames.length > MAX_TRAILERS ||
+    !trailerNames.every((name) => HEADER_NAME.test(name))
+  )
+    return refuse(
+      'ERR_CHUNKED_PAYLOAD',
+      `${CHUNKED_PAYLOAD_TRAILER} needs a signed ${TRAILER} header naming the trailers`,
+    )
+  return { kind: 'chunked', literal, decodedLength: +decoded, trailerNames }
+}
+
+/** Decides how the payload hash is known, before any secret or body is touched. */
+function payloadPlan(
+  claim: Claim,
+  input: ReceivedRequest,
+  rules: ServiceRules,
+  options: CheckedVerifyOptions,
+): PayloadPlan | VerifyFailure {
+  const allowUnsigned = options.allowUnsignedPayload ?? rules.unsignedPayloads
+  const values = input.headers.get(CONTENT_SHA256)
+  if (values && !claim.signedHeaders.includes(CONTENT_SHA256))
+    return refuse('ERR_INVALID_PAYLOAD_HASH', `The ${CONTENT_SHA256} header is sent but not signed`)
+  if (!values) {
+    const tryUnsigned = claim.presigned && allowUnsigned
+    // A presigned S3 upload is checked as UNSIGNED-PAYLOAD without reading its body, whatever its size.
+    if (tryUnsigned) return { kind: 'recomputed', tryUnsigned }
+    return tooLargeByContentLength(input, options.maxBodyBytes) ?? { kind: 'recomputed', tryUnsigned }
+  }
+  if (values.length > 1) return refuse('ERR_INVALID_PAYLOAD_HASH', `The ${CONTENT_SHA256} header is sent twice`)
+  const declared = values[0]!.trim()
+  if (HEX_SHA256.test(declared))
+    return tooLargeByContentLength(input, options.maxBodyBytes) ?? { kind: 'declared', hash: declared }
+  if (UNSIGNED_LITERALS.has(declared)) {
+    if (!allowUnsigned)
+      return refuse(
+        'ERR_UNSIGNED_PAYLOAD',
+        `The payload is not signed (${declared}) and unsigned payloads are not accepted for this service: set allowUnsignedPayload to accept them`,
+      )
+    return { kind: 'unsigned', literal: declared }
+  }
+  if (CHUNKED_LITERALS.has(declared)) return chunkedPlan(declared, claim, input, options)
+  if (ECDSA_CHUNKED_LITERALS.has(declared))
+    return refuse('ERR_CHUNKED_PAYLOAD', `SigV4a chunk signatures (${declared}) are not checked by verify`)
+  return refuse(
+    'ERR_INVALID_PAYLOAD_HASH',
+    `${CONTENT_SHA256} must be 64 lower-case hex digits or a known literal, not ${quote(declared)}`,
+  )
+}
+
+/** A query split into its raw `[name, value]` parts, as the wire has them. */
+function rawQueryPairs(query: string): Array<[string, string]> {
+  return query
+    .split('&')
+    .filter(Boolean)
+    .map((part) => {
+      const equals = part.indexOf('=')
+      return equals < 0 ? [part, ''] : [part.slice(0, equals), part.slice(equals + 1)]
+    })
+}
+
+/** Why the query could be read differently from what is signed (strictEncoding), or undefined. */
+function queryProblem(pairs: ReadonlyArray<readonly [string, string]>): string | undefined {
+  const firstValues = new Map<string, string>()
+  for (const [name, value] of pairs) {
+    for (const text of [name, value]) {
+      // URLSearchParams reads "+" as a space, while SigV4 signs it as a plus.
+      if (text.includes('+')) return `a raw "+" in ${quote(text)} (send a space as %20, a plus as %2B)`
+      const problem = encodingProblem(text)
+      if (problem) return `${problem} in ${quote(text)}`
+    }
+    const decodedName = uriDecode(name)
+    const decodedValue = uriDecode(value)
+    const first = firstValues.get(decodedName)
+    // The order of parameters is not signed, and URLSearchParams.get returns the first one.
+    if (first !== undefined && first !== decodedValue)
+      return `the parameter ${quote(decodedName)} more than once with different values`
+    firstValues.set(decodedName, decodedValue)
+  }
+  return undefined
+}
+
+/** One way of reading the query for the signature: with the session token signed, or added after signing. */
+interface QueryVariant {
+  pairs: Array<[string, string]>
+  tokenSigned: boolean
+}
+
+function queryVariants(claim: Claim, pairs: Array<[string, string]>): QueryVariant[] {
+  const tokenSigned = claim.sessionTokenPlace === 'query' || claim.sessionTokenPlace === 'signed-header'
+  if (!claim.presigned) return [{ pairs, tokenSigned }]
+  const signed = pairs.filter(([name]) => uriDecode(name) !== PRESIGN_PARAMS.signature)
+  const variants = [{ pairs: signed, tokenSigned }]
+  // A presigned session token may have been added after signing (IoT's device gateway does this).
+  if (claim.sessionTokenPlace === 'query')
+    variants.push({ pairs: signed.filter(([name]) => uriDecode(name) !== PRESIGN_PARAMS.token), tokenSigned: false })
+  return variants
+}
+
+const canonicalQueryOf = (pairs: ReadonlyArray<readonly [string, string]>): string =>
+  canonicalQuery(pairs.map(([name, value]) => [uriEncode(uriDecode(name)), uriEncode(uriDecode(value))]))
+
+/** The credential scope fits (date, accepted region and service) and the signing time is inside the window. */
+function checkScopeAndTime(claim: Claim, options: CheckedVerifyOptions): VerifyFailure | undefined {
+  const [date, region, service] = claim.scope
+  if (date !== claim.amzDate.slice(0, 8))
+    return refuse(
+      'ERR_SCOPE',
+      `The credential scope date ${quote(date)} is not the signing date ${claim.amzDate.slice(0, 8)}`,
+    )
+  if (!accepts(options.regions, region)) return refuse('ERR_SCOPE', `The region ${quote(region)} is not accepted here`)
+  if (!accepts(options.services, service))
+    return refuse('ERR_SCOPE', `The service ${quote(service)} is not accepted here`)
+
+  const { now, maxSkewMs } = options
+  const { signedAt } = claim
+  if (signedAt - now > maxSkewMs)
+    return refuse('ERR_DATE_SKEW', `The request was signed ${Math.round((signedAt - now) / 1000)} s in the future`)
+  if (claim.presigned) {
+    if (now > signedAt + claim.expires! * 1000)
+      return refuse(
+        'ERR_EXPIRED',
+        `The presigned URL expired ${Math.round((now - signedAt) / 1000 - claim.expires!)} s ago`,
+      )
+  } else if (now - signedAt > maxSkewMs)
+    return refuse('ERR_DATE_SKEW', `The request was signed ${Math.round((now - signedAt) / 1000)} s ago`)
+  return undefined
+}
+
+/** The canonical header entries of the signed headers, or a refusal when one is missing from the request. */
+function signedHeaderEntries(claim: Claim, input: ReceivedRequest): Array<[string, string]> | VerifyFailure {
+  const headers: Array<[string, string]> = []
+  for (const name of claim.signedHeaders) {
+    const values = name === 'host' ? [input.host] : input.headers.get(name)
+    if (!values) return refuse('ERR_SIGNATURE_MISMATCH', `The signed header ${quote(name)} is missing from the request`)
+    for (const value of values) headers.push([name, value])
+  }
+  return headers
+}
+
+/** The body's SHA-256 (read within maxBodyBytes), with the bytes handed back when verify consumed the caller's stream. */
+async function hashedBody(
+  input: ReceivedRequest,
+  options: CheckedVerifyOptions,
+): Promise<{ hash: string; handedBack?: ReadableStream<Uint8Array> } | VerifyFailure> {
+  const read = await readBody(input.body, options.maxBodyBytes)
+  if (!read.ok)
+    return read.tooLarge
+      ? refuse('ERR_BODY_TOO_LARGE', `The body is over maxBodyBytes (${options.maxBodyBytes})`)
+      : refuse('ERR_MALFORMED_REQUEST', 'The body could not be read', read.cause)
+  const hash = read.bytes.length ? await sha256Hex(read.bytes) : EMPTY_SHA256
+  const consumed = input.body.kind === 'stream' && input.body.consumed
+  return consumed ? { hash, handedBack: new Response(read.bytes).body! } : { hash }
+}
+
+async function verifyChecked(request: Request | RequestParts, options: CheckedVerifyOptions): Promise<VerifyResult> {
+  const input = receivedRequest(request)
+  if ('ok' in input) return input
+  const claim = parseClaim(input)
+  if ('ok' in claim) return claim
+  const [date, region, service] = claim.scope
+
+  const timeProblem = checkScopeAndTime(claim, options)
+  if (timeProblem) return timeProblem
+
+  const pairs = rawQueryPairs(input.query)
+  if (options.strictEncoding) {
+    const pathProblem = encodingProblem(input.path)
+    if (pathProblem) return refuse('ERR_PATH_ENCODING', `The path has ${pathProblem}`)
+    const problem = queryProblem(pairs)
+    if (problem) return refuse('ERR_QUERY_ENCODING', `The query has ${problem}`)
+  }
+
+  // The service's rules, with the caller's normalizePath when set: the signer's own canonical path.
+  const rules = serviceRules(service, { normalizePath: options.normalizePath })
+  const plan = payloadPlan(claim, input, rules, options)
+  if ('ok' in plan) return plan
+
+  const headers = signedHeaderEntries(claim, input)
+  if ('ok' in headers) return headers
+  const { canonicalHeaders: headerBlock, signedHeaders } = canonicalHeaders(headers)
+  const signedPath = (rules.normalizePath ? normalizePath(input.path) : input.path) || '/'
+  const path = canonicalPath(input.path, rules)
+  const variants = queryVariants(claim, pairs)
+  // A token outside the signature could be swapped freely: unless accepted here, it never reaches lookupSecret.
+  const lateTokenAllowed = options.allowUnsignedSessionToken ?? !rules.signSessionToken
+  if (claim.sessionTokenPlace === 'unsigned-header' && !lateTokenAllowed)
+    return refuse(
+      'ERR_TOKEN_NOT_SIGNED',
+      'The x-amz-security-token header is not in SignedHeaders: sign the session token, or set allowUnsignedSessionToken',
+    )
+
+  let secret: unknown
+  try {
+    secret = await options.lookupSecret(claim.accessKeyId, { sessionToken: claim.sessionToken, region, service })
+  } catch (cause) {
+    return refuse('ERR_LOOKUP_FAILED', 'lookupSecret threw or rejected (see cause): the request is refused', cause)
+  }
+  if (typeof secret !== 'string' || !secret)
+    return refuse('ERR_UNKNOWN_KEY', `The access key id ${quote(claim.accessKeyId)} is not known here`)
+  const key = await signingKey({ accessKeyId: claim.accessKeyId, secretAccessKey: secret }, date, region, service)
+  const claimed = fromHex(claim.signature)
+
+  /** The first query variant whose signature with this payload hash matches. */
+  const matching = async (payloadHash: string): Promise<QueryVariant | undefined> => {
+    for (const variant of variants) {
+      const canonical = canonicalRequest(
+        input.method,
+        path,
+        canonicalQueryOf(variant.pairs),
+        headerBlock,
+        signedHeaders,
+        payloadHash,
+      )
+      const text = stringToSign(ALGORITHM, claim.amzDate, claim.scope.join('/'), await sha256Hex(canonical))
+      if (sameBytes(new Uint8Array(await hmac(key, text)), claimed)) return variant
+    }
+    return undefined
+  }
+
+  let payloadHash: string
+  let match: QueryVariant | undefined
+  let body: ReadableStream<Uint8Array> | undefined
+  if (plan.kind === 'recomputed') {
+    // S3-style presigned URLs sign UNSIGNED-PAYLOAD: try that first, so such a request never has its body read.
+    match = plan.tryUnsigned ? await matching(UNSIGNED_PAYLOAD) : undefined
+    payloadHash = UNSIGNED_PAYLOAD
+    if (!match) {
+      const hashed = await hashedBody(input, options)
+      if ('ok' in hashed) return hashed
+      payloadHash = hashed.hash
+      match = await matching(payloadHash)
+      body = hashed.handedBack
+    }
+  } else {
+    payloadHash = plan.kind === 'declared' ? plan.hash : plan.literal
+    match = await matching(payloadHash)
+  }
+  if (!match)
+    return refuse(
+      'ERR_SIGNATURE_MISMATCH',
+      'The signature does not match the request: check the secret, and that nothing signed was changed on the way',
+    )
+  if (claim.sessionToken !== undefined && !match.tokenSigned && !lateTokenAllowed)
+    return refuse(
+      'ERR_TOKEN_NOT_SIGNED',
+      'The presigned X-Amz-Security-Token was added after signing: sign it, or set allowUnsignedSessionToken',
+    )
+
+  // The signature holds: only now is the body read (declared hash) or handed on for its chunk checks.
+  if (plan.kind === 'declared') {
+    const hashed = await hashedBody(input, options)
+    if ('ok' in hashed) return hashed
+    if (hashed.hash !== plan.hash)
+      return refuse('ERR_PAYLOAD_HASH', `The body does not match the signed ${CONTENT_SHA256}`)
+    body = hashed.handedBack
+  }
+  if (plan.kind === 'chunked') {
+    // The request's own stream, not a copy: its raw (unchecked) bytes stay locked away from the app.
+    const source = ownBodyStream(input.body)
+    body = verifiedChunkStream(source, {
+      key,
+      amzDate: claim.amzDate,
+      scope: claim.scope.join('/'),
+      seedSignature: claim.signature,
+      decodedLength: plan.decodedLength,
+      trailerNames: plan.trailerNames,
+    })
+  }
+
+  return {
+    ok: true,
+    accessKeyId: claim.accessKeyId,
+    signedHeaders: claim.signedHeaders,
+    region,
+    service,
+    amzDate: claim.amzDate,
+    ...(claim.sessionToken === undefined ? {} : { sessionToken: claim.sessionToken }),
+    sessionTokenSigned: match.tokenSigned,
+    presigned: claim.presigned,
+    payloadHash,
+    signature: claim.signature,
+    path: signedPath,
+    query: match.pairs.map(([name, value]) => [uriDecode(name), uriDecode(value)]),
+    ...(body ? { body } : {}),
+  }
 }
 
 /**
  * Verifies a SigV4-signed request as a server received it: parses the Authorization header (or the presigned
  * query), checks the credential scope, the signing time (within `maxSkew`, 15 minutes by default) and presign
- * expiry, looks up the secret, recomputes the signature from the request and compares in constant time.
- * Never throws for a bad request: returns `{ ok: false, code, message }`. The body is read from a clone.
+ * expiry, looks up the secret, recomputes the signature from the request and compares in constant time; then
+ * checks the body against the signed payload hash (at most `maxBodyBytes`, read from a clone). Never throws for a
+ * request, whatever its size or shape: returns `{ ok: false, code, message }`. Invalid options throw a
+ * `SigV4Error` (`ERR_INVALID_OPTION`) at the call. Read the app's inputs from the result (`path`, `query`, `body`).
  *
  * @example
  * // A Cloudflare Worker (also Deno.serve, Bun.serve, Node with a Request)
@@ -276,95 +527,15 @@ async function hashBody(body: RequestParts['body']): Promise<string> {
  *   },
  * }
  */
-export async function verify(request: Request | RequestParts, options: VerifyOptions): Promise<VerifyResult> {
-  const input = received(request)
-  const claim = parseClaim(input)
-  if ('ok' in claim) return claim
-  const [date, region, service, terminator] = claim.scope as [string, string, string, string]
-
-  if (terminator !== 'aws4_request') return refuse('ERR_SCOPE', 'The credential scope must end with aws4_request')
-  if (date !== claim.amzDate.slice(0, 8))
-    return refuse('ERR_SCOPE', `The credential scope date ${date} is not the signing date ${claim.amzDate.slice(0, 8)}`)
-  if (!accepts(options.region, region)) return refuse('ERR_SCOPE', `The region "${region}" is not accepted here`)
-  if (!accepts(options.service, service)) return refuse('ERR_SCOPE', `The service "${service}" is not accepted here`)
-
-  const now = options.now === undefined ? Date.now() : +options.now
-  const skew = (options.maxSkew ?? 900) * 1000
-  const signedAt = parseAmzDate(claim.amzDate)
-  if (signedAt - now > skew)
-    return refuse('ERR_DATE_SKEW', `The request was signed ${Math.round((signedAt - now) / 1000)} s in the future`)
-  if (claim.presigned) {
-    if (now > signedAt + claim.expires! * 1000)
-      return refuse(
-        'ERR_EXPIRED',
-        `The presigned URL expired ${Math.round((now - signedAt) / 1000 - claim.expires!)} s ago`,
-      )
-  } else if (now - signedAt > skew)
-    return refuse('ERR_DATE_SKEW', `The request was signed ${Math.round((now - signedAt) / 1000)} s ago`)
-
-  // The payload hash: the signed x-amz-content-sha256 when present, else the body's hash (or, presigned,
-  // UNSIGNED-PAYLOAD as S3 uses).
-  const allowUnsigned = options.allowUnsignedPayload ?? true
-  const declared = claim.signedHeaders.includes('x-amz-content-sha256')
-    ? headerValues(input.headers, 'x-amz-content-sha256')[0]?.trim()
-    : undefined
-  let candidates: string[]
-  if (declared !== undefined && !HEX_SIGNATURE.test(declared)) {
-    if (!allowUnsigned)
-      return refuse(
-        'ERR_UNSIGNED_PAYLOAD',
-        `The payload is not signed (${declared}) and unsigned payloads are not accepted here`,
-      )
-    candidates = [declared]
-  } else {
-    const bodyHash = await hashBody(await input.body())
-    if (declared !== undefined && declared !== bodyHash)
-      return refuse('ERR_PAYLOAD_HASH', 'The body does not match the signed x-amz-content-sha256')
-    candidates = [bodyHash]
-    if (claim.presigned && allowUnsigned) candidates.push('UNSIGNED-PAYLOAD')
+export function verify(request: Request | RequestParts, options: VerifyOptions): Promise<VerifyResult> {
+  let checked: CheckedVerifyOptions
+  try {
+    checked = checkVerifyOptions(options)
+  } catch (error) {
+    if (error instanceof SigV4Error) throw error
+    throw new SigV4Error('ERR_INVALID_OPTION', 'verify: the options could not be read', error)
   }
-
-  const secret = await options.lookupSecret(claim.accessKeyId, { sessionToken: claim.sessionToken, region, service })
-  if (typeof secret !== 'string' || !secret)
-    return refuse('ERR_UNKNOWN_KEY', `The access key id "${claim.accessKeyId}" is not known here`)
-
-  // The service's rules, with the caller's normalizePath when set: the signer's own canonical path.
-  const rules = serviceRules(service, options)
-  const headers: Array<[string, string]> = []
-  for (const name of claim.signedHeaders) {
-    const values = name === 'host' ? [input.host] : headerValues(input.headers, name)
-    if (!values.length)
-      return refuse('ERR_SIGNATURE_MISMATCH', `The signed header "${name}" is missing from the request`)
-    for (const value of values) headers.push([name, value])
-  }
-  const { canonicalHeaders: headerBlock, signedHeaders } = canonicalHeaders(headers)
-  const pairs = queryPairs(input.query).filter(([key]) => !(claim.presigned && key === 'X-Amz-Signature'))
-  const queries = [canonicalQuery(pairs)]
-  // A presigned session token may have been added after signing (IoT's device gateway does this).
-  if (claim.presigned && claim.sessionToken !== undefined)
-    queries.push(canonicalQuery(pairs.filter(([key]) => key !== 'X-Amz-Security-Token')))
-  const path = canonicalPath(input.path, rules)
-  const key = await signingKey({ accessKeyId: claim.accessKeyId, secretAccessKey: secret }, date, region, service)
-  for (const [payloadHash, query] of candidates.flatMap((hash) => queries.map((query) => [hash, query] as const))) {
-    const canonical = canonicalRequest(input.method, path, query, headerBlock, signedHeaders, payloadHash)
-    const text = stringToSign(ALGORITHM, claim.amzDate, claim.scope.join('/'), await sha256Hex(canonical))
-    if (sameBytes(new Uint8Array(await hmac(key, text)), fromHex(claim.signature))) {
-      return {
-        ok: true,
-        accessKeyId: claim.accessKeyId,
-        signedHeaders: claim.signedHeaders,
-        region,
-        service,
-        amzDate: claim.amzDate,
-        ...(claim.sessionToken === undefined ? {} : { sessionToken: claim.sessionToken }),
-        presigned: claim.presigned,
-        payloadHash,
-        signature: claim.signature,
-      }
-    }
-  }
-  return refuse(
-    'ERR_SIGNATURE_MISMATCH',
-    'The signature does not match the request: check the secret, and that nothing signed was changed on the way',
+  return verifyChecked(request, checked).catch((error: unknown) =>
+    refuse('ERR_INTERNAL', 'verify failed inside (see cause): the request is refused', error),
   )
 }

@@ -15,6 +15,8 @@ const STATUS = {
   ERR_EXPIRED: 403,
   ERR_SCOPE: 403,
   ERR_UNKNOWN_KEY: 403,
+  ERR_MULTIPLE_AUTH: 400,
+  ERR_BODY_TOO_LARGE: 413,
 }
 
 export default {
@@ -40,6 +42,18 @@ export default {
         { headers: { 'content-type': 'application/xml' } },
       )
     }
+    // For an aws-chunked upload, result.body is the decoded body, checked chunk by chunk as it is read: a bad
+    // chunk makes the read fail with a typed code, and the upload must then be refused.
+    let body
+    try {
+      body = await new Response(result.body ?? request.body).text()
+    } catch (error) {
+      console.log(`refused body: ${error.code}: ${error.message}`)
+      return new Response(`<Error><Code>${error.code}</Code></Error>`, {
+        status: 403,
+        headers: { 'content-type': 'application/xml' },
+      })
+    }
     return Response.json({
       accessKeyId: result.accessKeyId,
       service: result.service,
@@ -47,8 +61,8 @@ export default {
       signedHeaders: result.signedHeaders,
       presigned: result.presigned,
       method: request.method,
-      path: url.pathname,
-      body: await request.text(),
+      path: result.path,
+      body,
     })
   },
 }
