@@ -133,7 +133,9 @@ test('credentials expiring mid-run: every signature of a long run uses keys vali
 })
 
 test('Cognito: GetId once per provider (identity kept), logins sent with both calls, unsigned, credentials refreshed', async () => {
-  let expirationSeconds = Math.floor(Date.now() / 1000) + 200 // inside the 300 s margin: every call refreshes
+  const clock = { now: Date.now() }
+  // Shorter than twice the 300 s margin: refreshed halfway through their 200 s, not on every call.
+  let expirationSeconds = Math.floor(clock.now / 1000) + 200
   const server = await startFaultServer((request) => {
     const target = request.headers['x-amz-target']
     if (target === 'AWSCognitoIdentityService.GetId')
@@ -157,18 +159,20 @@ test('Cognito: GetId once per provider (identity kept), logins sent with both ca
     identityPoolId: 'eu-west-1:pool',
     logins: { 'accounts.google.com': 'id-token' },
     endpoint: server.url + '/',
+    refresh: { now: () => clock.now },
   })
   const first = await provider()
   expect(first).toMatchObject({ accessKeyId: 'ASIA20', secretAccessKey: 'sk', sessionToken: 'token' })
   expect(+first.expiration!).toBe(expirationSeconds * 1000)
-  await provider()
+  await provider() // cached
   expirationSeconds += 3600
-  await provider()
-  await provider() // now cached
+  clock.now += 101_000 // past half of their life
+  expect(+(await provider()).expiration!).toBe(expirationSeconds * 1000)
+  await provider() // cached again
   const targets = server.requests.map((request) => request.headers['x-amz-target'])
   expect(targets).toEqual([
     'AWSCognitoIdentityService.GetId',
-    ...Array(3).fill('AWSCognitoIdentityService.GetCredentialsForIdentity'),
+    ...Array(2).fill('AWSCognitoIdentityService.GetCredentialsForIdentity'),
   ])
   for (const request of server.requests) {
     expect(request.headers.authorization).toBeUndefined()
