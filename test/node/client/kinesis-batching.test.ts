@@ -1,7 +1,7 @@
 // KinesisProducer against a scripted fake Kinesis: batching limits, partial failures, progress, putRecord.
 import { afterEach, expect, test } from 'vitest'
 import { AwsClient } from '../../../src/client.js'
-import { KinesisProducer, type PutRecordsProgress } from '../../../src/kinesis.js'
+import { KinesisProducer, type KinesisRecord, type PutRecordsProgress } from '../../../src/kinesis.js'
 import { startFaultServer, type FaultServer, type ReceivedRequest } from '../../helpers/fault-server.js'
 
 const servers: FaultServer[] = []
@@ -118,4 +118,44 @@ test('putRecord returns shard and sequence number; the region of the client name
         streamName: 's',
       }),
   ).toThrow(/region/)
+})
+
+test('putRecord refuses a record over 1 MiB (data plus partition key) before sending, like putRecords', async () => {
+  const { producer, server } = await fakeKinesis()
+  // Exactly 1 MiB counted the way Kinesis counts it: the data before base64, plus the partition key's UTF-8 bytes.
+  const atLimit = { data: new Uint8Array(MiB - 2), partitionKey: 'é' }
+  expect((await producer.putRecord(atLimit)).sequenceNumber).toBe('1')
+  expect((await producer.putRecords([atLimit])).failed).toBe(0)
+  const cases = [
+    { data: new Uint8Array(MiB - 1), partitionKey: 'é' }, // one byte over, because the key is two bytes
+    { data: 'x'.repeat(MiB), partitionKey: 'k' },
+    { data: 'é'.repeat(MiB / 2), partitionKey: 'k' }, // 1 MiB of UTF-8 in half as many characters
+  ]
+  for (const record of cases) {
+    await expect(producer.putRecord(record)).rejects.toMatchObject({
+      name: 'SigV4Error',
+      code: 'ERR_RECORD_TOO_LARGE',
+      message: expect.stringContaining('1 MiB') as string,
+    })
+    await expect(producer.putRecords([atLimit, record])).rejects.toMatchObject({
+      code: 'ERR_RECORD_TOO_LARGE',
+      message: expect.stringMatching(/^Record 1 is \d+ bytes/) as string,
+    })
+  }
+  expect(server.requests).toHaveLength(2) // only the two records at the limit went out
+})
+
+test('putRecord and putRecords refuse records without data or with a partition key Kinesis would refuse', async () => {
+  const { producer, server } = await fakeKinesis()
+  const bad = [
+    { data: 5, partitionKey: 'k' },
+    { data: 'x', partitionKey: '' },
+    { data: 'x', partitionKey: 'k'.repeat(257) },
+    null,
+  ] as unknown as KinesisRecord[]
+  for (const record of bad) {
+    await expect(producer.putRecord(record)).rejects.toMatchObject({ code: 'ERR_INVALID_REQUEST' })
+    await expect(producer.putRecords([record])).rejects.toMatchObject({ code: 'ERR_INVALID_REQUEST' })
+  }
+  expect(server.requests).toHaveLength(0)
 })
