@@ -107,8 +107,14 @@ async function readErrorBody(response: Response): Promise<string> {
   return text + decoder.decode()
 }
 
-// The fields of a JSON error document; {} for anything else (XML, `null`, a number, broken JSON).
-function jsonObject(text: string): Record<string, unknown> {
+/**
+ * The fields of a JSON document that is an object; `{}` for anything else (XML, `null`, a number, broken JSON).
+ *
+ * @example
+ * jsonObject('{"__type":"ThrottlingException"}').__type // 'ThrottlingException'
+ * jsonObject('null') // {}
+ */
+export function jsonObject(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text)
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}

@@ -1,5 +1,5 @@
 // Credential providers: static keys, Cognito Identity pools, STS (web identity, AssumeRole) and a refreshing cache.
-import { AwsError, xmlTag } from './aws-error.js'
+import { AwsError, jsonObject, xmlTag } from './aws-error.js'
 import { AwsClient } from './client.js'
 import { fail } from './errors.js'
 import type { Credentials, CredentialsInput } from './options.js'
@@ -197,14 +197,7 @@ export function fromCognitoIdentityPool(options: CognitoIdentityPoolOptions): Cr
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': COGNITO_TARGET_PREFIX + action },
       body: JSON.stringify({ ...body, Logins: logins }),
     })
-    const text = await answer(await send(request))
-    try {
-      const value: unknown = JSON.parse(text)
-      if (typeof value === 'object' && value !== null) return value as Record<string, unknown>
-    } catch {
-      // Reported below, like any answer that is not a JSON object.
-    }
-    return fail('ERR_CREDENTIALS_PROVIDER', `Cognito answered ${action} with no JSON object: check the endpoint`)
+    return jsonObject(await answer(await send(request)))
   }
   // `refreshing` makes this single flight, so GetId runs once even when many sign at the start.
   return refreshing(async () => {
