@@ -24,7 +24,7 @@ export const signings = /* @__PURE__ */ new WeakMap<Response, Signing>()
 export const MAX_ERROR_BODY_BYTES = 64 * 1024
 
 /**
- * What stands in for a session token in the canonical requests and messages an `AwsError` keeps.
+ * What stands in for a session token or a signature in the canonical requests and messages an `AwsError` keeps.
  *
  * @example
  * error.canonicalRequest.includes('x-amz-security-token:' + REDACTED)
@@ -34,16 +34,23 @@ export const REDACTED = '[redacted]'
 // The token as a canonical header line (`x-amz-security-token:...`) and as a presigned query parameter.
 const TOKEN_HEADER_LINE = /^(x-amz-security-token:).*$/gim
 const TOKEN_QUERY_PARAMETER = /(X-Amz-Security-Token=)[^&\s'"]*/gi
+// A signature as services quote it back: `Signature=<hex>` (Authorization header), `X-Amz-Signature=<hex>`
+// (presigned URL), `<SignatureProvided>hex` (S3).
+const SIGNATURE_VALUE = /(Signature=|SignatureProvided>)[0-9a-f]+/gi
 
 /**
- * The text with every session token value replaced by {@link REDACTED}: a canonical request (ours, or the
- * server's copy in an error message) holds the token in clear.
+ * The text with every session token and signature replaced by {@link REDACTED}: a canonical request (ours, or
+ * the server's copy in an error message) holds the token in clear, and some error messages quote the
+ * `Authorization` header, signature included.
  *
  * @example
- * redactSessionToken('host:h\nx-amz-security-token:IQoJb3JpZ2luX2VjE...') // 'host:h\nx-amz-security-token:[redacted]'
+ * redactReplayable('host:h\nx-amz-security-token:IQoJb3JpZ2luX2VjE...') // 'host:h\nx-amz-security-token:[redacted]'
  */
-export function redactSessionToken(text: string): string {
-  return text.replace(TOKEN_HEADER_LINE, '$1' + REDACTED).replace(TOKEN_QUERY_PARAMETER, '$1' + REDACTED)
+export function redactReplayable(text: string): string {
+  return text
+    .replace(TOKEN_HEADER_LINE, '$1' + REDACTED)
+    .replace(TOKEN_QUERY_PARAMETER, '$1' + REDACTED)
+    .replace(SIGNATURE_VALUE, '$1' + REDACTED)
 }
 
 /**
@@ -54,7 +61,7 @@ export function redactSessionToken(text: string): string {
  * signings.set(response, redactedSigning(signed))
  */
 export function redactedSigning(signing: Signing): Signing {
-  return { canonicalRequest: redactSessionToken(signing.canonicalRequest), stringToSign: signing.stringToSign }
+  return { canonicalRequest: redactReplayable(signing.canonicalRequest), stringToSign: signing.stringToSign }
 }
 
 const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
@@ -241,10 +248,10 @@ export class AwsError extends Error {
       const server = serverSigningFromMessage(rawMessage)
       const serverCanonicalRequest = server.canonicalRequest ?? xml('CanonicalRequest')
       Object.assign(fields, signing && redactedSigning(signing), {
-        serverCanonicalRequest: serverCanonicalRequest && redactSessionToken(serverCanonicalRequest),
+        serverCanonicalRequest: serverCanonicalRequest && redactReplayable(serverCanonicalRequest),
         serverStringToSign: server.stringToSign ?? xml('StringToSign'),
       })
     }
-    return new AwsError(redactSessionToken(rawMessage), fields)
+    return new AwsError(redactReplayable(rawMessage), fields)
   }
 }

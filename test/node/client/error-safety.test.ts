@@ -231,3 +231,37 @@ test.each([
   expect(server.requests).toHaveLength(2)
   expect(performance.now() - started).toBeLessThan(3000)
 })
+
+test('item 12: an error message that quotes the Authorization header or a presigned URL keeps no signature', async () => {
+  const server = await serve((request) =>
+    jsonErrorEcho(
+      `Authorization header requires 'Credential' parameter. Authorization=${request.headers.authorization!}`,
+    ),
+  )
+  const client = new AwsClient({ credentials: temporary, region: 'us-east-1', service: 'kinesis', retries: 0 })
+  const error = await AwsError.from(await client.fetch(server.url + '/', { method: 'POST', body: '{}' }))
+  const signature = /Signature=([0-9a-f]{64})/.exec(server.requests[0]!.headers.authorization!)![1]!
+  expect(error.code).toBe('IncompleteSignatureException')
+  expect(error.message).toContain(`Signature=${REDACTED}`)
+  expect(error.message).toContain('Credential=ASIAEXAMPLETEMPORARY/') // the key id is not a secret: it stays
+  for (const view of views(error)) expect(view).not.toContain(signature)
+
+  const url = await client.presign('https://b.s3.amazonaws.com/k', { aws: { service: 's3' } })
+  const presigned = await AwsError.from(
+    new Response(`<Error><Code>AccessDenied</Code><Message>Denied: ${url.href}</Message></Error>`, { status: 403 }),
+  )
+  expect(presigned.message).toContain(`X-Amz-Signature=${REDACTED}`)
+  expect(presigned.message).toContain(`X-Amz-Security-Token=${REDACTED}`)
+  for (const view of views(presigned)) {
+    expect(view).not.toContain(url.searchParams.get('X-Amz-Signature')!)
+    expect(view).not.toContain(encodeURIComponent(temporary.sessionToken))
+  }
+})
+
+function jsonErrorEcho(message: string): FaultAnswer {
+  return {
+    status: 400,
+    headers: { 'content-type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify({ __type: 'IncompleteSignatureException', message }),
+  }
+}
