@@ -30,6 +30,9 @@ const HTTP_REQUEST_TIMEOUT = 408
 const HTTP_TOO_MANY_REQUESTS = 429
 const HTTP_SERVER_ERROR = 500
 const DELTA_SECONDS = /^\d+$/
+// The HTTP date form (IMF-fixdate, RFC 9110), e.g. `Wed, 21 Oct 2026 07:28:00 GMT`: Date.parse alone would also
+// take `-5` or `1.5` as dates.
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/
 
 /**
  * Whether an error answer is worth another try: 408, 429, any 5xx, or a throttling / transient error code.
@@ -60,6 +63,7 @@ export function retryAfterMilliseconds(header: string | null, now: number = Date
   if (header === null) return undefined
   const value = header.trim()
   if (DELTA_SECONDS.test(value)) return Number(value) * 1000
+  if (!HTTP_DATE.test(value)) return undefined
   const date = Date.parse(value)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - now)
