@@ -91,7 +91,7 @@ test('the client reports a failing provider as ERR_CREDENTIALS_PROVIDER with the
 test('expired credentials are never used: a provider answering expired keys is refused', async () => {
   const clock = { now: 1_000_000 }
   const credentials = refreshing(
-    async () => ({ accessKeyId: 'OLD', secretAccessKey: 's', expiration: new Date(clock.now - 1) }),
+    () => Promise.resolve({ accessKeyId: 'OLD', secretAccessKey: 's', expiration: new Date(clock.now - 1) }),
     { now: () => clock.now },
   )
   await expect(credentials()).rejects.toMatchObject({ code: 'ERR_CREDENTIALS_EXPIRED' })
@@ -140,7 +140,7 @@ test('Cognito: GetId once per provider (identity kept), logins sent with both ca
     const target = request.headers['x-amz-target']
     if (target === 'AWSCognitoIdentityService.GetId')
       return { status: 200, body: JSON.stringify({ IdentityId: 'eu-west-1:identity-1' }) }
-    const body = JSON.parse(request.body)
+    const body = JSON.parse(request.body) as { IdentityId: string }
     return {
       status: 200,
       body: JSON.stringify({
@@ -172,14 +172,15 @@ test('Cognito: GetId once per provider (identity kept), logins sent with both ca
   const targets = server.requests.map((request) => request.headers['x-amz-target'])
   expect(targets).toEqual([
     'AWSCognitoIdentityService.GetId',
-    ...Array(2).fill('AWSCognitoIdentityService.GetCredentialsForIdentity'),
+    'AWSCognitoIdentityService.GetCredentialsForIdentity',
+    'AWSCognitoIdentityService.GetCredentialsForIdentity',
   ])
   for (const request of server.requests) {
     expect(request.headers.authorization).toBeUndefined()
     expect(request.headers['content-type']).toBe('application/x-amz-json-1.1')
-    expect(JSON.parse(request.body).Logins).toEqual({ 'accounts.google.com': 'id-token' })
+    expect((JSON.parse(request.body) as { Logins: unknown }).Logins).toEqual({ 'accounts.google.com': 'id-token' })
   }
-  expect(JSON.parse(server.requests[0]!.body).IdentityPoolId).toBe('eu-west-1:pool')
+  expect((JSON.parse(server.requests[0]!.body) as { IdentityPoolId: string }).IdentityPoolId).toBe('eu-west-1:pool')
 })
 
 test('Cognito: a failed GetId is asked again on the next call; AWS errors surface as AwsError', async () => {
@@ -218,7 +219,7 @@ test('web identity: unsigned AssumeRoleWithWebIdentity with the token from a fun
   servers.push(server)
   const credentials = await fromWebIdentity({
     roleArn: 'arn:aws:iam::123456789012:role/web',
-    webIdentityToken: async () => 'jwt.token',
+    webIdentityToken: () => Promise.resolve('jwt.token'),
     durationSeconds: 900,
     endpoint: server.url,
   })()

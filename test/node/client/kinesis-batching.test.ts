@@ -18,14 +18,14 @@ async function fakeKinesis(failWhen: (entry: Entry, call: number) => boolean = (
   const calls: Entry[][] = []
   const server = await startFaultServer((request: ReceivedRequest) => {
     const target = request.headers['x-amz-target']
-    const body = JSON.parse(request.body)
+    const body = JSON.parse(request.body) as { Records: Entry[] }
     if (target === 'Kinesis_20131202.PutRecord')
       return {
         status: 200,
         body: JSON.stringify({ ShardId: 'shardId-000000000000', SequenceNumber: String(++sequence) }),
       }
     const call = calls.push(body.Records) - 1
-    const Records = body.Records.map((entry: Entry) =>
+    const Records: Array<{ ErrorCode?: string }> = body.Records.map((entry) =>
       failWhen(entry, call)
         ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard' }
         : { ShardId: 'shardId-000000000000', SequenceNumber: String(++sequence) },
@@ -33,7 +33,7 @@ async function fakeKinesis(failWhen: (entry: Entry, call: number) => boolean = (
     return {
       status: 200,
       body: JSON.stringify({
-        FailedRecordCount: Records.filter((r: { ErrorCode?: string }) => r.ErrorCode).length,
+        FailedRecordCount: Records.filter((r) => r.ErrorCode).length,
         Records,
       }),
     }
@@ -59,7 +59,7 @@ test('1,200 records go out as 500 + 500 + 200, in order, with progress after eac
   const request = server.requests[0]!
   expect(request.headers['content-type']).toBe('application/x-amz-json-1.1')
   expect(request.headers.authorization).toContain('/us-east-1/kinesis/aws4_request')
-  expect(JSON.parse(request.body).StreamName).toBe('events')
+  expect((JSON.parse(request.body) as { StreamName: string }).StreamName).toBe('events')
 })
 
 test('the 5 MiB per call limit splits big records; binary data is sent byte for byte; over 1 MiB is refused', async () => {

@@ -69,7 +69,7 @@ describe('moto with signature checks', () => {
           ShardIterator,
           Limit: 1000,
         })
-        got.push(...page.Records.map((record) => JSON.parse(atob(record.Data)).i))
+        got.push(...page.Records.map((record) => (JSON.parse(atob(record.Data)) as { i: number }).i))
         if (!page.Records.length) break
         ShardIterator = page.NextShardIterator
       }
@@ -156,7 +156,7 @@ describe('moto without signature checks (unsigned identity calls)', () => {
   test('STS AssumeRoleWithWebIdentity, unsigned', async () => {
     const provider = fromWebIdentity({
       roleArn: 'arn:aws:iam::123456789012:role/web-users',
-      webIdentityToken: async () => 'eyJhbGciOiJSUzI1NiJ9.e30.signature',
+      webIdentityToken: () => Promise.resolve('eyJhbGciOiJSUzI1NiJ9.e30.signature'),
       roleSessionName: 'browser',
       endpoint: moto.endpoint + '/',
     })
