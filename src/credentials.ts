@@ -15,10 +15,9 @@ export type CredentialProvider = () => Promise<TemporaryCredentials>
 /** How {@link refreshing} caches credentials and when it refreshes them. */
 export interface RefreshingOptions {
   /**
-   * Seconds before `expiration` at which a refresh starts, while the cached credentials are still served to
-   * callers that arrive after a failed refresh. Credentials that live shorter than twice the margin are
-   * refreshed halfway through their remaining life instead, so that short-lived keys are not fetched again
-   * on every call.
+   * Seconds before `expiration` from which the next call refreshes the credentials. Credentials that live
+   * shorter than twice the margin are refreshed halfway through their remaining life instead, so that
+   * short-lived keys are not fetched again on every call.
    * @default 300
    */
   marginSeconds?: number
