@@ -231,10 +231,9 @@ export class AwsError extends Error {
     const headers = response.headers
     const json = jsonObject(text)
     const xml = (name: string) => xmlTag(text, name)
-    const code = bareCode(
-      firstText(json.__type, json.code, json.Code, xml('Code'), headers.get('x-amzn-errortype')) ??
-        'Http' + response.status,
-    )
+    // A type that names no code once its namespace is dropped (`"#"`) counts as none.
+    const type = firstText(json.__type, json.code, json.Code, xml('Code'), headers.get('x-amzn-errortype'))
+    const code = (type && bareCode(type)) || 'Http' + response.status
     const rawMessage =
       firstText(json.message, json.Message, xml('Message')) ?? (text.slice(0, 200) || response.statusText)
     const fields: AwsErrorFields = {
