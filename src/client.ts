@@ -243,9 +243,10 @@ export class AwsClient {
 
   /**
    * `fetch`, then the parsed JSON body of a 2xx answer (`{}` when empty); throws an `AwsError` otherwise.
+   * The body is not checked against `T`: name the shape you expect.
    *
    * @example
-   * const { StreamNames } = await client.json(kinesisUrl, { method: 'POST', headers, body: '{}' })
+   * const { StreamNames } = await client.json<{ StreamNames: string[] }>(kinesisUrl, { method: 'POST', headers, body: '{}' })
    */
   async json<T = unknown>(input: string | URL | Request, init?: AwsRequestInit): Promise<T> {
     const response = await this.fetch(input, init)
