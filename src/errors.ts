@@ -24,6 +24,11 @@ export type SigV4ErrorCode =
   | 'ERR_KEY_DERIVATION'
   | 'ERR_CREDENTIALS_EXPIRED'
   | 'ERR_RECORD_TOO_LARGE'
+  /**
+   * A service answered 2xx with a body that does not have the shape its API defines, e.g. PutRecords results
+   * that do not match the records sent: nothing is guessed, so no record is reported as put when it was not.
+   */
+  | 'ERR_INVALID_RESPONSE'
   | (string & {})
 
 /**

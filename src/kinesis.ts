@@ -217,6 +217,11 @@ export class KinesisProducer {
           { Records: pending.map((item) => item.request) },
           signal,
         )
+        if (!Array.isArray(answer.Records) || answer.Records.length !== pending.length)
+          fail(
+            'ERR_INVALID_RESPONSE',
+            `PutRecords answered ${Array.isArray(answer.Records) ? answer.Records.length : 'no'} results for ${pending.length} records: check the endpoint`,
+          )
         const again: Entry[] = []
         answer.Records.forEach((result, i) => {
           const item = pending[i]!

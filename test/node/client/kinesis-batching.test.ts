@@ -159,3 +159,20 @@ test('putRecord and putRecords refuse records without data or with a partition k
   }
   expect(server.requests).toHaveLength(0)
 })
+
+test('a PutRecords answer whose results do not match the records sent is ERR_INVALID_RESPONSE, not a silent gap', async () => {
+  for (const body of ['{}', '{"Records":null}', '{"Records":[{"ShardId":"s","SequenceNumber":"1"}]}']) {
+    const server = await startFaultServer(() => ({ status: 200, body }))
+    servers.push(server)
+    const client = new AwsClient({
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+      region: 'us-east-1',
+    })
+    const producer = new KinesisProducer({ client, streamName: 'events', endpoint: server.url + '/' })
+    const records = [
+      { data: 'a', partitionKey: 'k' },
+      { data: 'b', partitionKey: 'k' },
+    ]
+    await expect(producer.putRecords(records), body).rejects.toMatchObject({ code: 'ERR_INVALID_RESPONSE' })
+  }
+})
