@@ -187,8 +187,16 @@ export class KinesisProducer {
     options: PutRecordOptions = {},
   ): Promise<{ shardId: string; sequenceNumber: string }> {
     const { request } = entryOf(record, 0, 'The record')
-    const result = await this.#call<{ ShardId: string; SequenceNumber: string }>('PutRecord', request, options.signal)
-    return { shardId: result.ShardId, sequenceNumber: result.SequenceNumber }
+    const result = await this.#call<{ ShardId?: unknown; SequenceNumber?: unknown } | null>(
+      'PutRecord',
+      request,
+      options.signal,
+    )
+    const shardId = result?.ShardId
+    const sequenceNumber = result?.SequenceNumber
+    if (typeof shardId !== 'string' || typeof sequenceNumber !== 'string')
+      fail('ERR_INVALID_RESPONSE', 'PutRecord answered without ShardId and SequenceNumber: check the endpoint')
+    return { shardId, sequenceNumber }
   }
 
   /**
@@ -212,18 +220,19 @@ export class KinesisProducer {
       let pending = entries.slice(start, end)
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > 0) await sleep(backoff(attempt, retryDelay, MAX_PARTIAL_RETRY_DELAY), signal)
-        const answer = await this.#call<{ Records: PutRecordsResultEntry[] }>(
+        const answer = await this.#call<{ Records?: PutRecordsResultEntry[] } | null>(
           'PutRecords',
           { Records: pending.map((item) => item.request) },
           signal,
         )
-        if (!Array.isArray(answer.Records) || answer.Records.length !== pending.length)
+        const answered = answer?.Records
+        if (!Array.isArray(answered) || answered.length !== pending.length)
           fail(
             'ERR_INVALID_RESPONSE',
-            `PutRecords answered ${Array.isArray(answer.Records) ? answer.Records.length : 'no'} results for ${pending.length} records: check the endpoint`,
+            `PutRecords answered ${Array.isArray(answered) ? answered.length : 'no'} results for ${pending.length} records: check the endpoint`,
           )
         const again: Entry[] = []
-        answer.Records.forEach((result, i) => {
+        answered.forEach((result, i) => {
           const item = pending[i]!
           if (result.ErrorCode && attempt < retries) {
             again.push(item)

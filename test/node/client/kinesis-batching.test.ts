@@ -160,8 +160,8 @@ test('putRecord and putRecords refuse records without data or with a partition k
   expect(server.requests).toHaveLength(0)
 })
 
-test('a PutRecords answer whose results do not match the records sent is ERR_INVALID_RESPONSE, not a silent gap', async () => {
-  for (const body of ['{}', '{"Records":null}', '{"Records":[{"ShardId":"s","SequenceNumber":"1"}]}']) {
+test('a PutRecord(s) answer without the results of the records sent is ERR_INVALID_RESPONSE, not a silent gap', async () => {
+  for (const body of ['null', '{}', '{"Records":null}', '{"Records":[{"ShardId":"s","SequenceNumber":"1"}]}']) {
     const server = await startFaultServer(() => ({ status: 200, body }))
     servers.push(server)
     const client = new AwsClient({
@@ -174,5 +174,6 @@ test('a PutRecords answer whose results do not match the records sent is ERR_INV
       { data: 'b', partitionKey: 'k' },
     ]
     await expect(producer.putRecords(records), body).rejects.toMatchObject({ code: 'ERR_INVALID_RESPONSE' })
+    await expect(producer.putRecord(records[0]!), body).rejects.toMatchObject({ code: 'ERR_INVALID_RESPONSE' })
   }
 })
