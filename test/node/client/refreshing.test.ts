@@ -1,5 +1,6 @@
 // Issue 12, item 14: refreshing() keeps serving still-valid credentials when a refresh fails inside the margin
 // (and tries again with backoff), does not refresh short-lived credentials on every call, never returns expired ones.
+import fc from 'fast-check'
 import { expect, test } from 'vitest'
 import { AwsClient } from '../../../src/client.js'
 import { fromCognitoIdentityPool, refreshing, type TemporaryCredentials } from '../../../src/credentials.js'
@@ -116,4 +117,53 @@ test('a Cognito answer without credentials is a typed provider error', async () 
     fetch: () => Promise.resolve(new Response('null')),
   })
   await expect(broken()).rejects.toMatchObject({ code: 'ERR_CREDENTIALS_PROVIDER' })
+})
+
+test('property: under any schedule of clock jumps, bursts and provider failures (500 seeded runs)', async () => {
+  const MARGIN = 300_000
+  const outcome = fc.oneof(
+    fc.integer({ min: 1000, max: 2 * 3600_000 }).map((lifetime) => ({ lifetime })),
+    fc.constant({ lifetime: undefined }), // a failure
+  )
+  const step = fc.record({ advance: fc.integer({ min: 0, max: 20 * 60_000 }), calls: fc.integer({ min: 1, max: 4 }) })
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(outcome, { maxLength: 40 }),
+      fc.array(step, { minLength: 1, maxLength: 30 }),
+      async (script, steps) => {
+        const clock = { now: START }
+        let calls = 0
+        let inFlight = 0
+        // The newest keys the provider handed out: when they were fetched and when they expire.
+        let newest: { fetchedAt: number; expiresAt: number } | undefined
+        const provider = async (): Promise<TemporaryCredentials> => {
+          const { lifetime } = script[calls++] ?? { lifetime: undefined }
+          inFlight++
+          expect(inFlight).toBe(1) // single flight
+          await Promise.resolve()
+          inFlight--
+          if (lifetime === undefined) throw new Error('down')
+          newest = { fetchedAt: clock.now, expiresAt: clock.now + lifetime }
+          return { accessKeyId: 'AKID' + calls, secretAccessKey: 's', expiration: new Date(newest.expiresAt) }
+        }
+        const credentials = refreshing(provider, { now: () => clock.now })
+        for (const { advance, calls: burst } of steps) {
+          clock.now += advance
+          const before = newest
+          const callsBefore = calls
+          const results = await Promise.allSettled(Array.from({ length: burst }, () => credentials()))
+          for (const result of results) {
+            // Expired credentials are never returned.
+            if (result.status === 'fulfilled') expect(+result.value.expiration!).toBeGreaterThan(clock.now)
+            // A caller is refused only when nothing valid was cached.
+            else expect(before === undefined || before.expiresAt <= clock.now).toBe(true)
+          }
+          // Fresh keys (outside the margin, or before half of a short life) cause no provider call.
+          if (before && clock.now < before.expiresAt - Math.min(MARGIN, (before.expiresAt - before.fetchedAt) / 2))
+            expect(calls).toBe(callsBefore)
+        }
+      },
+    ),
+    { seed: 20261204, numRuns: 500 },
+  )
 })
