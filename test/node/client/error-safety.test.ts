@@ -5,6 +5,7 @@ import { afterEach, expect, test } from 'vitest'
 import { MAX_ERROR_BODY_BYTES, REDACTED } from '../../../src/aws-error.js'
 import { AwsClient, AwsError } from '../../../src/client.js'
 import { assumeRole, fromStatic, refreshing } from '../../../src/credentials.js'
+import { signParts } from '../../../src/index.js'
 import { startFaultServer, type FaultAnswer, type ReceivedRequest } from '../../helpers/fault-server.js'
 
 const servers: Array<{ stop(): Promise<void> }> = []
@@ -265,3 +266,17 @@ function jsonErrorEcho(message: string): FaultAnswer {
     body: JSON.stringify({ __type: 'IncompleteSignatureException', message }),
   }
 }
+
+test('item 12: AwsError.from given a whole SignedParts (Authorization header, signature) keeps only the redacted steps', async () => {
+  const signed = await signParts(
+    { method: 'POST', host: 'kinesis.us-east-1.amazonaws.com', path: '/', headers: [['content-type', 'x']] },
+    { credentials: temporary, region: 'us-east-1', service: 'kinesis' },
+  )
+  const error = await AwsError.from(
+    new Response(JSON.stringify({ __type: 'InvalidSignatureException', message: 'no' }), { status: 400 }),
+    signed,
+  )
+  expect(error.canonicalRequest).toBe(signed.canonicalRequest.replace(temporary.sessionToken, REDACTED))
+  expect(error.stringToSign).toBe(signed.stringToSign)
+  expectNothingReplayable(error, signed.signature)
+})
