@@ -1,39 +1,200 @@
 // AWS error responses (JSON `__type` or XML `<Code>`) as one error class, with our signing details attached
-// to signature mismatches so the difference with the server's canonical request is visible.
+// to signature mismatches so the difference with the server's canonical request is visible. The body is
+// untrusted: it is read up to a cap, parsed in linear time, and nothing replayable is kept.
 import type { SignedParts } from './engine.js'
 
 /** The signing steps of a request, as `AwsClient` records them (see `AwsClient.lastSigning`). */
 export type Signing = Pick<SignedParts, 'canonicalRequest' | 'stringToSign'>
 
 /**
- * How each response of the client was signed, so `AwsError.from(response)` finds it.
+ * How each response of the client was signed (session token redacted), so `AwsError.from(response)` finds it.
  *
  * @example
  * signings.get(response)?.canonicalRequest
  */
 export const signings = /* @__PURE__ */ new WeakMap<Response, Signing>()
 
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
+/**
+ * The most of an error body that is read. AWS error documents are a few KiB, signature mismatches included
+ * (they quote the canonical request); a larger body is cut here rather than read whole.
+ *
+ * @example
+ * await AwsError.from(response) // reads at most MAX_ERROR_BODY_BYTES of the body
+ */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024
+
+/**
+ * What stands in for a session token or a signature in the canonical requests and messages an `AwsError` keeps.
+ *
+ * @example
+ * error.canonicalRequest.includes('x-amz-security-token:' + REDACTED)
+ */
+export const REDACTED = '[redacted]'
+
+// The token as a canonical header line (`x-amz-security-token:...`) and as a presigned query parameter.
+const TOKEN_HEADER_LINE = /^(x-amz-security-token:).*$/gim
+const TOKEN_QUERY_PARAMETER = /(X-Amz-Security-Token=)[^&\s'"]*/gi
+// A signature as services quote it back: `Signature=<hex>` (Authorization header), `X-Amz-Signature=<hex>`
+// (presigned URL), `<SignatureProvided>hex` (S3).
+const SIGNATURE_VALUE = /(Signature=|SignatureProvided>)[0-9a-f]+/gi
+
+/**
+ * The text with every session token and signature replaced by {@link REDACTED}: a canonical request (ours, or
+ * the server's copy in an error message) holds the token in clear, and some error messages quote the
+ * `Authorization` header, signature included.
+ *
+ * @example
+ * redactReplayable('host:h\nx-amz-security-token:IQoJb3JpZ2luX2VjE...') // 'host:h\nx-amz-security-token:[redacted]'
+ */
+export function redactReplayable(text: string): string {
+  return text
+    .replace(TOKEN_HEADER_LINE, '$1' + REDACTED)
+    .replace(TOKEN_QUERY_PARAMETER, '$1' + REDACTED)
+    .replace(SIGNATURE_VALUE, '$1' + REDACTED)
+}
+
+/**
+ * The parts of a signing that explain a signature mismatch and cannot be replayed: the canonical request
+ * (session token redacted) and the string to sign. Never the signature or the `Authorization` header.
+ *
+ * @example
+ * signings.set(response, redactedSigning(signed))
+ */
+export function redactedSigning(signing: Signing): Signing {
+  return { canonicalRequest: redactReplayable(signing.canonicalRequest), stringToSign: signing.stringToSign }
+}
+
+const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
+// Bounded repetitions: each match is at most a dozen characters, so decoding stays linear.
+const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(lt|gt|amp|quot|apos));/g
+const MAX_CODE_POINT = 0x10ffff
+const SURROGATES = { first: 0xd800, last: 0xdfff }
+
+function decodeEntity(entity: string, hex?: string, decimal?: string, name?: string): string {
+  if (name) return NAMED_ENTITIES[name]!
+  const codePoint = hex === undefined ? Number(decimal) : parseInt(hex, 16)
+  const isCharacter = codePoint <= MAX_CODE_POINT && (codePoint < SURROGATES.first || codePoint > SURROGATES.last)
+  // An entity that names no character stays as written.
+  return isCharacter ? String.fromCodePoint(codePoint) : entity
+}
 
 /**
  * The text of the first `<name>...</name>` element of an XML document, entities decoded; `undefined` when
  * there is none. Enough for AWS query/REST-XML answers, which never nest markup in the values we read.
+ * Linear time: `[^<]*` stops at the next `<`, so no character is scanned twice.
  *
  * @example
  * xmlTag('<Error><Code>SlowDown</Code></Error>', 'Code') // 'SlowDown'
  */
 export function xmlTag(xml: string, name: string): string | undefined {
   const value = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1]
-  return value?.replace(/&(#?x?\w+);/g, (entity, ref: string) =>
-    ref[0] === '#' ? String.fromCodePoint(+('0' + ref.slice(1))) : (ENTITIES[ref] ?? entity),
-  )
+  return value?.replace(ENTITY, decodeEntity)
+}
+
+// The body of an error answer, at most MAX_ERROR_BODY_BYTES of it; what cannot be read is left out.
+async function readErrorBody(response: Response): Promise<string> {
+  const decoder = new TextDecoder()
+  let text = ''
+  try {
+    const reader = response.body?.getReader()
+    if (!reader) return ''
+    let received = 0
+    while (received < MAX_ERROR_BODY_BYTES) {
+      const { done, value } = await reader.read()
+      if (done) return text + decoder.decode()
+      const kept = value.subarray(0, MAX_ERROR_BODY_BYTES - received)
+      received += kept.length
+      text += decoder.decode(kept, { stream: true })
+    }
+    // Not awaited: cancelling one branch of a cloned response settles only once the other branch is done too.
+    reader.cancel().catch(() => {})
+  } catch {
+    // A body that fails midway (or was already read): keep what arrived.
+  }
+  return text + decoder.decode()
+}
+
+/**
+ * The fields of a JSON document that is an object; `{}` for anything else (XML, `null`, a number, broken JSON).
+ *
+ * @example
+ * jsonObject('{"__type":"ThrottlingException"}').__type // 'ThrottlingException'
+ * jsonObject('null') // {}
+ */
+export function jsonObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+function firstText(...values: unknown[]): string | undefined {
+  return values.find((value): value is string => typeof value === 'string' && value !== '')
+}
+
+// `com.amazonaws.kinesis.v20131202#ResourceNotFoundException` and
+// `ThrottlingException:http://internal.amazon.com/...` name the codes `ResourceNotFoundException` and
+// `ThrottlingException`.
+function bareCode(type: string): string {
+  const name = type.slice(type.lastIndexOf('#') + 1)
+  const colon = name.indexOf(':')
+  return colon === -1 ? name : name.slice(0, colon)
+}
+
+// JSON services quote their canonical request and string to sign in the message; found with indexOf, in one pass.
+const SERVER_CANONICAL_START = "The Canonical String for this request should have been\n'"
+const SERVER_STRING_TO_SIGN_START = "'\n\nThe String-to-Sign should have been\n'"
+const QUOTE = "'"
+
+function serverSigningFromMessage(message: string): Partial<Signing> {
+  const canonicalStart = message.indexOf(SERVER_CANONICAL_START)
+  if (canonicalStart === -1) return {}
+  const canonicalFrom = canonicalStart + SERVER_CANONICAL_START.length
+  const canonicalEnd = message.indexOf(SERVER_STRING_TO_SIGN_START, canonicalFrom)
+  if (canonicalEnd === -1) return {}
+  const stringToSignFrom = canonicalEnd + SERVER_STRING_TO_SIGN_START.length
+  const stringToSignEnd = message.indexOf(QUOTE, stringToSignFrom)
+  if (stringToSignEnd === -1) return {}
+  return {
+    canonicalRequest: message.slice(canonicalFrom, canonicalEnd),
+    stringToSign: message.slice(stringToSignFrom, stringToSignEnd),
+  }
+}
+
+// `Signature expired: ... (20261021T072800Z - 5 min.)`: the server's time, when the Date header is hidden.
+const TIME_IN_SKEW_MESSAGE = /\((\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z [-+]/
+
+function serverTimeOf(headers: Headers, message: string, xml: (name: string) => string | undefined): Date | undefined {
+  const fromMessage = TIME_IN_SKEW_MESSAGE.exec(message)
+  const time =
+    headers.get('date') ||
+    xml('ServerTime') ||
+    (fromMessage && `${fromMessage.slice(1, 4).join('-')}T${fromMessage.slice(4, 7).join(':')}Z`)
+  if (!time) return undefined
+  const date = new Date(time)
+  return Number.isNaN(date.getTime()) ? undefined : date
+}
+
+/** The fields of an {@link AwsError}. */
+export interface AwsErrorFields {
+  code: string
+  status: number
+  requestId?: string
+  serverTime?: Date
+  canonicalRequest?: string
+  stringToSign?: string
+  serverCanonicalRequest?: string
+  serverStringToSign?: string
 }
 
 /**
  * An error answer of an AWS service: `code` (e.g. `ThrottlingException`, `SignatureDoesNotMatch`), `message`,
  * HTTP `status` and `requestId`. For signature errors it carries our `canonicalRequest` and `stringToSign`,
  * and the server's versions (`serverCanonicalRequest`, `serverStringToSign`) when the service sends them:
- * compare them line by line to see what was signed differently.
+ * compare them line by line to see what was signed differently. Session tokens are redacted in all of them
+ * and no signature or `Authorization` header is kept, so the error is safe to log.
  *
  * @example
  * const response = await client.fetch(url, init)
@@ -54,7 +215,7 @@ export class AwsError extends Error {
   declare serverCanonicalRequest?: string
   declare serverStringToSign?: string
 
-  constructor(message: string, fields: Partial<AwsError> & { code: string; status: number }) {
+  constructor(message: string, fields: AwsErrorFields) {
     super(message)
     this.name = 'AwsError'
     Object.assign(this, fields)
@@ -62,40 +223,34 @@ export class AwsError extends Error {
 
   /**
    * Reads an error response (its body is consumed: pass `response.clone()` to keep it) into an `AwsError`.
-   * `signing` defaults to how `AwsClient` signed the request of this response.
+   * `signing` defaults to how `AwsClient` signed the request of this response. Never throws: a body that is
+   * not an AWS error document gives the code `Http<status>`. At most {@link MAX_ERROR_BODY_BYTES} are read.
    */
   static async from(response: Response, signing: Signing | undefined = signings.get(response)): Promise<AwsError> {
-    const text = await response.text().catch(() => '')
+    const text = await readErrorBody(response)
     const headers = response.headers
-    let json: Record<string, string> = {}
-    try {
-      json = JSON.parse(text)
-    } catch {}
-    const tag = (name: string) => xmlTag(text, name)
-    const code = (
-      json.__type ??
-      json.code ??
-      json.Code ??
-      tag('Code') ??
-      headers.get('x-amzn-errortype') ??
-      'Http' + response.status
-    ).replace(/^.*#|:.*/g, '')
-    const message = json.message ?? json.Message ?? tag('Message') ?? (text.slice(0, 200) || response.statusText)
-    // JSON services put the server's canonical request and string to sign into the message; S3 into tags.
-    const [, serverCanonicalRequest = tag('CanonicalRequest'), serverStringToSign = tag('StringToSign')] =
-      /should have been\n'([^]*?)'\n\nThe String-to-Sign should have been\n'([^]*?)'/.exec(message) ?? []
-    // Browsers hide the Date header of cross-origin answers; skew errors also carry the time in their text.
-    const time =
-      headers.get('date') ||
-      tag('ServerTime') ||
-      /\((\d{8}T\d{6}Z) [-+]/.exec(message)?.[1]!.replace(/(....)(..)(..)T(..)(..)/, '$1-$2-$3T$4:$5:')
-    const serverTime = new Date(time!)
-    return new AwsError(message, {
+    const json = jsonObject(text)
+    const xml = (name: string) => xmlTag(text, name)
+    // A type that names no code once its namespace is dropped (`"#"`) counts as none.
+    const type = firstText(json.__type, json.code, json.Code, xml('Code'), headers.get('x-amzn-errortype'))
+    const code = (type && bareCode(type)) || 'Http' + response.status
+    const rawMessage =
+      firstText(json.message, json.Message, xml('Message')) ?? (text.slice(0, 200) || response.statusText)
+    const fields: AwsErrorFields = {
       code,
       status: response.status,
-      requestId: headers.get('x-amzn-requestid') ?? headers.get('x-amz-request-id') ?? tag('RequestId'),
-      serverTime: isNaN(+serverTime) ? undefined : serverTime,
-      ...(/Signature/.test(code) && { ...signing, serverCanonicalRequest, serverStringToSign }),
-    })
+      requestId: firstText(headers.get('x-amzn-requestid'), headers.get('x-amz-request-id'), xml('RequestId')),
+      serverTime: serverTimeOf(headers, rawMessage, xml),
+    }
+    if (code.includes('Signature')) {
+      // JSON services put the server's canonical request and string to sign into the message; S3 into tags.
+      const server = serverSigningFromMessage(rawMessage)
+      const serverCanonicalRequest = server.canonicalRequest ?? xml('CanonicalRequest')
+      Object.assign(fields, signing && redactedSigning(signing), {
+        serverCanonicalRequest: serverCanonicalRequest && redactReplayable(serverCanonicalRequest),
+        serverStringToSign: server.stringToSign ?? xml('StringToSign'),
+      })
+    }
+    return new AwsError(redactReplayable(rawMessage), fields)
   }
 }

@@ -1,38 +1,83 @@
 // A fetch that signs every attempt afresh, retries what is safe to retry and corrects the clock from AWS skew errors.
-import { AwsError, signings } from './aws-error.js'
+// The retry timing (Retry-After, backoff, budget) lives in retry.ts; this file is the request loop.
+import { AwsError, redactedSigning, signings } from './aws-error.js'
 import { SIGV4, type SignedParts } from './engine.js'
+import { fail } from './errors.js'
 import type { CredentialsInput, PresignOptions } from './options.js'
 import { presignRequestWith, signRequestWith } from './internal.js'
 import type { RequestLike } from './request.js'
-import { backoff, sleep } from './retry.js'
+import { backoff, isRetryableAnswer, RetryBudget, retryDelay, sleep, type RetryTimingOptions } from './retry.js'
 
 export { AwsError } from './aws-error.js'
 
 /** Options of {@link AwsClient}: credentials, optional region/service (else inferred from the host), signing and retry settings. */
 export interface AwsClientOptions extends Omit<PresignOptions, 'credentials'> {
-  /** Keys, or a provider from `webcrypto-sigv4/credentials` (wrap slow ones in `refreshing`). Called once per signature. */
+  /**
+   * Keys, or a provider from `webcrypto-sigv4/credentials` (wrap slow ones in `refreshing`). Called once per
+   * signature. Kept in a private field: logging the client shows no key.
+   */
   credentials: CredentialsInput
-  /** Retries after the first attempt (default 3). The clock-skew correction is one extra attempt on top. */
+  /**
+   * Retries after the first attempt. The clock-skew correction is one extra attempt on top.
+   * @default 3
+   */
   retries?: number
-  /** Backoff base in milliseconds (default 100): attempt n waits a random time below `min(maxRetryDelay, retryDelay * 2^n)`. */
+  /**
+   * Backoff base in milliseconds: retry n waits a random time below `min(maxRetryDelay, retryDelay * 2^n)`.
+   * @default 100
+   */
   retryDelay?: number
-  /** Longest wait before a retry in milliseconds (default 20000); a longer `Retry-After` is not waited for. */
+  /**
+   * Longest wait before a retry in milliseconds; an answer whose `Retry-After` asks for longer is returned as is.
+   * @default 20000
+   */
   maxRetryDelay?: number
-  /** Retry budget shared by all requests of this client (default 500): a retry costs 5, a success earns 1 back. */
+  /**
+   * Retry budget shared by all requests of this client: a retry costs 5, a success earns 1 back.
+   * @default 500
+   */
   retryBudget?: number
-  /** The fetch to use (default: the global one). */
+  /**
+   * The fetch to use.
+   * @default globalThis.fetch
+   */
   fetch?: (request: Request) => Promise<Response>
 }
 
+/** Per-request signing options of {@link AwsClient}: they override the client's (`service`, `region`, `expiresIn`, ...). */
+export type AwsRequestOptions = Partial<PresignOptions>
+
 /** `RequestInit` plus per-request signing options (`aws: { service, region, unsignedPayload, expiresIn, ... }`). */
-export type AwsRequestInit = RequestInit & { aws?: Partial<PresignOptions> }
+export type AwsRequestInit = RequestInit & { aws?: AwsRequestOptions }
+
+const DEFAULT_RETRIES = 3
+const DEFAULT_RETRY_DELAY = 100
+const DEFAULT_MAX_RETRY_DELAY = 20_000
+const DEFAULT_RETRY_BUDGET = 500
+const HTTP_ERROR_STATUS = 400
 
 // Answers that mean our clock is off; the server's time comes with them.
 // (An expired token also matches: one extra attempt with the server's time does no harm.)
-const SKEW = /skew|expired|not yet current|future/i
-// Error codes worth another try besides 408, 429 and 5xx (throttling and transient faults).
-const RETRYABLE =
-  /Throttl|LimitExceeded|ThroughputExceeded|SlowDown|TooMany|PriorRequest|InProgress|Timeout|InternalFailure|Unavailable/
+const CLOCK_SKEW_ERROR = /skew|expired|not yet current|future/i
+
+// A request ready to be signed again for every attempt.
+interface PreparedFetch {
+  like: RequestLike & { signal: AbortSignal }
+  aws?: AwsRequestOptions
+  /** False for a `ReadableStream` body: it is sent once and cannot be sent again. */
+  replayable: boolean
+}
+
+function checkedCount(name: string, value: number | undefined, fallback: number, integer: boolean): number {
+  if (value === undefined) return fallback
+  const valid = typeof value === 'number' && value >= 0 && (integer ? Number.isInteger(value) : Number.isFinite(value))
+  if (!valid)
+    fail(
+      'ERR_INVALID_OPTION',
+      `Set options.${name} to a non-negative ${integer ? 'integer' : 'number'}, or leave it out`,
+    )
+  return value
+}
 
 /**
  * A `fetch` that signs with SigV4. `client.fetch(input, init)` takes what the global fetch takes and returns the
@@ -53,39 +98,74 @@ const RETRYABLE =
 export class AwsClient {
   /** Milliseconds added to the local clock when signing: learnt from clock-skew errors, 0 until then. */
   clockOffset = 0
-  /** How the latest request was signed (canonical request, string to sign, signed headers, headers sent). */
-  lastSigning?: SignedParts
-  #budget: number
+  /** The options the client was made with, except `credentials` (kept private). */
+  readonly options: Readonly<Omit<AwsClientOptions, 'credentials'>>
+  #credentials: CredentialsInput
+  #lastSigning?: SignedParts
+  #retries: number
+  #timing: RetryTimingOptions
+  #budget: RetryBudget
 
-  constructor(readonly options: AwsClientOptions) {
-    this.#budget = options.retryBudget ?? 500
+  constructor(options: AwsClientOptions) {
+    if (typeof options !== 'object' || options === null)
+      fail('ERR_INVALID_OPTION', 'Pass new AwsClient({ credentials, region?, service? })')
+    const { credentials, ...rest } = options
+    this.options = rest
+    this.#credentials = credentials
+    this.#retries = checkedCount('retries', options.retries, DEFAULT_RETRIES, true)
+    this.#timing = {
+      retryDelay: checkedCount('retryDelay', options.retryDelay, DEFAULT_RETRY_DELAY, false),
+      maxRetryDelay: checkedCount('maxRetryDelay', options.maxRetryDelay, DEFAULT_MAX_RETRY_DELAY, false),
+    }
+    this.#budget = new RetryBudget(checkedCount('retryBudget', options.retryBudget, DEFAULT_RETRY_BUDGET, false))
   }
 
-  #options(aws?: Partial<PresignOptions>): PresignOptions {
-    return { datetime: new Date(Date.now() + this.clockOffset), ...this.options, ...aws }
+  /**
+   * How the latest request was signed: canonical request, string to sign, signed headers and the headers sent.
+   * It holds the `Authorization` header and the session token, so it is not an own property (logging the
+   * client does not show it) and should not be logged itself; errors keep only its redacted part.
+   */
+  get lastSigning(): SignedParts | undefined {
+    return this.#lastSigning
+  }
+
+  #options(aws?: AwsRequestOptions): PresignOptions {
+    return {
+      datetime: new Date(Date.now() + this.clockOffset),
+      ...this.options,
+      credentials: this.#credentials,
+      ...aws,
+    }
   }
 
   // Normalises the input like fetch does and reads the body once, so that every attempt re-sends the same bytes.
-  async #prepare(input: string | URL | Request, { aws, ...init }: AwsRequestInit = {}) {
+  async #prepare(input: string | URL | Request, { aws, ...init }: AwsRequestInit = {}): Promise<PreparedFetch> {
     const base = new Request(input, { ...init, duplex: 'half' } as RequestInit)
-    const stream = init.body instanceof ReadableStream
+    const replayable = !(init.body instanceof ReadableStream)
     // Read the bytes whatever `base.body` says: Firefox has no Request.body (undefined), which dropped the body.
-    const body = stream ? init.body : await base.arrayBuffer().then((bytes) => (bytes.byteLength ? bytes : null))
-    const like: RequestLike & { signal: AbortSignal } = {
-      ...init,
-      url: base.url,
-      method: base.method,
-      headers: base.headers,
-      body,
-      signal: base.signal,
-    }
-    return [like, aws, stream] as const
+    const body = replayable
+      ? await base.arrayBuffer().then((bytes) => (bytes.byteLength ? bytes : null))
+      : (init.body as ReadableStream)
+    const like = { ...init, url: base.url, method: base.method, headers: base.headers, body, signal: base.signal }
+    return { like, aws, replayable }
   }
 
-  async #sign(like: RequestLike, aws?: Partial<PresignOptions>) {
+  async #sign(like: RequestLike, aws?: AwsRequestOptions) {
     const result = await signRequestWith(like, this.#options(aws), SIGV4)
-    this.lastSigning = result.signed
+    this.#lastSigning = result.signed
     return result
+  }
+
+  #mayRetry(prepared: PreparedFetch, retriesDone: number): boolean {
+    return prepared.replayable && retriesDone < this.#retries && this.#budget.canRetry()
+  }
+
+  // Learns the server's time from a clock-skew error; false when the error is not one or carries no time.
+  #correctClock(error: AwsError): boolean {
+    const serverTime = error.serverTime?.getTime()
+    if (serverTime === undefined || !CLOCK_SKEW_ERROR.test(error.code + ' ' + error.message)) return false
+    this.clockOffset = serverTime - Date.now()
+    return true
   }
 
   /**
@@ -95,55 +175,47 @@ export class AwsClient {
    * const response = await client.fetch(`https://${bucket}.s3.eu-west-1.amazonaws.com/a.txt`, { method: 'PUT', body: 'hello' })
    */
   async fetch(input: string | URL | Request, init?: AwsRequestInit): Promise<Response> {
-    const [like, aws, stream] = await this.#prepare(input, init)
-    const {
-      retries = 3,
-      retryDelay = 100,
-      maxRetryDelay = 20_000,
-      retryBudget = 500,
-      fetch: send = fetch,
-    } = this.options
-    const signal = like.signal
-    let skewFixed = stream
-    for (let attempt = 0; ; attempt++) {
+    const prepared = await this.#prepare(input, init)
+    const { signal } = prepared.like
+    const send = this.options.fetch ?? fetch
+    let clockCorrected = false
+    let retriesDone = 0
+    for (;;) {
       signal.throwIfAborted()
-      const { request, signed } = await this.#sign(like, aws)
-      let response: Response | undefined
-      let failure: unknown
-      let wait = 0
+      const { request, signed } = await this.#sign(prepared.like, prepared.aws)
+      let response: Response
       try {
         response = await send(request)
-      } catch (error) {
+      } catch (networkError) {
         signal.throwIfAborted()
-        failure = error
+        if (!this.#mayRetry(prepared, retriesDone)) throw networkError
+        this.#budget.spend()
+        await sleep(backoff(retriesDone, this.#timing.retryDelay, this.#timing.maxRetryDelay), signal)
+        retriesDone++
+        continue
       }
-      let retry = !stream && attempt < retries && this.#budget >= 5
-      if (response) {
-        signings.set(response, signed)
-        if (response.status < 400) {
-          this.#budget = Math.min(retryBudget, this.#budget + 1)
-          return response
-        }
-        const error = await AwsError.from(response.clone(), signed)
-        const serverTime = error.serverTime?.getTime()
-        if (!skewFixed && serverTime && SKEW.test(error.code + error.message)) {
-          skewFixed = true
-          this.clockOffset = serverTime - Date.now()
-          attempt--
-          retry = true
-        } else {
-          const after = response.headers.get('retry-after')
-          wait = Number(after && (+after >= 0 ? +after * 1000 : Date.parse(after) - Date.now())) || 0
-          retry &&=
-            (response.status > 499 || response.status == 408 || response.status == 429 || RETRYABLE.test(error.code)) &&
-            wait <= maxRetryDelay
-          if (retry) this.#budget -= 5
-        }
-        if (!retry) return response
+      const signing = redactedSigning(signed)
+      signings.set(response, signing)
+      if (response.status < HTTP_ERROR_STATUS) {
+        this.#budget.refund()
+        return response
+      }
+      const error = await AwsError.from(response.clone(), signing)
+      // The clock correction is not a retry: it does not count against `retries` and waits for nothing.
+      if (prepared.replayable && !clockCorrected && this.#correctClock(error)) {
+        clockCorrected = true
         await response.body?.cancel()
-      } else if (retry) this.#budget -= 5
-      else throw failure
-      await sleep(Math.max(wait, backoff(attempt, retryDelay, maxRetryDelay)), signal)
+        continue
+      }
+      const wait =
+        this.#mayRetry(prepared, retriesDone) && isRetryableAnswer(response.status, error.code)
+          ? retryDelay(retriesDone, response.headers.get('retry-after'), this.#timing)
+          : undefined
+      if (wait === undefined) return response
+      await response.body?.cancel()
+      this.#budget.spend()
+      await sleep(wait, signal)
+      retriesDone++
     }
   }
 
@@ -154,8 +226,8 @@ export class AwsClient {
    * const request = await client.sign('https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15')
    */
   async sign(input: string | URL | Request, init?: AwsRequestInit): Promise<Request> {
-    const [like, aws] = await this.#prepare(input, init)
-    return (await this.#sign(like, aws)).request
+    const prepared = await this.#prepare(input, init)
+    return (await this.#sign(prepared.like, prepared.aws)).request
   }
 
   /**
@@ -170,14 +242,15 @@ export class AwsClient {
 
   /**
    * `fetch`, then the parsed JSON body of a 2xx answer (`{}` when empty); throws an `AwsError` otherwise.
+   * The body is not checked against `T`: name the shape you expect.
    *
    * @example
-   * const { StreamNames } = await client.json(kinesisUrl, { method: 'POST', headers, body: '{}' })
+   * const { StreamNames } = await client.json<{ StreamNames: string[] }>(kinesisUrl, { method: 'POST', headers, body: '{}' })
    */
-  async json<T = any>(input: string | URL | Request, init?: AwsRequestInit): Promise<T> {
+  async json<T = unknown>(input: string | URL | Request, init?: AwsRequestInit): Promise<T> {
     const response = await this.fetch(input, init)
     if (!response.ok) throw await AwsError.from(response)
     const text = await response.text()
-    return JSON.parse(text || '{}')
+    return JSON.parse(text || '{}') as T
   }
 }

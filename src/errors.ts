@@ -51,6 +51,11 @@ export type SigV4ErrorCode =
   | 'ERR_CREDENTIALS_EXPIRED'
   /** A Kinesis record or batch is over the service's size limit. */
   | 'ERR_RECORD_TOO_LARGE'
+  /**
+   * A service answered 2xx with a body that does not have the shape its API defines, e.g. PutRecords results
+   * that do not match the records sent: nothing is guessed, so no record is reported as put when it was not.
+   */
+  | 'ERR_INVALID_RESPONSE'
   | (string & {})
   // verify (issue 12): errors of the checked body stream verify() hands on for a chunk-signed payload.
   /** A chunk or trailer signature of an aws-chunked body does not match: the body was altered. */

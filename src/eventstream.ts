@@ -178,7 +178,8 @@ export function encodeMessage(message: EventMessage): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Decodes one message, checking both CRCs (throws `ERR_EVENTSTREAM_FRAME` on any damage).
+ * Decodes one message, checking both CRCs (throws `ERR_EVENTSTREAM_FRAME` on any damage). The headers come
+ * in an object without a prototype, so any header name (`__proto__` too) is an ordinary key.
  *
  * @example
  * const { headers, body } = decodeMessage(bytes)
@@ -194,7 +195,8 @@ export function decodeMessage(bytes: Uint8Array): { headers: Record<string, Head
   if (view.getUint32(8) !== crc32(bytes.subarray(0, 8))) bad('prelude CRC mismatch')
   if (view.getUint32(total - 4) !== crc32(bytes.subarray(0, total - 4))) bad('message CRC mismatch')
   if (12 + headersLength > total - 4) bad('headers longer than the message')
-  const headers: Record<string, HeaderValue> = {}
+  // No prototype: a header named `__proto__` (or `constructor`) is just a key, never the object's prototype.
+  const headers = Object.create(null) as Record<string, HeaderValue>
   const decoder = new TextDecoder()
   let offset = 12
   const end = 12 + headersLength

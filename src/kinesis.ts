@@ -42,12 +42,108 @@ function base64(bytes: Uint8Array): string {
   return btoa(binary)
 }
 
+/** Options of {@link KinesisProducer}. */
+export interface KinesisProducerOptions {
+  /** The client that signs (and retries whole calls); its `region` names the endpoint when `endpoint` is absent. */
+  client: AwsClient
+  streamName: string
+  /**
+   * The Kinesis endpoint, e.g. a local test server.
+   * @default `https://kinesis.${client.options.region}.amazonaws.com/`
+   */
+  endpoint?: string
+}
+
+/** Options of {@link KinesisProducer.putRecord}. */
+export interface PutRecordOptions {
+  /** Aborts the call, retries and backoff included. */
+  signal?: AbortSignal
+}
+
+/** Options of {@link KinesisProducer.putRecords}. */
+export interface PutRecordsOptions {
+  /** Called after each PutRecords call with the records accepted so far, the total, and those failed for good. */
+  onProgress?: (progress: PutRecordsProgress) => void
+  /** Aborts the calls, retries and backoff included. */
+  signal?: AbortSignal
+  /**
+   * How many times the records of a partial failure are sent again.
+   * @default 5
+   */
+  retries?: number
+  /**
+   * Backoff base in milliseconds between those resends (capped exponential backoff with full jitter, at most 5 s).
+   * @default 100
+   */
+  retryDelay?: number
+}
+
+const TARGET_PREFIX = 'Kinesis_20131202.'
+const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1'
+const DEFAULT_PARTIAL_RETRIES = 5
+const DEFAULT_PARTIAL_RETRY_DELAY = 100
+const MAX_PARTIAL_RETRY_DELAY = 5000
+const MAX_PARTITION_KEY_CHARACTERS = 256
+
+/** One record as PutRecords carries it, with the size Kinesis counts against its limits. */
+interface Entry {
+  index: number
+  request: { Data: string; PartitionKey: string; ExplicitHashKey?: string }
+  size: number
+}
+
+// Checks a record against what Kinesis accepts and turns it into its wire form. `name` says which record it
+// is in messages ("The record", "Record 3").
+function entryOf(record: KinesisRecord, index: number, name: string): Entry {
+  const { data, partitionKey, explicitHashKey } = record ?? ({} as KinesisRecord)
+  const bytes = typeof data === 'string' ? utf8(data) : data
+  if (!(bytes instanceof Uint8Array))
+    fail('ERR_INVALID_REQUEST', `${name} needs data: a string (sent as UTF-8) or a Uint8Array`)
+  if (typeof partitionKey !== 'string' || !partitionKey || partitionKey.length > MAX_PARTITION_KEY_CHARACTERS)
+    fail('ERR_INVALID_REQUEST', `${name} needs a partitionKey of 1 to ${MAX_PARTITION_KEY_CHARACTERS} characters`)
+  // Kinesis counts the data before base64 plus the partition key against the 1 MiB per record.
+  const size = bytes.length + utf8(partitionKey).length
+  if (size > KINESIS_LIMITS.recordBytes)
+    fail(
+      'ERR_RECORD_TOO_LARGE',
+      `${name} is ${size} bytes (data plus partition key): Kinesis takes at most 1 MiB (1048576 bytes) per record`,
+    )
+  return {
+    index,
+    request: { Data: base64(bytes), PartitionKey: partitionKey, ExplicitHashKey: explicitHashKey },
+    size,
+  }
+}
+
+// The end (exclusive) of the batch that starts at `start`: as many entries as fit in one PutRecords call.
+function batchEnd(entries: Entry[], start: number): number {
+  let end = start
+  let bytes = 0
+  while (end < entries.length && end - start < KINESIS_LIMITS.records) {
+    const size = entries[end]!.size
+    if (bytes + size > KINESIS_LIMITS.callBytes) break
+    bytes += size
+    end++
+  }
+  return end
+}
+
+/** What PutRecords answers for one record. */
+interface PutRecordsResultEntry {
+  ShardId?: string
+  SequenceNumber?: string
+  ErrorCode?: string
+  ErrorMessage?: string
+}
+
 /**
  * Puts records into a Kinesis data stream through an `AwsClient` (which signs, and retries whole calls).
  * `putRecords` splits any number of records into calls within the limits (500 records, 5 MiB per call,
  * 1 MiB per record), sends the calls one after another, resends only the records a partial failure
  * reports (with backoff, up to `retries` times), and reports progress after each call. Records of one
- * partition key keep their order unless a partial failure makes one of them go again.
+ * partition key keep their order unless a partial failure makes one of them go again. Both `putRecord` and
+ * `putRecords` refuse a record over 1 MiB (data plus partition key) with `ERR_RECORD_TOO_LARGE`, before
+ * sending anything.
  *
  * @example
  * const producer = new KinesisProducer({ client: new AwsClient({ credentials, region: 'eu-west-1' }), streamName: 'events' })
@@ -61,7 +157,7 @@ export class KinesisProducer {
   readonly streamName: string
   readonly endpoint: string
 
-  constructor(options: { client: AwsClient; streamName: string; endpoint?: string }) {
+  constructor(options: KinesisProducerOptions) {
     this.client = options.client
     this.streamName = options.streamName
     const region = options.client.options.region
@@ -71,9 +167,9 @@ export class KinesisProducer {
   }
 
   #call<T>(action: string, body: object, signal?: AbortSignal): Promise<T> {
-    return this.client.json(this.endpoint, {
+    return this.client.json<T>(this.endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.' + action },
+      headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amz-target': TARGET_PREFIX + action },
       body: JSON.stringify({ StreamName: this.streamName, ...body }),
       signal,
       aws: { service: 'kinesis' },
@@ -81,21 +177,26 @@ export class KinesisProducer {
   }
 
   /**
-   * Puts one record (throws an `AwsError` when Kinesis refuses it).
+   * Puts one record (throws an `AwsError` when Kinesis refuses it, `ERR_RECORD_TOO_LARGE` over 1 MiB).
    *
    * @example
    * const { shardId, sequenceNumber } = await producer.putRecord({ data: 'hello', partitionKey: 'a' })
    */
   async putRecord(
     record: KinesisRecord,
-    options: { signal?: AbortSignal } = {},
+    options: PutRecordOptions = {},
   ): Promise<{ shardId: string; sequenceNumber: string }> {
-    const result = await this.#call<{ ShardId: string; SequenceNumber: string }>(
+    const { request } = entryOf(record, 0, 'The record')
+    const result = await this.#call<{ ShardId?: unknown; SequenceNumber?: unknown } | null>(
       'PutRecord',
-      entry(record),
+      request,
       options.signal,
     )
-    return { shardId: result.ShardId, sequenceNumber: result.SequenceNumber }
+    const shardId = result?.ShardId
+    const sequenceNumber = result?.SequenceNumber
+    if (typeof shardId !== 'string' || typeof sequenceNumber !== 'string')
+      fail('ERR_INVALID_RESPONSE', 'PutRecord answered without ShardId and SequenceNumber: check the endpoint')
+    return { shardId, sequenceNumber }
   }
 
   /**
@@ -108,54 +209,39 @@ export class KinesisProducer {
    */
   async putRecords(
     records: KinesisRecord[],
-    options: {
-      onProgress?: (progress: PutRecordsProgress) => void
-      signal?: AbortSignal
-      retries?: number
-      retryDelay?: number
-    } = {},
+    options: PutRecordsOptions = {},
   ): Promise<{ records: PutRecordResult[]; failed: number }> {
-    const { onProgress, signal, retries = 5, retryDelay = 100 } = options
-    const entries = records.map((record, index) => {
-      const request = entry(record)
-      const size = base64Length(request.Data) + utf8(record.partitionKey).length
-      if (size > KINESIS_LIMITS.recordBytes)
-        fail(
-          'ERR_RECORD_TOO_LARGE',
-          `Record ${index} is ${size} bytes (data plus partition key): Kinesis takes at most 1 MiB per record`,
-        )
-      return { index, request, size }
-    })
-    const results: PutRecordResult[] = new Array(records.length)
+    const { onProgress, signal, retries = DEFAULT_PARTIAL_RETRIES, retryDelay = DEFAULT_PARTIAL_RETRY_DELAY } = options
+    const entries = records.map((record, index) => entryOf(record, index, `Record ${index}`))
+    const results: PutRecordResult[] = new Array<PutRecordResult>(records.length)
     const progress = { sent: 0, total: records.length, failed: 0 }
-    let start = 0
-    while (start < entries.length) {
-      // The next batch: as many records as fit in one call.
-      let end = start
-      for (
-        let bytes = 0;
-        end < entries.length &&
-        end - start < KINESIS_LIMITS.records &&
-        bytes + entries[end]!.size <= KINESIS_LIMITS.callBytes;
-        end++
-      )
-        bytes += entries[end]!.size
+    for (let start = 0; start < entries.length;) {
+      const end = batchEnd(entries, start)
       let pending = entries.slice(start, end)
-      for (let attempt = 0; pending.length; attempt++) {
-        if (attempt) await sleep(backoff(attempt, retryDelay, 5000), signal)
-        const answer = await this.#call<{
-          Records: Array<{ ShardId?: string; SequenceNumber?: string; ErrorCode?: string; ErrorMessage?: string }>
-        }>('PutRecords', { Records: pending.map((item) => item.request) }, signal)
-        const again: typeof pending = []
-        answer.Records.forEach((result, i) => {
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await sleep(backoff(attempt, retryDelay, MAX_PARTIAL_RETRY_DELAY), signal)
+        const answer = await this.#call<{ Records?: PutRecordsResultEntry[] } | null>(
+          'PutRecords',
+          { Records: pending.map((item) => item.request) },
+          signal,
+        )
+        const answered = answer?.Records
+        if (!Array.isArray(answered) || answered.length !== pending.length)
+          fail(
+            'ERR_INVALID_RESPONSE',
+            `PutRecords answered ${Array.isArray(answered) ? answered.length : 'no'} results for ${pending.length} records: check the endpoint`,
+          )
+        const again: Entry[] = []
+        answered.forEach((result, i) => {
           const item = pending[i]!
-          if (result.ErrorCode && attempt < retries) again.push(item)
-          else {
-            results[item.index] = result.ErrorCode
-              ? { errorCode: result.ErrorCode, errorMessage: result.ErrorMessage }
-              : { shardId: result.ShardId!, sequenceNumber: result.SequenceNumber! }
-            if (result.ErrorCode) progress.failed++
-            else progress.sent++
+          if (result.ErrorCode && attempt < retries) {
+            again.push(item)
+          } else if (result.ErrorCode) {
+            results[item.index] = { errorCode: result.ErrorCode, errorMessage: result.ErrorMessage }
+            progress.failed++
+          } else {
+            results[item.index] = { shardId: result.ShardId!, sequenceNumber: result.SequenceNumber! }
+            progress.sent++
           }
         })
         pending = again
@@ -166,15 +252,3 @@ export class KinesisProducer {
     return { records: results, failed: progress.failed }
   }
 }
-
-function entry(record: KinesisRecord): { Data: string; PartitionKey: string; ExplicitHashKey?: string } {
-  const { data, partitionKey, explicitHashKey } = record
-  return {
-    Data: base64(typeof data === 'string' ? utf8(data) : data),
-    PartitionKey: partitionKey,
-    ExplicitHashKey: explicitHashKey,
-  }
-}
-
-// Decoded size of a base64 string: what Kinesis counts.
-const base64Length = (text: string) => (text.length * 3) / 4 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0)

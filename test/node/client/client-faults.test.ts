@@ -43,7 +43,12 @@ test.each([
   async (_, fault) => {
     let calls = 0
     const server = await serve((_, index) => (index < 2 ? fault : ok))
-    const client = clientFor({ credentials: async () => (calls++, credentials) })
+    const client = clientFor({
+      credentials: () => {
+        calls++
+        return Promise.resolve(credentials)
+      },
+    })
     const response = await client.fetch(server.url + '/', {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.1' },

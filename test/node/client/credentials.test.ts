@@ -91,7 +91,7 @@ test('the client reports a failing provider as ERR_CREDENTIALS_PROVIDER with the
 test('expired credentials are never used: a provider answering expired keys is refused', async () => {
   const clock = { now: 1_000_000 }
   const credentials = refreshing(
-    async () => ({ accessKeyId: 'OLD', secretAccessKey: 's', expiration: new Date(clock.now - 1) }),
+    () => Promise.resolve({ accessKeyId: 'OLD', secretAccessKey: 's', expiration: new Date(clock.now - 1) }),
     { now: () => clock.now },
   )
   await expect(credentials()).rejects.toMatchObject({ code: 'ERR_CREDENTIALS_EXPIRED' })
@@ -133,12 +133,14 @@ test('credentials expiring mid-run: every signature of a long run uses keys vali
 })
 
 test('Cognito: GetId once per provider (identity kept), logins sent with both calls, unsigned, credentials refreshed', async () => {
-  let expirationSeconds = Math.floor(Date.now() / 1000) + 200 // inside the 300 s margin: every call refreshes
+  const clock = { now: Date.now() }
+  // Shorter than twice the 300 s margin: refreshed halfway through their 200 s, not on every call.
+  let expirationSeconds = Math.floor(clock.now / 1000) + 200
   const server = await startFaultServer((request) => {
     const target = request.headers['x-amz-target']
     if (target === 'AWSCognitoIdentityService.GetId')
       return { status: 200, body: JSON.stringify({ IdentityId: 'eu-west-1:identity-1' }) }
-    const body = JSON.parse(request.body)
+    const body = JSON.parse(request.body) as { IdentityId: string }
     return {
       status: 200,
       body: JSON.stringify({
@@ -157,25 +159,28 @@ test('Cognito: GetId once per provider (identity kept), logins sent with both ca
     identityPoolId: 'eu-west-1:pool',
     logins: { 'accounts.google.com': 'id-token' },
     endpoint: server.url + '/',
+    refresh: { now: () => clock.now },
   })
   const first = await provider()
   expect(first).toMatchObject({ accessKeyId: 'ASIA20', secretAccessKey: 'sk', sessionToken: 'token' })
   expect(+first.expiration!).toBe(expirationSeconds * 1000)
-  await provider()
+  await provider() // cached
   expirationSeconds += 3600
-  await provider()
-  await provider() // now cached
+  clock.now += 101_000 // past half of their life
+  expect(+(await provider()).expiration!).toBe(expirationSeconds * 1000)
+  await provider() // cached again
   const targets = server.requests.map((request) => request.headers['x-amz-target'])
   expect(targets).toEqual([
     'AWSCognitoIdentityService.GetId',
-    ...Array(3).fill('AWSCognitoIdentityService.GetCredentialsForIdentity'),
+    'AWSCognitoIdentityService.GetCredentialsForIdentity',
+    'AWSCognitoIdentityService.GetCredentialsForIdentity',
   ])
   for (const request of server.requests) {
     expect(request.headers.authorization).toBeUndefined()
     expect(request.headers['content-type']).toBe('application/x-amz-json-1.1')
-    expect(JSON.parse(request.body).Logins).toEqual({ 'accounts.google.com': 'id-token' })
+    expect((JSON.parse(request.body) as { Logins: unknown }).Logins).toEqual({ 'accounts.google.com': 'id-token' })
   }
-  expect(JSON.parse(server.requests[0]!.body).IdentityPoolId).toBe('eu-west-1:pool')
+  expect((JSON.parse(server.requests[0]!.body) as { IdentityPoolId: string }).IdentityPoolId).toBe('eu-west-1:pool')
 })
 
 test('Cognito: a failed GetId is asked again on the next call; AWS errors surface as AwsError', async () => {
@@ -214,7 +219,7 @@ test('web identity: unsigned AssumeRoleWithWebIdentity with the token from a fun
   servers.push(server)
   const credentials = await fromWebIdentity({
     roleArn: 'arn:aws:iam::123456789012:role/web',
-    webIdentityToken: async () => 'jwt.token',
+    webIdentityToken: () => Promise.resolve('jwt.token'),
     durationSeconds: 900,
     endpoint: server.url,
   })()

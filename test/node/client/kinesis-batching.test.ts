@@ -1,7 +1,7 @@
 // KinesisProducer against a scripted fake Kinesis: batching limits, partial failures, progress, putRecord.
 import { afterEach, expect, test } from 'vitest'
 import { AwsClient } from '../../../src/client.js'
-import { KinesisProducer, type PutRecordsProgress } from '../../../src/kinesis.js'
+import { KinesisProducer, type KinesisRecord, type PutRecordsProgress } from '../../../src/kinesis.js'
 import { startFaultServer, type FaultServer, type ReceivedRequest } from '../../helpers/fault-server.js'
 
 const servers: FaultServer[] = []
@@ -18,14 +18,14 @@ async function fakeKinesis(failWhen: (entry: Entry, call: number) => boolean = (
   const calls: Entry[][] = []
   const server = await startFaultServer((request: ReceivedRequest) => {
     const target = request.headers['x-amz-target']
-    const body = JSON.parse(request.body)
+    const body = JSON.parse(request.body) as { Records: Entry[] }
     if (target === 'Kinesis_20131202.PutRecord')
       return {
         status: 200,
         body: JSON.stringify({ ShardId: 'shardId-000000000000', SequenceNumber: String(++sequence) }),
       }
     const call = calls.push(body.Records) - 1
-    const Records = body.Records.map((entry: Entry) =>
+    const Records: Array<{ ErrorCode?: string }> = body.Records.map((entry) =>
       failWhen(entry, call)
         ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard' }
         : { ShardId: 'shardId-000000000000', SequenceNumber: String(++sequence) },
@@ -33,7 +33,7 @@ async function fakeKinesis(failWhen: (entry: Entry, call: number) => boolean = (
     return {
       status: 200,
       body: JSON.stringify({
-        FailedRecordCount: Records.filter((r: { ErrorCode?: string }) => r.ErrorCode).length,
+        FailedRecordCount: Records.filter((r) => r.ErrorCode).length,
         Records,
       }),
     }
@@ -59,7 +59,7 @@ test('1,200 records go out as 500 + 500 + 200, in order, with progress after eac
   const request = server.requests[0]!
   expect(request.headers['content-type']).toBe('application/x-amz-json-1.1')
   expect(request.headers.authorization).toContain('/us-east-1/kinesis/aws4_request')
-  expect(JSON.parse(request.body).StreamName).toBe('events')
+  expect((JSON.parse(request.body) as { StreamName: string }).StreamName).toBe('events')
 })
 
 test('the 5 MiB per call limit splits big records; binary data is sent byte for byte; over 1 MiB is refused', async () => {
@@ -118,4 +118,62 @@ test('putRecord returns shard and sequence number; the region of the client name
         streamName: 's',
       }),
   ).toThrow(/region/)
+})
+
+test('putRecord refuses a record over 1 MiB (data plus partition key) before sending, like putRecords', async () => {
+  const { producer, server } = await fakeKinesis()
+  // Exactly 1 MiB counted the way Kinesis counts it: the data before base64, plus the partition key's UTF-8 bytes.
+  const atLimit = { data: new Uint8Array(MiB - 2), partitionKey: 'é' }
+  expect((await producer.putRecord(atLimit)).sequenceNumber).toBe('1')
+  expect((await producer.putRecords([atLimit])).failed).toBe(0)
+  const cases = [
+    { data: new Uint8Array(MiB - 1), partitionKey: 'é' }, // one byte over, because the key is two bytes
+    { data: 'x'.repeat(MiB), partitionKey: 'k' },
+    { data: 'é'.repeat(MiB / 2), partitionKey: 'k' }, // 1 MiB of UTF-8 in half as many characters
+  ]
+  for (const record of cases) {
+    await expect(producer.putRecord(record)).rejects.toMatchObject({
+      name: 'SigV4Error',
+      code: 'ERR_RECORD_TOO_LARGE',
+      message: expect.stringContaining('1 MiB') as string,
+    })
+    await expect(producer.putRecords([atLimit, record])).rejects.toMatchObject({
+      code: 'ERR_RECORD_TOO_LARGE',
+      message: expect.stringMatching(/^Record 1 is \d+ bytes/) as string,
+    })
+  }
+  expect(server.requests).toHaveLength(2) // only the two records at the limit went out
+})
+
+test('putRecord and putRecords refuse records without data or with a partition key Kinesis would refuse', async () => {
+  const { producer, server } = await fakeKinesis()
+  const bad = [
+    { data: 5, partitionKey: 'k' },
+    { data: 'x', partitionKey: '' },
+    { data: 'x', partitionKey: 'k'.repeat(257) },
+    null,
+  ] as unknown as KinesisRecord[]
+  for (const record of bad) {
+    await expect(producer.putRecord(record)).rejects.toMatchObject({ code: 'ERR_INVALID_REQUEST' })
+    await expect(producer.putRecords([record])).rejects.toMatchObject({ code: 'ERR_INVALID_REQUEST' })
+  }
+  expect(server.requests).toHaveLength(0)
+})
+
+test('a PutRecord(s) answer without the results of the records sent is ERR_INVALID_RESPONSE, not a silent gap', async () => {
+  for (const body of ['null', '{}', '{"Records":null}', '{"Records":[{"ShardId":"s","SequenceNumber":"1"}]}']) {
+    const server = await startFaultServer(() => ({ status: 200, body }))
+    servers.push(server)
+    const client = new AwsClient({
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+      region: 'us-east-1',
+    })
+    const producer = new KinesisProducer({ client, streamName: 'events', endpoint: server.url + '/' })
+    const records = [
+      { data: 'a', partitionKey: 'k' },
+      { data: 'b', partitionKey: 'k' },
+    ]
+    await expect(producer.putRecords(records), body).rejects.toMatchObject({ code: 'ERR_INVALID_RESPONSE' })
+    await expect(producer.putRecord(records[0]!), body).rejects.toMatchObject({ code: 'ERR_INVALID_RESPONSE' })
+  }
 })

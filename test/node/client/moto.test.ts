@@ -69,7 +69,7 @@ describe('moto with signature checks', () => {
           ShardIterator,
           Limit: 1000,
         })
-        got.push(...page.Records.map((record) => JSON.parse(atob(record.Data)).i))
+        got.push(...page.Records.map((record) => (JSON.parse(atob(record.Data)) as { i: number }).i))
         if (!page.Records.length) break
         ShardIterator = page.NextShardIterator
       }
@@ -123,13 +123,22 @@ describe('moto without signature checks (unsigned identity calls)', () => {
     expect(IdentityPoolId).toMatch(/^us-east-1:/)
     const fetches: string[] = []
     const spy = (request: Request) => (fetches.push(request.headers.get('x-amz-target')!), fetch(request))
-    const guest = fromCognitoIdentityPool({ identityPoolId: IdentityPoolId, endpoint: moto.endpoint + '/', fetch: spy })
+    const clock = { now: Date.now() }
+    const guest = fromCognitoIdentityPool({
+      identityPoolId: IdentityPoolId,
+      endpoint: moto.endpoint + '/',
+      fetch: spy,
+      refresh: { now: () => clock.now },
+    })
     const credentials = await guest()
     expect(credentials.accessKeyId).toBeTruthy()
     expect(credentials.secretAccessKey).toBeTruthy()
     expect(credentials.sessionToken).toBeTruthy()
-    // moto's credentials live 90 s, inside the default 5-minute margin: every call refreshes, with the same identity.
-    await guest()
+    // moto's credentials live about 90 s, inside the default 5-minute margin: cached, then refreshed halfway
+    // through their life (not on every call), with the same identity.
+    expect(await guest()).toBe(credentials)
+    clock.now += (credentials.expiration!.getTime() - clock.now) / 2 + 1000
+    expect(await guest()).not.toBe(credentials)
     expect(fetches).toEqual([
       'AWSCognitoIdentityService.GetId',
       'AWSCognitoIdentityService.GetCredentialsForIdentity',
@@ -147,7 +156,7 @@ describe('moto without signature checks (unsigned identity calls)', () => {
   test('STS AssumeRoleWithWebIdentity, unsigned', async () => {
     const provider = fromWebIdentity({
       roleArn: 'arn:aws:iam::123456789012:role/web-users',
-      webIdentityToken: async () => 'eyJhbGciOiJSUzI1NiJ9.e30.signature',
+      webIdentityToken: () => Promise.resolve('eyJhbGciOiJSUzI1NiJ9.e30.signature'),
       roleSessionName: 'browser',
       endpoint: moto.endpoint + '/',
     })
