@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Readable } from 'node:stream'
 import { build } from 'esbuild'
-import { Miniflare } from 'miniflare'
+import { Miniflare, Response as MiniflareResponse } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { signParts } from '../../src/index.js'
@@ -78,11 +78,15 @@ async function worker(bindings: Record<string, string> = { ...VARS, ...KEYS }, o
     outboundService: async (request) => {
       if (request.url.startsWith(siteverifyUrl)) {
         const forwarded = await fetch(request.url, { method: 'POST', body: await request.text() })
-        return new Response(await forwarded.text(), { status: forwarded.status }) as any
+        return new MiniflareResponse(await forwarded.text(), { status: forwarded.status })
       }
-      const call = { url: request.url, headers: [...request.headers], body: await request.text() }
+      const call: StsCall = { url: request.url, headers: [...request.headers.entries()], body: await request.text() }
       calls.push(call)
-      return (await answer(call)) as any
+      const answered = await answer(call)
+      return new MiniflareResponse(await answered.text(), {
+        status: answered.status,
+        headers: [...answered.headers.entries()],
+      })
     },
   })
   instances.push(mf)
@@ -136,6 +140,21 @@ function post(mf: Miniflare, origin?: string, headers: Record<string, string> = 
     method: 'POST',
     headers: { ...(origin && { origin }), ...headers },
   })
+}
+
+function without<T extends object, K extends keyof T>(object: T, key: K): Omit<T, K> {
+  const copy = { ...object }
+  delete copy[key]
+  return copy
+}
+
+interface SessionPolicy {
+  Version: string
+  Statement: Array<{ Effect: string; Action: string[]; Resource: string }>
+}
+
+function policyOf(call: StsCall): SessionPolicy {
+  return JSON.parse(new URLSearchParams(call.body).get('Policy')!) as SessionPolicy
 }
 
 async function until(condition: () => boolean, ms = 5000): Promise<void> {
@@ -283,7 +302,7 @@ describe('Turnstile', () => {
   })
 
   it('refuses to hand out credentials when neither TURNSTILE_SECRET nor the explicit opt-out is set', async () => {
-    const { ALLOW_UNGATED_CREDENTIALS: _, ...ungated } = VARS
+    const ungated = without(VARS, 'ALLOW_UNGATED_CREDENTIALS')
     const mf = await worker({ ...ungated, ...KEYS })
     const response = await post(mf, PAGE)
     expect(response.status).toBe(500)
@@ -306,7 +325,7 @@ describe('rate limit', () => {
         expect(((await response.json()) as { error: string }).error).toBe('rate_limited')
       } else await response.arrayBuffer()
     }
-    expect(statuses).toEqual([...Array(LIMIT).fill(200), 429, 429, 429])
+    expect(statuses).toEqual([...Array.from({ length: LIMIT }, () => 200), 429, 429, 429])
     expect(stsCalls).toBe(LIMIT)
     // Another client has its own allowance.
     const other = await post(mf, PAGE, { 'cf-connecting-ip': '198.51.100.2' })
@@ -364,7 +383,7 @@ describe('AssumeRole', () => {
     expect(params.get('RoleArn')).toBe(VARS.ROLE_ARN)
     expect(params.get('RoleSessionName')).toMatch(/^kinesis-demo-[0-9a-f]{8}$/)
     expect(params.get('DurationSeconds')).toBe('1200')
-    expect(JSON.parse(params.get('Policy')!)).toEqual({
+    expect(policyOf(call)).toEqual({
       Version: '2012-10-17',
       Statement: [
         {
@@ -379,7 +398,7 @@ describe('AssumeRole', () => {
   it('adds only GetShardIterator/GetRecords on the same stream when ALLOW_READ_BACK is "true"', async () => {
     const mf = await worker({ ...VARS, ...KEYS, ALLOW_READ_BACK: 'true' })
     await (await post(mf, PAGE)).arrayBuffer()
-    const policy = JSON.parse(new URLSearchParams(calls[0]!.body).get('Policy')!)
+    const policy = policyOf(calls[0]!)
     expect(policy.Statement).toEqual([
       {
         Effect: 'Allow',
@@ -469,7 +488,7 @@ describe('errors are generic to the caller, detailed in the log', () => {
   })
 
   it('a missing setting: a generic answer; the log names what is missing', async () => {
-    const { AWS_SECRET_ACCESS_KEY: _, ...withoutSecret } = KEYS
+    const withoutSecret = without(KEYS, 'AWS_SECRET_ACCESS_KEY')
     const mf = await worker({ ...VARS, ...withoutSecret })
     const response = await post(mf, PAGE)
     expect(response.status).toBe(500)
@@ -482,10 +501,22 @@ describe('errors are generic to the caller, detailed in the log', () => {
   })
 })
 
+/** The parts of wrangler's parsed configuration these tests read. */
+interface ShippedConfig {
+  vars: Record<string, string>
+  ratelimits: Array<{ name: string; simple: { limit: number; period: number } }>
+  assets?: { run_worker_first?: unknown }
+}
+
+function readWranglerToml(env?: string): ShippedConfig {
+  const read = unstable_readConfig as (args: { config: string; env?: string }) => unknown
+  return read({ config: 'wrangler.toml', ...(env && { env }) }) as ShippedConfig
+}
+
 describe('what wrangler.toml ships (parsed by wrangler itself)', () => {
-  const production = unstable_readConfig({ config: 'wrangler.toml' })
-  const dev = unstable_readConfig({ config: 'wrangler.toml', env: 'dev' })
-  const productionVars = production.vars as Record<string, string>
+  const production = readWranglerToml()
+  const dev = readWranglerToml('dev')
+  const productionVars = production.vars
 
   it('production [vars]: read-back off, no localhost origins, no ungated opt-out; a rate limit is bound', () => {
     expect(productionVars.ALLOW_READ_BACK).not.toBe('true')
@@ -520,13 +551,13 @@ describe('what wrangler.toml ships (parsed by wrangler itself)', () => {
     const granted = await post(mf, WORKER, { 'cf-turnstile-response': `${GOOD_TOKEN}-${crypto.randomUUID()}` })
     expect(granted.status).toBe(200)
     await granted.arrayBuffer()
-    const policy = JSON.parse(new URLSearchParams(calls[0]!.body).get('Policy')!)
+    const policy = policyOf(calls[0]!)
     expect(policy.Statement).toHaveLength(1)
-    expect(policy.Statement[0].Action).toEqual(['kinesis:PutRecord', 'kinesis:PutRecords'])
+    expect(policy.Statement[0]!.Action).toEqual(['kinesis:PutRecord', 'kinesis:PutRecords'])
   })
 
   it('[env.dev] (npm run demo) turns on what the local stack needs: read-back, localhost origins, no Turnstile', () => {
-    const vars = dev.vars as Record<string, string>
+    const vars = dev.vars
     expect(vars.ALLOW_READ_BACK).toBe('true')
     expect(vars.ALLOW_UNGATED_CREDENTIALS).toBe('true')
     expect(vars.ALLOWED_ORIGINS).toContain('http://127.0.0.1:5173')
