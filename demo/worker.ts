@@ -49,6 +49,8 @@ export interface Env {
    * (`[env.dev]`), or behind Cloudflare Access (see docs/deploy.md). Without either the Worker refuses.
    */
   ALLOW_UNGATED_CREDENTIALS?: string
+  /** Set by `npm run demo` (`moto` or `kinesalite`): GET /config passes it on so the page shows the local-stack banner. */
+  LOCAL_EMULATOR?: string
   /** Per-client limit on POST /credentials, bound by `[[ratelimits]]`. Without it the Worker refuses. */
   CREDENTIALS_RATE_LIMIT?: RateLimiter
   /** Static assets (the built page), bound by `[assets]` in wrangler.toml. */
@@ -72,6 +74,8 @@ export interface ConfigResponse {
   readBack: boolean
   /** Set when POST /credentials needs a Turnstile token: the widget's site key. */
   turnstileSiteKey?: string
+  /** Set on the local stack: the emulator behind the Kinesis endpoint (`moto`, `kinesalite`). */
+  localEmulator?: string
 }
 
 /** Every error a caller can get: `{ error, message, ref }`, the same short text for every cause of one kind. */
@@ -183,6 +187,7 @@ function config(env: Env): ConfigResponse {
     readBack: env.ALLOW_READ_BACK === 'true',
   }
   if (env.TURNSTILE_SECRET && env.TURNSTILE_SITE_KEY) answer.turnstileSiteKey = env.TURNSTILE_SITE_KEY
+  if (env.LOCAL_EMULATOR) answer.localEmulator = env.LOCAL_EMULATOR
   return answer
 }
 

@@ -96,6 +96,7 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
         STREAM_NAME: STREAM,
         KINESIS_ENDPOINT: kinesisEndpoint + '/',
         ALLOW_READ_BACK: 'true',
+        LOCAL_EMULATOR: used,
       })
 
     const vitePort = await freePort()
@@ -120,10 +121,10 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
       query.set('stream', STREAM)
       query.set('endpoint', kinesisEndpoint + '/')
     }
-    if (used === 'kinesalite') query.set('emulator', 'kinesalite')
+    if (used !== 'aws') query.set('emulator', used)
     const url = `${pageOrigin}/?${query}`
     // The page as `wrangler deploy` ships it: built into demo/dist, served by the Worker, settings from GET /config.
-    const workerPageUrl = worker.endpoint + '/' + (used === 'kinesalite' ? '?emulator=kinesalite' : '')
+    const workerPageUrl = worker.endpoint + '/'
     return { url, workerPageUrl, pageOrigin, workerUrl: worker.endpoint, kinesisEndpoint, emulator: used, stop }
   } catch (error) {
     await stop()

@@ -19,6 +19,17 @@ export interface FakeAws {
   now: () => number
   /** Answer every Kinesis call with this error instead. */
   kinesisError?: { status: number; body: string; type: string }
+  /** Components that do not answer at all (the fetch rejects, as a browser's does for a refused connection). */
+  down: Set<'worker' | 'cognito' | 'kinesis'>
+  /** When set, GET /config names this site key and POST /credentials wants a token from `turnstileTokens`. */
+  turnstileSiteKey?: string
+  turnstileTokens: Set<string>
+  /** The Turnstile tokens POST /credentials received. */
+  tokensSeen: string[]
+  /** GET /config's `readBack` (default true). */
+  readBack: boolean
+  /** GET /config's `localEmulator`. */
+  localEmulator?: string
 }
 
 export function fakeAws(now: () => number = Date.now): FakeAws {
@@ -27,13 +38,33 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
     records: [],
     lifetime: 900,
     now,
+    down: new Set(),
+    turnstileTokens: new Set(),
+    tokensSeen: [],
+    readBack: true,
     fetch: async (input, init) => {
       const request = new Request(input, init)
       const url = new URL(request.url)
+      const component =
+        url.origin === WORKER ? 'worker' : url.host.startsWith('cognito-identity.') ? 'cognito' : 'kinesis'
+      if (fake.down.has(component)) throw new TypeError('Failed to fetch')
       if (url.origin === WORKER) {
         fake.calls.push(`worker ${request.method} ${url.pathname}`)
         if (url.pathname === '/config')
-          return json({ region: 'us-east-1', streamName: 'events', kinesisEndpoint: KINESIS })
+          return json({
+            region: 'us-east-1',
+            streamName: 'events',
+            kinesisEndpoint: KINESIS,
+            readBack: fake.readBack,
+            ...(fake.turnstileSiteKey && { turnstileSiteKey: fake.turnstileSiteKey }),
+            ...(fake.localEmulator && { localEmulator: fake.localEmulator }),
+          })
+        if (fake.turnstileSiteKey) {
+          const token = request.headers.get('cf-turnstile-response') ?? ''
+          fake.tokensSeen.push(token)
+          if (!fake.turnstileTokens.delete(token))
+            return json({ error: 'turnstile_failed', message: 'The human check failed.', ref: 'ref-1' }, 403)
+        }
         return json({ ...TEMPORARY, expiration: new Date(fake.now() + fake.lifetime * 1000).toISOString() })
       }
       if (url.host === 'cognito-identity.eu-west-1.amazonaws.com') {
@@ -135,6 +166,11 @@ async function signatureMatches(request: Request, body: string): Promise<boolean
   return expected.headers.find(([name]) => name === 'authorization')?.[1] === authorization
 }
 
+let requestNumber = 0
 function json(value: unknown, status = 200): Response {
-  return new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/x-amz-json-1.1' } })
+  requestNumber++
+  return new Response(JSON.stringify(value), {
+    status,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `fake-request-${requestNumber}` },
+  })
 }

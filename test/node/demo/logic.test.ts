@@ -58,8 +58,14 @@ describe('settings', () => {
   it('says what is wrong with a form', () => {
     const good = { ...defaultSettings(page), streamName: 'events' }
     expect(validate(good)).toEqual([])
-    expect(validate({ ...good, region: 'EU', streamName: '', batchSize: 501 })).toHaveLength(3)
-    expect(validate({ ...good, source: 'cognito', identityPoolId: 'nope' })[0]).toContain('identity pool id')
+    expect(validate({ ...good, region: 'EU', streamName: '', batchSize: 501 }).map(({ field }) => field)).toEqual([
+      'region',
+      'stream',
+      'batch-size',
+    ])
+    expect(validate({ ...good, source: 'cognito', identityPoolId: 'nope' })).toEqual([
+      { field: 'pool-id', message: 'An identity pool id looks like "eu-west-1:0123abcd-…" (region, colon, id).' },
+    ])
     expect(kinesisEndpoint({ endpoint: '', region: 'eu-west-1' })).toBe('https://kinesis.eu-west-1.amazonaws.com/')
     expect(kinesisEndpoint({ endpoint: 'http://127.0.0.1:4567', region: 'eu-west-1' })).toBe('http://127.0.0.1:4567/')
   })
@@ -157,13 +163,20 @@ describe('errors', () => {
       'AWS is throttling: too much, too fast for this stream.',
     ],
     [
-      { error: 'sts_error', code: 'AccessDenied', message: 'STS refused AssumeRole (AccessDenied): …' },
-      'STS refused to issue credentials.',
+      { error: 'sts_error', message: "Credentials could not be issued right now: the Worker's log has the details." },
+      'The Worker could not get credentials from STS.',
     ],
     [
       { error: 'origin_not_allowed', message: 'The origin x may not ask' },
       'The Worker refused to hand credentials to this page.',
     ],
+    [{ error: 'rate_limited', message: 'Too many' }, 'The Worker limits how often one client may ask for credentials.'],
+    [{ error: 'turnstile_failed', message: 'failed' }, "The Worker's human check (Turnstile) did not pass."],
+    [
+      { error: 'worker_error', message: 'The Worker answered 404' },
+      'The Worker URL did not answer like the demo Worker.',
+    ],
+    [{ code: 'ERR_RECORD_TOO_LARGE', message: 'Record is 2000000 bytes' }, 'The record is larger than Kinesis allows.'],
     [new TypeError('Failed to fetch'), 'The browser could not reach the endpoint.'],
     [{ code: 'ERR_CRYPTO_UNAVAILABLE' }, 'This page cannot sign: WebCrypto is unavailable.'],
     [{ code: 'InternalFailure', status: 500 }, 'The service had a problem.'],
