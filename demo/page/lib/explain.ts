@@ -176,7 +176,6 @@ export function redact(text: string): string {
  */
 export function explain(error: unknown): Explanation {
   const value = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike
-  const message = value.message ?? ''
   // A component that did not answer at all, wherever the library wrapped it.
   const unreachable = causes(value).find((entry) => entry.code === 'Unreachable' && entry.component)
   if (unreachable?.component) {
@@ -188,6 +187,17 @@ export function explain(error: unknown): Explanation {
       detail: redact(cause ? `${unreachable.message ?? ''}: ${cause}` : (unreachable.message ?? '')),
     }
   }
+  // The page's own errors travel inside the library's (a provider's error becomes a SigV4Error's cause).
+  const own = causes(value).find((entry) => entry.code !== undefined && PAGE_CODES.has(entry.code))
+  if (own) return explainOne(own)
+  return explainOne(value)
+}
+
+// Codes the page itself raises: explained even when the library wrapped them.
+const PAGE_CODES = new Set(['PastedCredentialsExpired'])
+
+function explainOne(value: ErrorLike): Explanation {
+  const message = value.message ?? ''
   // A Worker error names its own kind (`error`) and, for STS failures, the STS code (`code`).
   let code = value.error ?? value.code ?? value.name ?? 'Error'
   const shown = [value.error, value.code].filter(Boolean).join(' · ') || code
