@@ -21,6 +21,9 @@ export interface TurnstileApi {
   reset(widgetId: string): void
 }
 
+/** How long a token may take (an interactive challenge included) before the page gives up and says so. */
+export const TOKEN_TIMEOUT_MS = 60_000
+
 /** Loads the Turnstile script into the document once and resolves to `window.turnstile`. */
 export function loadTurnstile(doc: Document): Promise<TurnstileApi> {
   return new Promise((resolve, reject) => {
@@ -66,9 +69,21 @@ export function turnstileTokens(
     }))
   return async () => {
     const { api, widgetId } = await widget()
-    const token = new Promise<string>((resolve, reject) => (waiting = { resolve, reject }))
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const token = new Promise<string>((resolve, reject) => {
+      waiting = { resolve, reject }
+      timer = setTimeout(
+        () => reject(new Error(`Turnstile gave no token within ${TOKEN_TIMEOUT_MS / 1000} s: reload the page`)),
+        TOKEN_TIMEOUT_MS,
+      )
+    })
     api.reset(widgetId)
     api.execute(widgetId)
-    return token
+    try {
+      return await token
+    } finally {
+      clearTimeout(timer)
+      waiting = undefined
+    }
   }
 }
