@@ -481,13 +481,8 @@ export function mountDemo(deps: PageDeps): Page {
         const title = doc.createElement('strong')
         const detail = doc.createElement('p')
         detail.className = 'mono small'
-        let code = `HTTP ${response.status}`
-        try {
-          const parsed = JSON.parse(answer) as { __type?: string; message?: string; Message?: string }
-          code = `${response.status} ${parsed.__type?.split('#').pop() ?? ''}: ${parsed.message ?? parsed.Message ?? ''}`
-        } catch {
-          code = `${response.status}: ${answer.slice(0, 200)}`
-        }
+        const refusal = serverError(answer)
+        const code = `${response.status}${refusal ? ` ${refusal}` : ''}`
         if (response.ok) {
           box.dataset.state = 'accepted'
           title.textContent = 'The server ACCEPTED the tampered request: it does not check signatures.'
@@ -649,4 +644,16 @@ export function mountDemo(deps: PageDeps): Page {
   }
   render()
   return page
+}
+
+// An error answer's code and message: JSON services (`__type`, `message`) or query/XML ones (`<Code>`, `<Message>`).
+function serverError(answer: string): string {
+  try {
+    const parsed = JSON.parse(answer) as { __type?: string; message?: string; Message?: string }
+    return `${parsed.__type?.split('#').pop() ?? ''}: ${parsed.message ?? parsed.Message ?? ''}`
+  } catch {
+    const code = /<Code>([^<]*)<\/Code>/.exec(answer)?.[1]
+    const message = /<Message>([^<]*)<\/Message>/.exec(answer)?.[1]
+    return code ? `${code}: ${message ?? ''}` : answer.slice(0, 200)
+  }
 }
