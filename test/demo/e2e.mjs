@@ -78,6 +78,7 @@ async function workerPageFlow(browser, name, check) {
     const op = await browser.evaluate(text('r-op'))
     if (op !== 'PutRecords (50/50)') throw new Error(`operation: ${op}`)
   })
+  await browser.screenshot(join(RESULTS, `demo-${name}.png`))
   await check('tamper: moto refuses the last signed write with one byte changed', async () => {
     await browser.evaluate(click('#tamper'))
     await waitFor(browser, `document.getElementById('tamper-result').dataset.state === 'refused'`, 'the refusal')
@@ -218,7 +219,7 @@ async function runBrowser(name) {
     )
     console.log(`${name}: ${browser.version}`)
     await workerPageFlow(browser, name, check)
-    await browser.screenshot(join(RESULTS, `demo-${name}.png`))
+    await browser.screenshot(join(RESULTS, `demo-${name}-tamper.png`))
     if (name === 'chromium') {
       await check('keyboard: the focus ring of the selected segment differs from its background', async () => {
         const colours = await browser.evaluate(

@@ -279,7 +279,8 @@ export function mountDemo(deps: PageDeps): Page {
     }
     busy = true
     const signedBefore = stream?.client.lastSigning
-    showInspectorNote('Signing…')
+    // The tamper button resends the request the inspector shows: it stays.
+    if (kind !== 'tamper') showInspectorNote('Signing…')
     render()
     try {
       await action()
@@ -477,6 +478,7 @@ export function mountDemo(deps: PageDeps): Page {
         const answer = await response.text()
         const box = $('tamper-result')
         box.hidden = false
+        $('idle').hidden = true
         box.replaceChildren()
         const title = doc.createElement('strong')
         const detail = doc.createElement('p')

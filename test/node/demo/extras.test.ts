@@ -116,6 +116,8 @@ describe('tamper button', () => {
     expect(box.textContent).toContain('Refused, as it should be')
     expect(box.textContent).toMatch(/Changed byte \d+ of the body: "\w" → "\w"\. Server: 400 InvalidSignatureException/)
     expect(aws.records).toHaveLength(stored) // nothing was written
+    expect($('inspect-what').textContent).toBe('last PutRecord request') // the request it replayed
+    expect($('idle').hidden).toBe(true)
     expect(page.history[0]).toMatchObject({ component: 'kinesis', operation: 'PutRecord', status: 400 })
   })
 })
