@@ -40,7 +40,9 @@ const exited = new Promise((resolve) => child.once('exit', (code, signal) => res
 const killAll = () => {
   try {
     process.kill(-child.pid, 'SIGKILL')
-  } catch {}
+  } catch {
+    // already gone
+  }
 }
 process.on('exit', killAll)
 

@@ -223,7 +223,7 @@ function causes(error: ErrorLike): ErrorLike[] {
   const chain: ErrorLike[] = []
   let current: unknown = error
   while (typeof current === 'object' && current !== null && chain.length < 5) {
-    chain.push(current as ErrorLike)
+    chain.push(current)
     current = (current as ErrorLike).cause
   }
   return chain

@@ -40,7 +40,7 @@ export type TokenSource = () => Promise<string | undefined>
 export async function fetchWorkerCredentials(
   workerUrl: string,
   send: Fetch = fetch,
-  turnstileToken: TokenSource = async () => undefined,
+  turnstileToken: TokenSource = () => Promise.resolve(undefined),
 ): Promise<TemporaryCredentials> {
   const token = await turnstileToken()
   const headers: Record<string, string> = token ? { [TURNSTILE_HEADER]: token } : {}
@@ -50,7 +50,7 @@ export async function fetchWorkerCredentials(
   })
   let body: Record<string, string> = {}
   try {
-    body = await response.json()
+    body = (await response.json()) as Record<string, string>
   } catch {
     // Not JSON: reported below from the status.
   }
@@ -86,7 +86,7 @@ export function parsePasted(text: string): TemporaryCredentials {
   const trimmed = text.trim()
   if (trimmed.startsWith('{')) {
     try {
-      const parsed = JSON.parse(trimmed)
+      const parsed = JSON.parse(trimmed) as { Credentials?: Record<string, unknown> } & Record<string, unknown>
       fields = parsed.Credentials ?? parsed
     } catch {
       throw new Error(
@@ -137,10 +137,10 @@ export function providerFor(settings: Settings, options: ProviderOptions = {}): 
     case 'pasted': {
       const credentials = parsePasted(pasted)
       // Checked at every signature: pasted credentials cannot be refreshed, so expired ones are refused.
-      return async () => {
+      return () => {
         if (credentials.expiration && +credentials.expiration <= now())
-          throw new PastedExpiredError(credentials.expiration)
-        return credentials
+          return Promise.reject(new PastedExpiredError(credentials.expiration))
+        return Promise.resolve(credentials)
       }
     }
   }
@@ -157,8 +157,11 @@ export interface ProviderOptions {
   turnstileToken?: TokenSource
 }
 
-/** Why credentials were fetched: the user asked, the clock reached the margin, or a send found them expiring. */
-export type RefreshReason = 'asked' | 'automatic' | 'expiring'
+/**
+ * Why credentials were fetched: the user asked, a send needed the first ones, the clock reached the margin, or a
+ * send found them expiring.
+ */
+export type RefreshReason = 'asked' | 'first-use' | 'automatic' | 'expiring'
 
 /** What `onRefresh` hears after each fetch of credentials. */
 export interface RefreshEvent {
@@ -247,7 +250,7 @@ export class CredentialSession {
   /** For the client: the current credentials, refreshed first when missing or about to expire. */
   readonly provider: CredentialProvider = async () => {
     const view = this.view()
-    if (view.state === 'none') return this.refresh()
+    if (view.state === 'none') return this.refresh('first-use')
     if (this.#refreshable && (view.state === 'expiring' || view.state === 'expired')) return this.refresh('expiring')
     if (view.state === 'refreshing') return this.refreshing!
     if (view.state === 'expired') throw new PastedExpiredError(this.current!.expiration!)

@@ -64,7 +64,8 @@ export function loadSettings(storage: Pick<Storage, 'getItem'>, location: URL): 
   try {
     const stored = JSON.parse(storage.getItem(KEY) ?? '{}') as Partial<Settings>
     for (const key of STORED)
-      if (stored[key] !== undefined && typeof stored[key] === typeof settings[key]) (settings as any)[key] = stored[key]
+      if (stored[key] !== undefined && typeof stored[key] === typeof settings[key])
+        Object.assign(settings, { [key]: stored[key] })
   } catch {
     // Unreadable settings are ignored, not fatal.
   }

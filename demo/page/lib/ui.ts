@@ -323,7 +323,12 @@ export function mountDemo(deps: PageDeps): Page {
 
   function logRefresh(event: RefreshEvent): void {
     if (event.reason === 'asked') return // the action logs it
-    const why = event.reason === 'automatic' ? 'refreshed automatically' : 'refreshed before a send'
+    const why =
+      event.reason === 'automatic'
+        ? 'refreshed automatically'
+        : event.reason === 'first-use'
+          ? 'fetched for the first send'
+          : 'refreshed before a send'
     if (event.credentials) {
       const expires = event.credentials.expiration ? `, expire ${event.credentials.expiration.toISOString()}` : ''
       log(`credentials ${why} (${settings.source}): ${session?.view().keyHint ?? ''}${expires}`, 'ok')

@@ -26,7 +26,7 @@ describe('errors name the component that failed', () => {
   it('an unreachable Worker is named as the Worker, with its URL, not as the Kinesis endpoint', async () => {
     view.aws.down.add('worker')
     await view.page.putRecord()
-    const shown = view.$('error').textContent!
+    const shown = view.$('error').textContent
     expect(shown).toContain(`The browser could not reach the Worker at ${WORKER}.`)
     expect(shown).toContain('Check the Worker URL field')
     expect(shown).toContain('Unreachable · worker')
@@ -38,7 +38,7 @@ describe('errors name the component that failed', () => {
     view.type('pool-id', 'eu-west-1:0123abcd-0123-4567-89ab-0123456789ab')
     view.aws.down.add('cognito')
     await view.page.putRecord()
-    const shown = view.$('error').textContent!
+    const shown = view.$('error').textContent
     expect(shown).toContain('The browser could not reach Cognito at https://cognito-identity.eu-west-1.amazonaws.com.')
     expect(shown).not.toMatch(/Kinesis endpoint|the Worker/)
   })
@@ -87,7 +87,7 @@ describe('size limits', () => {
     await page.putRecord()
     expect($('error').hidden).toBe(true)
     expect($('r-read').textContent).toBe('✓ all 1 arrived')
-    const shown = $('records').querySelector('code')!.textContent!
+    const shown = $('records').querySelector('code')!.textContent
     expect(shown).toHaveLength(PREVIEW_CHARS)
     expect($('records').textContent).toContain('… truncated: the first 2,000 characters of 1024.0 KiB')
   })

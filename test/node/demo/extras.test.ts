@@ -126,7 +126,7 @@ describe('copy buttons', () => {
   it('copy each inspector block to the clipboard', async () => {
     const copied: string[] = []
     view.page.stop()
-    view = mount(STACK_QUERY, { clipboard: { writeText: async (text: string) => void copied.push(text) } })
+    view = mount(STACK_QUERY, { clipboard: { writeText: (text: string) => Promise.resolve(void copied.push(text)) } })
     await view.page.putRecord()
     for (const id of ['i-canonical', 'i-sts', 'i-signed', 'i-headers']) {
       view.$(`${id}-copy`).click()
@@ -191,7 +191,7 @@ describe('Turnstile', () => {
         queueMicrotask(() => callback!(token))
       },
     }
-    view = mount(STACK_QUERY, { loadTurnstile: async () => api }, aws)
+    view = mount(STACK_QUERY, { loadTurnstile: () => Promise.resolve(api) }, aws)
     await view.page.getCredentials()
     expect(view.$('error').hidden).toBe(true)
     await view.page.getCredentials()
@@ -207,14 +207,15 @@ describe('Turnstile', () => {
     view = mount(
       STACK_QUERY,
       {
-        loadTurnstile: async () => ({
-          render: (_container, options) => {
-            callback = options.callback
-            return 'w'
-          },
-          reset: () => {},
-          execute: () => queueMicrotask(() => callback!('not-issued')),
-        }),
+        loadTurnstile: () =>
+          Promise.resolve({
+            render: (_container, options) => {
+              callback = options.callback
+              return 'w'
+            },
+            reset: () => {},
+            execute: () => queueMicrotask(() => callback!('not-issued')),
+          } satisfies TurnstileApi),
       },
       view.aws,
     )

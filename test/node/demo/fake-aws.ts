@@ -69,10 +69,10 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
       }
       if (url.host === 'cognito-identity.eu-west-1.amazonaws.com') {
         const action = request.headers.get('x-amz-target')!
-        const params = JSON.parse(await request.text())
+        const params = JSON.parse(await request.text()) as { IdentityPoolId: string; IdentityId?: string }
         fake.calls.push(`cognito ${action.split('.')[1]}`)
         if (action.endsWith('.GetId'))
-          return json({ IdentityId: `eu-west-1:identity-for-${params.IdentityPoolId.split(':')[1]}` })
+          return json({ IdentityId: `eu-west-1:identity-for-${params.IdentityPoolId.split(':')[1]!}` })
         return json({
           IdentityId: params.IdentityId,
           Credentials: {
@@ -104,7 +104,7 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
           status: fake.kinesisError.status,
           headers: { 'content-type': fake.kinesisError.type },
         })
-      const params = JSON.parse(body)
+      const params = JSON.parse(body) as KinesisParams
       const put = (data: string, key: string) => {
         const record = { SequenceNumber: String(49_000_000_000 + fake.records.length), PartitionKey: key, Data: data }
         fake.records.push(record)
@@ -116,9 +116,7 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
         case 'PutRecords':
           return json({
             FailedRecordCount: 0,
-            Records: params.Records.map((record: { Data: string; PartitionKey: string }) =>
-              put(record.Data, record.PartitionKey),
-            ),
+            Records: params.Records.map((record) => put(record.Data, record.PartitionKey)),
           })
         case 'GetShardIterator':
           return json({ ShardIterator: 'at:' + params.StartingSequenceNumber })
@@ -138,6 +136,16 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
     },
   }
   return fake
+}
+
+/** The fields of the Kinesis calls the fake answers. */
+interface KinesisParams {
+  Data: string
+  PartitionKey: string
+  Records: Array<{ Data: string; PartitionKey: string }>
+  StartingSequenceNumber: string
+  ShardIterator: string
+  Limit: number
 }
 
 // Recomputes the signature with the handed-out secret from what arrived.

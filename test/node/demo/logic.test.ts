@@ -100,26 +100,31 @@ describe('credentials', () => {
   })
 
   it('turns a Worker refusal into a WorkerError with its code', async () => {
-    const refuse = async () =>
-      new Response(JSON.stringify({ error: 'origin_not_allowed', message: 'The origin x may not' }), { status: 403 })
-    const error = await fetchWorkerCredentials('http://127.0.0.1:8787', refuse).catch((caught) => caught)
+    const refuse = () =>
+      Promise.resolve(
+        new Response(JSON.stringify({ error: 'origin_not_allowed', message: 'The origin x may not' }), { status: 403 }),
+      )
+    const error: unknown = await fetchWorkerCredentials('http://127.0.0.1:8787', refuse).catch(
+      (caught: unknown) => caught,
+    )
     expect(error).toBeInstanceOf(WorkerError)
     expect(error).toMatchObject({ error: 'origin_not_allowed', status: 403 })
     expect(explain(error).title).toBe('The Worker refused to hand credentials to this page.')
-    const partial = async () => new Response(JSON.stringify({ accessKeyId: 'A' }))
+    const partial = () => Promise.resolve(new Response(JSON.stringify({ accessKeyId: 'A' })))
     await expect(fetchWorkerCredentials('http://127.0.0.1:8787/', partial)).rejects.toThrow(/without \{ accessKeyId/)
   })
 
   it('tracks valid → expiring → expired on its clock and never auto-refreshes pasted keys', async () => {
     let now = 0
     let calls = 0
-    const source = async () => ({
-      accessKeyId: 'ASIAABCDEFGH1234',
-      secretAccessKey: 's',
-      sessionToken: 't',
-      expiration: new Date(600_000),
-      call: ++calls,
-    })
+    const source = () =>
+      Promise.resolve({
+        accessKeyId: 'ASIAABCDEFGH1234',
+        secretAccessKey: 's',
+        sessionToken: 't',
+        expiration: new Date(600_000),
+        call: ++calls,
+      })
     const pasted = new CredentialSession(source, { refreshable: false, now: () => now })
     expect(pasted.view().state).toBe('none')
     await pasted.provider()
@@ -130,6 +135,8 @@ describe('credentials', () => {
     now = 600_001
     expect(pasted.view()).toMatchObject({ state: 'expired', remainingMs: 0 })
     expect(calls).toBe(1)
+    // Expired and not refreshable: the provider refuses instead of handing out the old keys.
+    await expect(pasted.provider()).rejects.toMatchObject({ code: 'PastedCredentialsExpired' })
     const refreshable = new CredentialSession(source, { refreshable: true, now: () => now })
     await refreshable.provider()
     await refreshable.provider() // expired on arrival (the fake clock is past it): fetched again

@@ -55,7 +55,7 @@ describe('demo page', () => {
   it('shows the canonical request, string to sign and signed headers of the last request, token shortened', async () => {
     const { page, $ } = view
     await page.putRecord()
-    const canonical = $('i-canonical').textContent!
+    const canonical = $('i-canonical').textContent
     expect(canonical.startsWith('POST\n/\n\n')).toBe(true)
     expect(canonical).toContain('x-amz-target:Kinesis_20131202.PutRecord\n')
     expect($('inspect-what').textContent).toBe('last PutRecord request')
