@@ -2,11 +2,13 @@
 // from STS AssumeRole, narrowed by a session policy to writing one Kinesis stream. It also serves the built page.
 // No backend sits in the data path: the browser signs and sends PutRecord itself.
 //
-// POST /credentials passes four gates, cheapest first: an allowed Origin, the per-client rate limit, a human check
-// (Cloudflare Turnstile, or an explicit opt-out for the local stack), then STS. Callers get a short error code and
+// POST /credentials passes four gates, cheapest first: an allowed Origin, the per-client rate limit, a check of
+// the visitor (Cloudflare Turnstile, and/or a Cloudflare Access JWT; or an explicit opt-out for the local stack),
+// then STS. Callers get a short error code and
 // text with a reference; the details (STS codes, ARNs, account ids) go to the Worker's log under that reference.
 import { AwsError } from '../src/client.js'
 import { assumeRole } from '../src/credentials.js'
+import { ACCESS_JWT_HEADER, verifyAccessJwt } from './worker/access.js'
 import { TURNSTILE_HEADER, verifyTurnstile } from './worker/turnstile.js'
 
 /** The Workers rate-limiting binding (`[[ratelimits]]` in wrangler.toml). */
@@ -44,9 +46,13 @@ export interface Env {
   TURNSTILE_SITE_KEY?: string
   /** Siteverify URL (default Cloudflare's); tests point it at a stand-in. */
   TURNSTILE_SITEVERIFY_URL?: string
+  /** Cloudflare Access team domain, e.g. `https://example.cloudflareaccess.com`; with ACCESS_AUD, Access JWTs are checked. */
+  ACCESS_TEAM_DOMAIN?: string
+  /** The Access application's audience (AUD) tag. */
+  ACCESS_AUD?: string
   /**
-   * `"true"` hands out credentials without a human check when no TURNSTILE_SECRET is set: only for the local stack
-   * (`[env.dev]`), or behind Cloudflare Access (see docs/deploy.md). Without either the Worker refuses.
+   * `"true"` hands out credentials with neither Turnstile nor Access configured: only for the local stack
+   * (`[env.dev]`). Without a gate and without this the Worker refuses.
    */
   ALLOW_UNGATED_CREDENTIALS?: string
   /** Set by `npm run demo` (`moto` or `kinesalite`): GET /config passes it on so the page shows the local-stack banner. */
@@ -86,6 +92,8 @@ export type WorkerErrorCode =
   | 'rate_limited'
   /** Turnstile is on and the request carried no token, or siteverify refused it (403). */
   | 'turnstile_failed'
+  /** Cloudflare Access is on and the request carried no valid Access JWT (403). */
+  | 'access_denied'
   /** A secret, a var or a binding is missing: the log names it (500). */
   | 'worker_misconfigured'
   /** STS refused or could not be reached: the log has its code and message (502). */
@@ -111,6 +119,7 @@ const MESSAGES: Record<WorkerErrorCode, string> = {
   origin_not_allowed: 'This origin may not ask for credentials.',
   rate_limited: 'Too many credential requests: wait a minute and try again.',
   turnstile_failed: 'The human check (Turnstile) failed or is missing: reload the page and try again.',
+  access_denied: 'Sign in through Cloudflare Access first: open the page from its protected address.',
   worker_misconfigured: 'The Worker is not fully configured: its log says what is missing.',
   sts_error: "Credentials could not be issued right now: the Worker's log has the details.",
   method_not_allowed: 'Use GET /config and POST /credentials.',
@@ -156,6 +165,21 @@ async function credentials(request: Request, env: Env, cors: Headers): Promise<R
     cors.set('retry-after', String(RATE_LIMIT_PERIOD_SECONDS))
     return refuse('rate_limited', 429, cors, { client })
   }
+  const accessOn = Boolean(env.ACCESS_TEAM_DOMAIN && env.ACCESS_AUD)
+  if (!env.TURNSTILE_SECRET && !accessOn && env.ALLOW_UNGATED_CREDENTIALS !== 'true') {
+    return refuse('worker_misconfigured', 500, cors, {
+      missing: [
+        'a gate: TURNSTILE_SECRET, or ACCESS_TEAM_DOMAIN + ACCESS_AUD (ALLOW_UNGATED_CREDENTIALS only locally)',
+      ],
+    })
+  }
+  if (accessOn) {
+    const verdict = await verifyAccessJwt(request.headers.get(ACCESS_JWT_HEADER), {
+      teamDomain: env.ACCESS_TEAM_DOMAIN!,
+      audience: env.ACCESS_AUD!,
+    })
+    if (!verdict.ok) return refuse('access_denied', 403, cors, { reason: verdict.reason })
+  }
   if (env.TURNSTILE_SECRET) {
     const verdict = await verifyTurnstile(request.headers.get(TURNSTILE_HEADER), {
       secret: env.TURNSTILE_SECRET,
@@ -163,10 +187,6 @@ async function credentials(request: Request, env: Env, cors: Headers): Promise<R
       remoteIp: client,
     })
     if (!verdict.success) return refuse('turnstile_failed', 403, cors, { errorCodes: verdict.errorCodes })
-  } else if (env.ALLOW_UNGATED_CREDENTIALS !== 'true') {
-    return refuse('worker_misconfigured', 500, cors, {
-      missing: ['TURNSTILE_SECRET (or ALLOW_UNGATED_CREDENTIALS="true" behind Cloudflare Access, or locally)'],
-    })
   }
   try {
     return json(200, await assumeRoleFor(env), cors)

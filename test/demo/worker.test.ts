@@ -76,8 +76,10 @@ async function worker(bindings: Record<string, string> = { ...VARS, ...KEYS }, o
       stderr.on('data', (chunk) => (logs += chunk))
     },
     outboundService: async (request) => {
-      if (request.url.startsWith(siteverifyUrl)) {
-        const forwarded = await fetch(request.url, { method: 'POST', body: await request.text() })
+      // Stand-ins on 127.0.0.1 are reached for real (a closed port fails: miniflare turns it into a 5xx answer).
+      if (new URL(request.url).hostname === '127.0.0.1') {
+        const body = request.method === 'POST' ? await request.text() : undefined
+        const forwarded = await fetch(request.url, { method: request.method, ...(body !== undefined && { body }) })
         return new MiniflareResponse(await forwarded.text(), { status: forwarded.status })
       }
       const call: StsCall = { url: request.url, headers: [...request.headers.entries()], body: await request.text() }
@@ -104,8 +106,16 @@ beforeAll(async () => {
     write: false,
   })
   script = output.outputFiles[0]!.text
-  // Like Cloudflare's: form fields secret, response, remoteip; a token is good once.
+  teamKey = await generateRsaKey()
+  otherKey = await generateRsaKey()
+  const publicJwk = { ...(await crypto.subtle.exportKey('jwk', teamKey.publicKey)), kid: TEAM_KID }
+  // Like Cloudflare's: form fields secret, response, remoteip; a token is good once. The same server publishes
+  // the stand-in Access team's keys at /cdn-cgi/access/certs.
   siteverify = createServer((req, res) => {
+    if (req.url === '/cdn-cgi/access/certs') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      return res.end(JSON.stringify({ keys: [publicJwk] }))
+    }
     let body = ''
     req.on('data', (chunk) => (body += chunk))
     req.on('end', () => {
@@ -140,6 +150,14 @@ function post(mf: Miniflare, origin?: string, headers: Record<string, string> = 
     method: 'POST',
     headers: { ...(origin && { origin }), ...headers },
   })
+}
+
+function generateRsaKey(): Promise<CryptoKeyPair> {
+  return crypto.subtle.generateKey(
+    { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+    true,
+    ['sign', 'verify'],
+  )
 }
 
 function without<T extends object, K extends keyof T>(object: T, key: K): Omit<T, K> {
@@ -292,7 +310,9 @@ describe('Turnstile', () => {
     const mf = await worker({ ...gated, TURNSTILE_SITEVERIFY_URL: 'http://127.0.0.1:9/siteverify' })
     const unreachable = await post(mf, PAGE, { 'cf-turnstile-response': GOOD_TOKEN })
     expect(unreachable.status).toBe(403)
-    await unreachable.arrayBuffer()
+    const { ref } = (await unreachable.json()) as { ref: string }
+    await until(() => logs.includes(ref))
+    expect(logs.split('\n').find((entry) => entry.includes(ref))).toMatch(/siteverify-(unreachable|http-5\d\d)/)
     const mf2 = await worker({ ...gated, TURNSTILE_SITEVERIFY_URL: siteverifyUrl })
     const huge = await post(mf2, PAGE, { 'cf-turnstile-response': 'x'.repeat(2049) })
     expect(huge.status).toBe(403)
@@ -308,6 +328,80 @@ describe('Turnstile', () => {
     expect(response.status).toBe(500)
     expect(((await response.json()) as { error: string }).error).toBe('worker_misconfigured')
     expect(calls).toHaveLength(0)
+  })
+})
+
+// A stand-in Access team: its signing key, its published certs (served by the siteverify stand-in's server) and
+// JWTs made like Access makes them.
+const TEAM_AUD = 'aud-tag-of-the-demo-app'
+let teamKey: CryptoKeyPair
+let otherKey: CryptoKeyPair
+const TEAM_KID = 'team-key-1'
+
+function base64Url(bytes: Uint8Array | string): string {
+  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes
+  return btoa(String.fromCharCode(...data))
+    .replace(/=+$/, '')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+}
+
+async function accessJwt(claims: Record<string, unknown>, key = teamKey, header: object = {}): Promise<string> {
+  const head = base64Url(JSON.stringify({ alg: 'RS256', kid: TEAM_KID, typ: 'JWT', ...header }))
+  const body = base64Url(JSON.stringify(claims))
+  const signature = await crypto.subtle.sign(
+    'RSASSA-PKCS1-v1_5',
+    key.privateKey,
+    new TextEncoder().encode(`${head}.${body}`),
+  )
+  return `${head}.${body}.${base64Url(new Uint8Array(signature))}`
+}
+
+describe('Cloudflare Access (the alternative gate)', () => {
+  const teamDomain = () => siteverifyUrl.replace(/\/turnstile\/v0\/siteverify$/, '')
+  const accessVars = () => ({
+    ...without(VARS, 'ALLOW_UNGATED_CREDENTIALS'),
+    ...KEYS,
+    ACCESS_TEAM_DOMAIN: teamDomain(),
+    ACCESS_AUD: TEAM_AUD,
+  })
+  const valid = () => ({
+    aud: [TEAM_AUD],
+    iss: teamDomain(),
+    email: 'visitor@example.com',
+    exp: Math.floor(Date.now() / 1000) + 600,
+    nbf: Math.floor(Date.now() / 1000) - 10,
+  })
+
+  it('hands out credentials for a JWT signed by the team key, for this audience and issuer', async () => {
+    const mf = await worker(accessVars())
+    const response = await post(mf, PAGE, { 'cf-access-jwt-assertion': await accessJwt(valid()) })
+    expect(response.status).toBe(200)
+    await response.arrayBuffer()
+    expect(calls).toHaveLength(1)
+  })
+
+  it('refuses a missing, forged, foreign, expired or wrongly addressed JWT, and alg "none", without calling STS', async () => {
+    const mf = await worker(accessVars())
+    const now = Math.floor(Date.now() / 1000)
+    const unsigned = (await accessJwt(valid())).split('.').slice(0, 2).join('.') + '.'
+    const cases: Array<[string, string | undefined]> = [
+      ['missing', undefined],
+      ['signed by another key', await accessJwt(valid(), otherKey)],
+      ['another audience', await accessJwt({ ...valid(), aud: ['other-app'] })],
+      ['another issuer', await accessJwt({ ...valid(), iss: 'https://evil.cloudflareaccess.com' })],
+      ['expired', await accessJwt({ ...valid(), exp: now - 3600 })],
+      ['not yet valid', await accessJwt({ ...valid(), nbf: now + 3600 })],
+      ['unknown kid', await accessJwt(valid(), teamKey, { kid: 'other' })],
+      ['alg none', unsigned.replace(/^[^.]+/, base64Url(JSON.stringify({ alg: 'none', kid: TEAM_KID })))],
+      ['garbage', 'not.a.jwt'],
+    ]
+    for (const [label, token] of cases) {
+      const response = await post(mf, PAGE, token ? { 'cf-access-jwt-assertion': token } : {})
+      expect(response.status, label).toBe(403)
+      expect(((await response.json()) as { error: string }).error, label).toBe('access_denied')
+      expect(calls, label).toHaveLength(0)
+    }
   })
 })
 
