@@ -112,6 +112,11 @@ const RULES: Rule[] = [
     'Reload the page and try again; browser extensions that block challenges.cloudflare.com stop it.',
   ],
   [
+    /^access_denied$/,
+    'Cloudflare Access did not let this request through to the Worker.',
+    "Open the page from its Access-protected address and sign in; the Worker checks Access's token itself.",
+  ],
+  [
     /^worker_misconfigured$/,
     'The Worker is missing part of its configuration.',
     'Its log names what (npx wrangler tail, or the wrangler dev output): keys with `wrangler secret put`, vars and the rate limit in wrangler.toml.',

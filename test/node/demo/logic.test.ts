@@ -180,6 +180,10 @@ describe('errors', () => {
     [{ error: 'rate_limited', message: 'Too many' }, 'The Worker limits how often one client may ask for credentials.'],
     [{ error: 'turnstile_failed', message: 'failed' }, "The Worker's human check (Turnstile) did not pass."],
     [
+      { error: 'access_denied', message: 'Sign in' },
+      'Cloudflare Access did not let this request through to the Worker.',
+    ],
+    [
       { error: 'worker_error', message: 'The Worker answered 404' },
       'The Worker URL did not answer like the demo Worker.',
     ],
