@@ -14,7 +14,10 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.mts'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
-      parserOptions: { project: ['./tsconfig.test.json', './demo/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./tsconfig.test.json', './demo/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
   // Deno and Bun runners use their runtimes' own globals and type roots: checked without type information.
