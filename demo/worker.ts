@@ -1,8 +1,20 @@
 // The demo's Cloudflare Worker: keeps long-term AWS keys as secrets and hands browsers short-lived credentials
 // from STS AssumeRole, narrowed by a session policy to writing one Kinesis stream. It also serves the built page.
 // No backend sits in the data path: the browser signs and sends PutRecord itself.
+//
+// POST /credentials passes four gates, cheapest first: an allowed Origin, the per-client rate limit, a check of
+// the visitor (Cloudflare Turnstile, and/or a Cloudflare Access JWT; or an explicit opt-out for the local stack),
+// then STS. Callers get a short error code and
+// text with a reference; the details (STS codes, ARNs, account ids) go to the Worker's log under that reference.
 import { AwsError } from '../src/client.js'
 import { assumeRole } from '../src/credentials.js'
+import { ACCESS_JWT_HEADER, verifyAccessJwt } from './worker/access.js'
+import { TURNSTILE_HEADER, verifyTurnstile } from './worker/turnstile.js'
+
+/** The Workers rate-limiting binding (`[[ratelimits]]` in wrangler.toml). */
+export interface RateLimiter {
+  limit(options: { key: string }): Promise<{ success: boolean }>
+}
 
 /** Bindings: vars from wrangler.toml (or `--var`), secrets from `.dev.vars` / `wrangler secret put`. */
 export interface Env {
@@ -16,7 +28,7 @@ export interface Env {
   ROLE_ARN?: string
   /** The one stream the credentials may write. */
   STREAM_NAME?: string
-  /** Comma-separated origins allowed to ask for credentials, e.g. `https://demo.example.com,http://localhost:5173`. */
+  /** Comma-separated origins allowed to ask for credentials besides the Worker's own, e.g. `https://demo.example.com`. */
   ALLOWED_ORIGINS?: string
   /** STS endpoint; default `https://sts.<region>.amazonaws.com`. */
   STS_ENDPOINT?: string
@@ -28,6 +40,25 @@ export interface Env {
   ALLOW_READ_BACK?: string
   /** Lifetime of the handed-out credentials, 900..43200 seconds (default 900). */
   DURATION_SECONDS?: string
+  /** Secret: the Turnstile widget's secret key. When set, POST /credentials needs a valid Turnstile token. */
+  TURNSTILE_SECRET?: string
+  /** The Turnstile widget's site key (public): GET /config hands it to the page. */
+  TURNSTILE_SITE_KEY?: string
+  /** Siteverify URL (default Cloudflare's); tests point it at a stand-in. */
+  TURNSTILE_SITEVERIFY_URL?: string
+  /** Cloudflare Access team domain, e.g. `https://example.cloudflareaccess.com`; with ACCESS_AUD, Access JWTs are checked. */
+  ACCESS_TEAM_DOMAIN?: string
+  /** The Access application's audience (AUD) tag. */
+  ACCESS_AUD?: string
+  /**
+   * `"true"` hands out credentials with neither Turnstile nor Access configured: only for the local stack
+   * (`[env.dev]`). Without a gate and without this the Worker refuses.
+   */
+  ALLOW_UNGATED_CREDENTIALS?: string
+  /** Set by `npm run demo` (`moto` or `kinesalite`): GET /config passes it on so the page shows the local-stack banner. */
+  LOCAL_EMULATOR?: string
+  /** Per-client limit on POST /credentials, bound by `[[ratelimits]]`. Without it the Worker refuses. */
+  CREDENTIALS_RATE_LIMIT?: RateLimiter
   /** Static assets (the built page), bound by `[assets]` in wrangler.toml. */
   ASSETS?: { fetch(request: Request): Promise<Response> }
 }
@@ -41,82 +72,143 @@ export interface CredentialsResponse {
   expiration: string
 }
 
+/** What GET /config returns: public settings the page fills its form with. */
+export interface ConfigResponse {
+  region: string
+  streamName: string
+  kinesisEndpoint: string
+  readBack: boolean
+  /** Set when POST /credentials needs a Turnstile token: the widget's site key. */
+  turnstileSiteKey?: string
+  /** Set on the local stack: the emulator behind the Kinesis endpoint (`moto`, `kinesalite`). */
+  localEmulator?: string
+}
+
+/** Every error a caller can get: `{ error, message, ref }`, the same short text for every cause of one kind. */
+export type WorkerErrorCode =
+  /** The Origin header is missing or not allowed (403). */
+  | 'origin_not_allowed'
+  /** Too many POST /credentials from this client in the current period (429, with Retry-After). */
+  | 'rate_limited'
+  /** Turnstile is on and the request carried no token, or siteverify refused it (403). */
+  | 'turnstile_failed'
+  /** Cloudflare Access is on and the request carried no valid Access JWT (403). */
+  | 'access_denied'
+  /** A secret, a var or a binding is missing: the log names it (500). */
+  | 'worker_misconfigured'
+  /** STS refused or could not be reached: the log has its code and message (502). */
+  | 'sts_error'
+  /** Wrong method on /credentials or /config (405). */
+  | 'method_not_allowed'
+
 const JSON_TYPE = 'application/json; charset=utf-8'
+const API_PATHS = new Set(['/credentials', '/config'])
+const REQUIRED_FOR_CREDENTIALS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_REGION',
+  'ROLE_ARN',
+  'STREAM_NAME',
+] as const
+/** The rate limit's period (wrangler.toml `simple.period`), told to a limited caller as Retry-After. */
+const RATE_LIMIT_PERIOD_SECONDS = 60
+const MIN_DURATION_SECONDS = 900
+const MAX_DURATION_SECONDS = 43200
+
+const MESSAGES: Record<WorkerErrorCode, string> = {
+  origin_not_allowed: 'This origin may not ask for credentials.',
+  rate_limited: 'Too many credential requests: wait a minute and try again.',
+  turnstile_failed: 'The human check (Turnstile) failed or is missing: reload the page and try again.',
+  access_denied: 'Sign in through Cloudflare Access first: open the page from its protected address.',
+  worker_misconfigured: 'The Worker is not fully configured: its log says what is missing.',
+  sts_error: "Credentials could not be issued right now: the Worker's log has the details.",
+  method_not_allowed: 'Use GET /config and POST /credentials.',
+}
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url)
-    if (url.pathname !== '/credentials' && url.pathname !== '/config') {
+    if (!API_PATHS.has(url.pathname)) {
       return env.ASSETS ? env.ASSETS.fetch(request) : new Response('Not found', { status: 404 })
     }
     const origin = request.headers.get('origin')
     const allowed = origin !== null && allowedOrigins(env, url).includes(origin)
-    if (!allowed) {
-      // No CORS headers: the browser keeps the answer from the page.
-      return json(403, {
-        error: 'origin_not_allowed',
-        message: origin
-          ? `The origin ${origin} may not ask for credentials: add it to ALLOWED_ORIGINS in wrangler.toml`
-          : 'Requests without an Origin header are refused: ask from a page whose origin is in ALLOWED_ORIGINS',
-      })
-    }
-    const cors = corsHeaders(origin)
+    // CORS headers only for allowed origins: for any other the browser keeps the answer from the page.
+    const cors = allowed ? corsHeaders(origin) : new Headers()
     if (request.method === 'OPTIONS') {
+      if (!allowed) return refuse('origin_not_allowed', 403, cors, { origin })
       cors.set('access-control-allow-methods', 'GET, POST, OPTIONS')
       cors.set('access-control-allow-headers', request.headers.get('access-control-request-headers') ?? 'content-type')
       cors.set('access-control-max-age', '600')
       return new Response(null, { status: 204, headers: cors })
     }
     if (url.pathname === '/config') {
-      if (request.method !== 'GET') return json(405, { error: 'method_not_allowed', message: 'Use GET /config' }, cors)
-      const region = env.AWS_REGION ?? ''
-      return json(
-        200,
-        {
-          region,
-          streamName: env.STREAM_NAME ?? '',
-          kinesisEndpoint: kinesisEndpoint(env),
-          readBack: env.ALLOW_READ_BACK === 'true',
-        },
-        cors,
-      )
+      // Public settings: the page's own same-origin GET carries no Origin header, and needs none.
+      if (request.method !== 'GET') return refuse('method_not_allowed', 405, cors)
+      return json(200, config(env), cors)
     }
-    if (request.method !== 'POST')
-      return json(405, { error: 'method_not_allowed', message: 'Use POST /credentials' }, cors)
-    const missing = (
-      ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'ROLE_ARN', 'STREAM_NAME'] as const
-    ).filter((name) => !env[name])
-    if (missing.length) {
-      return json(
-        500,
-        {
-          error: 'worker_misconfigured',
-          message: `The Worker lacks ${missing.join(', ')}: set keys with \`wrangler secret put\` (or .dev.vars locally) and the rest under [vars] in wrangler.toml`,
-        },
-        cors,
-      )
-    }
-    try {
-      return json(200, await assumeRoleFor(env), cors)
-    } catch (error) {
-      if (error instanceof AwsError) {
-        const message = `STS refused AssumeRole (${error.code}): ${error.message}`
-        return json(
-          502,
-          { error: 'sts_error', code: error.code, status: error.status, message, requestId: error.requestId },
-          cors,
-        )
-      }
-      return json(
-        502,
-        {
-          error: 'sts_unreachable',
-          message: `STS could not be reached at ${stsEndpoint(env)}: ${(error as Error).message}`,
-        },
-        cors,
-      )
-    }
+    if (request.method !== 'POST') return refuse('method_not_allowed', 405, cors)
+    // Browsers always send Origin on a POST; a caller without one (or with another) is not the page.
+    if (!allowed) return refuse('origin_not_allowed', 403, cors, { origin })
+    return credentials(request, env, cors)
   },
+}
+
+async function credentials(request: Request, env: Env, cors: Headers): Promise<Response> {
+  const missing = REQUIRED_FOR_CREDENTIALS.filter((name) => !env[name])
+  if (missing.length) return refuse('worker_misconfigured', 500, cors, { missing })
+  if (!env.CREDENTIALS_RATE_LIMIT)
+    return refuse('worker_misconfigured', 500, cors, { missing: ['[[ratelimits]] CREDENTIALS_RATE_LIMIT'] })
+  const client = request.headers.get('cf-connecting-ip') ?? 'unknown-client'
+  const { success: underLimit } = await env.CREDENTIALS_RATE_LIMIT.limit({ key: client })
+  if (!underLimit) {
+    cors.set('retry-after', String(RATE_LIMIT_PERIOD_SECONDS))
+    return refuse('rate_limited', 429, cors, { client })
+  }
+  const accessOn = Boolean(env.ACCESS_TEAM_DOMAIN && env.ACCESS_AUD)
+  if (!env.TURNSTILE_SECRET && !accessOn && env.ALLOW_UNGATED_CREDENTIALS !== 'true') {
+    return refuse('worker_misconfigured', 500, cors, {
+      missing: [
+        'a gate: TURNSTILE_SECRET, or ACCESS_TEAM_DOMAIN + ACCESS_AUD (ALLOW_UNGATED_CREDENTIALS only locally)',
+      ],
+    })
+  }
+  if (accessOn) {
+    const verdict = await verifyAccessJwt(request.headers.get(ACCESS_JWT_HEADER), {
+      teamDomain: env.ACCESS_TEAM_DOMAIN!,
+      audience: env.ACCESS_AUD!,
+    })
+    if (!verdict.ok) return refuse('access_denied', 403, cors, { reason: verdict.reason })
+  }
+  if (env.TURNSTILE_SECRET) {
+    const verdict = await verifyTurnstile(request.headers.get(TURNSTILE_HEADER), {
+      secret: env.TURNSTILE_SECRET,
+      ...(env.TURNSTILE_SITEVERIFY_URL && { url: env.TURNSTILE_SITEVERIFY_URL }),
+      remoteIp: client,
+    })
+    if (!verdict.success) return refuse('turnstile_failed', 403, cors, { errorCodes: verdict.errorCodes })
+  }
+  try {
+    return json(200, await assumeRoleFor(env), cors)
+  } catch (error) {
+    const detail =
+      error instanceof AwsError
+        ? { code: error.code, status: error.status, message: error.message, requestId: error.requestId }
+        : { endpoint: stsEndpoint(env), message: (error as Error).message }
+    return refuse('sts_error', 502, cors, detail)
+  }
+}
+
+function config(env: Env): ConfigResponse {
+  const answer: ConfigResponse = {
+    region: env.AWS_REGION ?? '',
+    streamName: env.STREAM_NAME ?? '',
+    kinesisEndpoint: kinesisEndpoint(env),
+    readBack: env.ALLOW_READ_BACK === 'true',
+  }
+  if (env.TURNSTILE_SECRET && env.TURNSTILE_SITE_KEY) answer.turnstileSiteKey = env.TURNSTILE_SITE_KEY
+  if (env.LOCAL_EMULATOR) answer.localEmulator = env.LOCAL_EMULATOR
+  return answer
 }
 
 /**
@@ -148,7 +240,8 @@ export function sessionPolicy(env: Env): {
 
 /** Calls STS AssumeRole (signed by this library with the Worker's long-term keys) for a fresh session. */
 async function assumeRoleFor(env: Env): Promise<CredentialsResponse> {
-  const duration = Math.min(43200, Math.max(900, Number(env.DURATION_SECONDS) || 900))
+  const requested = Number(env.DURATION_SECONDS) || MIN_DURATION_SECONDS
+  const duration = Math.min(MAX_DURATION_SECONDS, Math.max(MIN_DURATION_SECONDS, requested))
   // A new provider per request: every page gets its own session, never a cached one of another visitor.
   const provider = assumeRole({
     credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
@@ -187,6 +280,16 @@ function allowedOrigins(env: Env, url: URL): string[] {
 
 function corsHeaders(origin: string): Headers {
   return new Headers({ 'access-control-allow-origin': origin, vary: 'Origin' })
+}
+
+/**
+ * The caller gets the code, its fixed short text and a reference; the log gets the same reference with the
+ * details. (Details never include a key or token: only names of missing settings, STS codes and messages.)
+ */
+function refuse(error: WorkerErrorCode, status: number, headers: Headers, detail: object = {}): Response {
+  const ref = crypto.randomUUID()
+  console.error(JSON.stringify({ event: 'credentials_refused', error, status, ref, ...detail }))
+  return json(status, { error, message: MESSAGES[error], ref }, headers)
 }
 
 function json(status: number, value: unknown, headers?: Headers): Response {

@@ -1,25 +1,35 @@
 #!/usr/bin/env node
 // `npm run demo`: the whole demo on 127.0.0.1 with no AWS account.
 //   moto (signature checks on) behind a small CORS front → IAM user + role + stream → the Worker under
-//   `wrangler dev` with the user's keys → the page under Vite. Prints the URL; Ctrl-C stops everything.
+//   `wrangler dev --env dev` with the user's keys, serving the built page too → the page under Vite as well.
+//   Prints both URLs; Ctrl-C stops everything. Ports, processes and moto: scripts/local-servers.mjs, the module
+//   the tests use too.
 // Without moto it says how to install it and falls back to kinesalite (no signature checks) plus a stand-in STS.
-// `npm run demo -- --aws`: no emulator; the Worker uses wrangler.toml's vars and .dev.vars (real AWS).
+// `npm run demo -- --aws`: no emulator; the Worker uses wrangler.toml's [env.dev] vars and .dev.vars (real AWS).
 // The end-to-end test imports `startStack` from here, so it runs exactly what `npm run demo` runs.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, request as httpRequest } from 'node:http'
-import { createServer as createNetServer } from 'node:net'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import {
+  BOOTSTRAP_IAM_ACTIONS,
+  bootstrapIam,
+  freePort,
+  killGroup,
+  listen,
+  once,
+  sleep,
+  startMoto,
+  unauthenticatedAction,
+} from './local-servers.mjs'
+import { OFFLINE_ENV } from './offline-env.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TMP = ROOT + '.tmp/demo/'
-const OFFLINE = {
-  WRANGLER_SEND_METRICS: 'false',
-  WRANGLER_HIDE_BANNER: 'true',
-  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  DO_NOT_TRACK: '1',
-  NO_COLOR: '1',
-}
+const OFFLINE = OFFLINE_ENV
+// The stream is created inside moto's unauthenticated window (right after the IAM setup), so starting the demo
+// needs no signer: everything after it is signed by the Worker and the page, and checked by moto.
+const SETUP_ACTIONS = BOOTSTRAP_IAM_ACTIONS + 1
 const REGION = 'us-east-1'
 const STREAM = 'kinesis-demo'
 export const MOTO_HINT =
@@ -49,8 +59,7 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
     }
     let keys
     if (used === 'moto') {
-      const { startMoto, bootstrapIam, BOOTSTRAP_IAM_ACTIONS } = await loadMotoHelper()
-      const moto = await startMoto({ authChecks: true, noAuthActions: BOOTSTRAP_IAM_ACTIONS })
+      const moto = await startMoto({ authChecks: true, noAuthActions: SETUP_ACTIONS })
       stops.push(() => moto.stop())
       log(`  moto (signature checks on)  ${moto.endpoint}`)
       const iam = await bootstrapIam(moto.endpoint, {
@@ -62,7 +71,7 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
         },
       })
       keys = { AWS_ACCESS_KEY_ID: iam.accessKeyId, AWS_SECRET_ACCESS_KEY: iam.secretAccessKey }
-      await createStream(moto.endpoint, { accessKeyId: iam.accessKeyId, secretAccessKey: iam.secretAccessKey })
+      await createStream(moto.endpoint)
       const front = await corsFront(moto.endpoint)
       stops.push(() => front.close())
       kinesisEndpoint = front.endpoint
@@ -87,6 +96,7 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
         STREAM_NAME: STREAM,
         KINESIS_ENDPOINT: kinesisEndpoint + '/',
         ALLOW_READ_BACK: 'true',
+        LOCAL_EMULATOR: used,
       })
 
     const vitePort = await freePort()
@@ -111,77 +121,24 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
       query.set('stream', STREAM)
       query.set('endpoint', kinesisEndpoint + '/')
     }
-    if (used === 'kinesalite') query.set('emulator', 'kinesalite')
+    if (used !== 'aws') query.set('emulator', used)
     const url = `${pageOrigin}/?${query}`
-    return { url, pageOrigin, workerUrl: worker.endpoint, kinesisEndpoint, emulator: used, stop }
+    // The page as `wrangler deploy` ships it: built into demo/dist, served by the Worker, settings from GET /config.
+    const workerPageUrl = worker.endpoint + '/'
+    return { url, workerPageUrl, pageOrigin, workerUrl: worker.endpoint, kinesisEndpoint, emulator: used, stop }
   } catch (error) {
     await stop()
     throw error
   }
 }
 
-// test/helpers/moto.ts is TypeScript: bundle it (with the library it signs with) for plain Node.
-async function loadMotoHelper() {
-  const { build } = await import('esbuild')
-  const outfile = TMP + 'moto-helper.mjs'
-  await build({
-    entryPoints: [ROOT + 'test/helpers/moto.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'warning',
+function createStream(endpoint) {
+  return unauthenticatedAction(endpoint, {
+    service: 'kinesis',
+    region: REGION,
+    target: 'Kinesis_20131202.CreateStream',
+    json: { StreamName: STREAM, ShardCount: 1 },
   })
-  // The helper finds its Python wrapper next to itself.
-  const { copyFileSync } = await import('node:fs')
-  copyFileSync(ROOT + 'test/helpers/moto_server.py', TMP + 'moto_server.py')
-  return import(pathToFileURL(outfile).href + '?' + Date.now())
-}
-
-async function createStream(endpoint, credentials) {
-  const { sign } = await loadSigner()
-  const call = async (target, body) => {
-    const request = await sign(
-      {
-        method: 'POST',
-        url: endpoint + '/',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.' + target },
-        body: JSON.stringify(body),
-      },
-      { credentials, region: REGION, service: 'kinesis' },
-    )
-    const response = await fetch(request)
-    const text = await response.text()
-    if (!response.ok) throw new Error(`Kinesis ${target} failed (${response.status}): ${text.slice(0, 300)}`)
-    return text ? JSON.parse(text) : {}
-  }
-  await call('CreateStream', { StreamName: STREAM, ShardCount: 1 })
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const { StreamDescriptionSummary: summary } = await call('DescribeStreamSummary', { StreamName: STREAM })
-    if (summary.StreamStatus === 'ACTIVE') return
-    await sleep(100)
-  }
-  throw new Error(`The stream ${STREAM} did not become ACTIVE`)
-}
-
-let signer
-async function loadSigner() {
-  if (!signer) {
-    const { build } = await import('esbuild')
-    const outfile = TMP + 'signer.mjs'
-    await build({
-      entryPoints: [ROOT + 'src/index.ts'],
-      bundle: true,
-      platform: 'neutral',
-      format: 'esm',
-      target: 'es2022',
-      outfile,
-      logLevel: 'warning',
-    })
-    signer = await import(pathToFileURL(outfile).href + '?' + Date.now())
-  }
-  return signer
 }
 
 /**
@@ -235,19 +192,8 @@ async function startKinesalite() {
   const kinesalite = createRequire(import.meta.url)('kinesalite')
   const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50 })
   const front = await listen(server)
-  // kinesalite checks nothing about the signature, so any signer can create the stream.
-  const { sign } = await loadSigner()
-  const request = await sign(
-    {
-      method: 'POST',
-      url: front.endpoint + '/',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.CreateStream' },
-      body: JSON.stringify({ StreamName: STREAM, ShardCount: 1 }),
-    },
-    { credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' }, region: REGION, service: 'kinesis' },
-  )
-  const response = await fetch(request)
-  if (!response.ok) throw new Error(`kinesalite CreateStream failed: ${await response.text()}`)
+  // kinesalite checks no signature at all.
+  await createStream(front.endpoint)
   await sleep(200)
   return front
 }
@@ -275,6 +221,9 @@ async function startWorker(vars, keys) {
   const inspectorPort = await freePort()
   const args = [
     'wrangler',
+    'dev',
+    // wrangler.toml's [env.dev]: read-back on, no Turnstile, a looser rate limit (the top level is production's).
+    '--env',
     'dev',
     '--ip',
     '127.0.0.1',
@@ -330,11 +279,12 @@ async function startWorker(vars, keys) {
     }
     try {
       const response = await fetch(endpoint + '/config', {
-        headers: { origin: endpoint },
         signal: AbortSignal.timeout(2000),
       })
       if (response.ok) return { endpoint, stop, output: () => output }
-    } catch {}
+    } catch {
+      // Not listening yet: try again below.
+    }
     if (Date.now() > deadline) {
       await stop()
       throw new Error(`wrangler dev did not answer on ${endpoint} within 90 s:\n${output}`)
@@ -342,48 +292,6 @@ async function startWorker(vars, keys) {
     await sleep(250)
   }
 }
-
-function killGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal)
-  } catch {}
-}
-
-function listen(server) {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      resolve({
-        endpoint: `http://127.0.0.1:${port}`,
-        port,
-        close: () =>
-          new Promise((done) => {
-            server.closeAllConnections?.()
-            server.close(() => done())
-          }),
-      })
-    })
-  })
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-function once(run) {
-  let result
-  return () => (result ??= run())
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function main() {
   const argv = process.argv.slice(2)
@@ -414,7 +322,7 @@ async function main() {
       '  !! kinesalite does NOT check signatures: install moto for the real thing (pip install "moto[server]")',
     )
   console.log(`  Demo ready: ${stack.url}`)
-  console.log(`  (the Worker also serves the built page itself at ${stack.workerUrl}/)`)
+  console.log(`  The page as deployed (built, served by the Worker): ${stack.workerPageUrl}`)
   console.log(`  Press Ctrl-C to stop everything.`)
   console.log(line)
 }

@@ -40,7 +40,9 @@ const exited = new Promise((resolve) => child.once('exit', (code, signal) => res
 const killAll = () => {
   try {
     process.kill(-child.pid, 'SIGKILL')
-  } catch {}
+  } catch {
+    // already gone
+  }
 }
 process.on('exit', killAll)
 
@@ -62,6 +64,23 @@ if (url) {
   )
   check('serves the page', page.includes('Kinesis from the browser'), page.slice(0, 200))
 }
+// The page as deployed: built into demo/dist and served by the Worker itself, with its GET /config.
+const deployed = /The page as deployed[^:]*: (\S+)/.exec(output)?.[1]
+if (deployed) {
+  const page = await fetch(deployed).then(
+    (response) => response.text(),
+    (error) => String(error),
+  )
+  const config = await fetch(new URL('config', deployed)).then(
+    (response) => response.json(),
+    (error) => ({ error: String(error) }),
+  )
+  check(
+    'the Worker serves the built page and its GET /config (no Origin header needed)',
+    page.includes('Kinesis from the browser') && config.streamName === 'kinesis-demo' && config.readBack === true,
+    `${page.slice(0, 120)} ${JSON.stringify(config)}`,
+  )
+} else check('prints the Worker-served page URL', false, output.slice(-1000))
 if (noMoto) {
   check('says how to install moto', output.includes('pip install "moto[server]"'), output)
   check(

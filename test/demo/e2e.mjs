@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // End-to-end test of the demo in real browsers against the full local stack that `npm run demo` starts
-// (scripts/demo.mjs: moto with signature checks behind its CORS front, the Worker under wrangler dev, Vite).
-// In each browser the page gets credentials from the Worker, sends PutRecord and a 50-record PutRecords, moto
-// verifies every signature and accepts, the records are read back and shown; then a run with a wrong secret
-// must show the explained error. Screenshots go to test-results/. Prints `demo <browser>: N passed, M failed`.
+// (scripts/demo.mjs: moto with signature checks behind its CORS front, the Worker under `wrangler dev --env dev`
+// with its static assets, Vite). In each browser, first the page as the Worker serves it (as deployed): settings
+// from GET /config, PutRecord and a 50-record PutRecords that moto verifies and accepts, read back, and a tampered
+// resend that moto refuses; then the Vite-served page: credentials, PutRecord, inspector, batch, and a wrong secret
+// that must show the explained error; then a phone-sized window. Screenshots go to test-results/.
+// Prints `demo <browser>: N passed, M failed`.
 // Usage: node test/demo/e2e.mjs [chromium] [firefox] [webkit]   (default: all three)
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -48,6 +50,149 @@ async function waitFor(browser, expression, what, ms = 30_000) {
   }
 }
 
+// The flow on the page as the Worker serves it (`wrangler deploy`'s page: built into demo/dist, settings from
+// GET /config, credentials from the same origin): PutRecord and a 50-record batch accepted by moto, read back.
+async function workerPageFlow(browser, name, check) {
+  await browser.goto(stack.workerPageUrl)
+  await check('Worker-served page: stream and endpoint from GET /config, moto banner', () =>
+    waitFor(
+      browser,
+      `document.getElementById('stream').value === 'kinesis-demo' && document.getElementById('endpoint').value === ${JSON.stringify(stack.kinesisEndpoint + '/')} && document.getElementById('banner').dataset.emulator === 'moto'`,
+      'the settings from /config',
+    ),
+  )
+  await check('Worker-served page: PutRecord accepted by moto (signature checked) and read back', async () => {
+    await browser.evaluate(fill('#record', `{"event":"e2e-worker-page","browser":"${name}"}`))
+    await browser.evaluate(click('#put-record'))
+    await waitFor(browser, `${text('r-read')} === '✓ all 1 arrived'`, 'PutRecord read-back')
+    const shown = await browser.evaluate(text('records'))
+    if (!shown.includes(`"event":"e2e-worker-page","browser":"${name}"`)) throw new Error(`not shown: ${shown}`)
+    const history = await browser.evaluate(text('history'))
+    if (!/worker\s*POST \/credentials\s*200/.test(history) || !/kinesis\s*PutRecord\s*200/.test(history))
+      throw new Error(`request history: ${history.slice(0, 400)}`)
+  })
+  await check('Worker-served page: PutRecords batch of 50 accepted and all 50 read back', async () => {
+    await browser.evaluate(fill('#batch-size', '50'))
+    await browser.evaluate(click('#put-records'))
+    await waitFor(browser, `${text('r-read')} === '✓ all 50 arrived'`, 'PutRecords read-back', 60_000)
+    const op = await browser.evaluate(text('r-op'))
+    if (op !== 'PutRecords (50/50)') throw new Error(`operation: ${op}`)
+  })
+  await browser.screenshot(join(RESULTS, `demo-${name}.png`))
+  await check('tamper: moto refuses the last signed write with one byte changed', async () => {
+    await browser.evaluate(click('#tamper'))
+    await waitFor(browser, `document.getElementById('tamper-result').dataset.state === 'refused'`, 'the refusal')
+    const shown = await browser.evaluate(text('tamper-result'))
+    if (!/Server: (400|403) /.test(shown)) throw new Error(`tamper result: ${shown}`)
+  })
+}
+
+// The page Vite serves (`npm run demo`'s first URL, the Worker on another origin).
+async function vitePageFlow(browser, name, check) {
+  await browser.goto(stack.url)
+  await check('Vite-served page loads with the stack settings', () =>
+    waitFor(
+      browser,
+      `${text('cred-pill')} === 'No credentials' && document.getElementById('stream').value === 'kinesis-demo'`,
+      'the page',
+    ),
+  )
+  await check('credentials from the Worker (STS AssumeRole signed in workerd), countdown running', async () => {
+    await browser.evaluate(click('#get-creds'))
+    await waitFor(
+      browser,
+      `/^Expires in 1[45]:\\d\\d$/.test(${text('cred-pill')}) && /^ASIA/.test(${text('key-hint')})`,
+      'the credentials pill',
+    )
+  })
+  await check('PutRecord accepted by moto (signature checked) and read back', async () => {
+    await browser.evaluate(fill('#record', `{"event":"e2e","browser":"${name}"}`))
+    await browser.evaluate(click('#put-record'))
+    await waitFor(browser, `${text('r-read')} === '✓ all 1 arrived'`, 'PutRecord read-back')
+    const shard = await browser.evaluate(text('r-shard'))
+    const sequence = await browser.evaluate(text('r-seq'))
+    if (shard !== 'shardId-000000000000' || !/^\d+$/.test(sequence))
+      throw new Error(`unexpected placement ${shard} ${sequence}`)
+    const shown = await browser.evaluate(text('records'))
+    if (!shown.includes(`"browser":"${name}"`)) throw new Error(`the record is not shown: ${shown}`)
+  })
+  await check(
+    'signing inspector shows canonical request, string to sign, signed headers (session token signed)',
+    async () => {
+      const canonical = await browser.evaluate(text('i-canonical'))
+      const stringToSign = await browser.evaluate(text('i-sts'))
+      const signed = await browser.evaluate(text('i-signed'))
+      if (!canonical.startsWith('POST\n/\n\n') || !/x-amz-security-token:\S+…/.test(canonical))
+        throw new Error(`canonical request: ${canonical.slice(0, 200)}`)
+      if (!/^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/kinesis\/aws4_request\n[0-9a-f]{64}$/.test(stringToSign))
+        throw new Error(`string to sign: ${stringToSign}`)
+      if (!signed.split(';').includes('x-amz-security-token')) throw new Error(`signed headers: ${signed}`)
+      const what = await browser.evaluate(text('inspect-what'))
+      if (what !== 'last PutRecord request') throw new Error(`inspector shows: ${what}`)
+    },
+  )
+  await check('PutRecords batch of 50 with progress bar, all 50 read back', async () => {
+    await browser.evaluate(fill('#batch-size', '50'))
+    await browser.evaluate(click('#put-records'))
+    await waitFor(browser, `${text('r-read')} === '✓ all 50 arrived'`, 'PutRecords read-back', 60_000)
+    const progress = await browser.evaluate(text('progress-text'))
+    if (progress !== '50/50 sent') throw new Error(`progress: ${progress}`)
+    const op = await browser.evaluate(text('r-op'))
+    if (op !== 'PutRecords (50/50)') throw new Error(`operation: ${op}`)
+  })
+  await check('wrong secret: moto refuses, the page explains the signature mismatch', async () => {
+    const real = await fetch(stack.workerUrl + '/credentials', {
+      method: 'POST',
+      headers: { origin: stack.pageOrigin },
+    }).then((response) => response.json())
+    const wrong = `AWS_ACCESS_KEY_ID=${real.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${real.secretAccessKey.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}\nAWS_SESSION_TOKEN=${real.sessionToken}`
+    await browser.evaluate(click('input[name=source][value=pasted]'))
+    await browser.evaluate(fill('#pasted', wrong))
+    await browser.evaluate(click('#put-record'))
+    await waitFor(browser, `!document.getElementById('error').hidden`, 'the error box')
+    const shown = await browser.evaluate(text('error'))
+    if (
+      !shown.includes('AWS computed a different signature than this page did.') ||
+      !shown.includes('SignatureDoesNotMatch')
+    )
+      throw new Error(`error box: ${shown}`)
+    // The previous result is gone: the error does not sit above "✓ all 50 arrived".
+    if (!(await browser.evaluate(`document.getElementById('result').hidden`)))
+      throw new Error('the previous result is still shown')
+  })
+  await browser.screenshot(join(RESULTS, `demo-${name}-error.png`))
+  await check('no secret, token or pasted key in localStorage', async () => {
+    const stored = await browser.evaluate('JSON.stringify(Object.assign({}, localStorage))')
+    if (!stored.includes('kinesis-demo') || /ASIA|secret|token/i.test(stored))
+      throw new Error(`localStorage: ${stored}`)
+  })
+}
+
+// On a phone-sized window: buttons of a row keep one height, and a send brings its result into view.
+async function phoneChecks(browser, name, check) {
+  await browser.resize(390, 844)
+  await browser.goto(stack.workerPageUrl)
+  await waitFor(browser, `document.getElementById('stream').value === 'kinesis-demo'`, 'the page')
+  await check(`phone: buttons of a row have one height (${name})`, async () => {
+    const heights = await browser.evaluate(
+      `JSON.stringify([...document.querySelectorAll('.row.buttons')].map((row) => [...row.querySelectorAll('button')].map((button) => Math.round(button.getBoundingClientRect().height))))`,
+    )
+    const rows = JSON.parse(heights)
+    if (!rows.length || rows.some((row) => new Set(row).size !== 1)) throw new Error(`button heights: ${heights}`)
+  })
+  await check(`phone: the result scrolls into view after a send (${name})`, async () => {
+    await browser.evaluate(`(window.scrollTo(0, 0), true)`)
+    await browser.evaluate(click('#put-record'))
+    await waitFor(browser, `${text('r-read')} === '✓ all 1 arrived'`, 'PutRecord read-back')
+    await waitFor(
+      browser,
+      `(() => { const box = document.getElementById('result-card').getBoundingClientRect(); return box.top < innerHeight && box.bottom > 0 && scrollY > 0 })()`,
+      'the result card in view',
+      10_000,
+    )
+  })
+}
+
 async function runBrowser(name) {
   const checks = []
   const check = async (label, run) => {
@@ -73,88 +218,20 @@ async function runBrowser(name) {
       }),
     )
     console.log(`${name}: ${browser.version}`)
-    await browser.goto(stack.url)
-    await check('page loads with the stack settings', () =>
-      waitFor(
-        browser,
-        `${text('cred-pill')} === 'No credentials' && document.getElementById('stream').value === 'kinesis-demo'`,
-        'the page',
-      ),
-    )
-    await check('credentials from the Worker (STS AssumeRole signed in workerd), countdown running', async () => {
-      await browser.evaluate(click('#get-creds'))
-      await waitFor(
-        browser,
-        `/^Expires in 1[45]:\\d\\d$/.test(${text('cred-pill')}) && /^ASIA/.test(${text('key-hint')})`,
-        'the credentials pill',
-      )
-    })
-    await check('PutRecord accepted by moto (signature checked) and read back', async () => {
-      await browser.evaluate(fill('#record', `{"event":"e2e","browser":"${name}"}`))
-      await browser.evaluate(click('#put-record'))
-      await waitFor(browser, `${text('r-read')} === '✓ all 1 arrived'`, 'PutRecord read-back')
-      const shard = await browser.evaluate(text('r-shard'))
-      const sequence = await browser.evaluate(text('r-seq'))
-      if (shard !== 'shardId-000000000000' || !/^\d+$/.test(sequence))
-        throw new Error(`unexpected placement ${shard} ${sequence}`)
-      const shown = await browser.evaluate(text('records'))
-      if (!shown.includes(`"browser":"${name}"`)) throw new Error(`the record is not shown: ${shown}`)
-    })
-    await check(
-      'signing inspector shows canonical request, string to sign, signed headers (session token signed)',
-      async () => {
-        const canonical = await browser.evaluate(text('i-canonical'))
-        const stringToSign = await browser.evaluate(text('i-sts'))
-        const signed = await browser.evaluate(text('i-signed'))
-        if (!canonical.startsWith('POST\n/\n\n') || !/x-amz-security-token:\S+…/.test(canonical))
-          throw new Error(`canonical request: ${canonical.slice(0, 200)}`)
-        if (
-          !/^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/kinesis\/aws4_request\n[0-9a-f]{64}$/.test(stringToSign)
-        )
-          throw new Error(`string to sign: ${stringToSign}`)
-        if (!signed.split(';').includes('x-amz-security-token')) throw new Error(`signed headers: ${signed}`)
-        const what = await browser.evaluate(text('inspect-what'))
-        if (what !== 'last PutRecord request') throw new Error(`inspector shows: ${what}`)
-      },
-    )
-    await check('PutRecords batch of 50 with progress bar, all 50 read back', async () => {
-      await browser.evaluate(fill('#batch-size', '50'))
-      await browser.evaluate(click('#put-records'))
-      await waitFor(browser, `${text('r-read')} === '✓ all 50 arrived'`, 'PutRecords read-back', 60_000)
-      const progress = await browser.evaluate(text('progress-text'))
-      if (progress !== '50/50 sent') throw new Error(`progress: ${progress}`)
-      const op = await browser.evaluate(text('r-op'))
-      if (op !== 'PutRecords (50/50)') throw new Error(`operation: ${op}`)
-    })
-    await browser.screenshot(join(RESULTS, `demo-${name}.png`))
+    await workerPageFlow(browser, name, check)
+    await browser.screenshot(join(RESULTS, `demo-${name}-tamper.png`))
     if (name === 'chromium') {
-      await browser.resize(390, 844)
-      await browser.screenshot(join(RESULTS, `demo-${name}-phone.png`))
-      await browser.resize(1280, 900)
+      await check('keyboard: the focus ring of the selected segment differs from its background', async () => {
+        const colours = await browser.evaluate(
+          `(() => { const radio = document.querySelector('input[name=source]:checked'); radio.focus(); const label = radio.closest('label'); const style = getComputedStyle(label); return JSON.stringify({ ring: style.outlineColor, width: style.outlineWidth, background: style.backgroundColor, focused: label.matches(':has(input:focus-visible)') }) })()`,
+        )
+        const { ring, width, background, focused } = JSON.parse(colours)
+        if (!focused || ring === background || width === '0px') throw new Error(`focus ring: ${colours}`)
+      })
     }
-    await check('wrong secret: moto refuses, the page explains the signature mismatch', async () => {
-      const real = await fetch(stack.workerUrl + '/credentials', {
-        method: 'POST',
-        headers: { origin: stack.pageOrigin },
-      }).then((response) => response.json())
-      const wrong = `AWS_ACCESS_KEY_ID=${real.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${real.secretAccessKey.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}\nAWS_SESSION_TOKEN=${real.sessionToken}`
-      await browser.evaluate(click('input[name=source][value=pasted]'))
-      await browser.evaluate(fill('#pasted', wrong))
-      await browser.evaluate(click('#put-record'))
-      await waitFor(browser, `!document.getElementById('error').hidden`, 'the error box')
-      const shown = await browser.evaluate(text('error'))
-      if (
-        !shown.includes('AWS computed a different signature than this page did.') ||
-        !shown.includes('SignatureDoesNotMatch')
-      )
-        throw new Error(`error box: ${shown}`)
-    })
-    await browser.screenshot(join(RESULTS, `demo-${name}-error.png`))
-    await check('no secret, token or pasted key in localStorage', async () => {
-      const stored = await browser.evaluate('JSON.stringify(Object.assign({}, localStorage))')
-      if (!stored.includes('kinesis-demo') || /ASIA|secret|token/i.test(stored))
-        throw new Error(`localStorage: ${stored}`)
-    })
+    await vitePageFlow(browser, name, check)
+    await phoneChecks(browser, name, check)
+    if (name === 'chromium') await browser.screenshot(join(RESULTS, `demo-${name}-phone.png`))
   } catch (error) {
     checks.push({ label: 'browser session', ok: false })
     console.log(`  ✗ ${name} could not run the flow: ${error.message}`)

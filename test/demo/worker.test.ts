@@ -1,20 +1,32 @@
-// demo/worker.ts in workerd (Miniflare, no nodejs_compat): CORS refusal for unlisted origins, the session
-// policy and signature of its STS AssumeRole call, and STS errors passed on clearly.
+// demo/worker.ts in workerd (Miniflare, no nodejs_compat): the gates in front of POST /credentials (Origin, the
+// per-client rate limit, Turnstile checked against a siteverify stand-in on 127.0.0.1), generic errors with the
+// details in the Worker's log, the session policy and signature of its STS AssumeRole call, GET /config for the
+// page's own same-origin GET, and the production vars that wrangler.toml really ships.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Readable } from 'node:stream'
 import { build } from 'esbuild'
-import { Miniflare } from 'miniflare'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Miniflare, Response as MiniflareResponse } from 'miniflare'
+import { unstable_readConfig } from 'wrangler'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { signParts } from '../../src/index.js'
 
+const WORKER = 'https://kinesis-demo.example.workers.dev'
 const PAGE = 'http://127.0.0.1:5173'
 const KEYS = { AWS_ACCESS_KEY_ID: 'AKIDWORKERTEST', AWS_SECRET_ACCESS_KEY: 'worker-secret/never+leaves' }
+const ACCOUNT_ID = '111122223333'
 const VARS = {
   AWS_REGION: 'eu-west-1',
-  ROLE_ARN: 'arn:aws:iam::111122223333:role/kinesis-demo-writer',
+  ROLE_ARN: `arn:aws:iam::${ACCOUNT_ID}:role/kinesis-demo-writer`,
   STREAM_NAME: 'clicks',
   ALLOWED_ORIGINS: `${PAGE}, https://demo.example.com/`,
   STS_ENDPOINT: 'https://sts.eu-west-1.amazonaws.com/',
   DURATION_SECONDS: '1200',
+  ALLOW_UNGATED_CREDENTIALS: 'true',
 }
+const TURNSTILE_SECRET = 'turnstile-secret-for-tests'
+const GOOD_TOKEN = 'token-the-widget-made'
+const LIMIT = 5
 
 interface StsCall {
   url: string
@@ -35,21 +47,48 @@ const OK: StsAnswer = () =>
 let script: string
 let calls: StsCall[] = []
 let answer: StsAnswer = OK
+let logs = ''
 const instances: Miniflare[] = []
 
-async function worker(bindings: Record<string, string> = { ...VARS, ...KEYS }): Promise<Miniflare> {
+// The siteverify stand-in: a real HTTP server on 127.0.0.1 that the Worker reaches through its outbound fetch.
+let siteverify: Server
+let siteverifyUrl: string
+const siteverifyCalls: URLSearchParams[] = []
+const usedTokens = new Set<string>()
+
+interface WorkerOptions {
+  rateLimit?: number | false
+}
+
+async function worker(bindings: Record<string, string> = { ...VARS, ...KEYS }, options: WorkerOptions = {}) {
+  const limit = options.rateLimit ?? 1000
   const mf = new Miniflare({
     modules: true,
     script,
     compatibilityDate: '2025-09-01',
     bindings,
+    ...(limit !== false && { ratelimits: { CREDENTIALS_RATE_LIMIT: { simple: { limit, period: 60 } } } }),
     serviceBindings: {
       ASSETS: () => new Response('<!doctype html><title>page</title>', { headers: { 'content-type': 'text/html' } }),
     },
+    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+      stdout.on('data', (chunk) => (logs += chunk))
+      stderr.on('data', (chunk) => (logs += chunk))
+    },
     outboundService: async (request) => {
-      const call = { url: request.url, headers: [...request.headers], body: await request.text() }
+      // Stand-ins on 127.0.0.1 are reached for real (a closed port fails: miniflare turns it into a 5xx answer).
+      if (new URL(request.url).hostname === '127.0.0.1') {
+        const body = request.method === 'POST' ? await request.text() : undefined
+        const forwarded = await fetch(request.url, { method: request.method, ...(body !== undefined && { body }) })
+        return new MiniflareResponse(await forwarded.text(), { status: forwarded.status })
+      }
+      const call: StsCall = { url: request.url, headers: [...request.headers.entries()], body: await request.text() }
       calls.push(call)
-      return (await answer(call)) as any
+      const answered = await answer(call)
+      return new MiniflareResponse(await answered.text(), {
+        status: answered.status,
+        headers: [...answered.headers.entries()],
+      })
     },
   })
   instances.push(mf)
@@ -67,17 +106,78 @@ beforeAll(async () => {
     write: false,
   })
   script = output.outputFiles[0]!.text
+  teamKey = await generateRsaKey()
+  otherKey = await generateRsaKey()
+  const publicJwk = { ...(await crypto.subtle.exportKey('jwk', teamKey.publicKey)), kid: TEAM_KID }
+  // Like Cloudflare's: form fields secret, response, remoteip; a token is good once. The same server publishes
+  // the stand-in Access team's keys at /cdn-cgi/access/certs.
+  siteverify = createServer((req, res) => {
+    if (req.url === '/cdn-cgi/access/certs') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      return res.end(JSON.stringify({ keys: [publicJwk] }))
+    }
+    let body = ''
+    req.on('data', (chunk) => (body += chunk))
+    req.on('end', () => {
+      const form = new URLSearchParams(body)
+      siteverifyCalls.push(form)
+      const token = form.get('response') ?? ''
+      const codes: string[] = []
+      if (form.get('secret') !== TURNSTILE_SECRET) codes.push('invalid-input-secret')
+      if (token !== GOOD_TOKEN && !token.startsWith(GOOD_TOKEN + '-')) codes.push('invalid-input-response')
+      else if (usedTokens.has(token)) codes.push('timeout-or-duplicate')
+      if (!codes.length) usedTokens.add(token)
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ success: codes.length === 0, 'error-codes': codes, hostname: 'demo.example.com' }))
+    })
+  })
+  await new Promise<void>((resolve) => siteverify.listen(0, '127.0.0.1', resolve))
+  siteverifyUrl = `http://127.0.0.1:${(siteverify.address() as AddressInfo).port}/turnstile/v0/siteverify`
 })
 afterAll(async () => {
   await Promise.all(instances.map((mf) => mf.dispose()))
+  await new Promise((resolve) => siteverify.close(resolve))
+})
+beforeEach(() => {
+  calls = []
+  answer = OK
+  siteverifyCalls.length = 0
 })
 
-function post(mf: Miniflare, origin?: string, path = '/credentials') {
+function post(mf: Miniflare, origin?: string, headers: Record<string, string> = {}) {
   calls = []
-  return mf.dispatchFetch('https://kinesis-demo.example.workers.dev' + path, {
+  return mf.dispatchFetch(WORKER + '/credentials', {
     method: 'POST',
-    headers: origin ? { origin } : {},
+    headers: { ...(origin && { origin }), ...headers },
   })
+}
+
+function generateRsaKey(): Promise<CryptoKeyPair> {
+  return crypto.subtle.generateKey(
+    { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+    true,
+    ['sign', 'verify'],
+  )
+}
+
+function without<T extends object, K extends keyof T>(object: T, key: K): Omit<T, K> {
+  const copy = { ...object }
+  delete copy[key]
+  return copy
+}
+
+interface SessionPolicy {
+  Version: string
+  Statement: Array<{ Effect: string; Action: string[]; Resource: string }>
+}
+
+function policyOf(call: StsCall): SessionPolicy {
+  return JSON.parse(new URLSearchParams(call.body).get('Policy')!) as SessionPolicy
+}
+
+async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
 }
 
 describe('CORS', () => {
@@ -88,13 +188,12 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-allow-origin')).toBeNull()
     const body = (await response.json()) as { error: string; message: string }
     expect(body.error).toBe('origin_not_allowed')
-    expect(body.message).toContain('ALLOWED_ORIGINS')
     expect(calls).toHaveLength(0)
   })
 
-  it('refuses a preflight from an unlisted origin and a request without Origin', async () => {
+  it('refuses a preflight from an unlisted origin and a POST without Origin', async () => {
     const mf = await worker()
-    const preflight = await mf.dispatchFetch('https://kinesis-demo.example.workers.dev/credentials', {
+    const preflight = await mf.dispatchFetch(WORKER + '/credentials', {
       method: 'OPTIONS',
       headers: { origin: 'http://localhost:9999', 'access-control-request-method': 'POST' },
     })
@@ -109,28 +208,243 @@ describe('CORS', () => {
 
   it('answers a preflight from a listed origin (trailing slash in the list ignored) and echoes the asked headers', async () => {
     const mf = await worker()
-    const response = await mf.dispatchFetch('https://kinesis-demo.example.workers.dev/credentials', {
+    const response = await mf.dispatchFetch(WORKER + '/credentials', {
       method: 'OPTIONS',
       headers: {
         origin: 'https://demo.example.com',
         'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type',
+        'access-control-request-headers': 'cf-turnstile-response',
       },
     })
     expect(response.status).toBe(204)
     expect(response.headers.get('access-control-allow-origin')).toBe('https://demo.example.com')
     expect(response.headers.get('access-control-allow-methods')).toContain('POST')
-    expect(response.headers.get('access-control-allow-headers')).toBe('content-type')
+    expect(response.headers.get('access-control-allow-headers')).toBe('cf-turnstile-response')
     expect(response.headers.get('vary')).toBe('Origin')
   })
 
   it("always allows the Worker's own origin (the page it serves) and serves other paths from the assets", async () => {
     const mf = await worker()
-    const response = await post(mf, 'https://kinesis-demo.example.workers.dev')
+    const response = await post(mf, WORKER)
     expect(response.status).toBe(200)
     await response.arrayBuffer()
-    const page = await mf.dispatchFetch('https://kinesis-demo.example.workers.dev/')
+    const page = await mf.dispatchFetch(WORKER + '/')
     expect(await page.text()).toContain('<title>page</title>')
+  })
+})
+
+describe('GET /config', () => {
+  it("answers the page's own same-origin GET, which carries no Origin header (browsers omit it)", async () => {
+    const mf = await worker({ ...VARS, ...KEYS, KINESIS_ENDPOINT: 'http://127.0.0.1:4567/' })
+    const config = await mf.dispatchFetch(WORKER + '/config')
+    expect(config.status).toBe(200)
+    expect(config.headers.get('access-control-allow-origin')).toBeNull()
+    expect(await config.json()).toEqual({
+      region: 'eu-west-1',
+      streamName: 'clicks',
+      kinesisEndpoint: 'http://127.0.0.1:4567/',
+      readBack: false,
+    })
+  })
+
+  it('adds CORS for a listed origin only, names the Turnstile site key when Turnstile is on, refuses POST', async () => {
+    const mf = await worker({ ...VARS, ...KEYS, TURNSTILE_SECRET, TURNSTILE_SITE_KEY: '0x4AAAAAAAsitekey' })
+    const listed = await mf.dispatchFetch(WORKER + '/config', { headers: { origin: PAGE } })
+    expect(listed.headers.get('access-control-allow-origin')).toBe(PAGE)
+    expect(((await listed.json()) as { turnstileSiteKey?: string }).turnstileSiteKey).toBe('0x4AAAAAAAsitekey')
+    const other = await mf.dispatchFetch(WORKER + '/config', { headers: { origin: 'https://evil.example' } })
+    expect(other.headers.get('access-control-allow-origin')).toBeNull()
+    await other.arrayBuffer()
+    const wrongMethod = await mf.dispatchFetch(WORKER + '/config', { method: 'POST', headers: { origin: PAGE } })
+    expect(wrongMethod.status).toBe(405)
+    await wrongMethod.arrayBuffer()
+    const getCredentials = await mf.dispatchFetch(WORKER + '/credentials', { headers: { origin: PAGE } })
+    expect(getCredentials.status).toBe(405)
+    await getCredentials.arrayBuffer()
+  })
+})
+
+describe('Turnstile', () => {
+  const gated = { ...VARS, ...KEYS, ALLOW_UNGATED_CREDENTIALS: 'false', TURNSTILE_SECRET }
+
+  it('refuses a forged Origin (curl with an allowed origin) that has no Turnstile token, without calling STS', async () => {
+    const mf = await worker({ ...gated, TURNSTILE_SITEVERIFY_URL: siteverifyUrl })
+    const response = await post(mf, PAGE)
+    expect(response.status).toBe(403)
+    expect(((await response.json()) as { error: string }).error).toBe('turnstile_failed')
+    expect(calls).toHaveLength(0)
+  })
+
+  it('refuses a forged Origin with an invalid token: siteverify is asked and says no', async () => {
+    const mf = await worker({ ...gated, TURNSTILE_SITEVERIFY_URL: siteverifyUrl })
+    const response = await post(mf, PAGE, {
+      'cf-turnstile-response': 'made-up-token',
+      'cf-connecting-ip': '203.0.113.7',
+    })
+    expect(response.status).toBe(403)
+    expect(((await response.json()) as { error: string }).error).toBe('turnstile_failed')
+    expect(siteverifyCalls).toHaveLength(1)
+    expect(Object.fromEntries(siteverifyCalls[0]!)).toEqual({
+      secret: TURNSTILE_SECRET,
+      response: 'made-up-token',
+      remoteip: '203.0.113.7',
+    })
+    expect(calls).toHaveLength(0)
+    await until(() => logs.includes('invalid-input-response'))
+    expect(logs).toContain('invalid-input-response')
+  })
+
+  it('hands out credentials for a valid token, once: the same token again is refused', async () => {
+    const mf = await worker({ ...gated, TURNSTILE_SITEVERIFY_URL: siteverifyUrl })
+    const token = `${GOOD_TOKEN}-${crypto.randomUUID()}`
+    const first = await post(mf, PAGE, { 'cf-turnstile-response': token })
+    expect(first.status).toBe(200)
+    expect(((await first.json()) as { accessKeyId: string }).accessKeyId).toBe('ASIATEMPORARY1234')
+    const again = await post(mf, PAGE, { 'cf-turnstile-response': token })
+    expect(again.status).toBe(403)
+    await again.arrayBuffer()
+    expect(calls).toHaveLength(0) // `post` resets the STS calls: the replay reached none
+  })
+
+  it('fails closed when siteverify cannot be reached, and refuses an oversized token unasked', async () => {
+    const mf = await worker({ ...gated, TURNSTILE_SITEVERIFY_URL: 'http://127.0.0.1:9/siteverify' })
+    const unreachable = await post(mf, PAGE, { 'cf-turnstile-response': GOOD_TOKEN })
+    expect(unreachable.status).toBe(403)
+    const { ref } = (await unreachable.json()) as { ref: string }
+    await until(() => logs.includes(ref))
+    expect(logs.split('\n').find((entry) => entry.includes(ref))).toMatch(/siteverify-(unreachable|http-5\d\d)/)
+    const mf2 = await worker({ ...gated, TURNSTILE_SITEVERIFY_URL: siteverifyUrl })
+    const huge = await post(mf2, PAGE, { 'cf-turnstile-response': 'x'.repeat(2049) })
+    expect(huge.status).toBe(403)
+    await huge.arrayBuffer()
+    expect(siteverifyCalls).toHaveLength(0)
+    expect(calls).toHaveLength(0)
+  })
+
+  it('refuses to hand out credentials when neither TURNSTILE_SECRET nor the explicit opt-out is set', async () => {
+    const ungated = without(VARS, 'ALLOW_UNGATED_CREDENTIALS')
+    const mf = await worker({ ...ungated, ...KEYS })
+    const response = await post(mf, PAGE)
+    expect(response.status).toBe(500)
+    expect(((await response.json()) as { error: string }).error).toBe('worker_misconfigured')
+    expect(calls).toHaveLength(0)
+  })
+})
+
+// A stand-in Access team: its signing key, its published certs (served by the siteverify stand-in's server) and
+// JWTs made like Access makes them.
+const TEAM_AUD = 'aud-tag-of-the-demo-app'
+let teamKey: CryptoKeyPair
+let otherKey: CryptoKeyPair
+const TEAM_KID = 'team-key-1'
+
+function base64Url(bytes: Uint8Array | string): string {
+  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes
+  return btoa(String.fromCharCode(...data))
+    .replace(/=+$/, '')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+}
+
+async function accessJwt(claims: Record<string, unknown>, key = teamKey, header: object = {}): Promise<string> {
+  const head = base64Url(JSON.stringify({ alg: 'RS256', kid: TEAM_KID, typ: 'JWT', ...header }))
+  const body = base64Url(JSON.stringify(claims))
+  const signature = await crypto.subtle.sign(
+    'RSASSA-PKCS1-v1_5',
+    key.privateKey,
+    new TextEncoder().encode(`${head}.${body}`),
+  )
+  return `${head}.${body}.${base64Url(new Uint8Array(signature))}`
+}
+
+describe('Cloudflare Access (the alternative gate)', () => {
+  const teamDomain = () => siteverifyUrl.replace(/\/turnstile\/v0\/siteverify$/, '')
+  const accessVars = () => ({
+    ...without(VARS, 'ALLOW_UNGATED_CREDENTIALS'),
+    ...KEYS,
+    ACCESS_TEAM_DOMAIN: teamDomain(),
+    ACCESS_AUD: TEAM_AUD,
+  })
+  const valid = () => ({
+    aud: [TEAM_AUD],
+    iss: teamDomain(),
+    email: 'visitor@example.com',
+    exp: Math.floor(Date.now() / 1000) + 600,
+    nbf: Math.floor(Date.now() / 1000) - 10,
+  })
+
+  it('hands out credentials for a JWT signed by the team key, for this audience and issuer', async () => {
+    const mf = await worker(accessVars())
+    const response = await post(mf, PAGE, { 'cf-access-jwt-assertion': await accessJwt(valid()) })
+    expect(response.status).toBe(200)
+    await response.arrayBuffer()
+    expect(calls).toHaveLength(1)
+  })
+
+  it('refuses a missing, forged, foreign, expired or wrongly addressed JWT, and alg "none", without calling STS', async () => {
+    const mf = await worker(accessVars())
+    const now = Math.floor(Date.now() / 1000)
+    const unsigned = (await accessJwt(valid())).split('.').slice(0, 2).join('.') + '.'
+    const cases: Array<[string, string | undefined]> = [
+      ['missing', undefined],
+      ['signed by another key', await accessJwt(valid(), otherKey)],
+      ['another audience', await accessJwt({ ...valid(), aud: ['other-app'] })],
+      ['another issuer', await accessJwt({ ...valid(), iss: 'https://evil.cloudflareaccess.com' })],
+      ['expired', await accessJwt({ ...valid(), exp: now - 3600 })],
+      ['not yet valid', await accessJwt({ ...valid(), nbf: now + 3600 })],
+      ['unknown kid', await accessJwt(valid(), teamKey, { kid: 'other' })],
+      ['alg none', unsigned.replace(/^[^.]+/, base64Url(JSON.stringify({ alg: 'none', kid: TEAM_KID })))],
+      ['garbage', 'not.a.jwt'],
+    ]
+    for (const [label, token] of cases) {
+      const response = await post(mf, PAGE, token ? { 'cf-access-jwt-assertion': token } : {})
+      expect(response.status, label).toBe(403)
+      expect(((await response.json()) as { error: string }).error, label).toBe('access_denied')
+      expect(calls, label).toHaveLength(0)
+    }
+  })
+})
+
+describe('rate limit', () => {
+  it(`lets ${LIMIT} POST /credentials per client and minute through, then answers 429 with Retry-After`, async () => {
+    const mf = await worker({ ...VARS, ...KEYS }, { rateLimit: LIMIT })
+    const statuses: number[] = []
+    let stsCalls = 0
+    for (let attempt = 0; attempt < LIMIT + 3; attempt++) {
+      const response = await post(mf, PAGE, { 'cf-connecting-ip': '198.51.100.1' })
+      stsCalls += calls.length
+      statuses.push(response.status)
+      if (response.status === 429) {
+        expect(response.headers.get('retry-after')).toBe('60')
+        expect(((await response.json()) as { error: string }).error).toBe('rate_limited')
+      } else await response.arrayBuffer()
+    }
+    expect(statuses).toEqual([...Array.from({ length: LIMIT }, () => 200), 429, 429, 429])
+    expect(stsCalls).toBe(LIMIT)
+    // Another client has its own allowance.
+    const other = await post(mf, PAGE, { 'cf-connecting-ip': '198.51.100.2' })
+    expect(other.status).toBe(200)
+    await other.arrayBuffer()
+  })
+
+  it('counts refused Turnstile attempts too (no free guessing), and refuses when the binding is missing', async () => {
+    const mf = await worker(
+      { ...VARS, ...KEYS, TURNSTILE_SECRET, TURNSTILE_SITEVERIFY_URL: siteverifyUrl },
+      { rateLimit: 2 },
+    )
+    const statuses: number[] = []
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const response = await post(mf, PAGE, { 'cf-connecting-ip': '198.51.100.9', 'cf-turnstile-response': 'guess' })
+      statuses.push(response.status)
+      await response.arrayBuffer()
+    }
+    expect(statuses).toEqual([403, 403, 429])
+    expect(siteverifyCalls).toHaveLength(2)
+    const unbound = await worker({ ...VARS, ...KEYS }, { rateLimit: false })
+    const response = await post(unbound, PAGE)
+    expect(response.status).toBe(500)
+    expect(((await response.json()) as { error: string }).error).toBe('worker_misconfigured')
+    expect(calls).toHaveLength(0)
   })
 })
 
@@ -163,13 +477,13 @@ describe('AssumeRole', () => {
     expect(params.get('RoleArn')).toBe(VARS.ROLE_ARN)
     expect(params.get('RoleSessionName')).toMatch(/^kinesis-demo-[0-9a-f]{8}$/)
     expect(params.get('DurationSeconds')).toBe('1200')
-    expect(JSON.parse(params.get('Policy')!)).toEqual({
+    expect(policyOf(call)).toEqual({
       Version: '2012-10-17',
       Statement: [
         {
           Effect: 'Allow',
           Action: ['kinesis:PutRecord', 'kinesis:PutRecords'],
-          Resource: 'arn:aws:kinesis:eu-west-1:111122223333:stream/clicks',
+          Resource: `arn:aws:kinesis:eu-west-1:${ACCOUNT_ID}:stream/clicks`,
         },
       ],
     })
@@ -178,12 +492,12 @@ describe('AssumeRole', () => {
   it('adds only GetShardIterator/GetRecords on the same stream when ALLOW_READ_BACK is "true"', async () => {
     const mf = await worker({ ...VARS, ...KEYS, ALLOW_READ_BACK: 'true' })
     await (await post(mf, PAGE)).arrayBuffer()
-    const policy = JSON.parse(new URLSearchParams(calls[0]!.body).get('Policy')!)
+    const policy = policyOf(calls[0]!)
     expect(policy.Statement).toEqual([
       {
         Effect: 'Allow',
         Action: ['kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:GetShardIterator', 'kinesis:GetRecords'],
-        Resource: 'arn:aws:kinesis:eu-west-1:111122223333:stream/clicks',
+        Resource: `arn:aws:kinesis:eu-west-1:${ACCOUNT_ID}:stream/clicks`,
       },
     ])
   })
@@ -221,76 +535,126 @@ describe('AssumeRole', () => {
   })
 })
 
-describe('errors', () => {
-  it('passes an STS error on clearly: 502 with its code, message and request id', async () => {
+describe('errors are generic to the caller, detailed in the log', () => {
+  const USER_ARN = `arn:aws:iam::${ACCOUNT_ID}:user/worker`
+
+  it('an STS refusal: no ARN, no account id, no STS text in the answer; all of it in the log under the ref', async () => {
     answer = () =>
       new Response(
-        '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::111122223333:user/worker is not authorized to perform: sts:AssumeRole</Message></Error><RequestId>req-denied</RequestId></ErrorResponse>',
+        `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: ${USER_ARN} is not authorized to perform: sts:AssumeRole on resource: ${VARS.ROLE_ARN}</Message></Error><RequestId>req-denied</RequestId></ErrorResponse>`,
         { status: 403, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': 'req-denied' } },
       )
-    try {
-      const mf = await worker()
-      const response = await post(mf, PAGE)
-      expect(response.status).toBe(502)
-      expect(response.headers.get('access-control-allow-origin')).toBe(PAGE)
-      const body = (await response.json()) as Record<string, unknown>
-      expect(body).toMatchObject({ error: 'sts_error', code: 'AccessDenied', status: 403, requestId: 'req-denied' })
-      expect(body.message).toBe(
-        'STS refused AssumeRole (AccessDenied): User: arn:aws:iam::111122223333:user/worker is not authorized to perform: sts:AssumeRole',
-      )
-      expect(JSON.stringify(body)).not.toContain(KEYS.AWS_SECRET_ACCESS_KEY)
-    } finally {
-      answer = OK
-    }
+    const mf = await worker()
+    const response = await post(mf, PAGE)
+    expect(response.status).toBe(502)
+    expect(response.headers.get('access-control-allow-origin')).toBe(PAGE)
+    const text = await response.text()
+    const body = JSON.parse(text) as { error: string; message: string; ref: string }
+    expect(Object.keys(body).sort()).toEqual(['error', 'message', 'ref'])
+    expect(body.error).toBe('sts_error')
+    expect(body.message).toBe("Credentials could not be issued right now: the Worker's log has the details.")
+    for (const leak of ['arn:', ACCOUNT_ID, 'AccessDenied', 'req-denied', 'not authorized', KEYS.AWS_SECRET_ACCESS_KEY])
+      expect(text).not.toContain(leak)
+    await until(() => logs.includes(body.ref))
+    const line = logs.split('\n').find((entry) => entry.includes(body.ref))!
+    expect(line).toContain('AccessDenied')
+    expect(line).toContain(USER_ARN)
+    expect(line).toContain('req-denied')
+    expect(line).not.toContain(KEYS.AWS_SECRET_ACCESS_KEY)
   })
 
-  it('retries a failing STS, then passes its status on (an HTML error page becomes code Http503)', async () => {
+  it('a failing STS is retried, then reported with the same generic answer (the status goes to the log)', async () => {
     answer = () =>
       new Response('<html><body>Service Unavailable</body></html>', {
         status: 503,
         headers: { 'content-type': 'text/html' },
       })
-    try {
-      const mf = await worker()
-      const response = await post(mf, PAGE)
-      expect(response.status).toBe(502)
-      const body = (await response.json()) as Record<string, unknown>
-      expect(body).toMatchObject({ error: 'sts_error', code: 'Http503', status: 503 })
-      expect(body.message).toContain('STS refused AssumeRole (Http503)')
-      // The library's client retried the 5xx answer 3 times before giving up.
-      expect(calls).toHaveLength(4)
-    } finally {
-      answer = OK
-    }
+    const mf = await worker()
+    const response = await post(mf, PAGE)
+    expect(response.status).toBe(502)
+    const body = (await response.json()) as { error: string; message: string; ref: string }
+    expect(body.error).toBe('sts_error')
+    expect(JSON.stringify(body)).not.toContain('503')
+    // The library's client retried the 5xx answer 3 times before giving up.
+    expect(calls).toHaveLength(4)
+    await until(() => logs.includes(body.ref))
+    expect(logs.split('\n').find((entry) => entry.includes(body.ref))).toContain('Http503')
   })
 
-  it('says which settings are missing, without calling STS', async () => {
-    const { AWS_SECRET_ACCESS_KEY: _, ...withoutSecret } = KEYS
+  it('a missing setting: a generic answer; the log names what is missing', async () => {
+    const withoutSecret = without(KEYS, 'AWS_SECRET_ACCESS_KEY')
     const mf = await worker({ ...VARS, ...withoutSecret })
     const response = await post(mf, PAGE)
     expect(response.status).toBe(500)
-    const body = (await response.json()) as { error: string; message: string }
+    const body = (await response.json()) as { error: string; message: string; ref: string }
     expect(body.error).toBe('worker_misconfigured')
-    expect(body.message).toContain('AWS_SECRET_ACCESS_KEY')
-    expect(body.message).toContain('wrangler secret put')
+    expect(body.message).not.toContain('AWS_SECRET_ACCESS_KEY')
     expect(calls).toHaveLength(0)
+    await until(() => logs.includes(body.ref))
+    expect(logs.split('\n').find((entry) => entry.includes(body.ref))).toContain('AWS_SECRET_ACCESS_KEY')
+  })
+})
+
+/** The parts of wrangler's parsed configuration these tests read. */
+interface ShippedConfig {
+  vars: Record<string, string>
+  ratelimits: Array<{ name: string; simple: { limit: number; period: number } }>
+  assets?: { run_worker_first?: unknown }
+}
+
+function readWranglerToml(env?: string): ShippedConfig {
+  const read = unstable_readConfig as (args: { config: string; env?: string }) => unknown
+  return read({ config: 'wrangler.toml', ...(env && { env }) }) as ShippedConfig
+}
+
+describe('what wrangler.toml ships (parsed by wrangler itself)', () => {
+  const production = readWranglerToml()
+  const dev = readWranglerToml('dev')
+  const productionVars = production.vars
+
+  it('production [vars]: read-back off, no localhost origins, no ungated opt-out; a rate limit is bound', () => {
+    expect(productionVars.ALLOW_READ_BACK).not.toBe('true')
+    expect(productionVars.ALLOWED_ORIGINS ?? '').not.toMatch(/localhost|127\.0\.0\.1|\[::1\]/)
+    expect(productionVars.ALLOW_UNGATED_CREDENTIALS).toBeUndefined()
+    expect(production.ratelimits.map((binding) => binding.name)).toEqual(['CREDENTIALS_RATE_LIMIT'])
+    expect(production.assets?.run_worker_first).toEqual(['/credentials', '/config'])
   })
 
-  it('serves GET /config to listed origins and refuses other methods on /credentials', async () => {
-    const mf = await worker({ ...VARS, ...KEYS, KINESIS_ENDPOINT: 'http://127.0.0.1:4567/' })
-    const config = await mf.dispatchFetch('https://kinesis-demo.example.workers.dev/config', {
-      headers: { origin: PAGE },
-    })
-    expect(await config.json()).toEqual({
-      region: 'eu-west-1',
-      streamName: 'clicks',
-      kinesisEndpoint: 'http://127.0.0.1:4567/',
-      readBack: false,
-    })
-    const get = await mf.dispatchFetch('https://kinesis-demo.example.workers.dev/credentials', {
-      headers: { origin: PAGE },
-    })
-    expect(get.status).toBe(405)
-    await get.arrayBuffer()
+  it('the Worker with exactly those vars: its credentials cannot read back, localhost is refused, no token no keys', async () => {
+    const limit = production.ratelimits[0]!.simple
+    const mf = await worker(
+      {
+        ...productionVars,
+        ...KEYS,
+        TURNSTILE_SECRET,
+        TURNSTILE_SITEVERIFY_URL: siteverifyUrl,
+        STS_ENDPOINT: 'https://sts.us-east-1.amazonaws.com/',
+      },
+      { rateLimit: limit.limit },
+    )
+    const config = (await (await mf.dispatchFetch(WORKER + '/config')).json()) as { readBack: boolean }
+    expect(config.readBack).toBe(false)
+    for (const origin of ['http://localhost:5173', 'http://127.0.0.1:5173']) {
+      const local = await post(mf, origin, { 'cf-turnstile-response': `${GOOD_TOKEN}-${crypto.randomUUID()}` })
+      expect(local.status).toBe(403)
+      await local.arrayBuffer()
+    }
+    const noToken = await post(mf, WORKER)
+    expect(noToken.status).toBe(403)
+    await noToken.arrayBuffer()
+    const granted = await post(mf, WORKER, { 'cf-turnstile-response': `${GOOD_TOKEN}-${crypto.randomUUID()}` })
+    expect(granted.status).toBe(200)
+    await granted.arrayBuffer()
+    const policy = policyOf(calls[0]!)
+    expect(policy.Statement).toHaveLength(1)
+    expect(policy.Statement[0]!.Action).toEqual(['kinesis:PutRecord', 'kinesis:PutRecords'])
+  })
+
+  it('[env.dev] (npm run demo) turns on what the local stack needs: read-back, localhost origins, no Turnstile', () => {
+    const vars = dev.vars
+    expect(vars.ALLOW_READ_BACK).toBe('true')
+    expect(vars.ALLOW_UNGATED_CREDENTIALS).toBe('true')
+    expect(vars.ALLOWED_ORIGINS).toContain('http://127.0.0.1:5173')
+    expect(dev.ratelimits.map((binding) => binding.name)).toEqual(['CREDENTIALS_RATE_LIMIT'])
   })
 })

@@ -11,9 +11,9 @@
 //   await browser.close()
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort, killGroup as killProcessGroup } from '../../scripts/local-servers.mjs'
 
 /** The browsers `launchBrowser` knows. */
 export const BROWSER_NAMES = ['chromium', 'firefox', 'webkit']
@@ -62,9 +62,7 @@ export function killAll() {
 
 function killGroup(pgid) {
   groups.delete(pgid)
-  try {
-    process.kill(-pgid, 'SIGKILL')
-  } catch {}
+  killProcessGroup(pgid, 'SIGKILL')
 }
 
 function removeDir(dir) {
@@ -93,18 +91,8 @@ export const within = (ms, what, promise) =>
     ),
   ])
 
-/**
- * A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it).
- * @example const port = await freePort()
- */
-export const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
+// One helper for ports across the demo and the tests: scripts/local-servers.mjs.
+export { freePort }
 
 /**
  * Starts one browser with a fresh HOME (profile, caches) and one page. Resolves with

@@ -1,4 +1,6 @@
-// AWS (and Worker, and browser) errors in plain words: what happened and what to do about it.
+// AWS (and Worker, and browser) errors in plain words: what happened, in which component, and what to do.
+import { COMPONENT_NAMES, type Component } from './errors.js'
+import { RECORD_LIMIT_BYTES } from './records.js'
 
 /** An explanation shown to the user. */
 export interface Explanation {
@@ -18,6 +20,21 @@ interface ErrorLike {
   error?: string
   status?: number
   message?: string
+  cause?: unknown
+  /** Set by UnreachableError: which component did not answer, and where. */
+  component?: Component
+  url?: string
+}
+
+// What to check when a component cannot be reached at all.
+const UNREACHABLE_HINTS: Record<Component, string> = {
+  worker:
+    'Check the Worker URL field, and that the Worker runs (npm run demo, or wrangler deploy). A Worker on another origin must list this page in ALLOWED_ORIGINS.',
+  cognito:
+    "Check the network and the identity pool id's region: the page calls cognito-identity.<region>.amazonaws.com.",
+  kinesis:
+    'Check the endpoint address. If it is right, the server may not answer CORS preflight requests (real AWS Kinesis does; a local emulator may need a CORS front).',
+  siteverify: 'The Turnstile script could not load: check that challenges.cloudflare.com is reachable.',
 }
 
 type Rule = [RegExp, string, string]
@@ -85,16 +102,35 @@ const RULES: Rule[] = [
     "Add this page's origin to ALLOWED_ORIGINS in wrangler.toml (or --var), then restart the Worker.",
   ],
   [
+    /^rate_limited$/,
+    'The Worker limits how often one client may ask for credentials.',
+    'Wait a minute, then press "Get credentials" again (credentials last 15 minutes and refresh by themselves).',
+  ],
+  [
+    /^turnstile_failed$/,
+    "The Worker's human check (Turnstile) did not pass.",
+    'Reload the page and try again; browser extensions that block challenges.cloudflare.com stop it.',
+  ],
+  [
+    /^access_denied$/,
+    'Cloudflare Access did not let this request through to the Worker.',
+    "Open the page from its Access-protected address and sign in; the Worker checks Access's token itself.",
+  ],
+  [
     /^worker_misconfigured$/,
-    'The Worker is missing its configuration.',
-    'Set its keys (.dev.vars locally, `wrangler secret put` in production) and the vars in wrangler.toml.',
+    'The Worker is missing part of its configuration.',
+    'Its log names what (npx wrangler tail, or the wrangler dev output): keys with `wrangler secret put`, vars and the rate limit in wrangler.toml.',
   ],
   [
     /^sts_error$/,
-    'STS refused to issue credentials.',
-    "The Worker's IAM user may not assume the role, or the role's trust policy does not name it: see the STS code below.",
+    'The Worker could not get credentials from STS.',
+    "Its log has STS's code and message under the reference below (npx wrangler tail): often the role's trust policy, or STS_ENDPOINT.",
   ],
-  [/^sts_unreachable$/, 'The Worker could not reach STS.', 'Check STS_ENDPOINT and the region in wrangler.toml.'],
+  [
+    /^worker_error$/,
+    'The Worker URL did not answer like the demo Worker.',
+    'Check the Worker URL field: it should be the address `npm run demo` or `wrangler deploy` printed.',
+  ],
   [
     /^NotAuthorizedException$/,
     'Cognito refused to hand out guest credentials.',
@@ -104,6 +140,16 @@ const RULES: Rule[] = [
     /^(ERR_CRYPTO_UNAVAILABLE)$/,
     'This page cannot sign: WebCrypto is unavailable.',
     'Open it over https:// (or http://localhost): browsers only offer crypto.subtle in secure contexts.',
+  ],
+  [
+    /^ERR_RECORD_TOO_LARGE$/,
+    'The record is larger than Kinesis allows.',
+    `Kinesis takes at most ${RECORD_LIMIT_BYTES / 1024 / 1024} MiB per record (data plus partition key): shorten it or split it in several records.`,
+  ],
+  [
+    /^PastedCredentialsExpired$/,
+    'The pasted credentials have expired.',
+    'Paste fresh ones (e.g. from `aws sts assume-role`): the page never signs with expired credentials.',
   ],
   [/^ERR_\w+$/, 'The request could not be signed.', 'Check the region, the endpoint and the credentials fields.'],
   [
@@ -135,6 +181,27 @@ export function redact(text: string): string {
  */
 export function explain(error: unknown): Explanation {
   const value = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike
+  // A component that did not answer at all, wherever the library wrapped it.
+  const unreachable = causes(value).find((entry) => entry.code === 'Unreachable' && entry.component)
+  if (unreachable?.component) {
+    const cause = (unreachable.cause as ErrorLike | undefined)?.message
+    return {
+      title: `The browser could not reach ${COMPONENT_NAMES[unreachable.component]}${unreachable.url ? ` at ${unreachable.url}` : ''}.`,
+      hint: UNREACHABLE_HINTS[unreachable.component],
+      code: `Unreachable · ${unreachable.component}`,
+      detail: redact(cause ? `${unreachable.message ?? ''}: ${cause}` : (unreachable.message ?? '')),
+    }
+  }
+  // The page's own errors travel inside the library's (a provider's error becomes a SigV4Error's cause).
+  const own = causes(value).find((entry) => entry.code !== undefined && PAGE_CODES.has(entry.code))
+  if (own) return explainOne(own)
+  return explainOne(value)
+}
+
+// Codes the page itself raises: explained even when the library wrapped them.
+const PAGE_CODES = new Set(['PastedCredentialsExpired'])
+
+function explainOne(value: ErrorLike): Explanation {
   const message = value.message ?? ''
   // A Worker error names its own kind (`error`) and, for STS failures, the STS code (`code`).
   let code = value.error ?? value.code ?? value.name ?? 'Error'
@@ -154,4 +221,15 @@ export function explain(error: unknown): Explanation {
       detail: redact(message),
     }
   return { title: 'Something went wrong.', hint: 'See the details below.', code: shown, detail: redact(message) }
+}
+
+// The error and its causes, outermost first (at most 5 deep).
+function causes(error: ErrorLike): ErrorLike[] {
+  const chain: ErrorLike[] = []
+  let current: unknown = error
+  while (typeof current === 'object' && current !== null && chain.length < 5) {
+    chain.push(current)
+    current = (current as ErrorLike).cause
+  }
+  return chain
 }

@@ -5,6 +5,7 @@ import {
   type CredentialProvider,
   type TemporaryCredentials,
 } from '../../../src/credentials.js'
+import { PastedExpiredError, reporting } from './errors.js'
 import type { Settings } from './settings.js'
 
 /** A failure reported by the Worker: `{ error, message, code? }` in its JSON answer. */
@@ -22,25 +23,42 @@ export class WorkerError extends Error {
 
 type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
 
+/** The request header that carries a Turnstile token to the Worker (see demo/worker/turnstile.ts). */
+export const TURNSTILE_HEADER = 'cf-turnstile-response'
+
+/** Gets a fresh Turnstile token (one per credentials request), or `undefined` when the Worker needs none. */
+export type TokenSource = () => Promise<string | undefined>
+
 /**
- * Asks the Worker for temporary credentials: `POST <workerUrl>/credentials`.
+ * Asks the Worker for temporary credentials: `POST <workerUrl>/credentials`, with a Turnstile token when the
+ * Worker asks for one. A Worker that cannot be reached is reported as such (`UnreachableError`, component worker).
  *
  * @example
  * const credentials = await fetchWorkerCredentials('http://127.0.0.1:8787')
  * credentials.expiration // Date
  */
-export async function fetchWorkerCredentials(workerUrl: string, send: Fetch = fetch): Promise<TemporaryCredentials> {
-  const response = await send(new URL('credentials', workerUrl.replace(/\/*$/, '/')), { method: 'POST' })
+export async function fetchWorkerCredentials(
+  workerUrl: string,
+  send: Fetch = fetch,
+  turnstileToken: TokenSource = () => Promise.resolve(undefined),
+): Promise<TemporaryCredentials> {
+  const token = await turnstileToken()
+  const headers: Record<string, string> = token ? { [TURNSTILE_HEADER]: token } : {}
+  const response = await reporting('worker', send)(new URL('credentials', workerUrl.replace(/\/*$/, '/')), {
+    method: 'POST',
+    headers,
+  })
   let body: Record<string, string> = {}
   try {
-    body = await response.json()
+    body = (await response.json()) as Record<string, string>
   } catch {
     // Not JSON: reported below from the status.
   }
   if (!response.ok) {
+    const message = body.message ?? `The Worker answered ${response.status} ${response.statusText}`.trim()
     throw new WorkerError(
       body.error ?? 'worker_error',
-      body.message ?? `The Worker answered ${response.status} ${response.statusText}`,
+      body.ref ? `${message} (reference ${body.ref})` : message,
       response.status,
       body.code,
     )
@@ -68,7 +86,7 @@ export function parsePasted(text: string): TemporaryCredentials {
   const trimmed = text.trim()
   if (trimmed.startsWith('{')) {
     try {
-      const parsed = JSON.parse(trimmed)
+      const parsed = JSON.parse(trimmed) as { Credentials?: Record<string, unknown> } & Record<string, unknown>
       fields = parsed.Credentials ?? parsed
     } catch {
       throw new Error(
@@ -107,25 +125,61 @@ export function parsePasted(text: string): TemporaryCredentials {
  * @example
  * const provider = providerFor(settings, { pasted: textarea.value })
  */
-export function providerFor(
-  settings: Settings,
-  { pasted = '', fetch: send = fetch }: { pasted?: string; fetch?: Fetch } = {},
-): CredentialProvider {
+export function providerFor(settings: Settings, options: ProviderOptions = {}): CredentialProvider {
+  const { pasted = '', fetch: send = fetch, now = Date.now, turnstileToken } = options
   switch (settings.source) {
     case 'worker':
-      return () => fetchWorkerCredentials(settings.workerUrl, send)
+      return () => fetchWorkerCredentials(settings.workerUrl, send, turnstileToken)
     case 'cognito': {
-      const cognito = fromCognitoIdentityPool({
-        identityPoolId: settings.identityPoolId,
-        fetch: (request) => send(request),
-      })
-      return cognito
+      const reach = reporting('cognito', send)
+      return fromCognitoIdentityPool({ identityPoolId: settings.identityPoolId, fetch: (request) => reach(request) })
     }
     case 'pasted': {
       const credentials = parsePasted(pasted)
-      return async () => credentials
+      // Checked at every signature: pasted credentials cannot be refreshed, so expired ones are refused.
+      return () => {
+        if (credentials.expiration && +credentials.expiration <= now())
+          return Promise.reject(new PastedExpiredError(credentials.expiration))
+        return Promise.resolve(credentials)
+      }
     }
   }
+}
+
+/** Options of {@link providerFor}. */
+export interface ProviderOptions {
+  /** The pasted text, for the `pasted` source. */
+  pasted?: string
+  fetch?: Fetch
+  /** The clock that decides whether pasted credentials have expired. */
+  now?: () => number
+  /** Turnstile tokens for the Worker, when it asks for them (GET /config names a site key). */
+  turnstileToken?: TokenSource
+}
+
+/**
+ * Why credentials were fetched: the user asked, a send needed the first ones, the clock reached the margin, or a
+ * send found them expiring.
+ */
+export type RefreshReason = 'asked' | 'first-use' | 'automatic' | 'expiring'
+
+/** What `onRefresh` hears after each fetch of credentials. */
+export interface RefreshEvent {
+  reason: RefreshReason
+  credentials?: TemporaryCredentials
+  error?: unknown
+}
+
+/** Options of {@link CredentialSession}. */
+export interface SessionOptions {
+  /** Whether the source can give new credentials (Worker, Cognito) or not (pasted). */
+  refreshable: boolean
+  /** Seconds before expiry at which credentials are refreshed (default 120). */
+  marginSeconds?: number
+  now?: () => number
+  onChange?: () => void
+  /** After every fetch of credentials, successful or not (the Activity log records automatic ones). */
+  onRefresh?: (event: RefreshEvent) => void
 }
 
 /** What the page shows about the current credentials. */
@@ -140,6 +194,8 @@ export interface SessionView {
 /**
  * Holds the current credentials, refreshes them `marginSeconds` before they expire (when the source can),
  * and tells the page how long they have left. Call `tick()` every second; `provider` is what the client signs with.
+ *
+ * Pasted (not refreshable) credentials that have expired are refused, never signed with.
  *
  * @example
  * const session = new CredentialSession(providerFor(settings), { refreshable: true, onChange: render })
@@ -157,29 +213,30 @@ export class CredentialSession {
   readonly #refreshable: boolean
   readonly #now: () => number
   readonly #onChange: () => void
+  readonly #onRefresh: (event: RefreshEvent) => void
 
-  constructor(
-    source: CredentialProvider,
-    options: { refreshable: boolean; marginSeconds?: number; now?: () => number; onChange?: () => void },
-  ) {
+  constructor(source: CredentialProvider, options: SessionOptions) {
     this.#source = source
     this.#refreshable = options.refreshable
     this.marginSeconds = options.marginSeconds ?? 120
     this.#now = options.now ?? Date.now
     this.#onChange = options.onChange ?? (() => {})
+    this.#onRefresh = options.onRefresh ?? (() => {})
   }
 
-  /** Fetches new credentials from the source (one call at a time). */
-  refresh(): Promise<TemporaryCredentials> {
+  /** Fetches new credentials from the source (one call at a time); `reason` goes to `onRefresh`. */
+  refresh(reason: RefreshReason = 'asked'): Promise<TemporaryCredentials> {
     this.refreshing ??= this.#source()
       .then((credentials) => {
         this.current = credentials
         this.issuedAt = this.#now()
         this.lastError = undefined
+        this.#onRefresh({ reason, credentials })
         return credentials
       })
-      .catch((error) => {
+      .catch((error: unknown) => {
         this.lastError = error
+        this.#onRefresh({ reason, error })
         throw error
       })
       .finally(() => {
@@ -193,9 +250,10 @@ export class CredentialSession {
   /** For the client: the current credentials, refreshed first when missing or about to expire. */
   readonly provider: CredentialProvider = async () => {
     const view = this.view()
-    if (view.state === 'none' || (this.#refreshable && (view.state === 'expiring' || view.state === 'expired')))
-      return this.refresh()
+    if (view.state === 'none') return this.refresh('first-use')
+    if (this.#refreshable && (view.state === 'expiring' || view.state === 'expired')) return this.refresh('expiring')
     if (view.state === 'refreshing') return this.refreshing!
+    if (view.state === 'expired') throw new PastedExpiredError(this.current!.expiration!)
     return this.current!
   }
 
@@ -203,7 +261,9 @@ export class CredentialSession {
   tick(): void {
     const state = this.view().state
     if (this.#refreshable && !this.lastError && (state === 'expiring' || state === 'expired'))
-      this.refresh().catch(() => {})
+      this.refresh('automatic').catch(() => {
+        // Reported through onRefresh and shown by the page.
+      })
   }
 
   view(): SessionView {

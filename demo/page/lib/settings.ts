@@ -64,7 +64,8 @@ export function loadSettings(storage: Pick<Storage, 'getItem'>, location: URL): 
   try {
     const stored = JSON.parse(storage.getItem(KEY) ?? '{}') as Partial<Settings>
     for (const key of STORED)
-      if (stored[key] !== undefined && typeof stored[key] === typeof settings[key]) (settings as any)[key] = stored[key]
+      if (stored[key] !== undefined && typeof stored[key] === typeof settings[key])
+        Object.assign(settings, { [key]: stored[key] })
   } catch {
     // Unreadable settings are ignored, not fatal.
   }
@@ -89,29 +90,39 @@ export function saveSettings(storage: Pick<Storage, 'setItem'>, settings: Settin
   storage.setItem(KEY, JSON.stringify(kept))
 }
 
+/** The form field a problem belongs to: its element id in index.html. */
+export type FieldId =
+  'region' | 'endpoint' | 'stream' | 'worker-url' | 'pool-id' | 'partition-key' | 'batch-size' | 'pasted' | 'record'
+
+/** One thing wrong with the form, shown at its field. */
+export interface FieldProblem {
+  field: FieldId
+  message: string
+}
+
 /**
- * What is wrong with the settings, as messages for the form (empty when they can be used).
+ * What is wrong with the settings, field by field, in form order (empty when they can be used).
  *
  * @example
- * validate({ ...settings, region: 'EU' }) // ['The region looks like "eu-west-1": lower-case letters, digits and dashes.']
+ * validate({ ...settings, region: 'EU' }) // [{ field: 'region', message: 'The region looks like "eu-west-1": …' }]
  */
-export function validate(settings: Settings): string[] {
-  const problems: string[] = []
+export function validate(settings: Settings): FieldProblem[] {
+  const problems: FieldProblem[] = []
+  const add = (field: FieldId, message: string) => problems.push({ field, message })
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(settings.region))
-    problems.push('The region looks like "eu-west-1": lower-case letters, digits and dashes.')
-  if (settings.endpoint && !isHttpUrl(settings.endpoint))
-    problems.push('The endpoint must be an http(s) address, e.g. https://kinesis.eu-west-1.amazonaws.com')
+    add('region', 'The region looks like "eu-west-1": lower-case letters, digits and dashes.')
   if (!/^[a-zA-Z0-9_.-]{1,128}$/.test(settings.streamName))
-    problems.push('The stream name is 1-128 letters, digits, "_", "." or "-".')
+    add('stream', 'The stream name is 1-128 letters, digits, "_", "." or "-".')
+  if (settings.endpoint && !isHttpUrl(settings.endpoint))
+    add('endpoint', 'The endpoint must be an http(s) address, e.g. https://kinesis.eu-west-1.amazonaws.com')
   if (settings.source === 'worker' && !isHttpUrl(settings.workerUrl))
-    problems.push('The Worker URL must be an http(s) address.')
-  if (settings.source === 'cognito' && !/^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]{36}$/.test(settings.identityPoolId)) {
-    problems.push('An identity pool id looks like "eu-west-1:0123abcd-…" (region, colon, id).')
-  }
+    add('worker-url', 'The Worker URL must be an http(s) address, e.g. https://demo.example.workers.dev')
+  if (settings.source === 'cognito' && !/^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]{36}$/.test(settings.identityPoolId))
+    add('pool-id', 'An identity pool id looks like "eu-west-1:0123abcd-…" (region, colon, id).')
   if (!settings.partitionKey || settings.partitionKey.length > 256)
-    problems.push('The partition key is 1-256 characters.')
+    add('partition-key', 'The partition key is 1-256 characters.')
   if (!Number.isInteger(settings.batchSize) || settings.batchSize < 1 || settings.batchSize > 500)
-    problems.push('A batch has 1-500 records.')
+    add('batch-size', 'A batch has 1-500 records.')
   return problems
 }
 

@@ -3,6 +3,7 @@
 import { AwsClient } from '../../../src/client.js'
 import type { CredentialProvider } from '../../../src/credentials.js'
 import { KinesisProducer } from '../../../src/kinesis.js'
+import { reporting } from './errors.js'
 import { kinesisEndpoint, type Settings } from './settings.js'
 
 /** Where a record landed. */
@@ -29,8 +30,17 @@ export interface SigningView {
   headers: Array<[string, string]>
 }
 
+/** A signed request as it went out: what the tamper button resends with one byte changed. */
+export interface SentRequest {
+  method: string
+  url: string
+  headers: Array<[string, string]>
+  body: string
+}
+
 const TARGET = 'Kinesis_20131202.'
 const JSON_TYPE = 'application/x-amz-json-1.1'
+const WRITES = new Set([TARGET + 'PutRecord', TARGET + 'PutRecords'])
 
 /**
  * One stream, one set of credentials: PutRecord, PutRecords with progress, and read-back.
@@ -45,20 +55,32 @@ export class DemoStream {
   readonly producer: KinesisProducer
   readonly endpoint: string
   readonly streamName: string
+  /** The last signed PutRecord or PutRecords request as sent: what the tamper button replays. */
+  lastWrite?: SentRequest
 
   constructor(
     settings: Pick<Settings, 'region' | 'endpoint' | 'streamName'>,
     credentials: CredentialProvider,
-    fetchImpl?: (request: Request) => Promise<Response>,
+    fetchImpl: (request: Request) => Promise<Response> = (request) => fetch(request),
   ) {
     this.endpoint = kinesisEndpoint(settings)
     this.streamName = settings.streamName
+    const send = reporting('kinesis', fetchImpl)
     this.client = new AwsClient({
       credentials,
       region: settings.region,
       service: 'kinesis',
       retries: 2,
-      ...(fetchImpl && { fetch: fetchImpl }),
+      fetch: async (request) => {
+        if (WRITES.has(request.headers.get('x-amz-target') ?? ''))
+          this.lastWrite = {
+            method: request.method,
+            url: request.url,
+            headers: [...request.headers.entries()],
+            body: await request.clone().text(),
+          }
+        return send(request)
+      },
     })
     this.producer = new KinesisProducer({
       client: this.client,

@@ -1,8 +1,12 @@
-// Wires the page: form ↔ settings, credential session and countdown, sends, read-back, inspector, errors, log.
+// Wires the page: form ↔ settings, credential session and countdown, sends (queued, one at a time), read-back,
+// inspector, request history, tamper button, errors at their field or in the error box, and the Activity log.
 import { explain, redact } from './explain.js'
-import { CredentialSession, formatCountdown, providerFor } from './session.js'
-import { loadSettings, saveSettings, validate, type Settings, type SourceKind } from './settings.js'
+import { type HistoryEntry, HISTORY_ROWS, tamperWith, tracked } from './history.js'
+import { previewRecord, recordSize, tooLargeMessage } from './records.js'
+import { CredentialSession, formatCountdown, providerFor, type RefreshEvent, type TokenSource } from './session.js'
+import { loadSettings, saveSettings, validate, type FieldProblem, type Settings, type SourceKind } from './settings.js'
 import { DemoStream, makeBatch, type Placement, type ReadRecord } from './stream.js'
+import { loadTurnstile, turnstileTokens, type TurnstileApi } from './turnstile.js'
 
 /** What the page needs from its environment (the real globals in the browser, fakes in tests). */
 export interface PageDeps {
@@ -13,17 +17,45 @@ export interface PageDeps {
   now?: () => number
   /** Starts the one-second clock; returns a function that stops it. */
   every?: (ms: number, run: () => void) => () => void
+  /** For the copy buttons (default `navigator.clipboard`). */
+  clipboard?: Pick<Clipboard, 'writeText'>
+  /** Loads Cloudflare's Turnstile script when the Worker asks for tokens (default: from challenges.cloudflare.com). */
+  loadTurnstile?: () => Promise<TurnstileApi>
+  /** A monotonic clock in milliseconds for the request history (default `performance.now`). */
+  clock?: () => number
 }
 
 /** Handles for tests and for the console. */
 export interface Page {
   settings: Settings
   session?: CredentialSession
+  /** Settles once GET /config has answered (or failed) on a page whose source is the Worker. */
+  configured: Promise<void>
+  history: HistoryEntry[]
   getCredentials(): Promise<void>
   putRecord(): Promise<void>
   putBatch(): Promise<void>
+  tamper(): Promise<void>
   render(): void
   stop(): void
+}
+
+/** What GET /config tells the page (see demo/worker.ts `ConfigResponse`). */
+interface WorkerConfig {
+  region?: string
+  streamName?: string
+  kinesisEndpoint?: string
+  readBack?: boolean
+  turnstileSiteKey?: string
+  localEmulator?: string
+}
+
+const BANNERS: Record<string, string> = {
+  moto:
+    'Local stack: moto checks every signature as AWS would. It does not enforce session policies, so the ' +
+    'Worker\'s "this one stream only" limit cannot be seen here — it applies on AWS.',
+  kinesalite:
+    'Local emulator: kinesalite does NOT check signatures — anything is accepted. Install moto (pip install "moto[server]") for real signature checks.',
 }
 
 /**
@@ -35,11 +67,30 @@ export interface Page {
 export function mountDemo(deps: PageDeps): Page {
   const { document: doc, storage, location } = deps
   const now = deps.now ?? Date.now
+  const clock = deps.clock ?? (() => performance.now())
   const $ = <T extends HTMLElement = HTMLElement>(id: string) => doc.getElementById(id) as T
   const input = (id: string) => $<HTMLInputElement>(id)
+  const textArea = (id: string) => $<HTMLTextAreaElement>(id)
   const settings = loadSettings(storage, location)
+  const history: HistoryEntry[] = []
   let session: CredentialSession | undefined
   let busy = false
+  let queued = 0
+  let workerConfig: WorkerConfig = {}
+
+  // Every request the page makes goes through here: the history records it.
+  const send = (component: HistoryEntry['component']) =>
+    tracked(component, (request) => deps.fetch(request), addHistory, clock)
+  const sendTo = {
+    worker: send('worker'),
+    cognito: send('cognito'),
+    kinesis: send('kinesis'),
+  }
+  const componentFetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init)
+    const host = new URL(request.url).host
+    return (/^cognito-identity\./.test(host) ? sendTo.cognito : sendTo.worker)(request)
+  }
 
   // Form fields ↔ settings (only these fields are stored).
   const bindings: Array<[string, keyof Settings]> = [
@@ -55,8 +106,10 @@ export function mountDemo(deps: PageDeps): Page {
     const field = input(id)
     field.value = String(settings[key])
     field.addEventListener('input', () => {
-      ;(settings as any)[key] = key === 'batchSize' ? Number(field.value) : field.value.trim()
+      const value = key === 'batchSize' ? Number(field.value) : field.value.trim()
+      Object.assign(settings, { [key]: value })
       if (key === 'workerUrl' || key === 'identityPoolId') session = undefined
+      clearFieldError(id)
       saveSettings(storage, settings)
       render()
     })
@@ -70,17 +123,26 @@ export function mountDemo(deps: PageDeps): Page {
       render()
     })
   }
-  $('pasted').addEventListener('input', () => {
+  textArea('pasted').addEventListener('input', () => {
     if (settings.source === 'pasted') session = undefined
+    clearFieldError('pasted')
     render()
   })
+  textArea('record').addEventListener('input', () => {
+    clearFieldError('record')
+    renderByteCounter()
+  })
+  input('partition-key').addEventListener('input', renderByteCounter)
 
-  const emulator = location.searchParams.get('emulator')
-  if (emulator === 'kinesalite') {
+  showBanner(location.searchParams.get('emulator'))
+
+  function showBanner(emulator: string | null | undefined): void {
+    const text = emulator ? BANNERS[emulator] : undefined
+    if (!text) return
     const banner = $('banner')
     banner.hidden = false
-    banner.textContent =
-      'Local emulator: kinesalite does NOT check signatures — anything is accepted. Install moto (pip install "moto[server]") for real signature checks.'
+    banner.dataset.emulator = emulator!
+    banner.textContent = text
   }
 
   function log(text: string, kind: 'ok' | 'err' | 'info' = 'info'): void {
@@ -90,6 +152,57 @@ export function mountDemo(deps: PageDeps): Page {
     const list = $('log')
     list.prepend(item)
     while (list.children.length > 50) list.lastElementChild!.remove()
+  }
+
+  function addHistory(entry: HistoryEntry): void {
+    history.unshift(entry)
+    history.length = Math.min(history.length, HISTORY_ROWS)
+    const body = $('history').querySelector('tbody')!
+    body.replaceChildren(
+      ...history.map((row) => {
+        const line = doc.createElement('tr')
+        line.dataset.status = row.status >= 200 && row.status < 300 ? 'ok' : 'failed'
+        for (const [value, className] of [
+          [row.component, ''],
+          [row.operation, ''],
+          [row.status ? String(row.status) : 'no answer', ''],
+          [row.requestId || '—', 'rid'],
+          [String(row.ms), 'num'],
+        ] as const) {
+          const cell = doc.createElement('td')
+          cell.textContent = value
+          if (className) cell.className = className
+          line.append(cell)
+        }
+        return line
+      }),
+    )
+    $('history-empty').hidden = true
+  }
+
+  // ---- errors: at their field (form) or in the error box (everything else) ----
+
+  function showFieldProblems(problems: FieldProblem[]): void {
+    for (const { field, message } of problems) {
+      const note = $(`${field}-error`)
+      note.hidden = false
+      note.textContent = message
+      $(field).setAttribute('aria-invalid', 'true')
+      log(`Form: ${message}`, 'err')
+    }
+    // The first field in the form's order gets the focus (and the phone scrolls to it).
+    $(problems[0]!.field).focus()
+  }
+
+  function clearFieldError(field: string): void {
+    const note = doc.getElementById(`${field}-error`)
+    if (note) note.hidden = true
+    doc.getElementById(field)?.removeAttribute('aria-invalid')
+  }
+
+  function clearFieldErrors(): void {
+    for (const note of doc.querySelectorAll<HTMLElement>('.field-error'))
+      clearFieldError(note.id.replace(/-error$/, ''))
   }
 
   function showError(error: unknown): void {
@@ -106,68 +219,142 @@ export function mountDemo(deps: PageDeps): Page {
     detail.textContent = `${explained.code}${explained.detail ? ': ' + explained.detail.slice(0, 400) : ''}`
     box.append(title, hint, detail)
     log(`${explained.code}: ${explained.title}`, 'err')
+    reveal(box)
   }
 
-  function clearError(): void {
+  // On a phone the result card is far below the buttons: bring what changed into view.
+  function reveal(element: HTMLElement): void {
+    element.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' })
+  }
+
+  // ---- each action replaces what the previous one showed ----
+
+  function clearOutcome(): void {
     $('error').hidden = true
+    $('error').replaceChildren()
+    $('tamper-result').hidden = true
+    $('result').hidden = true
+    $('records').replaceChildren()
+    $('idle').hidden = false
+    for (const id of ['r-op', 'r-shard', 'r-seq', 'r-read']) $(id).textContent = ''
+    delete $('r-read').dataset.state
+    progress(0, 0, 0)
   }
 
-  function currentSession(): CredentialSession {
-    if (!session) {
-      const pasted = $<HTMLTextAreaElement>('pasted').value
-      session = new CredentialSession(providerFor(settings, { pasted, fetch: deps.fetch }), {
-        refreshable: settings.source !== 'pasted',
-        now,
-        onChange: render,
-      })
-      page.session = session
-    }
-    return session
-  }
-
-  function problems(): string[] {
+  function problems(action: 'credentials' | 'record' | 'batch'): FieldProblem[] {
     const list = validate(settings)
-    if (settings.source === 'pasted' && !$<HTMLTextAreaElement>('pasted').value.trim())
-      list.push('Paste temporary credentials first.')
+    if (settings.source === 'pasted' && !textArea('pasted').value.trim())
+      list.push({ field: 'pasted', message: 'Paste temporary credentials first.' })
+    if (action === 'record') {
+      const size = recordSize(textArea('record').value, settings.partitionKey)
+      if (size.state === 'over') list.push({ field: 'record', message: tooLargeMessage(size.bytes) })
+    }
     return list
   }
 
-  async function run(what: string, action: () => Promise<void>): Promise<void> {
-    if (busy) return
-    const issues = problems()
+  // One action at a time, in the order asked: a click (or call) while another runs waits its turn.
+  let queue: Promise<void> = Promise.resolve()
+  function run(kind: 'credentials' | 'record' | 'batch' | 'tamper', action: () => Promise<void>): Promise<void> {
+    queued++
+    render()
+    const job = queue.then(() => execute(kind, action))
+    queue = job.catch(() => {
+      // Shown by execute; the queue goes on.
+    })
+    return job
+  }
+
+  async function execute(
+    kind: 'credentials' | 'record' | 'batch' | 'tamper',
+    action: () => Promise<void>,
+  ): Promise<void> {
+    queued--
+    clearFieldErrors()
+    clearOutcome()
+    const issues = kind === 'tamper' ? [] : problems(kind)
     if (issues.length) {
-      showError({ code: 'Form', message: issues.join(' ') })
+      showFieldProblems(issues)
+      render()
       return
     }
     busy = true
-    inspected = false
-    clearError()
+    const signedBefore = stream?.client.lastSigning
+    // The tamper button resends the request the inspector shows: it stays.
+    if (kind !== 'tamper') showInspectorNote('Signing…')
     render()
     try {
       await action()
+      reveal($('result-card'))
     } catch (error) {
       showError(error)
     } finally {
       busy = false
+      // The inspector shows this action's request, or says that it signed none (never an older one).
+      const signing = stream?.client.lastSigning
+      if (signing && signing !== signedBefore) {
+        if (!inspectorPinned) renderInspector()
+      } else if (kind !== 'tamper') {
+        showInspectorNote(
+          kind === 'credentials'
+            ? 'Nothing signed: getting credentials signs no Kinesis request.'
+            : 'Nothing signed for this action: it failed before a request was signed (see the error above).',
+        )
+      }
+      inspectorPinned = false
       render()
-      // A failed call shows what was signed; a successful send keeps showing the send, not the read-back.
-      if (!inspected) renderInspector()
     }
-    void what
   }
-  let inspected = false
+
+  // ---- credentials ----
+
+  function currentSession(): CredentialSession {
+    if (!session) {
+      const pasted = textArea('pasted').value
+      const turnstileToken = turnstileSource()
+      const created = new CredentialSession(
+        providerFor(settings, { pasted, fetch: componentFetch, now, ...(turnstileToken && { turnstileToken }) }),
+        { refreshable: settings.source !== 'pasted', now, onChange: render, onRefresh: logRefresh },
+      )
+      session = created
+      page.session = created
+    }
+    return session
+  }
+
+  function logRefresh(event: RefreshEvent): void {
+    if (event.reason === 'asked') return // the action logs it
+    const why =
+      event.reason === 'automatic'
+        ? 'refreshed automatically'
+        : event.reason === 'first-use'
+          ? 'fetched for the first send'
+          : 'refreshed before a send'
+    if (event.credentials) {
+      const expires = event.credentials.expiration ? `, expire ${event.credentials.expiration.toISOString()}` : ''
+      log(`credentials ${why} (${settings.source}): ${session?.view().keyHint ?? ''}${expires}`, 'ok')
+    } else {
+      log(`credentials not ${why}: ${explain(event.error).title}`, 'err')
+    }
+  }
+
+  let turnstile: (() => Promise<string>) | undefined
+  function turnstileSource(): TokenSource | undefined {
+    const siteKey = workerConfig.turnstileSiteKey
+    if (settings.source !== 'worker' || !siteKey) return undefined
+    turnstile ??= turnstileTokens(siteKey, $('turnstile'), deps.loadTurnstile ?? (() => loadTurnstile(doc)))
+    return turnstile
+  }
+
+  // ---- Kinesis ----
 
   let stream: (DemoStream & { session: CredentialSession; key: string }) | undefined
   function currentStream(): DemoStream {
     const credentials = currentSession()
-    if (
-      !stream ||
-      stream.session !== credentials ||
-      stream.key !== JSON.stringify([settings.region, settings.endpoint, settings.streamName])
-    ) {
-      stream = Object.assign(new DemoStream(settings, credentials.provider, (request) => deps.fetch(request)), {
+    const key = JSON.stringify([settings.region, settings.endpoint, settings.streamName])
+    if (!stream || stream.session !== credentials || stream.key !== key) {
+      stream = Object.assign(new DemoStream(settings, credentials.provider, sendTo.kinesis), {
         session: credentials,
-        key: JSON.stringify([settings.region, settings.endpoint, settings.streamName]),
+        key,
       })
     }
     return stream
@@ -198,9 +385,18 @@ export function mountDemo(deps: PageDeps): Page {
       const seq = doc.createElement('span')
       seq.className = 'mono small'
       seq.textContent = `#${record.sequenceNumber.slice(-8)} · ${record.partitionKey}`
+      const preview = previewRecord(record.text)
       const text = doc.createElement('code')
-      text.textContent = record.text
+      text.className = 'record-text'
+      text.textContent = preview.text
+      if (preview.empty) text.dataset.empty = 'true'
       item.append(seq, text)
+      if (preview.truncatedFrom !== undefined) {
+        const cut = doc.createElement('span')
+        cut.className = 'note small'
+        cut.textContent = `… truncated: the first ${preview.text.length.toLocaleString('en')} characters of ${recordSize(record.text, '').text.replace(/ of 1 MiB$/, '')}`
+        item.append(cut)
+      }
       list.append(item)
     }
     if (records.length > 10) {
@@ -212,6 +408,11 @@ export function mountDemo(deps: PageDeps): Page {
   }
 
   async function readBack(target: DemoStream, placements: Placement[]): Promise<void> {
+    if (workerConfig.readBack === false && settings.source === 'worker') {
+      $('r-read').dataset.state = 'off'
+      $('r-read').textContent = "not read back: this Worker's credentials may only write (ALLOW_READ_BACK is off)"
+      return
+    }
     try {
       const records = await target.readBack(placements)
       showReadBack(records, placements.length)
@@ -221,16 +422,27 @@ export function mountDemo(deps: PageDeps): Page {
       )
     } catch (error) {
       $('r-read').dataset.state = 'failed'
-      $('r-read').textContent = 'read-back not allowed or failed (see below)'
+      $('r-read').textContent = 'read-back not allowed or failed (see above)'
       throw error
     }
   }
 
+  function progress(sent: number, total: number, failed: number): void {
+    const percent = total ? Math.round((sent / total) * 100) : 0
+    $('progress').setAttribute('aria-valuenow', String(percent))
+    $('progress-bar').style.width = percent + '%'
+    $('progress').dataset.state = !total ? 'idle' : failed ? 'failed' : sent === total ? 'done' : 'running'
+    $('progress-text').textContent = total ? `${sent}/${total} sent${failed ? `, ${failed} failed` : ''}` : ''
+  }
+
   const page: Page = {
     settings,
-    async getCredentials() {
+    configured: Promise.resolve(),
+    history,
+    getCredentials() {
       session = undefined
-      await run('credentials', async () => {
+      return run('credentials', async () => {
+        await page.configured
         const credentials = await currentSession().refresh()
         log(
           `credentials from ${settings.source}: ${currentSession().view().keyHint}${credentials.expiration ? ', expire ' + credentials.expiration.toISOString() : ''}`,
@@ -238,10 +450,11 @@ export function mountDemo(deps: PageDeps): Page {
         )
       })
     },
-    async putRecord() {
-      await run('PutRecord', async () => {
+    putRecord() {
+      return run('record', async () => {
+        await page.configured
         const target = currentStream()
-        const text = $<HTMLTextAreaElement>('record').value
+        const text = textArea('record').value
         const placed = await target.putRecord(text, settings.partitionKey)
         renderInspector(true)
         log(`PutRecord → ${placed.shardId} #${placed.sequenceNumber}`, 'ok')
@@ -249,8 +462,9 @@ export function mountDemo(deps: PageDeps): Page {
         await readBack(target, [placed])
       })
     },
-    async putBatch() {
-      await run('PutRecords', async () => {
+    putBatch() {
+      return run('batch', async () => {
+        await page.configured
         const target = currentStream()
         const texts = makeBatch(settings.batchSize, 'batch_event', new Date(now()))
         const result = await target.putRecords(texts, (index) => `${settings.partitionKey}-${index % 8}`, progress)
@@ -260,22 +474,53 @@ export function mountDemo(deps: PageDeps): Page {
         await readBack(target, result.records)
       })
     },
+    tamper() {
+      return run('tamper', async () => {
+        const last = stream?.lastWrite
+        if (!last) throw new Error('Send a record first: the tamper button resends the last signed write.')
+        const { request, change } = tamperWith(last)
+        const response = await sendTo.kinesis(request)
+        const answer = await response.text()
+        const box = $('tamper-result')
+        box.hidden = false
+        $('idle').hidden = true
+        box.replaceChildren()
+        const title = doc.createElement('strong')
+        const detail = doc.createElement('p')
+        detail.className = 'mono small'
+        const refusal = serverError(answer)
+        const code = `${response.status}${refusal ? ` ${refusal}` : ''}`
+        if (response.ok) {
+          box.dataset.state = 'accepted'
+          title.textContent = 'The server ACCEPTED the tampered request: it does not check signatures.'
+        } else {
+          box.dataset.state = 'refused'
+          title.textContent = 'Refused, as it should be: the signature no longer matches the request.'
+        }
+        detail.textContent = `Changed ${change}. Server: ${code}`
+        box.append(title, detail)
+        log(`tamper: ${change} → ${response.status}`, response.ok ? 'err' : 'ok')
+      })
+    },
     render,
     stop: () => stopClock(),
   }
 
-  function progress(sent: number, total: number, failed: number): void {
-    const percent = total ? Math.round((sent / total) * 100) : 0
-    $('progress').setAttribute('aria-valuenow', String(percent))
-    $('progress-bar').style.width = percent + '%'
-    $('progress').dataset.state = failed ? 'failed' : sent === total ? 'done' : 'running'
-    $('progress-text').textContent = `${sent}/${total} sent${failed ? `, ${failed} failed` : ''}`
+  // ---- inspector ----
+
+  let inspectorPinned = false
+  function showInspectorNote(text: string): void {
+    const note = doc.createElement('p')
+    note.className = 'note'
+    note.textContent = text
+    $('inspector').replaceChildren(note)
+    $('inspect-what').textContent = 'last request'
   }
 
   function renderInspector(pin = false): void {
     const signing = stream?.lastSigning()
     if (!signing) return
-    inspected ||= pin
+    inspectorPinned ||= pin
     const box = $('inspector')
     box.replaceChildren()
     const target = /^x-amz-target:\S+\.(\w+)$/m.exec(signing.canonicalRequest)?.[1]
@@ -284,6 +529,14 @@ export function mountDemo(deps: PageDeps): Page {
       const wrap = doc.createElement('div')
       const heading = doc.createElement('h3')
       heading.textContent = label
+      const copy = doc.createElement('button')
+      copy.type = 'button'
+      copy.className = 'copy'
+      copy.id = `${id}-copy`
+      copy.textContent = 'Copy'
+      copy.setAttribute('aria-label', `Copy the ${label.toLowerCase()}`)
+      copy.addEventListener('click', () => void copyText(copy, text, label))
+      heading.append(copy)
       const pre = doc.createElement('pre')
       pre.id = id
       pre.textContent = text
@@ -294,6 +547,28 @@ export function mountDemo(deps: PageDeps): Page {
     block('String to sign', signing.stringToSign, 'i-sts')
     block('Signed headers', signing.signedHeaders, 'i-signed')
     block('Headers sent', signing.headers.map(([name, value]) => `${name}: ${value}`).join('\n'), 'i-headers')
+  }
+
+  async function copyText(button: HTMLButtonElement, text: string, label: string): Promise<void> {
+    const clipboard = deps.clipboard ?? doc.defaultView?.navigator.clipboard
+    try {
+      if (!clipboard) throw new Error('no clipboard in this browser')
+      await clipboard.writeText(text)
+      button.textContent = 'Copied'
+      log(`copied the ${label.toLowerCase()}`)
+    } catch (error) {
+      button.textContent = 'Copy failed'
+      log(`could not copy the ${label.toLowerCase()}: ${(error as Error).message}`, 'err')
+    }
+  }
+
+  // ---- render ----
+
+  function renderByteCounter(): void {
+    const size = recordSize(textArea('record').value, settings.partitionKey)
+    const counter = $('record-bytes')
+    counter.dataset.state = size.state
+    counter.textContent = size.state === 'over' ? `${size.text} — too large` : size.text
   }
 
   function render(): void {
@@ -331,12 +606,16 @@ export function mountDemo(deps: PageDeps): Page {
         : settings.source === 'cognito'
           ? 'Guest (unauthenticated) identity of the Cognito pool; refreshed by themselves before they expire.'
           : 'Pasted credentials stay in memory only and cannot be refreshed: paste new ones when they expire.'
-    for (const id of ['put-record', 'put-records', 'get-creds']) $<HTMLButtonElement>(id).disabled = busy
+    const waiting = busy || queued > 0
+    for (const id of ['put-record', 'put-records', 'get-creds']) $<HTMLButtonElement>(id).disabled = waiting
+    $<HTMLButtonElement>('tamper').disabled = waiting || !stream?.lastWrite
+    renderByteCounter()
   }
 
   $('get-creds').addEventListener('click', () => void page.getCredentials())
   $('put-record').addEventListener('click', () => void page.putRecord())
   $('put-records').addEventListener('click', () => void page.putBatch())
+  $('tamper').addEventListener('click', () => void page.tamper())
 
   const every =
     deps.every ??
@@ -349,21 +628,39 @@ export function mountDemo(deps: PageDeps): Page {
     render()
   })
 
-  // A fresh page with the Worker as source: fill empty fields from its GET /config.
-  if (settings.source === 'worker' && (!settings.streamName || !settings.endpoint)) {
-    deps
-      .fetch(new URL('config', settings.workerUrl.replace(/\/*$/, '/')))
+  // A page with the Worker as source fills empty fields from its GET /config (the page the Worker serves has
+  // nothing else to go on), learns whether read-back is allowed and whether Turnstile is on.
+  if (settings.source === 'worker') {
+    page.configured = sendTo
+      .worker(new Request(new URL('config', settings.workerUrl.replace(/\/*$/, '/'))))
       .then(async (response) => {
-        if (!response.ok) return
-        const config = (await response.json()) as { region?: string; streamName?: string; kinesisEndpoint?: string }
-        if (!settings.streamName && config.streamName) settings.streamName = config.streamName
-        if (!settings.endpoint && config.kinesisEndpoint) settings.endpoint = config.kinesisEndpoint
-        if (config.region && !location.searchParams.get('region') && !storage.getItem('webcrypto-sigv4-demo'))
-          settings.region = config.region
+        if (!response.ok) throw new Error(`GET /config answered ${response.status}`)
+        workerConfig = (await response.json()) as WorkerConfig
+        if (!settings.streamName && workerConfig.streamName) settings.streamName = workerConfig.streamName
+        if (!settings.endpoint && workerConfig.kinesisEndpoint) settings.endpoint = workerConfig.kinesisEndpoint
+        if (workerConfig.region && !location.searchParams.get('region') && !storage.getItem('webcrypto-sigv4-demo'))
+          settings.region = workerConfig.region
         for (const [id, key] of bindings) input(id).value = String(settings[key])
+        if (!location.searchParams.get('emulator')) showBanner(workerConfig.localEmulator)
+        log(`settings from the Worker's GET /config: stream ${workerConfig.streamName ?? '?'}`)
+        render()
       })
-      .catch(() => {})
+      .catch((error: unknown) => {
+        log(`GET /config failed: ${explain(error).title}`, 'err')
+      })
   }
   render()
   return page
+}
+
+// An error answer's code and message: JSON services (`__type`, `message`) or query/XML ones (`<Code>`, `<Message>`).
+function serverError(answer: string): string {
+  try {
+    const parsed = JSON.parse(answer) as { __type?: string; message?: string; Message?: string }
+    return `${parsed.__type?.split('#').pop() ?? ''}: ${parsed.message ?? parsed.Message ?? ''}`
+  } catch {
+    const code = /<Code>([^<]*)<\/Code>/.exec(answer)?.[1]
+    const message = /<Message>([^<]*)<\/Message>/.exec(answer)?.[1]
+    return code ? `${code}: ${message ?? ''}` : answer.slice(0, 200)
+  }
 }

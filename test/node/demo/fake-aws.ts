@@ -19,6 +19,17 @@ export interface FakeAws {
   now: () => number
   /** Answer every Kinesis call with this error instead. */
   kinesisError?: { status: number; body: string; type: string }
+  /** Components that do not answer at all (the fetch rejects, as a browser's does for a refused connection). */
+  down: Set<'worker' | 'cognito' | 'kinesis'>
+  /** When set, GET /config names this site key and POST /credentials wants a token from `turnstileTokens`. */
+  turnstileSiteKey?: string
+  turnstileTokens: Set<string>
+  /** The Turnstile tokens POST /credentials received. */
+  tokensSeen: string[]
+  /** GET /config's `readBack` (default true). */
+  readBack: boolean
+  /** GET /config's `localEmulator`. */
+  localEmulator?: string
 }
 
 export function fakeAws(now: () => number = Date.now): FakeAws {
@@ -27,21 +38,41 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
     records: [],
     lifetime: 900,
     now,
+    down: new Set(),
+    turnstileTokens: new Set(),
+    tokensSeen: [],
+    readBack: true,
     fetch: async (input, init) => {
       const request = new Request(input, init)
       const url = new URL(request.url)
+      const component =
+        url.origin === WORKER ? 'worker' : url.host.startsWith('cognito-identity.') ? 'cognito' : 'kinesis'
+      if (fake.down.has(component)) throw new TypeError('Failed to fetch')
       if (url.origin === WORKER) {
         fake.calls.push(`worker ${request.method} ${url.pathname}`)
         if (url.pathname === '/config')
-          return json({ region: 'us-east-1', streamName: 'events', kinesisEndpoint: KINESIS })
+          return json({
+            region: 'us-east-1',
+            streamName: 'events',
+            kinesisEndpoint: KINESIS,
+            readBack: fake.readBack,
+            ...(fake.turnstileSiteKey && { turnstileSiteKey: fake.turnstileSiteKey }),
+            ...(fake.localEmulator && { localEmulator: fake.localEmulator }),
+          })
+        if (fake.turnstileSiteKey) {
+          const token = request.headers.get('cf-turnstile-response') ?? ''
+          fake.tokensSeen.push(token)
+          if (!fake.turnstileTokens.delete(token))
+            return json({ error: 'turnstile_failed', message: 'The human check failed.', ref: 'ref-1' }, 403)
+        }
         return json({ ...TEMPORARY, expiration: new Date(fake.now() + fake.lifetime * 1000).toISOString() })
       }
       if (url.host === 'cognito-identity.eu-west-1.amazonaws.com') {
         const action = request.headers.get('x-amz-target')!
-        const params = JSON.parse(await request.text())
+        const params = JSON.parse(await request.text()) as { IdentityPoolId: string; IdentityId?: string }
         fake.calls.push(`cognito ${action.split('.')[1]}`)
         if (action.endsWith('.GetId'))
-          return json({ IdentityId: `eu-west-1:identity-for-${params.IdentityPoolId.split(':')[1]}` })
+          return json({ IdentityId: `eu-west-1:identity-for-${params.IdentityPoolId.split(':')[1]!}` })
         return json({
           IdentityId: params.IdentityId,
           Credentials: {
@@ -73,7 +104,7 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
           status: fake.kinesisError.status,
           headers: { 'content-type': fake.kinesisError.type },
         })
-      const params = JSON.parse(body)
+      const params = JSON.parse(body) as KinesisParams
       const put = (data: string, key: string) => {
         const record = { SequenceNumber: String(49_000_000_000 + fake.records.length), PartitionKey: key, Data: data }
         fake.records.push(record)
@@ -85,9 +116,7 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
         case 'PutRecords':
           return json({
             FailedRecordCount: 0,
-            Records: params.Records.map((record: { Data: string; PartitionKey: string }) =>
-              put(record.Data, record.PartitionKey),
-            ),
+            Records: params.Records.map((record) => put(record.Data, record.PartitionKey)),
           })
         case 'GetShardIterator':
           return json({ ShardIterator: 'at:' + params.StartingSequenceNumber })
@@ -107,6 +136,16 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
     },
   }
   return fake
+}
+
+/** The fields of the Kinesis calls the fake answers. */
+interface KinesisParams {
+  Data: string
+  PartitionKey: string
+  Records: Array<{ Data: string; PartitionKey: string }>
+  StartingSequenceNumber: string
+  ShardIterator: string
+  Limit: number
 }
 
 // Recomputes the signature with the handed-out secret from what arrived.
@@ -135,6 +174,11 @@ async function signatureMatches(request: Request, body: string): Promise<boolean
   return expected.headers.find(([name]) => name === 'authorization')?.[1] === authorization
 }
 
+let requestNumber = 0
 function json(value: unknown, status = 200): Response {
-  return new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/x-amz-json-1.1' } })
+  requestNumber++
+  return new Response(JSON.stringify(value), {
+    status,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `fake-request-${requestNumber}` },
+  })
 }

@@ -58,8 +58,14 @@ describe('settings', () => {
   it('says what is wrong with a form', () => {
     const good = { ...defaultSettings(page), streamName: 'events' }
     expect(validate(good)).toEqual([])
-    expect(validate({ ...good, region: 'EU', streamName: '', batchSize: 501 })).toHaveLength(3)
-    expect(validate({ ...good, source: 'cognito', identityPoolId: 'nope' })[0]).toContain('identity pool id')
+    expect(validate({ ...good, region: 'EU', streamName: '', batchSize: 501 }).map(({ field }) => field)).toEqual([
+      'region',
+      'stream',
+      'batch-size',
+    ])
+    expect(validate({ ...good, source: 'cognito', identityPoolId: 'nope' })).toEqual([
+      { field: 'pool-id', message: 'An identity pool id looks like "eu-west-1:0123abcd-…" (region, colon, id).' },
+    ])
     expect(kinesisEndpoint({ endpoint: '', region: 'eu-west-1' })).toBe('https://kinesis.eu-west-1.amazonaws.com/')
     expect(kinesisEndpoint({ endpoint: 'http://127.0.0.1:4567', region: 'eu-west-1' })).toBe('http://127.0.0.1:4567/')
   })
@@ -94,26 +100,31 @@ describe('credentials', () => {
   })
 
   it('turns a Worker refusal into a WorkerError with its code', async () => {
-    const refuse = async () =>
-      new Response(JSON.stringify({ error: 'origin_not_allowed', message: 'The origin x may not' }), { status: 403 })
-    const error = await fetchWorkerCredentials('http://127.0.0.1:8787', refuse).catch((caught) => caught)
+    const refuse = () =>
+      Promise.resolve(
+        new Response(JSON.stringify({ error: 'origin_not_allowed', message: 'The origin x may not' }), { status: 403 }),
+      )
+    const error: unknown = await fetchWorkerCredentials('http://127.0.0.1:8787', refuse).catch(
+      (caught: unknown) => caught,
+    )
     expect(error).toBeInstanceOf(WorkerError)
     expect(error).toMatchObject({ error: 'origin_not_allowed', status: 403 })
     expect(explain(error).title).toBe('The Worker refused to hand credentials to this page.')
-    const partial = async () => new Response(JSON.stringify({ accessKeyId: 'A' }))
+    const partial = () => Promise.resolve(new Response(JSON.stringify({ accessKeyId: 'A' })))
     await expect(fetchWorkerCredentials('http://127.0.0.1:8787/', partial)).rejects.toThrow(/without \{ accessKeyId/)
   })
 
   it('tracks valid → expiring → expired on its clock and never auto-refreshes pasted keys', async () => {
     let now = 0
     let calls = 0
-    const source = async () => ({
-      accessKeyId: 'ASIAABCDEFGH1234',
-      secretAccessKey: 's',
-      sessionToken: 't',
-      expiration: new Date(600_000),
-      call: ++calls,
-    })
+    const source = () =>
+      Promise.resolve({
+        accessKeyId: 'ASIAABCDEFGH1234',
+        secretAccessKey: 's',
+        sessionToken: 't',
+        expiration: new Date(600_000),
+        call: ++calls,
+      })
     const pasted = new CredentialSession(source, { refreshable: false, now: () => now })
     expect(pasted.view().state).toBe('none')
     await pasted.provider()
@@ -124,6 +135,8 @@ describe('credentials', () => {
     now = 600_001
     expect(pasted.view()).toMatchObject({ state: 'expired', remainingMs: 0 })
     expect(calls).toBe(1)
+    // Expired and not refreshable: the provider refuses instead of handing out the old keys.
+    await expect(pasted.provider()).rejects.toMatchObject({ code: 'PastedCredentialsExpired' })
     const refreshable = new CredentialSession(source, { refreshable: true, now: () => now })
     await refreshable.provider()
     await refreshable.provider() // expired on arrival (the fake clock is past it): fetched again
@@ -157,13 +170,24 @@ describe('errors', () => {
       'AWS is throttling: too much, too fast for this stream.',
     ],
     [
-      { error: 'sts_error', code: 'AccessDenied', message: 'STS refused AssumeRole (AccessDenied): …' },
-      'STS refused to issue credentials.',
+      { error: 'sts_error', message: "Credentials could not be issued right now: the Worker's log has the details." },
+      'The Worker could not get credentials from STS.',
     ],
     [
       { error: 'origin_not_allowed', message: 'The origin x may not ask' },
       'The Worker refused to hand credentials to this page.',
     ],
+    [{ error: 'rate_limited', message: 'Too many' }, 'The Worker limits how often one client may ask for credentials.'],
+    [{ error: 'turnstile_failed', message: 'failed' }, "The Worker's human check (Turnstile) did not pass."],
+    [
+      { error: 'access_denied', message: 'Sign in' },
+      'Cloudflare Access did not let this request through to the Worker.',
+    ],
+    [
+      { error: 'worker_error', message: 'The Worker answered 404' },
+      'The Worker URL did not answer like the demo Worker.',
+    ],
+    [{ code: 'ERR_RECORD_TOO_LARGE', message: 'Record is 2000000 bytes' }, 'The record is larger than Kinesis allows.'],
     [new TypeError('Failed to fetch'), 'The browser could not reach the endpoint.'],
     [{ code: 'ERR_CRYPTO_UNAVAILABLE' }, 'This page cannot sign: WebCrypto is unavailable.'],
     [{ code: 'InternalFailure', status: 500 }, 'The service had a problem.'],
