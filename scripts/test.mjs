@@ -8,6 +8,7 @@ import { OFFLINE_ENV as offline } from './offline-env.mjs'
 const SUITES = [
   { name: 'browsers', command: ['bash', 'scripts/ensure-browsers.sh'], counts: false },
   { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.test.json'], counts: false },
+  { name: 'lint', command: ['npm', 'run', '--silent', 'lint'], counts: false },
   { name: 'package', command: ['node', 'scripts/check-package.mjs'] },
   { name: 'node', command: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=./test/count-reporter.ts'] },
   {
@@ -47,7 +48,6 @@ const SUITES = [
   { name: 'demo-e2e', command: ['node', 'test/demo/e2e.mjs', 'chromium', 'firefox', 'webkit'] },
   { name: 'demo-ctrl-c', command: ['sh', '-c', 'node test/demo/ctrl-c.mjs && node test/demo/ctrl-c.mjs --no-moto'] },
   { name: 'jsr', command: ['node', 'test/package/jsr.mjs'] },
-  // suites: add one line per suite above this comment
 ]
 
 const only = process.argv.slice(2)

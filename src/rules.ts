@@ -36,7 +36,7 @@ export function serviceRules(
     normalizePath: options.normalizePath ?? !s3,
     signContentSha256: options.signContentSha256 ?? s3,
     unsignedPayloads: s3,
-    signSessionToken: options.signSessionToken ?? service != 'iotdevicegateway',
+    signSessionToken: options.signSessionToken ?? service !== 'iotdevicegateway',
   }
 }
 

@@ -220,7 +220,7 @@ export function bodyChecks(lib: Lib): Check[] {
       // Firefox cannot send a stream as a request body: its own Request turns it into the text
       // "[object ReadableStream]". There the library refuses the stream with a typed error instead.
       const init = { method: 'POST', body: streamOf('streamed ', 'body'), duplex: 'half' }
-      const plain = await new Request(URL_, init as RequestInit).text()
+      const plain = await new Request(URL_, init).text()
       const signing = () =>
         lib.sign({ method: 'POST', url: URL_, body: streamOf('streamed ', 'body'), duplex: 'half' } as never, {
           ...options,

@@ -24,7 +24,7 @@ function queryParams(query: string): string[] {
 }
 
 /** The 76 checks of the official SigV4 vectors: header and query signing for each of the 38 cases. */
-export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases as VectorCase[]): Check[] {
+export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases): Check[] {
   const checks: Check[] = []
   for (const vector of cases) {
     const { context, parts, options } = prepareVector(vector)

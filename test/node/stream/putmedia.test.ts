@@ -1,6 +1,6 @@
 // Unsigned streaming (UNSIGNED-PAYLOAD with a ReadableStream body) through the Kinesis Video PutMedia example,
 // against a local server that recomputes the signature with @smithy/signature-v4.
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { importExample } from './bundle.js'
 import { smithyAuthorization } from './smithy-check.js'
@@ -23,7 +23,7 @@ const firstBytesArrived = new Promise<void>((resolve) => (firstBytes = resolve))
 
 beforeAll(async () => {
   example = await importExample<Example>('examples/kinesis-video-putmedia.mjs')
-  server = createServer(async (request, response) => {
+  const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = []
     let bytes = 0
     for await (const chunk of request) {
@@ -47,7 +47,8 @@ beforeAll(async () => {
     if (isMedia)
       response.end(JSON.stringify({ EventType: 'PERSISTED', FragmentTimecode: 0, FragmentNumber: '1' }) + '\n')
     else response.end(JSON.stringify({ DataEndpoint: endpoint }))
-  })
+  }
+  server = createServer((request, response) => void answer(request, response).catch(() => response.destroy()))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`
 })

@@ -82,7 +82,7 @@ export async function smithySign(spec: Spec): Promise<WireRequest> {
   return {
     method: signed.method,
     url: `${url.origin}${url.pathname}${search ? '?' + search : ''}`,
-    headers: signed.headers as Record<string, string>,
+    headers: signed.headers,
     body: spec.body ?? null,
   }
 }

@@ -249,7 +249,7 @@ describe('scope and keys', () => {
       ok: false,
       code: 'ERR_UNKNOWN_KEY',
     })
-    expect(await verify(parts(headerSigned), { ...options, lookupSecret: async () => null })).toMatchObject({
+    expect(await verify(parts(headerSigned), { ...options, lookupSecret: () => Promise.resolve(null) })).toMatchObject({
       ok: false,
       code: 'ERR_UNKNOWN_KEY',
     })
