@@ -67,6 +67,18 @@ export function entries() {
       ceiling: 7000,
     })
   }
+  if (subpaths.includes('kinesis')) {
+    // The job the demo page does: Kinesis PutRecord with Cognito credentials (compare with the AWS SDK row).
+    list.push({
+      id: 'kinesis-page',
+      label: 'PutRecord page: AwsClient + KinesisProducer + fromCognitoIdentityPool',
+      contents: [
+        `export { AwsClient } from ${at('client.ts')}`,
+        `export { KinesisProducer } from ${at('kinesis.ts')}`,
+        `export { fromCognitoIdentityPool } from ${at('credentials.ts')}`,
+      ].join('\n'),
+    })
+  }
   if (subpaths.includes('sigv4a')) {
     list.push({
       id: 'sign+sigv4a',
@@ -87,6 +99,15 @@ export const REFERENCES = [
     id: 'smithy',
     label: '@smithy/signature-v4 + @aws-crypto/sha256-js',
     contents: `export { SignatureV4 } from '@smithy/signature-v4'\nexport { Sha256 } from '@aws-crypto/sha256-js'`,
+  },
+  {
+    id: 'aws-sdk-kinesis-page',
+    label: 'PutRecord page: AWS SDK v3 (@aws-sdk/client-kinesis + Cognito credentials)',
+    contents: [
+      `export { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis'`,
+      `export { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity'`,
+      `export { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity'`,
+    ].join('\n'),
   },
   {
     // The floor under the `sign` ceiling: header signing only, no inference, presigning, checks or typed errors

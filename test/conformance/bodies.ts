@@ -12,8 +12,9 @@
 import { equal, ok, rejectsWith } from './assert.js'
 import { hex, sha256, streamOf, utf8 } from './bytes.js'
 import type { Check, Lib } from './suite.js'
+import { VECTOR_CREDENTIALS } from './fixtures.js'
 
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
+const credentials = { ...VECTOR_CREDENTIALS }
 const options = {
   credentials,
   datetime: '2015-08-30T12:36:00Z',

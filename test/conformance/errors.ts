@@ -3,8 +3,9 @@
 import { AssertionError, equal, ok } from './assert.js'
 import { streamOf } from './bytes.js'
 import type { Check, Lib } from './suite.js'
+import { VECTOR_CREDENTIALS } from './fixtures.js'
 
-const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
+const SECRET = VECTOR_CREDENTIALS.secretAccessKey
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: SECRET }
 const base = { credentials, region: 'us-east-1', service: 'kinesis', datetime: '2015-08-30T12:36:00Z' }
 const url = 'https://kinesis.us-east-1.amazonaws.com/'

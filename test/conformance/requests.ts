@@ -4,8 +4,9 @@
 import { equal, ok, rejectsWith } from './assert.js'
 import { sha256, streamOf, utf8 } from './bytes.js'
 import type { Check, Lib } from './suite.js'
+import { VECTOR_CREDENTIALS } from './fixtures.js'
 
-const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
+const SECRET = VECTOR_CREDENTIALS.secretAccessKey
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: SECRET }
 const token = 'FQoGZXIvYXdzE+token/with=chars'
 const datetime = '2015-08-30T12:36:00Z'

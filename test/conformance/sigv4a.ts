@@ -6,10 +6,11 @@ import v4aCases from '../vectors/v4a.json' with { type: 'json' }
 import { AssertionError, equal, ok, rejectsWith } from './assert.js'
 import type { Check } from './suite.js'
 import { prepareVector, presignedQuery, type VectorCase } from './vectors.js'
+import { VECTOR_CREDENTIALS } from './fixtures.js'
 
 export type SigV4aLib = typeof SigV4a
 
-const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
+const CREDENTIALS = { ...VECTOR_CREDENTIALS }
 const DATETIME = '2015-08-30T12:36:00Z'
 const PARTS = { method: 'GET', host: 'example.amazonaws.com', path: '/' }
 

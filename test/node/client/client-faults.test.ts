@@ -9,6 +9,7 @@ import {
   type FaultAnswer,
   type ReceivedRequest,
 } from '../../helpers/fault-server.js'
+import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 
 const servers: Array<{ stop(): Promise<void> }> = []
 afterEach(async () => {
@@ -21,7 +22,7 @@ async function serve(answer: (request: ReceivedRequest, index: number) => FaultA
   return server
 }
 
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
+const credentials = { ...VECTOR_CREDENTIALS }
 const clientFor = (options: Partial<AwsClientOptions> = {}) =>
   new AwsClient({ credentials, region: 'us-east-1', service: 'kinesis', retryDelay: 5, ...options })
 const ok: FaultAnswer = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' }

@@ -1,8 +1,9 @@
 // Table test: each bad input gives a SigV4Error with a stable code, a message that says what to do, and no secret.
 import { describe, expect, test } from 'vitest'
 import { presign, presignParts, sign, signParts, SigV4Error } from '../../../src/index.js'
+import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 
-const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
+const SECRET = VECTOR_CREDENTIALS.secretAccessKey
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: SECRET }
 const base = { credentials, region: 'us-east-1', service: 'kinesis', datetime: '2015-08-30T12:36:00Z' }
 const url = 'https://kinesis.us-east-1.amazonaws.com/'

@@ -8,8 +8,9 @@ import { createEventSigner, encodeMessage, eventSigningStream } from '../../../s
 import { presign, presignParts, sign, signParts, SigV4Error, type SignedParts } from '../../../src/index.js'
 import { presignPartsV4a, presignV4a, signPartsV4a, signV4a } from '../../../src/sigv4a.js'
 import { chunkSigningStream, signStream, signStreamParts } from '../../../src/stream.js'
+import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 
-const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
+const SECRET = VECTOR_CREDENTIALS.secretAccessKey
 const TOKEN = 'IQoJb3JpZ2luX2VjEFUZZTOKENEXAMPLE0123456789'
 const SEED = 'c5b3a1f0e8d6c4b2a09f8e7d6c5b4a3928170f6e5d4c3b2a1908f7e6d5c4b3a2'
 const RUNS = 10_000

@@ -4,8 +4,9 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { presign, presignParts, sign, signParts, SigV4Error } from '../../../src/index.js'
 import { presignPartsV4a, presignV4a } from '../../../src/sigv4a.js'
+import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 
-const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
+const SECRET = VECTOR_CREDENTIALS.secretAccessKey
 const TOKEN = 'IQoJb3JpZ2luX2VjEHARDENINGTOKEN'
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: SECRET }
 const base = { credentials, region: 'us-east-1', service: 'kinesis', datetime: '2015-08-30T12:36:00Z' }

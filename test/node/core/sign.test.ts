@@ -1,8 +1,9 @@
 // The fetch-level API: what sign() and presign() add, keep and never touch.
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { presign, sign, signParts } from '../../../src/index.js'
+import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
+const credentials = { ...VECTOR_CREDENTIALS }
 const datetime = '2015-08-30T12:36:00Z'
 const sha256 = async (data: BufferSource) =>
   Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', data)), (b) => b.toString(16).padStart(2, '0')).join(

@@ -15,9 +15,10 @@ import {
   eventSigningStream,
   type MessageHeaders,
 } from '../../../src/eventstream.js'
+import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8)
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
+const credentials = { ...VECTOR_CREDENTIALS }
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
 const allTypes: MessageHeaders = {

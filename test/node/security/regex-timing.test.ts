@@ -12,6 +12,7 @@ import { decodeMessage, encodeMessage } from '../../../src/eventstream.js'
 import { inferScope, presign, presignParts, sign, signParts } from '../../../src/index.js'
 import { KinesisProducer } from '../../../src/kinesis.js'
 import { isRetryableAnswer, retryAfterMilliseconds } from '../../../src/retry.js'
+import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 
 const SMALL = 100_000
 const LARGE = 1_000_000
@@ -69,7 +70,7 @@ async function expectLinear(name: string, make: (size: number) => Run) {
 }
 
 const repeat = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length))
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
+const credentials = { ...VECTOR_CREDENTIALS }
 const temporary = { ...credentials, sessionToken: 'token' }
 const datetime = '2026-01-01T00:00:00Z'
 const scope = { region: 'us-east-1', service: 'kinesis', datetime }

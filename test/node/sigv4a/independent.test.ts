@@ -4,6 +4,7 @@ import { createECDH, createHmac, createPublicKey, randomBytes, verify } from 'no
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { addOne, greaterThan, p256PublicPoint, P256_N } from '../../../src/p256.js'
 import { presignPartsV4a, publicKeyV4a, signPartsV4a, signV4a } from '../../../src/sigv4a.js'
+import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 
 const N_MINUS_2 = P256_N - 2n
 const hex64 = (value: bigint) => value.toString(16).padStart(64, '0')
@@ -66,9 +67,7 @@ describe('key derivation and public key (node:crypto as the reference)', () => {
       y: '865ed22a7eadc9c5cb9d2cbaca1b3699139fedc5043dc6661864218330c8e518',
     }
     expect(referencePublicKey(d)).toEqual(expected)
-    expect(
-      await publicKeyV4a({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }),
-    ).toEqual(expected)
+    expect(await publicKeyV4a({ ...VECTOR_CREDENTIALS })).toEqual(expected)
   })
 
   test('20 random credentials: same public key as the reference, and OpenSSL verifies our signatures', async () => {

@@ -2,8 +2,9 @@
 import { describe, expect, test } from 'vitest'
 import { chunkedContentLength, chunkSigningStream, signStreamParts } from '../../../src/stream.js'
 import { decodeAwsChunked, verifyChunkSignatures } from './aws-chunked-decoder.js'
+import { AWS_DOCS_CREDENTIALS } from '../../conformance/fixtures.js'
 
-const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }
+const credentials = { ...AWS_DOCS_CREDENTIALS }
 const amzDate = '20130524T000000Z'
 const scope = '20130524/us-east-1/s3/aws4_request'
 const payload = new Uint8Array(66560).fill(97) // 66,560 bytes of "a"

@@ -10,8 +10,9 @@ import {
 } from '../../../src/stream.js'
 import { crc32, crc32c, crcBase64 } from '../../../src/crc32.js'
 import { decodeAwsChunked, generatedBytes, generatedStream, verifyChunkSignatures } from './aws-chunked-decoder.js'
+import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
+const credentials = { ...VECTOR_CREDENTIALS }
 const base = { credentials, region: 'eu-west-1', service: 's3', datetime: '2024-02-29T23:59:59Z' }
 const amzDate = '20240229T235959Z'
 const scope = '20240229/eu-west-1/s3/aws4_request'

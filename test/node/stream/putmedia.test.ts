@@ -4,8 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { importExample } from './bundle.js'
 import { smithyAuthorization } from './smithy-check.js'
+import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
+const credentials = { ...VECTOR_CREDENTIALS }
 
 interface Example {
   getDataEndpoint(options: object): Promise<string>

@@ -10,6 +10,7 @@ import { chunkSigningStream, signStreamParts, type StreamSignOptions } from '../
 import { verifiedChunkStream } from '../../../src/verify-chunked.js'
 import { verify, type VerifyResult } from '../../../src/verify.js'
 import { accepting, credentials, presigned, rawSigned, SIGNED_AT, signed } from './signed.js'
+import { AWS_DOCS_CREDENTIALS } from '../../conformance/fixtures.js'
 
 const body = '{"order":42}'
 const bodyHash = createHash('sha256').update(body).digest('hex')
@@ -214,7 +215,7 @@ describe('STREAMING-AWS4-HMAC-SHA256-PAYLOAD: verified chunk by chunk', () => {
   })
 
   test("AWS's documented example (S3 PUT Object in multiple chunks) verifies through result.body", async () => {
-    const example = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }
+    const example = { ...AWS_DOCS_CREDENTIALS }
     const payload = new Uint8Array(66560).fill(97)
     const signedStream = await signStreamParts(
       {
@@ -321,7 +322,7 @@ describe('STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER: chunks, then a signed chec
 })
 
 test("AWS's documented trailing-checksum example (crc32c, seed 106e2a8a...) passes the chunk checker; an altered byte does not", async () => {
-  const example = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }
+  const example = { ...AWS_DOCS_CREDENTIALS }
   const amzDate = '20130524T000000Z'
   const scope = '20130524/us-east-1/s3/aws4_request'
   const seedSignature = '106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e'
