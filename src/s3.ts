@@ -14,6 +14,13 @@ import { digest, utf8, type Bytes } from './webcrypto.js'
 
 export type { ByteSource, ChecksumAlgorithm, ChecksumInput }
 export type { S3ErrorCode } from './s3-errors.js'
+export {
+  presignPost,
+  type PostCondition,
+  type PresignedPost,
+  type PresignPostInput,
+  type PresignPostOptions,
+} from './presign-post.js'
 
 /** Blobs up to this size are read whole for SHA (crypto.subtle is native speed); larger ones are streamed. */
 const WHOLE_BLOB_LIMIT = 8 * 1024 * 1024
