@@ -36,7 +36,7 @@ export function serviceRules(
     normalizePath: options.normalizePath ?? !s3,
     signContentSha256: options.signContentSha256 ?? s3,
     unsignedPayloads: s3,
-    signSessionToken: options.signSessionToken ?? service != 'iotdevicegateway',
+    signSessionToken: options.signSessionToken ?? service !== 'iotdevicegateway',
   }
 }
 
@@ -52,4 +52,18 @@ export function isUnsignedHeader(name: string): boolean {
   return /^(authorization|user-agent|expect|x-amzn-trace-id|transfer-encoding|connection|keep-alive|te|trailer|upgrade|via|proxy-.*|sec-.*)$/i.test(
     name,
   )
+}
+
+/** S3 Express One Zone directory buckets: `<base>--<zone id>--x-s3`, e.g. `logs--use1-az4--x-s3`. */
+const S3_EXPRESS_BUCKET = /^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)--([a-z0-9]+(?:-[a-z0-9]+)*)--x-s3$/
+
+/**
+ * The zone id of an S3 Express One Zone directory bucket name, or `undefined` when the name is not one.
+ *
+ * @example
+ * s3ExpressZone('logs--use1-az4--x-s3') // 'use1-az4'
+ * s3ExpressZone('logs') // undefined
+ */
+export function s3ExpressZone(bucket: string): string | undefined {
+  return S3_EXPRESS_BUCKET.exec(bucket)?.[2]
 }

@@ -89,3 +89,4 @@ export async function checksum(data: ChecksumInput, algorithm: ChecksumAlgorithm
     'Pass the data as a string, bytes (ArrayBuffer or a view), a Blob or a ReadableStream',
   )
 }
+export { fromS3ExpressSession, type S3ExpressSession, type S3ExpressSessionOptions } from './s3-express.js'
