@@ -7,6 +7,7 @@ import {
   type SigningAlgorithm,
 } from './engine.js'
 import { fail } from './errors.js'
+import { hoistHeaders } from './header-options.js'
 import type { PresignOptions } from './options.js'
 import { prepareRequest, type RequestLike } from './request.js'
 
@@ -28,7 +29,8 @@ export async function presignPartsWith(
   options: PresignOptions,
   algorithm: SigningAlgorithm,
 ): Promise<SignedParts> {
-  return signWith(parts, options, algorithm, expiry(options))
+  // x-amz-* headers move into the query first (header-options.ts).
+  return signWith(hoistHeaders(parts, options), options, algorithm, expiry(options))
 }
 
 /**
@@ -48,7 +50,8 @@ export async function presignWith(
     options,
   )
   // `url` is prepareRequest's own parse of the input, never the caller's object: it can carry the result.
-  url.search = (await signCheckedWith(parts, options, algorithm, expiresIn)).query
+  // x-amz-* headers move into the query first (header-options.ts).
+  url.search = (await signCheckedWith(hoistHeaders(parts, options), options, algorithm, expiresIn)).query
   return url
 }
 

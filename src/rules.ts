@@ -67,3 +67,13 @@ const S3_EXPRESS_BUCKET = /^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)--([a-z0-9]+(?:-[a-
 export function s3ExpressZone(bucket: string): string | undefined {
   return S3_EXPRESS_BUCKET.exec(bucket)?.[2]
 }
+
+/**
+ * Headers presigning moves into the query: `x-amz-*`, but not the server-side-encryption ones (SSE-KMS, the SSE-C
+ * customer keys and their copy-source forms), which S3 reads only from headers.
+ *
+ * @example
+ * HOISTABLE_HEADER.test('x-amz-acl') // true
+ * HOISTABLE_HEADER.test('x-amz-server-side-encryption-customer-key') // false
+ */
+export const HOISTABLE_HEADER = /^x-amz-(?!(copy-source-)?server-side-encryption)/i

@@ -1,13 +1,8 @@
 // Streaming uploads: S3's aws-chunked encoding, where every chunk carries a signature chained from the
 // request's (seed) signature, so a body of any size is signed as it is sent, in bounded memory.
 import { EMPTY_SHA256, SIGV4, signWith, type RequestParts, type SignedParts } from './engine.js'
-import {
-  checksumAlgorithm,
-  checksumBase64Length,
-  checksumHeader,
-  checksumState,
-  type ChecksumAlgorithm,
-} from './checksum.js'
+import { checksumAlgorithm, checksumBase64Length, checksumHeader, type ChecksumAlgorithm } from './checksum-names.js'
+import { checksumState } from './checksum.js'
 import { fail } from './errors.js'
 import { resolveOptions, type SignOptions } from './options.js'
 import { prepareRequest, type RequestLike } from './request.js'
@@ -274,7 +269,8 @@ export function unsignedChunkStream(context: UnsignedChunkContext): TransformStr
 }
 
 /** Options of `signStream`: the usual signing options plus the body's length and chunking. */
-export interface StreamSignOptions extends SignOptions {
+// `checksum` here names the trailer's algorithm; the whole-body `checksum` option of SignOptions does not apply.
+export interface StreamSignOptions extends Omit<SignOptions, 'checksum'> {
   /** The body's length in bytes before encoding (`x-amz-decoded-content-length`); required, as S3 needs it up front. */
   contentLength: number
   /** Bytes of data per chunk (default 64 KiB, at least 8 KiB). */
@@ -316,7 +312,7 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
   const unsigned = options.unsignedPayload === true
   const encodedLength = chunkedContentLength(contentLength, { chunkSize, checksum, unsigned })
   // Credentials are resolved once, so the seed and the chunks use the same ones.
-  const { credentials } = await resolveOptions(options, parts.host, parts.path)
+  const { credentials } = await resolveOptions({ ...options, checksum: undefined }, parts.host, parts.path)
   const skip = /^(content-length|content-encoding|x-amz-decoded-content-length|x-amz-trailer)$/i
   const given = [...(parts.headers ?? [])]
   const encoding = given.filter(([name]) => /^content-encoding$/i.test(name)).map(([, value]) => value.trim())
@@ -339,6 +335,7 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
     { ...parts, headers, body: null },
     {
       ...options,
+      checksum: undefined,
       credentials,
       payloadHash,
       signContentSha256: true,
@@ -374,7 +371,7 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
  * await fetch(request) // Node: fetch sends the stream; browsers need HTTP/2 and { setContentLength: false }
  */
 export async function signStream(input: Request | RequestLike, options: StreamSignOptions): Promise<Request> {
-  const prepared = await prepareRequest(input, { ...options, payloadHash: STREAMING_PAYLOAD })
+  const prepared = await prepareRequest(input, { ...options, checksum: undefined, payloadHash: STREAMING_PAYLOAD })
   const signed = await signStreamParts({ ...prepared.parts, body: prepared.body as RequestParts['body'] }, options)
   const init: RequestInit & { duplex?: 'half' } = {
     ...prepared.init,
