@@ -31,7 +31,8 @@ export interface SignOptions {
   /** `false` adds the session token after signing, unsigned (IoT's `iotdevicegateway` needs this). */
   signSessionToken?: boolean
   /** S3: add and sign `x-amz-checksum-<algorithm>` for the whole body (presigned: into the URL's query):
-   * `{ algorithm, value }` with the base64 value (`checksum()` of `webcrypto-sigv4/s3`). Nothing is added without it. */
+   * `{ algorithm, value }` with the base64 value (`checksum()` of `webcrypto-sigv4/s3`). Nothing is added without it.
+   * It replaces a given header of the same name; when presigning, give one or the other (a given one is hoisted). */
   checksum?: ChecksumOption
 }
 

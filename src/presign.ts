@@ -46,7 +46,7 @@ export async function presignWith(
 ): Promise<URL> {
   const expiresIn = expiry(options)
   const { parts, url } = await prepareRequest(
-    typeof input == 'string' || input instanceof URL ? { url: input } : input,
+    typeof input === 'string' || input instanceof URL ? { url: input } : input,
     options,
   )
   // `url` is prepareRequest's own parse of the input, never the caller's object: it can carry the result.
@@ -58,7 +58,8 @@ export async function presignWith(
 /**
  * Presigns a request: returns a URL whose query carries the `X-Amz-*` signature, valid for
  * `options.expiresIn` seconds (default 3600, at most 604800). Works for `https:` and `wss:` URLs.
- * Headers given with the request are signed, so whoever uses the URL must send them too.
+ * Headers given with the request are signed: `x-amz-*` ones move into the query (`hoistHeaders`, default on), the
+ * others whoever uses the URL must send too.
  *
  * @example
  * const url = await presign('https://my-bucket.s3.eu-west-1.amazonaws.com/report.pdf', {

@@ -120,6 +120,8 @@ function withSdkAlgorithm(
   presigning: boolean,
 ): Request | RequestLike {
   const headers = new Headers(input instanceof Request ? input.headers : input.headers)
+  // The option's checksum is the one: a given checksum header would be repeated (hoisted into a presigned query).
+  for (const name of [...headers.keys()]) if (name.startsWith('x-amz-checksum-')) headers.delete(name)
   headers.set(SDK_ALGORITHM_HEADER, algorithm.toUpperCase())
   if (!(input instanceof Request)) return { ...input, headers, ...(presigning && { body: null }) }
   return presigning ? new Request(input.url, { method: input.method, headers }) : new Request(input, { headers })

@@ -60,6 +60,14 @@ describe('the checksum option of the core sign and presign', () => {
     }
   })
 
+  test('presignWithChecksum drops a given checksum header: only the value of the option is in the URL', async () => {
+    const presigned = await presignWithChecksum(
+      { method: 'PUT', url, headers: { 'x-amz-checksum-sha256': 'c3RhbGU=' } },
+      { credentials, checksum: { algorithm: 'sha256', value: sha256 } },
+    )
+    expect(presigned.searchParams.getAll('x-amz-checksum-sha256')).toEqual([sha256])
+  })
+
   test('a given checksum header is replaced by the option, not repeated', async () => {
     const request = await sign(
       { method: 'PUT', url, body, headers: { 'x-amz-checksum-sha256': 'stale' } },
