@@ -57,8 +57,8 @@ async function streamChecksum(stream: ReadableStream<ByteSource>, algorithm: Che
 /**
  * The base64 checksum S3 uses in `x-amz-checksum-<algorithm>`, of text (UTF-8), bytes, a Blob or a stream.
  * A stream or a large Blob is read chunk by chunk, in bounded memory (one chunk at a time). SHA-1 and SHA-256
- * of whole bytes use crypto.subtle; of a stream, a pure-JS incremental hash (crypto.subtle has no incremental
- * digest), at about 1/3 of native speed.
+ * of whole bytes (and Blobs up to 8 MiB) use crypto.subtle; of a stream, a pure-JS incremental hash (crypto.subtle
+ * has no incremental digest): about 80-100 MiB/s for SHA-256 in Node, as fast as @aws-crypto/sha256-js.
  *
  * @example
  * await checksum('123456789', 'crc32') // 'y/Q5Jg=='
