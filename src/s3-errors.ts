@@ -22,5 +22,7 @@ export type S3ErrorCode =
   | 'ERR_REGION_REQUIRED'
   /** Credentials are missing or incomplete. */
   | 'ERR_CREDENTIALS_MISSING'
-  /** The credentials function threw; its error is the `cause`. */
+  /** The credentials function threw (its error is the `cause`), or CreateSession answered no session credentials. */
   | 'ERR_CREDENTIALS_PROVIDER'
+  /** S3 Express: CreateSession answered credentials that had already expired. */
+  | 'ERR_CREDENTIALS_EXPIRED'

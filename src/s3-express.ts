@@ -50,7 +50,8 @@ export interface S3ExpressSession {
   credentials(): Promise<TemporaryCredentials>
   /** `sign` with the session: adds and signs `x-amz-s3session-token`. */
   sign(input: Request | RequestLike, options?: Partial<SignOptions>): Promise<Request>
-  /** `presign` with the session: signs `X-Amz-S3session-Token` into the query. */
+  /** `presign` with the session: signs `X-Amz-S3session-Token` into the query. The URL works while the session
+   * does (sessions last 5 minutes), whatever `expiresIn` says. */
   presign(input: string | URL, options?: Partial<PresignOptions>): Promise<URL>
 }
 
