@@ -4,10 +4,10 @@ export interface SizeEntry {
   label: string
   /** The entry module that is bundled (imports resolved from the project root). */
   contents: string
-  /** The issue's gzip budget for the bundle. */
-  budget?: number
-  /** No-regression cap enforced while the budget is not met yet. */
+  /** No-regression cap on the gzip size, enforced by test/node/size. */
   ceiling?: number
+  /** Issue 14's ceiling before issues 12 and 16 added to the core: printed next to the measurement, not enforced. */
+  target?: number
   /** Id of the entry this one is measured on top of (with addedBudget). */
   over?: string
   /** Most gzip bytes allowed on top of `over`. */

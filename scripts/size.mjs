@@ -19,7 +19,7 @@ const src = join(root, 'src')
 const at = (file) => JSON.stringify(join(src, file))
 
 /** Subpaths that must stay out of the core (`webcrypto-sigv4`): their own entry files and anything named after them. */
-export const OPTIONAL_SUBPATHS = ['client', 'credentials', 'sigv4a', 'stream', 'eventstream', 'kinesis', 'verify']
+export const OPTIONAL_SUBPATHS = ['client', 'credentials', 'sigv4a', 'stream', 'eventstream', 'kinesis', 'verify', 's3']
 
 /** The package's subpath entries (from package.json "exports") whose source file exists today. */
 export function subpathEntries() {
@@ -32,7 +32,9 @@ export function subpathEntries() {
 
 /**
  * What is measured. `ceiling` is the gzip size a bundle may not exceed (issue 14: a no-regression ceiling with room
- * for clarity; it may rise only with a new feature, and the README says why). `addedBudget` caps the gzip bytes a
+ * for clarity; it may rise only with a new feature, and docs/performance.md says why). `target` is issue 14's
+ * ceiling before the hardening of issue 12 and the S3 options of issue 16 were added: printed, not enforced.
+ * `addedBudget` caps the gzip bytes a
  * bundle adds over the bundle `over` (e.g. what SigV4a adds to an app that already signs with SigV4).
  */
 export function entries() {
@@ -42,13 +44,17 @@ export function entries() {
       id: 'sign',
       label: "sign (import { sign } from 'webcrypto-sigv4')",
       contents: `export { sign } from ${at('index.ts')}`,
-      ceiling: 4600,
+      // Raised from 4,600 with issue 12 (typed checks of every input, wire safety) and issue 16 (checksum option).
+      ceiling: 5600,
+      target: 4600,
     },
     {
       id: 'sign+presign',
       label: 'sign + presign',
       contents: `export { sign, presign } from ${at('index.ts')}`,
-      ceiling: 4750,
+      // Raised from 4,750 with issues 12 and 16 (also: presign header hoisting, the presigned-query refusal).
+      ceiling: 6250,
+      target: 4750,
     },
     { id: 'core', label: 'webcrypto-sigv4: every export', contents: `export * from ${at('index.ts')}` },
   ]
@@ -64,7 +70,9 @@ export function entries() {
       id: 'client+credentials',
       label: 'client + credential providers (with the core they use)',
       contents: `export * from ${at('client.ts')}\nexport * from ${at('credentials.ts')}`,
-      ceiling: 7000,
+      // Raised from 7,000 with issue 12 (redacted errors, typed provider answers, refresh backoff, option checks).
+      ceiling: 9850,
+      target: 7000,
     })
   }
   if (subpaths.includes('kinesis')) {
@@ -165,6 +173,7 @@ export async function measureAll({ references = true } = {}) {
     const { minified, gzip, inputs } = await measureBundle(entry.contents)
     const row = { id: entry.id, label: entry.label, minified, gzip, files: Object.keys(inputs).length }
     if (entry.ceiling !== undefined) Object.assign(row, { ceiling: entry.ceiling, ok: gzip <= entry.ceiling })
+    if (entry.target !== undefined) Object.assign(row, { target: entry.target, targetMet: gzip <= entry.target })
     if (entry.over) {
       const base = await measureBundle(list.find((other) => other.id === entry.over).contents)
       const added = gzip - base.gzip
@@ -189,7 +198,10 @@ export async function measureAll({ references = true } = {}) {
 }
 
 function table(rows) {
-  const lines = ['| bundle | minified B | gzip -9 B | ceiling (gzip) | within |', '|---|--:|--:|--:|:-:|']
+  const lines = [
+    '| bundle | minified B | gzip -9 B | ceiling (gzip) | within | issue 14 target | target met |',
+    '|---|--:|--:|--:|:-:|--:|:-:|',
+  ]
   for (const row of rows) {
     const cap =
       row.ceiling !== undefined
@@ -200,7 +212,9 @@ function table(rows) {
             ? 'reference'
             : ''
     const ok = row.ok === undefined ? '' : row.ok ? 'yes' : '**no**'
-    lines.push(`| ${row.label} | ${row.minified} | ${row.gzip} | ${cap} | ${ok} |`)
+    const target = row.target === undefined ? '' : `≤ ${row.target}`
+    const targetMet = row.targetMet === undefined ? '' : row.targetMet ? 'yes' : '**no**'
+    lines.push(`| ${row.label} | ${row.minified} | ${row.gzip} | ${cap} | ${ok} | ${target} | ${targetMet} |`)
   }
   return lines.join('\n')
 }

@@ -31,6 +31,7 @@ import {
 } from './constants.js'
 import { uriDecode, uriEncode } from './encoding.js'
 import { fail } from './errors.js'
+import { checksumEntries } from './header-options.js'
 import { checkPayloadHash, resolveOptions, type ResolvedOptions, type SignOptions } from './options.js'
 import { isUnsignedHeader, type ServiceRules } from './rules.js'
 import { signingKey, type Credentials } from './signing-key.js'
@@ -146,6 +147,9 @@ export async function signHeaders(
   const signsToken = token !== undefined && rules.signSessionToken
   if (signsToken) added.push([SECURITY_TOKEN_HEADER, token])
 
+  // The `checksum` option (header-options.ts): x-amz-checksum-<algorithm>, a signed header.
+  added.push(...checksumEntries(options.checksum))
+
   // What signing sets replaces the caller's header of the same name; a token header goes whenever there is a token.
   const replaced = new Set(['host', AUTHORIZATION_HEADER, ...added.map(([name]) => name)])
   if (token !== undefined) replaced.add(SECURITY_TOKEN_HEADER)
@@ -236,6 +240,8 @@ export async function presignQuery(
   const token = sessionTokenOf(credentials)
   const signsToken = token !== undefined && rules.signSessionToken
   if (signsToken) params.push([SECURITY_TOKEN_PARAM, token])
+  // The `checksum` option (header-options.ts): signed into the URL, so S3 refuses other bytes.
+  params.push(...checksumEntries(options.checksum))
   params.push([SIGNED_HEADERS_PARAM, headerList.signedHeaders])
   const encoded = params.map(([name, value]): [string, string] => [name, uriEncode(value)])
 

@@ -32,6 +32,7 @@ const SIGNING_NAMES = {
  * inferScope('bucket.s3.dualstack.eu-west-1.amazonaws.com') // { region: 'eu-west-1', service: 's3' }
  * inferScope('abc.lambda-url.us-west-2.on.aws') // { region: 'us-west-2', service: 'lambda' }
  * inferScope('account.r2.cloudflarestorage.com') // { region: 'auto', service: 's3' }
+ * inferScope('logs--use1-az4--x-s3.s3express-use1-az4.us-east-1.amazonaws.com') // { region: 'us-east-1', service: 's3express' }
  */
 export function inferScope(host: string, path = '/'): InferredScope {
   const hostname = host.toLowerCase().replace(/:\d+$/, '')
@@ -55,6 +56,8 @@ export function inferScope(host: string, path = '/'): InferredScope {
   if (SIGNING_NAMES[twoLabels]) label = twoLabels
   // <prefix>.iot.<region> is the IoT data plane; its WebSocket MQTT endpoint signs as the device gateway.
   else if (label === 'iot' && at > 1) label = path === '/mqtt' ? 'iotdevicegateway' : 'iotdata'
+  // S3 Express One Zone: zonal hosts (s3express-<zone id>, with the --x-s3 bucket before) and s3express-control.
+  if (/^s3express-/.test(label)) label = 's3express'
   const service = SIGNING_NAMES[label] ?? (label || undefined)
   // Global endpoints sign in us-east-1.
   region ??=

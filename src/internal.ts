@@ -3,6 +3,7 @@
 import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN } from './constants.js'
 import { presignQuery, signHeaders, type RequestParts, type SignedParts, type SigningAlgorithm } from './engine.js'
 import { fail } from './errors.js'
+import { hoistHeaders } from './header-options.js'
 import { isRecord, type PresignOptions, type SignOptions } from './options.js'
 import { checkParts } from './parts.js'
 import { buildRequest, prepareRequest, type RequestLike } from './request.js'
@@ -29,7 +30,8 @@ export async function presignPartsWith(
   algorithm: SigningAlgorithm,
 ): Promise<SignedParts> {
   const expiresIn = expiresInOf(options)
-  return presignQuery(checkParts(parts), options, algorithm, expiresIn)
+  // x-amz-* headers move into the query first (header-options.ts), after the parts are checked.
+  return presignQuery(hoistHeaders(checkParts(parts), options), options, algorithm, expiresIn)
 }
 
 /** Signs a Request (or request-like object) with an algorithm and rebuilds it with the same body bytes. */
@@ -63,7 +65,8 @@ export async function presignRequestWith(
   const request = typeof input === 'string' || input instanceof URL ? { url: input } : input
   const { parts, url } = await prepareRequest(request, options)
   // `url` is prepareRequest's own parse of the input, never the caller's object: it can carry the result.
-  url.search = (await presignQuery(parts, options, algorithm, expiresIn)).query
+  // x-amz-* headers move into the query first (header-options.ts).
+  url.search = (await presignQuery(hoistHeaders(parts, options), options, algorithm, expiresIn)).query
   return url
 }
 

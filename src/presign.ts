@@ -8,7 +8,8 @@ import type { RequestLike } from './request.js'
 /**
  * Presigns a request: returns a URL whose query carries the `X-Amz-*` signature, valid for
  * `options.expiresIn` seconds (default 3600, at most 604800). Works for `https:` and `wss:` URLs.
- * Headers given with the request are signed, so whoever uses the URL must send them too.
+ * Headers given with the request are signed: `x-amz-*` ones move into the query (`hoistHeaders`, default on), the
+ * others whoever uses the URL must send too.
  *
  * @example
  * const url = await presign('https://my-bucket.s3.eu-west-1.amazonaws.com/report.pdf', {

@@ -61,6 +61,16 @@ export async function sha256Hex(data: string | Bytes): Promise<string> {
 }
 
 /**
+ * SHA-1 or SHA-256 digest of bytes (S3's `x-amz-checksum-sha1` / `-sha256` of a whole body).
+ *
+ * @example
+ * new Uint8Array(await digest('SHA-1', utf8('abc'))) // a9 99 3e 36 ...
+ */
+export function digest(algorithm: 'SHA-1' | 'SHA-256', data: Bytes): Promise<ArrayBuffer> {
+  return subtle().digest(algorithm, data)
+}
+
+/**
  * Imports raw bytes as a non-extractable HMAC-SHA256 key.
  *
  * @example
