@@ -10,7 +10,7 @@ import { presign, sign } from '../../../src/index.js'
 import { presignWithChecksum, signWithChecksum } from '../../../src/s3.js'
 import { verify } from '../../../src/verify.js'
 import { differentFrom } from '../../helpers/different.js'
-import { startMoto, type Moto } from '../stream/moto.js'
+import { startMoto, type Moto } from '../../helpers/moto-s3.js'
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
 const url = 'https://my-bucket.s3.eu-west-1.amazonaws.com/report.pdf'

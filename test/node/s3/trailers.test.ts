@@ -24,7 +24,7 @@ import {
   generatedStream,
   verifyChunkSignatures,
 } from '../stream/aws-chunked-decoder.js'
-import { startMoto, type Moto } from '../stream/moto.js'
+import { startMoto, type Moto } from '../../helpers/moto-s3.js'
 import { differentFrom } from '../../helpers/different.js'
 
 const ALGORITHMS: ChecksumAlgorithm[] = ['crc32', 'crc32c', 'crc64nvme', 'sha1', 'sha256']

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { sign } from '../../../src/index.js'
 import { signStream } from '../../../src/stream.js'
 import { generatedBytes, generatedStream } from './aws-chunked-decoder.js'
-import { startMoto, type Moto } from './moto.js'
+import { startMoto, type Moto } from '../../helpers/moto-s3.js'
 
 let moto: Moto
 beforeAll(async () => {
