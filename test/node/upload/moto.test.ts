@@ -93,6 +93,60 @@ describe('upload (moto, signature checks on)', () => {
     expect(await s3.storedSha256('stream.bin')).toBe(sha256Hex(bytes))
   })
 
+  test('a Blob is only sliced: neither it nor a slice larger than a part is ever read', async () => {
+    const bytes = randomBytes(12 * MIB, 37)
+    const read: number[] = []
+    // A Blob whose whole-body readers throw, and whose slices record their size when read.
+    class GuardedBlob extends Blob {
+      override arrayBuffer(): Promise<ArrayBuffer> {
+        throw new Error('the whole Blob was read')
+      }
+      override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+        throw new Error('the whole Blob was streamed')
+      }
+      override slice(start?: number, end?: number): Blob {
+        const slice = super.slice(start, end)
+        read.push(slice.size)
+        return slice
+      }
+    }
+    await upload(s3.client(), { url: s3.objectUrl('guarded.bin'), body: new GuardedBlob([bytes]), partSize: 5 * MIB })
+    expect(read).toEqual([5 * MIB, 5 * MIB, 2 * MIB])
+    expect(await s3.storedSha256('guarded.bin')).toBe(sha256Hex(bytes))
+  })
+
+  test('a stream is read at most concurrency × partSize ahead of what S3 has stored', async () => {
+    const partSize = 5 * MIB
+    const concurrency = 2
+    const bytes = randomBytes(31 * MIB, 53)
+    let pulled = 0
+    let stored = 0
+    let mostAhead = 0
+    const CHUNK = 256 * 1024
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          if (pulled >= bytes.length) return controller.close()
+          controller.enqueue(bytes.slice(pulled, pulled + CHUNK))
+          pulled = Math.min(bytes.length, pulled + CHUNK)
+          mostAhead = Math.max(mostAhead, pulled - stored)
+        },
+      },
+      { highWaterMark: 0 },
+    )
+    await upload(s3.client(), {
+      url: s3.objectUrl('bounded.bin'),
+      body,
+      partSize,
+      concurrency,
+      onProgress: ({ loaded }) => (stored = loaded),
+    })
+    // The parts in flight, plus the chunk that straddles a part boundary.
+    expect(mostAhead).toBeLessThanOrEqual(concurrency * partSize + CHUNK)
+    expect(mostAhead).toBeGreaterThan(partSize) // they did overlap
+    expect(await s3.storedSha256('bounded.bin')).toBe(sha256Hex(bytes))
+  })
+
   test('a stream that ends within the first part goes as one PUT; exactly one part too', async () => {
     for (const size of [1000, 5 * MIB]) {
       const bytes = randomBytes(size, size)
