@@ -19,7 +19,7 @@ const src = join(root, 'src')
 const at = (file) => JSON.stringify(join(src, file))
 
 /** Subpaths that must stay out of the core (`webcrypto-sigv4`): their own entry files and anything named after them. */
-export const OPTIONAL_SUBPATHS = ['client', 'credentials', 'sigv4a', 'stream', 'eventstream', 'kinesis', 'verify']
+export const OPTIONAL_SUBPATHS = ['client', 'credentials', 'sigv4a', 'stream', 'eventstream', 'kinesis', 'verify', 's3']
 
 /** The package's subpath entries (from package.json "exports") whose source file exists today. */
 export function subpathEntries() {

@@ -57,7 +57,17 @@ export const fromHex = (hex: string): Uint8Array<ArrayBuffer> =>
  * await sha256Hex('') // 'e3b0c442...b855'
  */
 export async function sha256Hex(data: string | Bytes): Promise<string> {
-  return toHex(await subtle().digest('SHA-256', typeof data == 'string' ? utf8(data) : data))
+  return toHex(await subtle().digest('SHA-256', typeof data === 'string' ? utf8(data) : data))
+}
+
+/**
+ * SHA-1 or SHA-256 digest of bytes (S3's `x-amz-checksum-sha1` / `-sha256` of a whole body).
+ *
+ * @example
+ * new Uint8Array(await digest('SHA-1', utf8('abc'))) // a9 99 3e 36 ...
+ */
+export function digest(algorithm: 'SHA-1' | 'SHA-256', data: Bytes): Promise<ArrayBuffer> {
+  return subtle().digest(algorithm, data)
 }
 
 /**

@@ -2,16 +2,18 @@
 // It takes the library as a parameter and uses only web-platform APIs (no test globals, no node:, no fs).
 import type * as Library from '../../src/index.js'
 import type * as SigV4aLibrary from '../../src/sigv4a.js'
+import type * as S3Library from '../../src/s3.js'
 import v4Cases from '../vectors/v4.json' with { type: 'json' }
 import { equal, ok } from './assert.js'
 import { bodyChecks } from './bodies.js'
 import { errorChecks } from './errors.js'
 import { requestChecks } from './requests.js'
+import { s3Checks } from './s3.js'
 import { sigv4aChecks } from './sigv4a.js'
 import { prepareVector, presignedQuery, type VectorCase } from './vectors.js'
 
-/** The library under test: the main entry and the `webcrypto-sigv4/sigv4a` entry, merged into one object. */
-export type Lib = typeof Library & typeof SigV4aLibrary
+/** The library under test: the main entry and the `webcrypto-sigv4/sigv4a` and `/s3` entries, merged into one object. */
+export type Lib = typeof Library & typeof SigV4aLibrary & typeof S3Library
 
 /** One named check; `run` throws on failure, and may return a note on what this runtime could not do. */
 export interface Check {
@@ -24,7 +26,7 @@ function queryParams(query: string): string[] {
 }
 
 /** The 76 checks of the official SigV4 vectors: header and query signing for each of the 38 cases. */
-export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases as VectorCase[]): Check[] {
+export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases): Check[] {
   const checks: Check[] = []
   for (const vector of cases) {
     const { context, parts, options } = prepareVector(vector)
@@ -62,12 +64,13 @@ export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases as VectorCa
 }
 
 /**
- * Every check of the suite, for the given library. Runners pass `{ ...core, ...sigv4a }` (the two entry points).
+ * Every check of the suite, for the given library. Runners pass `{ ...core, ...sigv4a, ...s3 }` (the three entry points).
  *
  * @example
  * import * as core from '../../src/index.js'
  * import * as sigv4a from '../../src/sigv4a.js'
- * for (const check of conformanceChecks({ ...core, ...sigv4a })) await check.run()
+ * import * as s3 from '../../src/s3.js'
+ * for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3 })) await check.run()
  */
 export function conformanceChecks(lib: Lib): Check[] {
   return [
@@ -77,6 +80,8 @@ export function conformanceChecks(lib: Lib): Check[] {
     ...errorChecks(lib),
     // ---- SigV4a (test/conformance/sigv4a.ts, owned by the SigV4a work): its checks join the suite here. ----
     ...sigv4aChecks(lib),
+    // ---- webcrypto-sigv4/s3 (test/conformance/s3.ts): checksums. ----
+    ...s3Checks(lib),
     // ---- add further check lists above this line ----
   ]
 }

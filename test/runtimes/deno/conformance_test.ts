@@ -1,9 +1,10 @@
 // Deno runner: `deno test` imports the TypeScript source directly, as a Deno user would, with no permissions.
 import * as core from '../../../src/index.ts'
 import * as sigv4a from '../../../src/sigv4a.ts'
+import * as s3 from '../../../src/s3.ts'
 import { conformanceChecks } from '../../conformance/suite.ts'
 
-for (const check of conformanceChecks({ ...core, ...sigv4a })) {
+for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3 })) {
   Deno.test(check.name, async () => {
     const note = await check.run()
     if (note) console.log(`NOTE ${check.name}: ${note}`)

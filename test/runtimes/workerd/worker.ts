@@ -1,6 +1,7 @@
 // The Worker that runs the conformance suite inside workerd, without nodejs_compat: a GET answers with the results.
 import * as core from '../../../src/index.js'
 import * as sigv4a from '../../../src/sigv4a.js'
+import * as s3 from '../../../src/s3.js'
 import { ok } from '../../conformance/assert.js'
 import { runChecks } from '../../conformance/run.js'
 import { conformanceChecks } from '../../conformance/suite.js'
@@ -19,6 +20,6 @@ const noNode = {
 
 export default {
   async fetch(): Promise<Response> {
-    return Response.json(await runChecks([noNode, ...conformanceChecks({ ...core, ...sigv4a })]))
+    return Response.json(await runChecks([noNode, ...conformanceChecks({ ...core, ...sigv4a, ...s3 })]))
   },
 }
