@@ -44,6 +44,8 @@ export type SigV4ErrorCode =
   | 'ERR_UPLOAD_RESPONSE'
   /** The body is not a Blob, bytes, a string or a stream of Uint8Array chunks, or reading it failed (the cause). */
   | 'ERR_UPLOAD_BODY'
+  /** S3 answered the completion with an object checksum other than the one computed from the bytes sent. */
+  | 'ERR_UPLOAD_CHECKSUM_MISMATCH'
   | (string & {})
 
 /**

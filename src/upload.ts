@@ -1,9 +1,17 @@
 // Big uploads to S3 on AwsClient: a single PUT for small bodies, else a multipart upload with parts in parallel,
 // progress, abort, resume from ListParts, and presigned part URLs for pages that hold no credentials.
 import { AwsError } from './aws-error.js'
+import {
+  checksumAlgorithm,
+  checksumHeader,
+  checksumState,
+  type ChecksumAlgorithm,
+  type ChecksumState,
+} from './checksum.js'
 import { AwsClient, type AwsClientOptions } from './client.js'
 import { SigV4Error, type SigV4ErrorCode } from './errors.js'
 import { md5Hex } from './md5.js'
+import { checksum } from './s3.js'
 import { completeDocument, parseComplete, parseInitiate, parseListParts, type StoredPart } from './s3-xml.js'
 import { utf8 } from './webcrypto.js'
 
@@ -22,6 +30,22 @@ const MAX_PARTS = 10_000
 const DEFAULT_CONCURRENCY = 4
 /** ListParts pages: S3's largest page. */
 const LIST_PAGE_SIZE = 1000
+
+/**
+ * How S3 combines part checksums into the object's: `FULL_OBJECT`, the checksum of the whole object (CRC32,
+ * CRC32C, CRC64NVME), or `COMPOSITE`, the checksum of the concatenated part checksums followed by `-<parts>`
+ * (CRC32, CRC32C, SHA-1, SHA-256).
+ */
+export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE'
+
+/** Which checksum types S3 supports for each algorithm, the default first. */
+const CHECKSUM_TYPES: Record<ChecksumAlgorithm, readonly ChecksumType[]> = {
+  crc32: ['FULL_OBJECT', 'COMPOSITE'],
+  crc32c: ['FULL_OBJECT', 'COMPOSITE'],
+  crc64nvme: ['FULL_OBJECT'],
+  sha1: ['COMPOSITE'],
+  sha256: ['COMPOSITE'],
+}
 
 /** The CORS rule a bucket needs so that pages can read part ETags (JSON form of the S3 console / PutBucketCors). */
 const CORS_EXPOSE_ETAG = '"ExposeHeaders": ["ETag"] (XML: <ExposeHeader>ETag</ExposeHeader>)'
@@ -47,6 +71,8 @@ export interface UploadedPart {
   /** As S3 sends it, quotes included. */
   etag: string
   size: number
+  /** The part's checksum (base64), with the `checksum` option. */
+  checksum?: string
 }
 
 /** What `upload` resolves to. */
@@ -59,6 +85,11 @@ export interface UploadResult {
   uploadId?: string
   /** The parts, in order; empty for a single PUT. */
   parts: UploadedPart[]
+  /**
+   * With the `checksum` option: the object's checksum as S3 stores it (and has checked, when it sends it back):
+   * of the whole object for a single PUT or `FULL_OBJECT`, `<checksum of the part checksums>-<parts>` for `COMPOSITE`.
+   */
+  checksum?: string
 }
 
 /** Options of {@link upload}. */
@@ -80,6 +111,62 @@ export interface UploadOptions {
   keepPartsOnAbort?: boolean
   /** Headers of the object (content-type, cache-control, x-amz-meta-*, ...); a File's type is the default content-type. */
   headers?: HeadersInit
+  /** Send each part's checksum (`x-amz-checksum-<algorithm>`, checked by S3) and the object's at completion. */
+  checksum?: ChecksumAlgorithm
+  /** How the object's checksum is made (default `FULL_OBJECT` for the CRCs, `COMPOSITE` for SHA-1 and SHA-256). */
+  checksumType?: ChecksumType
+}
+
+// The checksum settings of one upload; `whole` runs over every byte in order (for FULL_OBJECT and single PUTs).
+interface ChecksumPlan {
+  algorithm: ChecksumAlgorithm
+  type: ChecksumType
+  whole: ChecksumState
+}
+
+function checksumPlan(options: { checksum?: unknown; checksumType?: unknown }): ChecksumPlan | undefined {
+  if (options.checksum === undefined) {
+    if (options.checksumType !== undefined)
+      throw new UploadError('ERR_INVALID_OPTION', 'options.checksumType needs options.checksum (the algorithm)')
+    return undefined
+  }
+  const algorithm = checksumAlgorithm(options.checksum, 'options.checksum')
+  const supported = CHECKSUM_TYPES[algorithm]
+  const type = (options.checksumType ?? supported[0]) as ChecksumType
+  if (!supported.includes(type))
+    throw new UploadError(
+      'ERR_INVALID_OPTION',
+      `S3 supports checksumType ${supported.join(' or ')} for ${algorithm}, not ${JSON.stringify(options.checksumType)}`,
+    )
+  return { algorithm, type, whole: checksumState(algorithm) }
+}
+
+/** S3's name of an algorithm in `x-amz-checksum-algorithm`. */
+const algorithmName = (algorithm: ChecksumAlgorithm): string => algorithm.toUpperCase()
+
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(text), (character) => character.charCodeAt(0))
+}
+
+/**
+ * The composite checksum S3 computes for a multipart upload: the checksum of the concatenated (decoded) part
+ * checksums, base64, then `-` and the number of parts.
+ *
+ * @example
+ * await compositeChecksum('crc32', [part1Checksum, part2Checksum]) // 'abCdEf==-2'
+ */
+export async function compositeChecksum(
+  algorithm: ChecksumAlgorithm,
+  partChecksums: readonly string[],
+): Promise<string> {
+  const decoded = partChecksums.map(fromBase64)
+  const joined = new Uint8Array(decoded.reduce((length, bytes) => length + bytes.length, 0))
+  let offset = 0
+  for (const bytes of decoded) {
+    joined.set(bytes, offset)
+    offset += bytes.length
+  }
+  return `${await checksum(joined, algorithm)}-${partChecksums.length}`
 }
 
 /**
@@ -333,6 +420,8 @@ export async function createUpload(
 export interface ListUploadPartsOptions {
   url: string | URL
   uploadId: string
+  /** Read the parts' checksums of this algorithm too. */
+  checksum?: ChecksumAlgorithm
   signal?: AbortSignal
 }
 
@@ -370,7 +459,7 @@ export async function listUploadParts(
         options.uploadId,
       )
     }
-    const page = parseListParts(await response.text())
+    const page = parseListParts(await response.text(), options.checksum)
     if (!page)
       throw new UploadError(
         'ERR_UPLOAD_RESPONSE',
@@ -388,7 +477,13 @@ export async function listUploadParts(
 export interface CompleteUploadOptions {
   url: string | URL
   uploadId: string
-  parts: readonly { partNumber: number; etag: string }[]
+  /** Each part's number and ETag, and its checksum when the upload was created with a checksum algorithm. */
+  parts: readonly { partNumber: number; etag: string; checksum?: string }[]
+  /** The upload's checksum algorithm and type (as given to CreateMultipartUpload). */
+  checksum?: ChecksumAlgorithm
+  checksumType?: ChecksumType
+  /** For `FULL_OBJECT`: the whole object's checksum, for S3 to check. */
+  objectChecksum?: string
   signal?: AbortSignal
 }
 
@@ -402,17 +497,20 @@ export interface CompleteUploadOptions {
 export async function completeUpload(
   options: CompleteUploadOptions,
   client: AwsClient | AwsClientOptions,
-): Promise<{ location: string; etag: string }> {
+): Promise<{ location: string; etag: string; checksum?: string }> {
   const url = objectUrl(options.url)
-  const { uploadId } = options
+  const { uploadId, checksum: algorithm } = options
+  const headers: Record<string, string> = { 'content-type': 'application/xml' }
+  if (algorithm && options.checksumType) headers['x-amz-checksum-type'] = options.checksumType
+  if (algorithm && options.objectChecksum) headers[checksumHeader(algorithm)] = options.objectChecksum
   if (!options.parts.length)
     throw new UploadError('ERR_INVALID_OPTION', 'CompleteMultipartUpload needs at least one part', undefined, uploadId)
   let response: Response
   try {
     response = await toClient(client).fetch(subresource(url, { uploadId }), {
       method: 'POST',
-      headers: { 'content-type': 'application/xml' },
-      body: completeDocument(options.parts),
+      headers,
+      body: completeDocument(options.parts, algorithm),
       signal: options.signal,
     })
   } catch (error) {
@@ -425,8 +523,8 @@ export async function completeUpload(
     )
   }
   const text = await response.text()
-  const completed = response.ok ? parseComplete(text) : undefined
-  if (completed) return { location: completed.location || url.href, etag: completed.etag }
+  const completed = response.ok ? parseComplete(text, algorithm) : undefined
+  if (completed) return { ...completed, location: completed.location || url.href }
   // A refusal, or a 200 whose body is an <Error> (S3 sends that when the completion fails after it has begun).
   const error = await AwsError.from(new Response(text, { status: response.status, headers: response.headers }))
   if (error.code === 'EntityTooSmall')
@@ -488,9 +586,17 @@ async function putObject(
   url: URL,
   data: Blob | Bytes,
   options: UploadOptions,
+  plan: ChecksumPlan | undefined,
   signal: AbortSignal,
 ): Promise<UploadResult> {
-  const response = await client.fetch(url, { method: 'PUT', body: data, headers: objectHeaders(options), signal })
+  const headers = objectHeaders(options)
+  let objectChecksum: string | undefined
+  if (plan) {
+    data = await bytesOf(data)
+    objectChecksum = await checksum(data, plan.algorithm)
+    headers.set(checksumHeader(plan.algorithm), objectChecksum)
+  }
+  const response = await client.fetch(url, { method: 'PUT', body: data, headers, signal })
   if (!response.ok) {
     const error = await refusal(response)
     throw new UploadError('ERR_UPLOAD_REQUEST_FAILED', `S3 refused the PUT (${error.code}): ${error.message}`, error)
@@ -500,7 +606,7 @@ async function putObject(
   if (!etag) throw etagHidden()
   const size = sizeOf(data)
   options.onProgress?.({ loaded: size, total: size, part: 1 })
-  return { location: url.href, etag, parts: [] }
+  return { location: url.href, etag, parts: [], ...(objectChecksum && { checksum: objectChecksum }) }
 }
 
 /**
@@ -511,6 +617,10 @@ async function putObject(
  * `concurrency × partSize` bytes. `signal` cancels the parts in flight and aborts the multipart upload (unless
  * `keepPartsOnAbort`), then rejects with the signal's reason. With `uploadId`, the parts S3 already holds are
  * listed (ListParts) and those with the same size and ETag (MD5) are not sent again.
+ *
+ * With `checksum`, each part carries its `x-amz-checksum-<algorithm>` (S3 refuses a part whose bytes differ) and
+ * the completion the object's checksum (`FULL_OBJECT`: the CRC of every byte, checked by S3; `COMPOSITE`: the
+ * checksum of the part checksums, `-N`, compared with S3's answer); resumed parts are then matched by checksum.
  *
  * A part that fails after the client's retries, or a failed completion, rejects with an `UploadError` that keeps
  * `uploadId`: resume with it, or `abortUpload` it. In a browser, the bucket's CORS rules must expose `ETag`
@@ -531,6 +641,7 @@ export async function upload(client: AwsClient, options: UploadOptions): Promise
     throw new UploadError('ERR_INVALID_OPTION', 'Pass upload() options: { url, body, ... }')
   const url = objectUrl(options.url)
   const concurrency = checkConcurrency(options.concurrency)
+  const plan = checksumPlan(options)
   const source = partSource(options.body)
   const userSignal = options.signal
   // One signal for every request of this upload: the caller's abort, or the first failure, stops them all.
@@ -542,20 +653,24 @@ export async function upload(client: AwsClient, options: UploadOptions): Promise
     let partSize = choosePartSize(options.partSize, source.total)
     let stored = new Map<number, StoredPart>()
     if (options.uploadId) {
-      stored = await listUploadParts({ url, uploadId: options.uploadId, signal: controller.signal }, client)
+      stored = await listUploadParts(
+        { url, uploadId: options.uploadId, checksum: plan?.algorithm, signal: controller.signal },
+        client,
+      )
       // A resumed upload keeps the part size it was started with: every stored part but the last has it.
       const largest = Math.max(0, ...[...stored.values()].map((part) => part.size))
       if (largest >= MIN_PART_SIZE) partSize = largest
     }
     const first = await source.next(partSize)
     if (!options.uploadId && (!first || sizeOf(first) < partSize || (await source.atEnd())))
-      return await putObject(client, url, first ?? new Uint8Array(0), options, controller.signal)
+      return await putObject(client, url, first ?? new Uint8Array(0), options, plan, controller.signal)
     return await multipart(client, url, options, source, {
       first,
       partSize,
       concurrency,
       stored,
       controller,
+      checksum: plan,
     })
   } catch (error) {
     await source.cancel(error)
@@ -571,6 +686,7 @@ interface MultipartPlan {
   concurrency: number
   stored: Map<number, StoredPart>
   controller: AbortController
+  checksum: ChecksumPlan | undefined
 }
 
 // The multipart path of `upload`: parts are read in order, at most `concurrency` held at once, and sent in parallel.
@@ -581,9 +697,14 @@ async function multipart(
   source: PartSource,
   plan: MultipartPlan,
 ): Promise<UploadResult> {
-  const { partSize, concurrency, stored, controller } = plan
+  const { partSize, concurrency, stored, controller, checksum: checksums } = plan
   const signal = controller.signal
-  const uploadId = options.uploadId ?? (await createUpload({ url, headers: objectHeaders(options), signal }, client))
+  const createHeaders = objectHeaders(options)
+  if (checksums) {
+    createHeaders.set('x-amz-checksum-algorithm', algorithmName(checksums.algorithm))
+    createHeaders.set('x-amz-checksum-type', checksums.type)
+  }
+  const uploadId = options.uploadId ?? (await createUpload({ url, headers: createHeaders, signal }, client))
   const done: UploadedPart[] = []
   let loaded = 0
   let failure: unknown
@@ -598,23 +719,34 @@ async function multipart(
     })
   }
 
-  // Sends one part, unless S3 already holds the same bytes under that number (a resumed upload).
-  const sendPart = async (partNumber: number, data: Blob | Bytes): Promise<void> => {
+  // Whether S3 already holds these bytes as this part (a resumed upload): same size, and the same checksum
+  // when S3 lists one, else the same MD5 as its ETag.
+  const alreadyStored = (previous: StoredPart | undefined, bytes: Bytes, partChecksum: string | undefined) => {
+    if (!previous || previous.size !== bytes.length) return false
+    if (partChecksum && previous.checksum) return previous.checksum === partChecksum
+    return previous.etag.replace(/"/g, '').toLowerCase() === md5Hex(bytes)
+  }
+
+  // Sends one part, unless S3 already holds the same bytes under that number.
+  const sendPart = async (partNumber: number, data: Blob | Bytes, partChecksum?: string): Promise<void> => {
     const size = sizeOf(data)
     const previous = stored.get(partNumber)
     if (previous && previous.size === size) {
       const bytes = await bytesOf(data)
-      if (previous.etag.replace(/"/g, '').toLowerCase() === md5Hex(bytes)) {
-        report({ partNumber, etag: previous.etag, size })
+      if (alreadyStored(previous, bytes, partChecksum)) {
+        report({ partNumber, etag: previous.etag, size, ...(partChecksum && { checksum: partChecksum }) })
         return
       }
       data = bytes
     }
+    const headers: Record<string, string> = {}
+    if (checksums && partChecksum) headers[checksumHeader(checksums.algorithm)] = partChecksum
     let response: Response
     try {
       response = await client.fetch(subresource(url, { partNumber: String(partNumber), uploadId }), {
         method: 'PUT',
         body: data,
+        headers,
         signal,
       })
     } catch (error) {
@@ -638,7 +770,7 @@ async function multipart(
     await response.body?.cancel()
     const etag = response.headers.get('etag')
     if (!etag) throw etagHidden(uploadId)
-    report({ partNumber, etag, size })
+    report({ partNumber, etag, size, ...(partChecksum && { checksum: partChecksum }) })
   }
 
   const inFlight = new Set<Promise<void>>()
@@ -650,7 +782,14 @@ async function multipart(
           'ERR_UPLOAD_TOO_LARGE',
           `The stream is longer than 10,000 parts of ${partSize} bytes: pass a larger partSize`,
         )
-      const task: Promise<void> = sendPart(partNumber, data)
+      let partChecksum: string | undefined
+      if (checksums) {
+        // Read here, in order: the whole-object checksum needs the bytes in sequence.
+        data = await bytesOf(data)
+        partChecksum = await checksum(data, checksums.algorithm)
+        if (checksums.type === 'FULL_OBJECT') checksums.whole.update(data)
+      }
+      const task: Promise<void> = sendPart(partNumber, data, partChecksum)
         .catch((error: unknown) => {
           failure ??= error
           controller.abort(error)
@@ -678,8 +817,45 @@ async function multipart(
     throw cause
   }
   done.sort((a, b) => a.partNumber - b.partNumber)
-  const completed = await completeUpload({ url, uploadId, parts: done, signal }, client)
-  return { ...completed, uploadId, parts: done }
+  let objectChecksum: string | undefined
+  if (checksums)
+    objectChecksum =
+      checksums.type === 'FULL_OBJECT'
+        ? checksums.whole.digest()
+        : await compositeChecksum(
+            checksums.algorithm,
+            done.map((part) => part.checksum!),
+          )
+  const completed = await completeUpload(
+    {
+      url,
+      uploadId,
+      parts: done,
+      signal,
+      ...(checksums && {
+        checksum: checksums.algorithm,
+        checksumType: checksums.type,
+        ...(checksums.type === 'FULL_OBJECT' && { objectChecksum }),
+      }),
+    },
+    client,
+  )
+  // S3 checked the parts' checksums and, for FULL_OBJECT, ours of the object; a different one in its answer
+  // means the object is not what was sent.
+  if (objectChecksum && completed.checksum && completed.checksum !== objectChecksum)
+    throw new UploadError(
+      'ERR_UPLOAD_CHECKSUM_MISMATCH',
+      `S3 stored the object with checksum ${completed.checksum}, not ${objectChecksum}: upload it again`,
+      undefined,
+      uploadId,
+    )
+  return {
+    location: completed.location,
+    etag: completed.etag,
+    uploadId,
+    parts: done,
+    ...(objectChecksum && { checksum: objectChecksum }),
+  }
 }
 
 /** Options of {@link presignUpload}. */

@@ -318,5 +318,14 @@ describe('upload (moto, signature checks on)', () => {
       code: 'ERR_UPLOAD_BODY',
     })
     await expect(upload({} as never, { url, body: 'x' })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    for (const bad of [
+      { checksum: 'crc64nvme', checksumType: 'COMPOSITE' },
+      { checksum: 'sha256', checksumType: 'FULL_OBJECT' },
+      { checksumType: 'COMPOSITE' },
+      { checksum: 'md5' },
+    ] as const)
+      await expect(upload(client, { url, body: 'x', ...bad } as never)).rejects.toMatchObject({
+        code: 'ERR_INVALID_OPTION',
+      })
   })
 })

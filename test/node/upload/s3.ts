@@ -79,6 +79,8 @@ export interface ProxiedRequest {
   headers: IncomingMessage['headers']
   /** Body size in bytes. */
   size: number
+  /** The body as text, for requests other than PUT (the XML documents). */
+  text?: string
 }
 
 /** What the proxy does with a request: forward it (optionally dropping response headers), answer it, or drop the connection. */
@@ -131,7 +133,13 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const body = Buffer.concat(chunks)
-    const seen: ProxiedRequest = { method: req.method!, url: req.url!, headers: req.headers, size: body.length }
+    const seen: ProxiedRequest = {
+      method: req.method!,
+      url: req.url!,
+      headers: req.headers,
+      size: body.length,
+      ...(req.method !== 'PUT' && { text: body.toString() }),
+    }
     requests.push(seen)
     const action = options.action?.(seen, requests.length - 1) ?? { forward: true }
     if (action === 'drop') {
