@@ -8,7 +8,7 @@ import {
   type ChecksumAlgorithm,
   type ChecksumState,
 } from './checksum.js'
-import { AwsClient, type AwsClientOptions } from './client.js'
+import { AwsClient, type AwsClientOptions, type AwsRequestInit } from './client.js'
 import { SigV4Error, type SigV4ErrorCode } from './errors.js'
 import { md5Hex } from './md5.js'
 import { checksum } from './s3.js'
@@ -360,6 +360,39 @@ function objectUrl(url: string | URL): URL {
 const toClient = (client: AwsClient | AwsClientOptions): AwsClient =>
   client instanceof AwsClient ? client : new AwsClient(client)
 
+/*
+ * `client.fetch`, settled as soon as `init.signal` aborts. AwsClient hands the signal on through a Request it builds;
+ * in Node (undici) a Request follows its parent signal through a WeakRef, so once that Request is garbage collected
+ * an abort no longer reaches the request in flight (test/node/upload/faults.test.ts hangs a part to show it). Racing
+ * with the signal keeps abort prompt whatever happens underneath; a late answer is discarded.
+ */
+async function fetchUntilAborted(client: AwsClient, url: URL, init: AwsRequestInit): Promise<Response> {
+  const signal = init.signal
+  if (!signal) return client.fetch(url, init)
+  signal.throwIfAborted()
+  const pending = client.fetch(url, init)
+  let onAbort = () => {}
+  const aborted = new Promise<never>((_, reject) => {
+    // The abort reason is whatever the caller chose (often a DOMException), and is what upload() rejects with.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([pending, aborted])
+  } catch (error) {
+    pending
+      .then(
+        (response) => response.body?.cancel(),
+        () => undefined,
+      )
+      .catch(() => undefined)
+    throw error
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
 // The answer of a refused request as an AwsError (the body is read).
 async function refusal(response: Response): Promise<AwsError> {
   return AwsError.from(response)
@@ -394,7 +427,7 @@ export async function createUpload(
   client: AwsClient | AwsClientOptions,
 ): Promise<string> {
   const url = objectUrl(options.url)
-  const response = await toClient(client).fetch(subresource(url, { uploads: '' }), {
+  const response = await fetchUntilAborted(toClient(client), subresource(url, { uploads: '' }), {
     method: 'POST',
     headers: options.headers,
     signal: options.signal,
@@ -443,7 +476,7 @@ export async function listUploadParts(
   do {
     const parameters: Record<string, string> = { uploadId: options.uploadId, 'max-parts': String(LIST_PAGE_SIZE) }
     if (marker) parameters['part-number-marker'] = marker
-    const response = await aws.fetch(subresource(url, parameters), { signal: options.signal })
+    const response = await fetchUntilAborted(aws, subresource(url, parameters), { signal: options.signal })
     if (!response.ok) {
       const error = await refusal(response)
       if (error.code === 'NoSuchUpload')
@@ -507,7 +540,7 @@ export async function completeUpload(
     throw new UploadError('ERR_INVALID_OPTION', 'CompleteMultipartUpload needs at least one part', undefined, uploadId)
   let response: Response
   try {
-    response = await toClient(client).fetch(subresource(url, { uploadId }), {
+    response = await fetchUntilAborted(toClient(client), subresource(url, { uploadId }), {
       method: 'POST',
       headers,
       body: completeDocument(options.parts, algorithm),
@@ -596,7 +629,7 @@ async function putObject(
     objectChecksum = await checksum(data, plan.algorithm)
     headers.set(checksumHeader(plan.algorithm), objectChecksum)
   }
-  const response = await client.fetch(url, { method: 'PUT', body: data, headers, signal })
+  const response = await fetchUntilAborted(client, url, { method: 'PUT', body: data, headers, signal })
   if (!response.ok) {
     const error = await refusal(response)
     throw new UploadError('ERR_UPLOAD_REQUEST_FAILED', `S3 refused the PUT (${error.code}): ${error.message}`, error)
@@ -743,7 +776,7 @@ async function multipart(
     if (checksums && partChecksum) headers[checksumHeader(checksums.algorithm)] = partChecksum
     let response: Response
     try {
-      response = await client.fetch(subresource(url, { partNumber: String(partNumber), uploadId }), {
+      response = await fetchUntilAborted(client, subresource(url, { partNumber: String(partNumber), uploadId }), {
         method: 'PUT',
         body: data,
         headers,

@@ -86,6 +86,34 @@ describe('upload faults (proxy in front of moto)', () => {
     expect(await s3.storedSha256('dropped.bin')).toBe(sha256Hex(bytes))
   })
 
+  test('abort cancels a part that hangs in flight, then AbortMultipartUpload runs: no upload left', async () => {
+    const bytes = randomBytes(16 * MIB, 89)
+    const controller = new AbortController()
+    const reason = new Error('cancelled by the user')
+    const proxy = await startProxy(s3.moto.endpoint, {
+      action: (request) => (partNumberOf(request) === 2 ? 'hang' : FORWARD),
+    })
+    try {
+      const started = Date.now()
+      const promise = upload(s3.client(), {
+        url: s3.objectUrl('hanging.bin', proxy.url),
+        body: bytes,
+        partSize: PART,
+        concurrency: 2,
+        signal: controller.signal,
+        onProgress: ({ part }) => {
+          if (part === 1) setTimeout(() => controller.abort(reason), 200)
+        },
+      })
+      await expect(promise).rejects.toBe(reason)
+      expect(Date.now() - started).toBeLessThan(20_000) // not waiting for the hung part
+      expect(proxy.requests.at(-1)!.method).toBe('DELETE')
+      expect(await s3.listUploads()).toEqual([])
+    } finally {
+      await proxy.stop()
+    }
+  })
+
   test('no ETag in the part answers: ERR_UPLOAD_ETAG_HIDDEN names the CORS rule, and the upload is aborted', async () => {
     const bytes = randomBytes(11 * MIB, 71)
     const { error, requests } = await throughProxy('hidden.bin', bytes, (request) =>

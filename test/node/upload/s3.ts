@@ -83,11 +83,12 @@ export interface ProxiedRequest {
   text?: string
 }
 
-/** What the proxy does with a request: forward it (optionally dropping response headers), answer it, or drop the connection. */
+/** What the proxy does with a request: forward it (optionally dropping response headers), answer it, drop the connection or never answer. */
 export type ProxyAction =
   | { forward: true; hideHeaders?: string[] }
   | { status: number; body?: string; headers?: Record<string, string> }
   | 'drop'
+  | 'hang'
 
 export interface S3Proxy {
   url: string
@@ -146,6 +147,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
       req.socket.destroy()
       return
     }
+    if (action === 'hang') return // never answered: stop() closes the connection
     if (!('forward' in action)) {
       res.writeHead(action.status, { ...corsHeaders(origin), ...action.headers })
       res.end(action.body ?? '')
