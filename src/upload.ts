@@ -682,6 +682,8 @@ export async function upload(client: AwsClient, options: UploadOptions): Promise
   const forwardAbort = () => controller.abort(userSignal!.reason)
   if (userSignal?.aborted) throw userSignal.reason
   userSignal?.addEventListener('abort', forwardAbort, { once: true })
+  // A stream that stalls must not hold an aborted upload: cancelling it ends the pending read.
+  controller.signal.addEventListener('abort', () => void source.cancel(controller.signal.reason), { once: true })
   try {
     let partSize = choosePartSize(options.partSize, source.total)
     let stored = new Map<number, StoredPart>()
@@ -879,8 +881,6 @@ async function multipart(
     throw new UploadError(
       'ERR_UPLOAD_CHECKSUM_MISMATCH',
       `S3 stored the object with checksum ${completed.checksum}, not ${objectChecksum}: upload it again`,
-      undefined,
-      uploadId,
     )
   return {
     location: completed.location,

@@ -114,6 +114,35 @@ describe('upload faults (proxy in front of moto)', () => {
     }
   })
 
+  test('abort while the body stream stalls: the read is cancelled, the upload aborted, nothing hangs', async () => {
+    const first = randomBytes(PART, 91)
+    let cancelled: unknown
+    let sent = false
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent) return new Promise<void>(() => {}) // stalls for ever
+        sent = true
+        controller.enqueue(first)
+        controller.enqueue(first.slice(0, 1000))
+      },
+      cancel(reason) {
+        cancelled = reason
+      },
+    })
+    const controller = new AbortController()
+    const reason = new Error('stop waiting')
+    const promise = upload(s3.client(), {
+      url: s3.objectUrl('stalled.bin'),
+      body,
+      partSize: PART,
+      signal: controller.signal,
+      onProgress: () => controller.abort(reason),
+    })
+    await expect(promise).rejects.toBe(reason)
+    expect(cancelled).toBe(reason)
+    expect(await s3.listUploads()).toEqual([])
+  })
+
   test('no ETag in the part answers: ERR_UPLOAD_ETAG_HIDDEN names the CORS rule, and the upload is aborted', async () => {
     const bytes = randomBytes(11 * MIB, 71)
     const { error, requests } = await throughProxy('hidden.bin', bytes, (request) =>
