@@ -1,14 +1,9 @@
 // Big uploads to S3 on AwsClient: a single PUT for small bodies, else a multipart upload with parts in parallel,
 // progress, abort, resume from ListParts, and presigned part URLs for pages that hold no credentials.
 import { AwsError } from './aws-error.js'
-import {
-  checksumAlgorithm,
-  checksumHeader,
-  checksumState,
-  type ChecksumAlgorithm,
-  type ChecksumState,
-} from './checksum.js'
+import { checksumAlgorithm, checksumHeader, type ChecksumAlgorithm } from './checksum.js'
 import { AwsClient, type AwsClientOptions, type AwsRequestInit } from './client.js'
+import { combineCrc, type CombinableCrc } from './crc-combine.js'
 import { SigV4Error, type SigV4ErrorCode } from './errors.js'
 import { md5Hex } from './md5.js'
 import { checksum } from './s3.js'
@@ -117,12 +112,14 @@ export interface UploadOptions {
   checksumType?: ChecksumType
 }
 
-// The checksum settings of one upload; `whole` runs over every byte in order (for FULL_OBJECT and single PUTs).
+// The checksum settings of one upload.
 interface ChecksumPlan {
   algorithm: ChecksumAlgorithm
   type: ChecksumType
-  whole: ChecksumState
 }
+
+// FULL_OBJECT is offered for the CRCs only (CHECKSUM_TYPES), and those combine.
+const isCombinable = (algorithm: ChecksumAlgorithm): algorithm is CombinableCrc => algorithm.startsWith('crc')
 
 function checksumPlan(options: { checksum?: unknown; checksumType?: unknown }): ChecksumPlan | undefined {
   if (options.checksum === undefined) {
@@ -138,7 +135,7 @@ function checksumPlan(options: { checksum?: unknown; checksumType?: unknown }): 
       'ERR_INVALID_OPTION',
       `S3 supports checksumType ${supported.join(' or ')} for ${algorithm}, not ${JSON.stringify(options.checksumType)}`,
     )
-  return { algorithm, type, whole: checksumState(algorithm) }
+  return { algorithm, type }
 }
 
 /** S3's name of an algorithm in `x-amz-checksum-algorithm`. */
@@ -810,6 +807,7 @@ async function multipart(
 
   const inFlight = new Set<Promise<void>>()
   let data = plan.first
+  let objectCrc: string | undefined
   try {
     for (let partNumber = 1; data; partNumber++) {
       if (partNumber > MAX_PARTS)
@@ -819,10 +817,14 @@ async function multipart(
         )
       let partChecksum: string | undefined
       if (checksums) {
-        // Read here, in order: the whole-object checksum needs the bytes in sequence.
         data = await bytesOf(data)
         partChecksum = await checksum(data, checksums.algorithm)
-        if (checksums.type === 'FULL_OBJECT') checksums.whole.update(data)
+        // The object's CRC, extended part by part in order from each part's CRC (no second pass over the bytes).
+        if (checksums.type === 'FULL_OBJECT' && isCombinable(checksums.algorithm))
+          objectCrc =
+            objectCrc === undefined
+              ? partChecksum
+              : combineCrc(checksums.algorithm, objectCrc, partChecksum, data.length)
       }
       const task: Promise<void> = sendPart(partNumber, data, partChecksum)
         .catch((error: unknown) => {
@@ -856,7 +858,7 @@ async function multipart(
   if (checksums)
     objectChecksum =
       checksums.type === 'FULL_OBJECT'
-        ? checksums.whole.digest()
+        ? objectCrc
         : await compositeChecksum(
             checksums.algorithm,
             done.map((part) => part.checksum!),
