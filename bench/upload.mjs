@@ -78,7 +78,7 @@ for (const checksum of [false, true]) {
 }
 
 const NOTES =
-  'Where the differences come from: AwsClient.fetch reads every body into a Request and an ArrayBuffer (to re-send it on a retry) and signs its SHA-256, so each part in flight is held about four times and hashed once; V8 frees those copies lazily, hence the higher peak RSS (bounded: it does not grow with the body, see test/node/upload/big.test.ts). With CRC32, lib-storage signs UNSIGNED-PAYLOAD and lets the signed checksum protect the body, while upload() still signs the SHA-256 of each part and runs the full-object CRC as a second pass over the bytes.'
+  'Where the differences come from: AwsClient.fetch reads every body into a Request and an ArrayBuffer (to re-send it on a retry) and signs its SHA-256, so each part in flight is held about four times and hashed once; V8 frees those copies lazily, hence the higher peak RSS (bounded: it does not grow with the body, see test/node/upload/big.test.ts). With CRC32, lib-storage signs UNSIGNED-PAYLOAD and lets the signed checksum protect the body, while upload() still signs the SHA-256 of each part (and computes its CRC in JavaScript).'
 
 const root = join(here, '..')
 const sizes = [
