@@ -2,12 +2,14 @@
 // Benchmark (not a test): checksum(…, 'crc32c' | 'crc64nvme' | 'crc32') of 64 MiB against @aws-crypto/crc32c,
 // @aws-sdk/crc64-nvme and @aws-crypto/crc32 in Node, for one buffer and for a stream of 64 KiB pieces (peak
 // memory is reported for the stream: it must not grow with the length). Target: within 2x of the packages.
+// SHA-256 is reported beside them (no target): whole bytes go through crypto.subtle, a stream through pure JS.
 //   node bench/checksum.mjs [MiB=64] [rounds=5]
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { AwsCrc32 } from '@aws-crypto/crc32'
 import { AwsCrc32c } from '@aws-crypto/crc32c'
+import { Sha256 } from '@aws-crypto/sha256-js'
 import { Crc64Nvme } from '@aws-sdk/crc64-nvme'
 import { build } from 'esbuild'
 
@@ -56,6 +58,9 @@ const contenders = [
   ['crc32c', AwsCrc32c, '@aws-crypto/crc32c'],
   ['crc64nvme', Crc64Nvme, '@aws-sdk/crc64-nvme'],
   ['crc32', AwsCrc32, '@aws-crypto/crc32'],
+  // SHA-256 of a stream: the pure-JS incremental hash (bounded memory) against the SDK's pure-JS one; of a buffer,
+  // crypto.subtle. No target: reported so the cost of hashing a stream in JS is known.
+  ['sha256', Sha256, '@aws-crypto/sha256-js'],
 ]
 
 async function time(action) {
@@ -83,7 +88,7 @@ for (const [algorithm, Hash, name] of contenders) {
       theirs.push(b.ms)
     }
     const ratio = median(ours) / median(theirs)
-    worst = Math.max(worst, ratio)
+    if (algorithm !== 'sha256') worst = Math.max(worst, ratio)
     const speed = (ms) => `${median([ms]).toFixed(0)} ms (${(mib / (ms / 1000)).toFixed(0)} MiB/s)`
     console.log(
       `| ${algorithm} | ${input} | ${speed(median(ours))} | ${name}: ${speed(median(theirs))} | ${ratio.toFixed(2)} |`,
@@ -109,4 +114,4 @@ clearInterval(watch)
 console.log(
   `\nstream of ${mib * 4} MiB (crc64nvme): peak RSS growth ${((peak - before) / 1024 / 1024).toFixed(1)} MiB (the stream is ${mib * 4} MiB)`,
 )
-console.log(`worst ratio ${worst.toFixed(2)} (target: at most 2.00) ${worst <= 2 ? 'MET' : 'NOT MET'}`)
+console.log(`worst CRC ratio ${worst.toFixed(2)} (target: at most 2.00) ${worst <= 2 ? 'MET' : 'NOT MET'}`)

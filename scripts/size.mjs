@@ -44,14 +44,16 @@ export function entries() {
       label: "sign (import { sign } from 'webcrypto-sigv4')",
       contents: `export { sign } from ${at('index.ts')}`,
       budget: 2000,
-      ceiling: 4300,
+      // Issue 16 (S3 checksum option, s3express host inference) sets this cap.
+      ceiling: 4600,
     },
     {
       id: 'sign+presign',
       label: 'sign + presign',
       contents: `export { sign, presign } from ${at('index.ts')}`,
       budget: 2300,
-      ceiling: 4450,
+      // Issue 16 (S3 checksum option, presign header hoisting) sets this cap.
+      ceiling: 4750,
     },
     { id: 'core', label: 'webcrypto-sigv4: every export', contents: `export * from ${at('index.ts')}` },
   ]
@@ -68,7 +70,8 @@ export function entries() {
       label: 'client + credential providers (with the core they use)',
       contents: `export * from ${at('client.ts')}\nexport * from ${at('credentials.ts')}`,
       budget: 3500,
-      ceiling: 6700,
+      // Raised with issue 16: the core's checksum option and presign header hoisting reach AwsClient too.
+      ceiling: 7000,
     })
   }
   if (subpaths.includes('sigv4a')) {

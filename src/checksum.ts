@@ -3,56 +3,11 @@
 // checksum() of a stream use it); checksum() in s3.ts hands whole inputs of SHA to crypto.subtle.
 import { crc32Sliced, crc32cSliced } from './crc32-sliced.js'
 import { crc64nvme, type Crc64 } from './crc64.js'
-import { fail } from './errors.js'
+import type { ByteSource, ChecksumAlgorithm } from './checksum-names.js'
 import { sha1Incremental, sha256Incremental, type IncrementalHash } from './sha.js'
-
-/** The checksum algorithms of S3, by the name of their `x-amz-checksum-<name>` header. */
-export type ChecksumAlgorithm = 'crc32' | 'crc32c' | 'crc64nvme' | 'sha1' | 'sha256'
-
-/** Bytes in any form: an ArrayBuffer or any view of one (Uint8Array, DataView, ...). */
-export type ByteSource = ArrayBuffer | ArrayBufferView
 
 /** What `checksum()` accepts: text (hashed as UTF-8), bytes, a Blob or a stream of byte chunks. */
 export type ChecksumInput = string | ByteSource | Blob | ReadableStream<ByteSource>
-
-/** Length in bytes of each algorithm's checksum (its base64 is `4 * ceil(n / 3)` characters). */
-const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { crc32: 4, crc32c: 4, crc64nvme: 8, sha1: 20, sha256: 32 }
-
-/**
- * Checks a checksum algorithm name and returns it; anything else is refused with `ERR_INVALID_OPTION`.
- *
- * @example
- * checksumAlgorithm('crc64nvme', 'options.checksum') // 'crc64nvme'
- * checksumAlgorithm('md5', 'options.checksum') // throws SigV4Error ERR_INVALID_OPTION
- */
-export function checksumAlgorithm(value: unknown, what: string): ChecksumAlgorithm {
-  if (typeof value === 'string' && Object.hasOwn(DIGEST_BYTES, value)) return value as ChecksumAlgorithm
-  return fail(
-    'ERR_INVALID_OPTION',
-    `${what} must be one of ${Object.keys(DIGEST_BYTES).join(', ')} (lower case), not ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
-  )
-}
-
-/**
- * Length of an algorithm's base64 checksum, as it appears in a header or trailer.
- *
- * @example
- * checksumBase64Length('crc32') // 8
- * checksumBase64Length('sha256') // 44
- */
-export function checksumBase64Length(algorithm: ChecksumAlgorithm): number {
-  return 4 * Math.ceil(DIGEST_BYTES[algorithm] / 3)
-}
-
-/**
- * The header (and trailer) name of an algorithm's checksum.
- *
- * @example
- * checksumHeader('crc64nvme') // 'x-amz-checksum-crc64nvme'
- */
-export function checksumHeader(algorithm: ChecksumAlgorithm): string {
-  return 'x-amz-checksum-' + algorithm
-}
 
 /**
  * Standard base64 of bytes.

@@ -2,6 +2,7 @@
 import { canonicalHeaders, canonicalPath, canonicalQuery, queryPairs, type HeaderEntry } from './canonical.js'
 import { uriEncode } from './encoding.js'
 import { fail } from './errors.js'
+import { checksumEntries } from './header-options.js'
 import { resolveOptions, type SignOptions } from './options.js'
 import { isUnsignedHeader } from './rules.js'
 import { signingKey, type Credentials } from './signing-key.js'
@@ -179,6 +180,8 @@ export async function signCheckedWith(
   else if (rules.signContentSha256 || !/^[0-9a-f]{64}$/.test(payloadHash)) add('X-Amz-Content-Sha256', payloadHash)
   for (const [name, value] of algorithm.params) add(name, value)
   if (token && !lateToken) add('X-Amz-Security-Token', token)
+  // The `checksum` option (header-options.ts): signed headers, or signed into a presigned URL's query.
+  for (const [name, value] of checksumEntries(options.checksum)) add(name, value)
 
   // Replaced, not repeated: host, authorization and (when signing the header) what signing adds.
   const replaced = [

@@ -22,7 +22,7 @@ const SIGNING_NAMES = {
   // SigV4a hosts: S3 Multi-Region Access Points and EventBridge global endpoints (no region in the name).
   'accesspoint.s3-global': 's3',
   'endpoints.event': 'events',
-} as {} as Record<string, string | undefined>
+} as unknown as Record<string, string | undefined>
 
 /**
  * Infers the signing region and service from a host (and path, for IoT's `/mqtt`).
@@ -32,6 +32,7 @@ const SIGNING_NAMES = {
  * inferScope('bucket.s3.dualstack.eu-west-1.amazonaws.com') // { region: 'eu-west-1', service: 's3' }
  * inferScope('abc.lambda-url.us-west-2.on.aws') // { region: 'us-west-2', service: 'lambda' }
  * inferScope('account.r2.cloudflarestorage.com') // { region: 'auto', service: 's3' }
+ * inferScope('logs--use1-az4--x-s3.s3express-use1-az4.us-east-1.amazonaws.com') // { region: 'us-east-1', service: 's3express' }
  */
 export function inferScope(host: string, path = '/'): InferredScope {
   const hostname = host.toLowerCase().replace(/:\d+$/, '')
@@ -54,7 +55,9 @@ export function inferScope(host: string, path = '/'): InferredScope {
   const twoLabels = labels[at - 2] + '.' + label
   if (SIGNING_NAMES[twoLabels]) label = twoLabels
   // <prefix>.iot.<region> is the IoT data plane; its WebSocket MQTT endpoint signs as the device gateway.
-  else if (label == 'iot' && at > 1) label = path == '/mqtt' ? 'iotdevicegateway' : 'iotdata'
+  else if (label === 'iot' && at > 1) label = path === '/mqtt' ? 'iotdevicegateway' : 'iotdata'
+  // S3 Express One Zone: zonal hosts (s3express-<zone id>, with the --x-s3 bucket before) and s3express-control.
+  if (/^s3express-/.test(label)) label = 's3express'
   const service = SIGNING_NAMES[label] ?? (label || undefined)
   // Global endpoints sign in us-east-1.
   region ??=

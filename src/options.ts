@@ -1,5 +1,6 @@
 // Option types and their validation, shared by every entry point.
 import { fail } from './errors.js'
+import type { ChecksumOption } from './header-options.js'
 import { inferScope, type InferredScope } from './infer.js'
 import { serviceRules, type ServiceRules } from './rules.js'
 import type { Credentials } from './signing-key.js'
@@ -29,12 +30,21 @@ export interface SignOptions {
   normalizePath?: boolean
   /** `false` adds the session token after signing, unsigned (IoT's `iotdevicegateway` needs this). */
   signSessionToken?: boolean
+  /** S3: add and sign `x-amz-checksum-<algorithm>` for the whole body (presigned: into the URL's query):
+   * `{ algorithm, value }` with the base64 value (`checksum()` of `webcrypto-sigv4/s3`). Nothing is added without it.
+   * It replaces a given header of the same name; when presigning, give one or the other (a given one is hoisted). */
+  checksum?: ChecksumOption
 }
 
 /** Options of `presign` and `presignParts`. */
 export interface PresignOptions extends SignOptions {
   /** Lifetime of the URL in seconds, 1..604800 (7 days). Default 3600. */
   expiresIn?: number
+  /** Move `x-amz-*` headers into the signed query, as smithy and Go do (default true), except the
+   * `x-amz-server-side-encryption*` ones S3 takes only as headers and those in `unhoistableHeaders`. */
+  hoistHeaders?: boolean
+  /** Further `x-amz-*` headers (lower-case names) to keep as signed headers when hoisting: the URL's user sends them. */
+  unhoistableHeaders?: readonly string[]
 }
 
 /** Everything a signature needs, validated. */

@@ -124,6 +124,32 @@ function checkCondition(condition: unknown): { field?: string; exact?: string; p
 }
 
 /**
+ * The exact-match conditions the given fields add to the policy: one per field that no condition covers yet. A
+ * field that contradicts a condition on it is refused (S3 would refuse the upload), as is a signing field.
+ */
+function fieldConditions(fields: Record<string, string>, checked: ReturnType<typeof checkCondition>[]): unknown[] {
+  const added: unknown[] = []
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value !== 'string') fail('ERR_INVALID_OPTION', `Set fields[${JSON.stringify(name)}] to a string`)
+    const field = name.toLowerCase()
+    if (SIGNING_FIELDS.includes(field))
+      fail('ERR_INVALID_OPTION', `The field ${name} is set by presignPost: leave it out of fields`)
+    const covering = checked.filter((condition) => condition.field === field)
+    for (const condition of covering) {
+      if (condition.exact !== undefined && condition.exact !== value)
+        fail(
+          'ERR_INVALID_CONDITION',
+          `fields[${JSON.stringify(name)}] does not meet its own condition: S3 would refuse it`,
+        )
+      if (condition.prefix !== undefined && !value.startsWith(condition.prefix))
+        fail('ERR_INVALID_CONDITION', `fields[${JSON.stringify(name)}] does not start as its condition requires`)
+    }
+    if (!covering.length) added.push({ [name]: value })
+  }
+  return added
+}
+
+/**
  * JSON as Python's `json.dumps` writes it (`, ` and `: ` between items, every character outside printable ASCII
  * as a `\uXXXX` escape): the form botocore signs, so that both give the same policy and signature.
  */
@@ -186,25 +212,7 @@ export async function presignPost(input: PresignPostInput, options: PresignPostO
     fail('ERR_INVALID_OPTION', 'Set fields to an object of form field names and string values')
   if (!Array.isArray(conditions)) fail('ERR_INVALID_CONDITION', 'Set conditions to an array of conditions')
 
-  const checked = conditions.map(checkCondition)
-  const policyConditions: unknown[] = [...conditions]
-  for (const [name, value] of Object.entries(fields)) {
-    if (typeof value !== 'string') fail('ERR_INVALID_OPTION', `Set fields[${JSON.stringify(name)}] to a string`)
-    const field = name.toLowerCase()
-    if (SIGNING_FIELDS.includes(field))
-      fail('ERR_INVALID_OPTION', `The field ${name} is set by presignPost: leave it out of fields`)
-    const covering = checked.filter((condition) => condition.field === field)
-    for (const condition of covering) {
-      if (condition.exact !== undefined && condition.exact !== value)
-        fail(
-          'ERR_INVALID_CONDITION',
-          `fields[${JSON.stringify(name)}] does not meet its own condition: S3 would refuse it`,
-        )
-      if (condition.prefix !== undefined && !value.startsWith(condition.prefix))
-        fail('ERR_INVALID_CONDITION', `fields[${JSON.stringify(name)}] does not start as its condition requires`)
-    }
-    if (!covering.length) policyConditions.push({ [name]: value })
-  }
+  const policyConditions: unknown[] = [...conditions, ...fieldConditions(fields, conditions.map(checkCondition))]
 
   const { credentials, region, amzDate } = await resolveOptions(
     { credentials: options.credentials, region: options.region, service: 's3', datetime: options.datetime },

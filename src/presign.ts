@@ -7,6 +7,7 @@ import {
   type SigningAlgorithm,
 } from './engine.js'
 import { fail } from './errors.js'
+import { hoistHeaders } from './header-options.js'
 import type { PresignOptions } from './options.js'
 import { prepareRequest, type RequestLike } from './request.js'
 
@@ -28,7 +29,8 @@ export async function presignPartsWith(
   options: PresignOptions,
   algorithm: SigningAlgorithm,
 ): Promise<SignedParts> {
-  return signWith(parts, options, algorithm, expiry(options))
+  // x-amz-* headers move into the query first (header-options.ts).
+  return signWith(hoistHeaders(parts, options), options, algorithm, expiry(options))
 }
 
 /**
@@ -44,18 +46,20 @@ export async function presignWith(
 ): Promise<URL> {
   const expiresIn = expiry(options)
   const { parts, url } = await prepareRequest(
-    typeof input == 'string' || input instanceof URL ? { url: input } : input,
+    typeof input === 'string' || input instanceof URL ? { url: input } : input,
     options,
   )
   // `url` is prepareRequest's own parse of the input, never the caller's object: it can carry the result.
-  url.search = (await signCheckedWith(parts, options, algorithm, expiresIn)).query
+  // x-amz-* headers move into the query first (header-options.ts).
+  url.search = (await signCheckedWith(hoistHeaders(parts, options), options, algorithm, expiresIn)).query
   return url
 }
 
 /**
  * Presigns a request: returns a URL whose query carries the `X-Amz-*` signature, valid for
  * `options.expiresIn` seconds (default 3600, at most 604800). Works for `https:` and `wss:` URLs.
- * Headers given with the request are signed, so whoever uses the URL must send them too.
+ * Headers given with the request are signed: `x-amz-*` ones move into the query (`hoistHeaders`, default on), the
+ * others whoever uses the URL must send too.
  *
  * @example
  * const url = await presign('https://my-bucket.s3.eu-west-1.amazonaws.com/report.pdf', {

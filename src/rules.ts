@@ -36,7 +36,7 @@ export function serviceRules(
     normalizePath: options.normalizePath ?? !s3,
     signContentSha256: options.signContentSha256 ?? s3,
     unsignedPayloads: s3,
-    signSessionToken: options.signSessionToken ?? service != 'iotdevicegateway',
+    signSessionToken: options.signSessionToken ?? service !== 'iotdevicegateway',
   }
 }
 
@@ -53,3 +53,27 @@ export function isUnsignedHeader(name: string): boolean {
     name,
   )
 }
+
+/** S3 Express One Zone directory buckets: `<base>--<zone id>--x-s3`, e.g. `logs--use1-az4--x-s3`. */
+const S3_EXPRESS_BUCKET = /^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)--([a-z0-9]+(?:-[a-z0-9]+)*)--x-s3$/
+
+/**
+ * The zone id of an S3 Express One Zone directory bucket name, or `undefined` when the name is not one.
+ *
+ * @example
+ * s3ExpressZone('logs--use1-az4--x-s3') // 'use1-az4'
+ * s3ExpressZone('logs') // undefined
+ */
+export function s3ExpressZone(bucket: string): string | undefined {
+  return S3_EXPRESS_BUCKET.exec(bucket)?.[2]
+}
+
+/**
+ * Headers presigning moves into the query: `x-amz-*`, but not the server-side-encryption ones (SSE-KMS, the SSE-C
+ * customer keys and their copy-source forms), which S3 reads only from headers.
+ *
+ * @example
+ * HOISTABLE_HEADER.test('x-amz-acl') // true
+ * HOISTABLE_HEADER.test('x-amz-server-side-encryption-customer-key') // false
+ */
+export const HOISTABLE_HEADER = /^x-amz-(?!(copy-source-)?server-side-encryption)/i

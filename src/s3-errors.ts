@@ -18,7 +18,11 @@ export type S3ErrorCode =
   | 'ERR_BODY_USED'
   /** Reading the stream to checksum failed; the stream's error is the `cause`. */
   | 'ERR_BODY_READ'
+  /** presignPost: the region cannot be inferred from the URL's host (an S3-compatible store): set `region`. */
+  | 'ERR_REGION_REQUIRED'
   /** Credentials are missing or incomplete. */
   | 'ERR_CREDENTIALS_MISSING'
-  /** The credentials function threw; its error is the `cause`. */
+  /** The credentials function threw (its error is the `cause`), or CreateSession answered no session credentials. */
   | 'ERR_CREDENTIALS_PROVIDER'
+  /** S3 Express: CreateSession answered credentials that had already expired. */
+  | 'ERR_CREDENTIALS_EXPIRED'

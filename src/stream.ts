@@ -1,7 +1,8 @@
 // Streaming uploads: S3's aws-chunked encoding, where every chunk carries a signature chained from the
 // request's (seed) signature, so a body of any size is signed as it is sent, in bounded memory.
 import { EMPTY_SHA256, SIGV4, signWith, type RequestParts, type SignedParts } from './engine.js'
-import { crc32, crc32c, crcBase64 } from './crc32.js'
+import { checksumAlgorithm, checksumBase64Length, checksumHeader, type ChecksumAlgorithm } from './checksum-names.js'
+import { checksumState } from './checksum.js'
 import { fail } from './errors.js'
 import { resolveOptions, type SignOptions } from './options.js'
 import { prepareRequest, type RequestLike } from './request.js'
@@ -23,6 +24,14 @@ export const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
  */
 export const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
 /**
+ * Payload hash of an unsigned aws-chunked body followed by an unsigned trailing checksum: what the AWS SDKs send by
+ * default since 2025 (only the seed request is signed; TLS protects the body, the checksum its integrity).
+ *
+ * @example
+ * await signStream(input, { credentials, contentLength, checksum: 'crc64nvme', unsignedPayload: true })
+ */
+export const STREAMING_UNSIGNED_PAYLOAD_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'
+/**
  * Default chunk size: 64 KiB, as the AWS SDKs use.
  *
  * @example
@@ -37,8 +46,8 @@ export const DEFAULT_CHUNK_SIZE = 64 * 1024
  */
 export const MIN_CHUNK_SIZE = 8 * 1024
 
-/** Trailing checksums this module computes. */
-export type ChecksumAlgorithm = 'crc32' | 'crc32c'
+/** Trailing checksums this module computes: every checksum of S3. */
+export type { ChecksumAlgorithm }
 
 const SIGNATURE_LENGTH = 64
 const CRLF = '\r\n'
@@ -60,6 +69,16 @@ export interface ChunkSigningContext {
   expectedLength?: number
 }
 
+/** What the unsigned aws-chunked encoding needs: only the trailer's checksum. */
+export interface UnsignedChunkContext {
+  /** The `x-amz-checksum-<algorithm>` trailer to append (required: the trailer is this encoding's point). */
+  checksum: ChecksumAlgorithm
+  /** Bytes of data per chunk (default 64 KiB, at least 8 KiB). */
+  chunkSize?: number
+  /** When set, the stream fails unless exactly this many bytes go through (the decoded length). */
+  expectedLength?: number
+}
+
 function validChunkSize(chunkSize = DEFAULT_CHUNK_SIZE): number {
   if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE) {
     fail(
@@ -71,26 +90,25 @@ function validChunkSize(chunkSize = DEFAULT_CHUNK_SIZE): number {
 }
 
 function validChecksum(checksum: ChecksumAlgorithm | undefined): ChecksumAlgorithm | undefined {
-  if (checksum !== undefined && checksum !== 'crc32' && checksum !== 'crc32c')
-    fail('ERR_INVALID_OPTION', `options.checksum must be "crc32" or "crc32c", not ${String(checksum)}`)
-  return checksum
+  return checksum === undefined ? undefined : checksumAlgorithm(checksum, 'options.checksum')
 }
 
-/** Length on the wire of one chunk frame carrying `size` bytes of data. */
-const frameLength = (size: number): number =>
-  size.toString(16).length + ';chunk-signature='.length + SIGNATURE_LENGTH + 2 + size + 2
+/** Length on the wire of one chunk frame carrying `size` bytes of data (unsigned frames have no signature). */
+const frameLength = (size: number, signed = true): number =>
+  size.toString(16).length + (signed ? ';chunk-signature='.length + SIGNATURE_LENGTH : 0) + 2 + size + 2
 
 /**
  * The `content-length` of an aws-chunked body: the decoded length plus every chunk's framing, the final empty
- * chunk and, with a checksum, the trailer.
+ * chunk and, with a checksum, the trailer. `unsigned: true` is the `STREAMING-UNSIGNED-PAYLOAD-TRAILER` form.
  *
  * @example
  * chunkedContentLength(66560) // 66824 (the S3 documentation's example)
  * chunkedContentLength(66560, { checksum: 'crc32c' })
+ * chunkedContentLength(66560, { checksum: 'crc64nvme', unsigned: true })
  */
 export function chunkedContentLength(
   decodedLength: number,
-  options: { chunkSize?: number; checksum?: ChecksumAlgorithm } = {},
+  options: { chunkSize?: number; checksum?: ChecksumAlgorithm; unsigned?: boolean } = {},
 ): number {
   if (!Number.isSafeInteger(decodedLength) || decodedLength < 0)
     fail(
@@ -99,16 +117,92 @@ export function chunkedContentLength(
     )
   const chunkSize = validChunkSize(options.chunkSize)
   const checksum = validChecksum(options.checksum)
+  const signed = !options.unsigned
+  if (!signed && !checksum) fail('ERR_INVALID_OPTION', UNSIGNED_NEEDS_CHECKSUM)
   const full = Math.floor(decodedLength / chunkSize)
   const rest = decodedLength % chunkSize
-  let length = full * frameLength(chunkSize) + (rest ? frameLength(rest) : 0)
+  let length = full * frameLength(chunkSize, signed) + (rest ? frameLength(rest, signed) : 0)
   if (!checksum) return length + frameLength(0)
-  // Final chunk without its closing CRLF, then `x-amz-checksum-<name>:<8 base64>\r\n`,
-  // `x-amz-trailer-signature:<64 hex>\r\n` and the empty line.
-  length += frameLength(0) - 2
-  return (
-    length + `x-amz-checksum-${checksum}:`.length + 8 + 2 + 'x-amz-trailer-signature:'.length + SIGNATURE_LENGTH + 2 + 2
-  )
+  // Final chunk without its closing CRLF, then `x-amz-checksum-<name>:<base64>\r\n`, (signed)
+  // `x-amz-trailer-signature:<64 hex>\r\n`, and the empty line.
+  length += frameLength(0, signed) - 2
+  length += checksumHeader(checksum).length + 1 + checksumBase64Length(checksum) + 2
+  if (signed) length += 'x-amz-trailer-signature:'.length + SIGNATURE_LENGTH + 2
+  return length + 2
+}
+
+const UNSIGNED_NEEDS_CHECKSUM =
+  'Set options.checksum (e.g. "crc32"): an unsigned aws-chunked body (STREAMING-UNSIGNED-PAYLOAD-TRAILER) ends with a checksum trailer'
+
+/** How the frames of an aws-chunked body are headed and its trailer closed: signed, or not. */
+interface ChunkFraming {
+  /** The frame's first line without CRLF: `<hex size>` or `<hex size>;chunk-signature=<sig>`. */
+  head(data: Uint8Array<ArrayBuffer>): Promise<string>
+  /** The lines after the trailer (each ending in CRLF): the trailer signature, or none. */
+  afterTrailer(trailer: string): Promise<string>
+}
+
+/** Frames body bytes as aws-chunked (chunks of `chunkSize`, a final empty chunk, an optional trailer). */
+function awsChunked(
+  framing: ChunkFraming,
+  chunkSize: number,
+  checksum: ChecksumAlgorithm | undefined,
+  expectedLength: number | undefined,
+): TransformStream<Uint8Array, Uint8Array> {
+  let buffer = new Uint8Array(chunkSize)
+  let filled = 0
+  let total = 0
+  const state = checksum && checksumState(checksum)
+
+  async function frame(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+    const head = utf8((await framing.head(data)) + CRLF)
+    const out = new Uint8Array(head.length + data.length + 2)
+    out.set(head)
+    out.set(data, head.length)
+    out.set([13, 10], head.length + data.length)
+    return out
+  }
+
+  return new TransformStream<Uint8Array, Uint8Array>({
+    async transform(chunk, controller) {
+      if (!(chunk instanceof Uint8Array))
+        fail('ERR_INVALID_REQUEST', 'A chunk-signed body must be a stream of Uint8Array chunks')
+      total += chunk.length
+      if (expectedLength !== undefined && total > expectedLength)
+        fail(
+          'ERR_STREAM_LENGTH',
+          `The body is longer than the ${expectedLength} bytes that were signed: pass the exact length as options.contentLength`,
+        )
+      if (state) state.update(chunk)
+      let offset = 0
+      while (offset < chunk.length) {
+        const take = Math.min(chunkSize - filled, chunk.length - offset)
+        buffer.set(chunk.subarray(offset, offset + take), filled)
+        filled += take
+        offset += take
+        if (filled === chunkSize) {
+          controller.enqueue(await frame(buffer))
+          // The frame is a copy, so the buffer can be reused for the next chunk.
+          filled = 0
+        }
+      }
+    },
+    async flush(controller) {
+      if (expectedLength !== undefined && total !== expectedLength)
+        fail(
+          'ERR_STREAM_LENGTH',
+          `The body has ${total} bytes but ${expectedLength} were signed: pass the exact length as options.contentLength`,
+        )
+      if (filled) controller.enqueue(await frame(buffer.subarray(0, filled)))
+      buffer = new Uint8Array(0)
+      const last = await frame(new Uint8Array(0))
+      if (!state) return controller.enqueue(last)
+      const trailer = `${checksumHeader(checksum)}:${state.digest()}`
+      const after = await framing.afterTrailer(trailer)
+      controller.enqueue(last.subarray(0, last.length - 2))
+      controller.enqueue(utf8(trailer + CRLF + after + CRLF))
+    },
+  })
 }
 
 /**
@@ -133,87 +227,60 @@ export function chunkSigningStream(context: ChunkSigningContext): TransformStrea
   const key = signingKey(credentials, date, region, service)
   const prefix = 'AWS4-HMAC-SHA256-PAYLOAD\n' + amzDate + '\n' + credentialScope + '\n'
   let previous = context.seedSignature
-  let buffer = new Uint8Array(chunkSize)
-  let filled = 0
-  let total = 0
-  let crc = 0
 
   async function sign(text: string): Promise<string> {
     previous = toHex(await hmac(await key, text))
     return previous
   }
 
-  async function frame(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-    const signature = await sign(
-      prefix + previous + '\n' + EMPTY_SHA256 + '\n' + (data.length ? await sha256Hex(data) : EMPTY_SHA256),
-    )
-    const head = utf8(data.length.toString(16) + ';chunk-signature=' + signature + CRLF)
-    const out = new Uint8Array(head.length + data.length + 2)
-    out.set(head)
-    out.set(data, head.length)
-    out.set([13, 10], head.length + data.length)
-    return out
-  }
-
-  return new TransformStream<Uint8Array, Uint8Array>({
-    async transform(chunk, controller) {
-      if (!(chunk instanceof Uint8Array))
-        fail('ERR_INVALID_REQUEST', 'A chunk-signed body must be a stream of Uint8Array chunks')
-      total += chunk.length
-      if (expectedLength !== undefined && total > expectedLength)
-        fail(
-          'ERR_STREAM_LENGTH',
-          `The body is longer than the ${expectedLength} bytes that were signed: pass the exact length as options.contentLength`,
-        )
-      if (checksum) crc = (checksum === 'crc32' ? crc32 : crc32c)(chunk, crc)
-      let offset = 0
-      while (offset < chunk.length) {
-        const take = Math.min(chunkSize - filled, chunk.length - offset)
-        buffer.set(chunk.subarray(offset, offset + take), filled)
-        filled += take
-        offset += take
-        if (filled === chunkSize) {
-          controller.enqueue(await frame(buffer))
-          // The frame is a copy, so the buffer can be reused for the next chunk.
-          filled = 0
-        }
-      }
+  const framing: ChunkFraming = {
+    async head(data) {
+      const dataHash = data.length ? await sha256Hex(data) : EMPTY_SHA256
+      const signature = await sign(prefix + previous + '\n' + EMPTY_SHA256 + '\n' + dataHash)
+      return data.length.toString(16) + ';chunk-signature=' + signature
     },
-    async flush(controller) {
-      if (expectedLength !== undefined && total !== expectedLength)
-        fail(
-          'ERR_STREAM_LENGTH',
-          `The body has ${total} bytes but ${expectedLength} were signed: pass the exact length as options.contentLength`,
-        )
-      if (filled) controller.enqueue(await frame(buffer.subarray(0, filled)))
-      buffer = new Uint8Array(0)
-      const last = await frame(new Uint8Array(0))
-      if (!checksum) return controller.enqueue(last)
-      const trailer = `x-amz-checksum-${checksum}:${crcBase64(crc)}`
-      const trailerSignature = await sign(
-        'AWS4-HMAC-SHA256-TRAILER\n' +
-          amzDate +
-          '\n' +
-          credentialScope +
-          '\n' +
-          previous +
-          '\n' +
-          (await sha256Hex(trailer + '\n')),
+    async afterTrailer(trailer) {
+      const trailerHash = await sha256Hex(trailer + '\n')
+      const signature = await sign(
+        'AWS4-HMAC-SHA256-TRAILER\n' + amzDate + '\n' + credentialScope + '\n' + previous + '\n' + trailerHash,
       )
-      controller.enqueue(last.subarray(0, last.length - 2))
-      controller.enqueue(utf8(trailer + CRLF + 'x-amz-trailer-signature:' + trailerSignature + CRLF + CRLF))
+      return 'x-amz-trailer-signature:' + signature + CRLF
     },
-  })
+  }
+  return awsChunked(framing, chunkSize, checksum, expectedLength)
+}
+
+/**
+ * A `TransformStream` that turns body bytes into unsigned aws-chunked frames (`<hex size>\r\n<data>\r\n`) ending
+ * with the empty chunk and an unsigned `x-amz-checksum-<algorithm>` trailer: the body of a
+ * `STREAMING-UNSIGNED-PAYLOAD-TRAILER` request. `signStream` with `unsignedPayload: true` sets it up.
+ *
+ * @example
+ * const framed = file.stream().pipeThrough(unsignedChunkStream({ checksum: 'crc64nvme' }))
+ */
+export function unsignedChunkStream(context: UnsignedChunkContext): TransformStream<Uint8Array, Uint8Array> {
+  const chunkSize = validChunkSize(context.chunkSize)
+  const checksum = validChecksum(context.checksum) ?? fail('ERR_INVALID_OPTION', UNSIGNED_NEEDS_CHECKSUM)
+  const framing: ChunkFraming = {
+    head: (data) => Promise.resolve(data.length.toString(16)),
+    afterTrailer: () => Promise.resolve(''),
+  }
+  return awsChunked(framing, chunkSize, checksum, context.expectedLength)
 }
 
 /** Options of `signStream`: the usual signing options plus the body's length and chunking. */
-export interface StreamSignOptions extends SignOptions {
+// `checksum` here names the trailer's algorithm; the whole-body `checksum` option of SignOptions does not apply.
+export interface StreamSignOptions extends Omit<SignOptions, 'checksum'> {
   /** The body's length in bytes before encoding (`x-amz-decoded-content-length`); required, as S3 needs it up front. */
   contentLength: number
   /** Bytes of data per chunk (default 64 KiB, at least 8 KiB). */
   chunkSize?: number
-  /** Add a signed trailing checksum (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER` with `x-amz-trailer`). */
+  /** Add a trailing checksum (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER` with `x-amz-trailer`): any of S3's
+   * algorithms, `crc32`, `crc32c`, `crc64nvme`, `sha1` or `sha256`. */
   checksum?: ChecksumAlgorithm
+  /** `true` sends the chunks and the trailer unsigned (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`, as the AWS SDKs do by
+   * default): only the seed request is signed. Needs `checksum`. */
+  unsignedPayload?: boolean
   /** Set and sign `content-length` (default true). Browsers refuse to set it: pass false there. */
   setContentLength?: boolean
 }
@@ -226,7 +293,7 @@ export interface SignedStreamParts extends SignedParts {
 
 function toStream(body: RequestParts['body'] | BodyInit | null | undefined): ReadableStream<Uint8Array> {
   if (body instanceof ReadableStream) return body as ReadableStream<Uint8Array>
-  if (body == null) return new Response(new Uint8Array(0)).body!
+  if (body === null || body === undefined) return new Response(new Uint8Array(0)).body!
   return new Response(body as BodyInit).body!
 }
 
@@ -242,9 +309,10 @@ function toStream(body: RequestParts['body'] | BodyInit | null | undefined): Rea
  */
 export async function signStreamParts(parts: RequestParts, options: StreamSignOptions): Promise<SignedStreamParts> {
   const { contentLength, chunkSize, checksum, setContentLength = true } = options
-  const encodedLength = chunkedContentLength(contentLength, { chunkSize, checksum })
+  const unsigned = options.unsignedPayload === true
+  const encodedLength = chunkedContentLength(contentLength, { chunkSize, checksum, unsigned })
   // Credentials are resolved once, so the seed and the chunks use the same ones.
-  const { credentials } = await resolveOptions(options, parts.host, parts.path)
+  const { credentials } = await resolveOptions({ ...options, checksum: undefined }, parts.host, parts.path)
   const skip = /^(content-length|content-encoding|x-amz-decoded-content-length|x-amz-trailer)$/i
   const given = [...(parts.headers ?? [])]
   const encoding = given.filter(([name]) => /^content-encoding$/i.test(name)).map(([, value]) => value.trim())
@@ -257,33 +325,42 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
   ])
   if (setContentLength) headers.push(['content-length', String(encodedLength)])
   headers.push(['x-amz-decoded-content-length', String(contentLength)])
-  if (checksum) headers.push(['x-amz-trailer', `x-amz-checksum-${checksum}`])
+  if (checksum) headers.push(['x-amz-trailer', checksumHeader(checksum)])
+  const payloadHash = unsigned
+    ? STREAMING_UNSIGNED_PAYLOAD_TRAILER
+    : checksum
+      ? STREAMING_PAYLOAD_TRAILER
+      : STREAMING_PAYLOAD
   const signed = await signWith(
     { ...parts, headers, body: null },
     {
       ...options,
+      checksum: undefined,
       credentials,
-      payloadHash: checksum ? STREAMING_PAYLOAD_TRAILER : STREAMING_PAYLOAD,
+      payloadHash,
       signContentSha256: true,
     },
     SIGV4,
   )
-  const framing = chunkSigningStream({
-    credentials,
-    amzDate: signed.amzDate,
-    credentialScope: signed.credentialScope,
-    seedSignature: signed.signature,
-    chunkSize,
-    checksum,
-    expectedLength: contentLength,
-  })
+  const framing = unsigned
+    ? unsignedChunkStream({ checksum: checksum!, chunkSize, expectedLength: contentLength })
+    : chunkSigningStream({
+        credentials,
+        amzDate: signed.amzDate,
+        credentialScope: signed.credentialScope,
+        seedSignature: signed.signature,
+        chunkSize,
+        checksum,
+        expectedLength: contentLength,
+      })
   return { ...signed, body: toStream(parts.body).pipeThrough(framing) }
 }
 
 /**
  * Signs a request for an aws-chunked upload (S3 `PutObject`/`UploadPart`) and returns a new `Request` whose body
  * is the chunk-signed stream. Sets `content-encoding: aws-chunked`, `x-amz-decoded-content-length`,
- * `x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]` and `content-length`. The body is never
+ * `x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]` (or, with `unsignedPayload`,
+ * `STREAMING-UNSIGNED-PAYLOAD-TRAILER`), `x-amz-trailer` with a checksum, and `content-length`. The body is never
  * buffered whole: memory stays around two chunks whatever its size.
  *
  * @example
@@ -294,7 +371,7 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
  * await fetch(request) // Node: fetch sends the stream; browsers need HTTP/2 and { setContentLength: false }
  */
 export async function signStream(input: Request | RequestLike, options: StreamSignOptions): Promise<Request> {
-  const prepared = await prepareRequest(input, { ...options, payloadHash: STREAMING_PAYLOAD })
+  const prepared = await prepareRequest(input, { ...options, checksum: undefined, payloadHash: STREAMING_PAYLOAD })
   const signed = await signStreamParts({ ...prepared.parts, body: prepared.body as RequestParts['body'] }, options)
   const init: RequestInit & { duplex?: 'half' } = {
     ...prepared.init,

@@ -1,7 +1,7 @@
 // Big uploads to S3 on AwsClient: a single PUT for small bodies, else a multipart upload with parts in parallel,
 // progress, abort, resume from ListParts, and presigned part URLs for pages that hold no credentials.
 import { AwsError } from './aws-error.js'
-import { checksumAlgorithm, checksumHeader, type ChecksumAlgorithm } from './checksum.js'
+import { checksumAlgorithm, checksumHeader, type ChecksumAlgorithm } from './checksum-names.js'
 import { AwsClient, type AwsClientOptions, type AwsRequestInit } from './client.js'
 import { combineCrc, type CombinableCrc } from './crc-combine.js'
 import { SigV4Error, type SigV4ErrorCode } from './errors.js'

@@ -1,5 +1,6 @@
 // webcrypto-sigv4/s3 in every runtime: the checksum check values, for every input kind, and across the chunk
-// boundaries of a stream (runtime stream and Blob implementations differ: workerd, Deno, Bun, three browsers).
+// boundaries of a stream (runtime stream and Blob implementations differ: workerd, Deno, Bun, three browsers), and
+// one presigned POST whose fields are botocore's generate_presigned_post output for the same input.
 import { equal } from './assert.js'
 import type { Check, Lib } from './suite.js'
 
@@ -44,6 +45,23 @@ function pieces(bytes: Uint8Array, lengths: number[]): ReadableStream<Uint8Array
   })
 }
 
+/** botocore 1.43 generate_presigned_post for the input of the presignPost check below (test/node/s3/botocore_post.py). */
+const BOTOCORE_POST = {
+  url: 'https://uploads.s3.eu-west-1.amazonaws.com/',
+  fields: {
+    'Content-Type': 'image/png',
+    acl: 'private',
+    key: 'avatars/${filename}',
+    'x-amz-algorithm': 'AWS4-HMAC-SHA256',
+    'x-amz-credential': 'AKIDEXAMPLE/20240229/eu-west-1/s3/aws4_request',
+    'x-amz-date': '20240229T235959Z',
+    'x-amz-security-token': 'session-token-\u00e9',
+    policy:
+      'eyJleHBpcmF0aW9uIjogIjIwMjQtMDMtMDFUMDA6MDk6NTlaIiwgImNvbmRpdGlvbnMiOiBbWyJjb250ZW50LWxlbmd0aC1yYW5nZSIsIDEsIDEwNDg1NzZdLCB7IkNvbnRlbnQtVHlwZSI6ICJpbWFnZS9wbmcifSwgeyJhY2wiOiAicHJpdmF0ZSJ9LCB7ImJ1Y2tldCI6ICJ1cGxvYWRzIn0sIFsic3RhcnRzLXdpdGgiLCAiJGtleSIsICJhdmF0YXJzLyJdLCB7IngtYW16LWFsZ29yaXRobSI6ICJBV1M0LUhNQUMtU0hBMjU2In0sIHsieC1hbXotY3JlZGVudGlhbCI6ICJBS0lERVhBTVBMRS8yMDI0MDIyOS9ldS13ZXN0LTEvczMvYXdzNF9yZXF1ZXN0In0sIHsieC1hbXotZGF0ZSI6ICIyMDI0MDIyOVQyMzU5NTlaIn0sIHsieC1hbXotc2VjdXJpdHktdG9rZW4iOiAic2Vzc2lvbi10b2tlbi1cdTAwZTkifV19',
+    'x-amz-signature': '01502397d36f4c12cfede8e4d356503aeceb582be28b58613317ce2d5fb691b5',
+  },
+}
+
 /** The S3 checks of the suite. */
 export function s3Checks(lib: Lib): Check[] {
   const checks: Check[] = []
@@ -74,5 +92,33 @@ export function s3Checks(lib: Lib): Check[] {
       },
     })
   }
+  checks.push({
+    name: 's3 presignPost: the same url, fields, policy and signature as botocore generate_presigned_post',
+    run: async () => {
+      const { url, fields } = await lib.presignPost(
+        {
+          url: 'https://uploads.s3.eu-west-1.amazonaws.com',
+          key: 'avatars/${filename}',
+          fields: { 'Content-Type': 'image/png', acl: 'private' },
+          conditions: [['content-length-range', 1, 1_048_576]],
+        },
+        {
+          credentials: {
+            accessKeyId: 'AKIDEXAMPLE',
+            secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+            sessionToken: 'session-token-\u00e9',
+          },
+          datetime: '2024-02-29T23:59:59Z',
+          expiresIn: 600,
+        },
+      )
+      equal(url, BOTOCORE_POST.url, 'url')
+      equal(
+        JSON.stringify(Object.entries(fields)),
+        JSON.stringify(Object.entries(BOTOCORE_POST.fields)),
+        'fields in order',
+      )
+    },
+  })
   return checks
 }

@@ -1,0 +1,72 @@
+// Two header options: `checksum` (S3's x-amz-checksum-<algorithm> of a whole body, with a value already computed:
+// no checksum code here; the engine signs it as a header, or into a presigned URL's query) and, when presigning,
+// hoisting x-amz-* headers into the query as smithy and Go do, so a presigned URL carries them instead of its user
+// having to send them.
+import type { ChecksumAlgorithm } from './checksum-names.js'
+import { uriEncode } from './encoding.js'
+import type { RequestParts } from './engine.js'
+import { fail } from './errors.js'
+import { HOISTABLE_HEADER } from './rules.js'
+
+/** The `checksum` option: an algorithm and the body's base64 checksum in it. */
+export interface ChecksumOption {
+  algorithm: ChecksumAlgorithm
+  /** The base64 checksum of the whole body (`checksum()` of webcrypto-sigv4/s3 computes it). Required by `sign`
+   * and `presign`; `signWithChecksum` / `presignWithChecksum` of webcrypto-sigv4/s3 compute it when left out. */
+  value?: string
+}
+
+/** What header hoisting reads (the `PresignOptions` of the same names). */
+export interface HoistOptions {
+  hoistHeaders?: boolean
+  unhoistableHeaders?: readonly string[]
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+/** S3's checksum algorithms (checksum-names.ts has their sizes; the core takes only the names). */
+const ALGORITHM = /^(crc32c?|crc64nvme|sha1|sha256)$/
+
+/**
+ * The entry the `checksum` option adds: `x-amz-checksum-<algorithm>` (a signed header, or a query parameter of a
+ * presigned URL); none without the option. (`signWithChecksum` / `presignWithChecksum` of webcrypto-sigv4/s3 add
+ * `x-amz-sdk-checksum-algorithm` too, which S3 needs for uploads to Object Lock buckets.)
+ *
+ * @example
+ * checksumEntries({ algorithm: 'crc32', value: 'y/Q5Jg==' }) // [['x-amz-checksum-crc32', 'y/Q5Jg==']]
+ */
+export function checksumEntries(option: ChecksumOption | undefined): Array<[string, string]> {
+  if (!option) return []
+  const { algorithm, value } = option
+  if (!ALGORITHM.test(algorithm))
+    fail('ERR_INVALID_OPTION', 'Set options.checksum.algorithm to crc32, crc32c, crc64nvme, sha1 or sha256')
+  // The length is left to S3, which refuses a checksum of the wrong size (400 InvalidRequest) before storing.
+  if (typeof value !== 'string' || !BASE64.test(value))
+    fail('ERR_INVALID_OPTION', 'Set options.checksum.value to the base64 checksum of the body')
+  return [['x-amz-checksum-' + algorithm, value]]
+}
+
+/**
+ * Request parts to presign with (unless `hoistHeaders` is false) every `x-amz-*` header but the server-side-encryption
+ * ones and `unhoistableHeaders` moved into the query, so it is signed into the URL.
+ *
+ * @example
+ * hoistHeaders({ method: 'PUT', host, path: '/k', headers: [['x-amz-acl', 'private']] }, {})
+ * // { ..., headers: [], query: 'x-amz-acl=private' }
+ */
+export function hoistHeaders(parts: RequestParts, options: HoistOptions): RequestParts {
+  if (options?.hoistHeaders === false) return parts
+  const headers = [...(parts.headers ?? [])] as Array<[string, string]>
+  // A header signWith would refuse (a value that is not text) stays, to be refused there.
+  const stays = ([name, value]: [string, string]) =>
+    typeof value !== 'string' ||
+    !HOISTABLE_HEADER.test(name) ||
+    !!options?.unhoistableHeaders?.includes(name.toLowerCase())
+  const moved = headers.filter((header) => !stays(header))
+  return {
+    ...parts,
+    headers: headers.filter(stays),
+    query: [parts.query, ...moved.map(([name, value]) => uriEncode(name) + '=' + uriEncode(value))]
+      .filter(Boolean)
+      .join('&'),
+  }
+}
