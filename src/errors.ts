@@ -56,6 +56,28 @@ export type SigV4ErrorCode =
    * that do not match the records sent: nothing is guessed, so no record is reported as put when it was not.
    */
   | 'ERR_INVALID_RESPONSE'
+  // Multipart uploads (`upload`, `presignUpload`, `completeUpload`, ...): errors are `UploadError`s, with
+  // `uploadId` set when the multipart upload is left in place to resume or abort.
+  /** S3 stored the data but no ETag header was readable: in a browser, the bucket's CORS rules must expose `ETag`. */
+  | 'ERR_UPLOAD_ETAG_HIDDEN'
+  /** `partSize` is below S3's 5 MiB minimum, or S3 refused the completion with `EntityTooSmall`. */
+  | 'ERR_UPLOAD_PART_TOO_SMALL'
+  /** The body needs more than 10,000 parts (of at most 5 GiB; for a stream, of `partSize`). */
+  | 'ERR_UPLOAD_TOO_LARGE'
+  /** A part failed after the client's retries; `uploadId` is kept: resume or abort. */
+  | 'ERR_UPLOAD_PART_FAILED'
+  /** CompleteMultipartUpload failed (also as a 200 answer holding an error); `uploadId` is kept: resume or abort. */
+  | 'ERR_UPLOAD_COMPLETE_FAILED'
+  /** S3 refused CreateMultipartUpload, ListParts, AbortMultipartUpload or a single PUT; the `AwsError` is the cause. */
+  | 'ERR_UPLOAD_REQUEST_FAILED'
+  /** The `uploadId` to resume is unknown to S3 (completed, aborted or expired). */
+  | 'ERR_UPLOAD_NOT_FOUND'
+  /** An S3 answer could not be read (no UploadId, not a ListPartsResult, ...). */
+  | 'ERR_UPLOAD_RESPONSE'
+  /** The body is not a Blob, bytes, a string or a stream of Uint8Array chunks, or reading it failed (the cause). */
+  | 'ERR_UPLOAD_BODY'
+  /** S3 answered the completion with an object checksum other than the one computed from the bytes sent. */
+  | 'ERR_UPLOAD_CHECKSUM_MISMATCH'
   | (string & {})
   // verify (issue 12): errors of the checked body stream verify() hands on for a chunk-signed payload.
   /** A chunk or trailer signature of an aws-chunked body does not match: the body was altered. */

@@ -32,6 +32,9 @@ function publicExports(file: string): Array<[file: string, name: string]> {
       found.push([`${match[2]}.ts`, item.split(/\s+as\s+/)[0]!])
     }
   }
+  // `export * from './x.js'`: every value export of x is public too.
+  for (const match of text.matchAll(/^export \* from '\.\/([\w-]+)\.js'/gm))
+    found.push(...publicExports(`${match[1]}.ts`))
   return found
 }
 

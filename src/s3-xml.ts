@@ -1,0 +1,202 @@
+// The few S3 XML documents a multipart upload reads and writes, parsed by plain forward scans (indexOf), so the
+// time is linear in the document and no DOMParser is needed (Workers have none). S3's answers are machine-written:
+// no comments, CDATA or nested markup inside the values read here.
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
+const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g
+// Inside element text only these three must be escaped; ETags carry quotes, which stay as they are.
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
+
+/** The S3 XML namespace that request documents declare. */
+const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/'
+
+// S3 names the answer documents `<Operation>Result`; moto (the test server) names some `<Operation>Response`.
+// Either root is accepted: the children are the same.
+function hasRoot(xml: string, operation: string): boolean {
+  return xml.includes(`<${operation}Result`) || xml.includes(`<${operation}Response`)
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(ENTITY, (_, ref: string) => {
+    if (ref.startsWith('#x')) return String.fromCodePoint(parseInt(ref.slice(2), 16))
+    if (ref.startsWith('#')) return String.fromCodePoint(parseInt(ref.slice(1), 10))
+    return ENTITIES[ref]!
+  })
+}
+
+/**
+ * Escapes text for an XML element body.
+ *
+ * @example
+ * escapeXmlText('"a" & <b>') // '"a" &amp; &lt;b&gt;'
+ */
+export function escapeXmlText(text: string): string {
+  return text.replace(/[&<>]/g, (character) => TEXT_ESCAPES[character]!)
+}
+
+/**
+ * The bodies (raw, entities not decoded) of every `<name>…</name>` element in `xml`, in order. Elements of that
+ * name must not nest (true of every element read here); `<name/>` yields an empty body.
+ *
+ * @example
+ * xmlElements('<a><Part>1</Part><Part>2</Part></a>', 'Part') // ['1', '2']
+ */
+export function xmlElements(xml: string, name: string): string[] {
+  const open = `<${name}`
+  const close = `</${name}>`
+  const bodies: string[] = []
+  let position = 0
+  for (;;) {
+    const start = xml.indexOf(open, position)
+    if (start < 0) return bodies
+    const tagEnd = xml.indexOf('>', start + open.length)
+    if (tagEnd < 0) return bodies
+    const next = xml[start + open.length]
+    // `<PartNumber>` also starts with `<Part`: only `<Part>`, `<Part/>` or `<Part attr…>` are this element.
+    if (next !== '>' && next !== '/' && next !== ' ') {
+      position = start + open.length
+      continue
+    }
+    if (xml[tagEnd - 1] === '/') {
+      bodies.push('')
+      position = tagEnd + 1
+      continue
+    }
+    const end = xml.indexOf(close, tagEnd + 1)
+    if (end < 0) return bodies
+    bodies.push(xml.slice(tagEnd + 1, end))
+    position = end + close.length
+  }
+}
+
+/**
+ * The decoded text of the first `<name>` element, or `undefined` when there is none.
+ *
+ * @example
+ * xmlText('<R><ETag>&quot;9b2c&quot;</ETag></R>', 'ETag') // '"9b2c"'
+ */
+export function xmlText(xml: string, name: string): string | undefined {
+  const body = xmlElements(xml, name)[0]
+  return body === undefined ? undefined : decodeEntities(body.trim())
+}
+
+/**
+ * The checksum elements of S3's part and object descriptions, by algorithm name in their headers.
+ *
+ * @example
+ * CHECKSUM_ELEMENTS.crc64nvme // 'ChecksumCRC64NVME'
+ */
+export const CHECKSUM_ELEMENTS = {
+  crc32: 'ChecksumCRC32',
+  crc32c: 'ChecksumCRC32C',
+  crc64nvme: 'ChecksumCRC64NVME',
+  sha1: 'ChecksumSHA1',
+  sha256: 'ChecksumSHA256',
+} as const
+
+/** A checksum algorithm of S3, named as in its `x-amz-checksum-<name>` header. */
+export type S3ChecksumName = keyof typeof CHECKSUM_ELEMENTS
+
+/** A part as S3 lists it (ListParts). */
+export interface StoredPart {
+  partNumber: number
+  size: number
+  /** As S3 sends it, quotes included. */
+  etag: string
+  /** The part's checksum, when the upload has a checksum algorithm. */
+  checksum?: string
+}
+
+/** One page of a ListParts answer. */
+export interface ListPartsPage {
+  parts: StoredPart[]
+  /** The marker for the next page, when the list is truncated. */
+  nextPartNumberMarker?: string
+}
+
+/**
+ * Reads a `ListPartsResult` page; `checksum` names the checksum element to pick up.
+ *
+ * @example
+ * parseListParts('<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>"e"</ETag><Size>5</Size></Part><IsTruncated>false</IsTruncated></ListPartsResult>')
+ * // { parts: [{ partNumber: 1, size: 5, etag: '"e"' }] }
+ */
+export function parseListParts(xml: string, checksum?: S3ChecksumName): ListPartsPage | undefined {
+  if (!hasRoot(xml, 'ListParts')) return undefined
+  const parts: StoredPart[] = []
+  for (const body of xmlElements(xml, 'Part')) {
+    const partNumber = Number(xmlText(body, 'PartNumber'))
+    const size = Number(xmlText(body, 'Size'))
+    const etag = xmlText(body, 'ETag')
+    if (!Number.isInteger(partNumber) || !Number.isInteger(size) || etag === undefined) return undefined
+    const stored = checksum && xmlText(body, CHECKSUM_ELEMENTS[checksum])
+    parts.push({ partNumber, size, etag, ...(stored && { checksum: stored }) })
+  }
+  // Children of the result itself (before the parts in S3's answers); no part element has children of these names.
+  const truncated = xmlText(xml, 'IsTruncated') === 'true'
+  const marker = xmlText(xml, 'NextPartNumberMarker')
+  return { parts, ...(truncated && marker && { nextPartNumberMarker: marker }) }
+}
+
+/**
+ * The `UploadId` of an `InitiateMultipartUploadResult`, or `undefined` when the answer is not one.
+ *
+ * @example
+ * parseInitiate('<InitiateMultipartUploadResult><UploadId>abc</UploadId></InitiateMultipartUploadResult>') // 'abc'
+ */
+export function parseInitiate(xml: string): string | undefined {
+  if (!hasRoot(xml, 'InitiateMultipartUpload')) return undefined
+  return xmlText(xml, 'UploadId') || undefined
+}
+
+/** What a `CompleteMultipartUploadResult` says. */
+export interface CompletedObject {
+  location: string
+  etag: string
+  /** The object's checksum as S3 computed it (full-object, or composite with `-N`), when it sends one. */
+  checksum?: string
+}
+
+/**
+ * Reads a `CompleteMultipartUploadResult`; `undefined` when the answer is something else (S3 can answer 200
+ * with an `<Error>` document: the caller reads that one as an error).
+ *
+ * @example
+ * parseComplete('<CompleteMultipartUploadResult><Location>https://b/k</Location><ETag>"x-2"</ETag></CompleteMultipartUploadResult>')
+ * // { location: 'https://b/k', etag: '"x-2"' }
+ */
+export function parseComplete(xml: string, checksum?: S3ChecksumName): CompletedObject | undefined {
+  if (!hasRoot(xml, 'CompleteMultipartUpload')) return undefined
+  const etag = xmlText(xml, 'ETag')
+  if (etag === undefined) return undefined
+  const stored = checksum && xmlText(xml, CHECKSUM_ELEMENTS[checksum])
+  return { location: xmlText(xml, 'Location') ?? '', etag, ...(stored && { checksum: stored }) }
+}
+
+/** A part as CompleteMultipartUpload lists it. */
+export interface CompletedPart {
+  partNumber: number
+  etag: string
+  checksum?: string
+}
+
+/**
+ * The `CompleteMultipartUpload` request document, parts in ascending order as S3 requires.
+ *
+ * @example
+ * completeDocument([{ partNumber: 1, etag: '"e"' }])
+ * // '<CompleteMultipartUpload xmlns="…"><Part><PartNumber>1</PartNumber><ETag>"e"</ETag></Part></CompleteMultipartUpload>'
+ */
+export function completeDocument(parts: readonly CompletedPart[], checksum?: S3ChecksumName): string {
+  const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber)
+  let xml = `<CompleteMultipartUpload xmlns="${S3_NAMESPACE}">`
+  for (const part of sorted) {
+    xml += `<Part><PartNumber>${part.partNumber}</PartNumber><ETag>${escapeXmlText(part.etag)}</ETag>`
+    if (checksum && part.checksum) {
+      const element = CHECKSUM_ELEMENTS[checksum]
+      xml += `<${element}>${escapeXmlText(part.checksum)}</${element}>`
+    }
+    xml += '</Part>'
+  }
+  return xml + '</CompleteMultipartUpload>'
+}
