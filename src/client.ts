@@ -146,7 +146,10 @@ export class AwsClient {
     const body = replayable
       ? await base.arrayBuffer().then((bytes) => (bytes.byteLength ? bytes : null))
       : (init.body as ReadableStream)
-    const like = { ...init, url: base.url, method: base.method, headers: base.headers, body, signal: base.signal }
+    // The caller's own signal, not base.signal: undici links a Request's signal to its source only weakly, so an
+    // abort could be lost once `base` is garbage collected.
+    const signal = init.signal ?? (input instanceof Request ? input.signal : new AbortController().signal)
+    const like = { ...init, url: base.url, method: base.method, headers: base.headers, body, signal }
     return { like, aws, replayable }
   }
 
