@@ -52,6 +52,7 @@ export interface PresignPostInput {
 
 /** Options of `presignPost`. */
 export interface PresignPostOptions {
+  /** The credentials that sign the policy; a session token becomes the `x-amz-security-token` field. */
   credentials: CredentialsInput
   /** Signing region; inferred from AWS host names when absent. */
   region?: string
@@ -63,7 +64,9 @@ export interface PresignPostOptions {
 
 /** A presigned POST: post `fields` (in this order) and then the file as a multipart form to `url`. */
 export interface PresignedPost {
+  /** The bucket URL the form posts to (the input's, normalised by the URL parser). */
   url: string
+  /** The form fields: the input's, `key`, the signing fields, `policy` and `x-amz-signature`, in sending order. */
   fields: Record<string, string>
 }
 

@@ -10,9 +10,16 @@ import { isBytes } from './webcrypto.js'
 
 /** A request as fetch users write it: `url` plus the usual RequestInit fields. */
 export interface RequestLike extends Omit<RequestInit, 'headers' | 'body' | 'method'> {
+  /** An absolute http(s) URL (ws(s) too when presigning), without a user name or password. */
   url: string | URL
+  /**
+   * The HTTP method, an HTTP token; the standard ones are upper-cased as fetch does.
+   * @default 'GET'
+   */
   method?: string
+  /** The headers to send and sign, in any form `new Headers()` takes. */
   headers?: HeadersInit
+  /** The body: a string or bytes are hashed and sent as given; a stream goes through unread (see `sign`). */
   body?: BodyInit | null
 }
 

@@ -37,6 +37,10 @@ export interface S3ExpressSessionOptions {
   endpoint?: string
   /** Refresh the session this many seconds before it expires (default 60). */
   marginSeconds?: number
+  /**
+   * The fetch that sends CreateSession.
+   * @default globalThis.fetch
+   */
   fetch?: (request: Request) => Promise<Response>
   /** The clock, in milliseconds (tests). */
   now?: () => number

@@ -63,6 +63,7 @@ const CRLF = '\r\n'
 
 /** What chunk signing needs, all known once the seed signature exists. */
 export interface ChunkSigningContext {
+  /** The credentials that signed the seed request; each chunk is signed with their signing key. */
   credentials: Credentials
   /** `YYYYMMDDTHHMMSSZ`, the seed request's `x-amz-date`. */
   amzDate: string

@@ -108,14 +108,19 @@ export interface VerifyOptions {
 
 /** A verified request. */
 export interface VerifySuccess {
+  /** Always true: tells a success from a {@link VerifyFailure}. */
   ok: true
+  /** The access key id of the `Credential`, the one `lookupSecret` found the secret of. */
   accessKeyId: string
   /** Lower-case names of the headers the signature covers. Other headers are not signed: do not trust them. */
   signedHeaders: string[]
+  /** The region of the credential scope, e.g. `us-east-1`. */
   region: string
+  /** The service (signing name) of the credential scope, e.g. `s3`. */
   service: string
   /** The signing time, `YYYYMMDDTHHMMSSZ`. */
   amzDate: string
+  /** The session token the request carried (`X-Amz-Security-Token`), signed or not: see `sessionTokenSigned`. */
   sessionToken?: string
   /** True when there is a session token and the signature covers it; false without one, or for a presigned
    * token added after signing (accepted only with `allowUnsignedSessionToken` or the service's rules). */
@@ -140,7 +145,9 @@ export interface VerifySuccess {
 
 /** A refused request, with a typed reason. */
 export interface VerifyFailure {
+  /** Always false: tells a refusal from a {@link VerifySuccess}. */
   ok: false
+  /** Why the request was refused; each code is documented on {@link VerifyErrorCode}. */
   code: VerifyErrorCode
   /** What is wrong, for logs; never contains a secret, and quotes request values escaped and cut short. Do not
    * send the details to untrusted clients. */
