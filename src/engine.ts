@@ -37,9 +37,6 @@ import { isUnsignedHeader, type ServiceRules } from './rules.js'
 import { signingKey, type Credentials } from './signing-key.js'
 import { hmac, isBytes, sha256Hex, toHex, type Bytes } from './webcrypto.js'
 
-// verify.ts reads the empty-body hash from here.
-export { EMPTY_SHA256 }
-
 /**
  * A request as it goes on the wire, for transports other than fetch and for debugging: nothing here is
  * normalised by a URL parser.
