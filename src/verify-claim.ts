@@ -124,26 +124,9 @@ function realTime({ year, month, day, hour, minute, second }: CalendarTime): num
   return same && year >= 1970 ? time : NaN
 }
 
-/** The time of a `YYYYMMDDTHHMMSSZ` value, or NaN when it is not one or not a real time. */
-function amzDateTime(amzDate: string): number {
-  const fields = AMZ_DATE.exec(amzDate)?.groups
-  if (!fields) return NaN
+/** The time the named groups of AMZ_DATE or HTTP_DATE give, with the month as a number (the two spell it apart). */
+function timeOfGroups(fields: Record<string, string | undefined>, month: number): number {
   return realTime({
-    year: +fields.year!,
-    month: +fields.month!,
-    day: +fields.day!,
-    hour: +fields.hour!,
-    minute: +fields.minute!,
-    second: +fields.second!,
-  })
-}
-
-/** An IMF-fixdate `Date` header as `YYYYMMDDTHHMMSSZ`, or '' when it is not a real one (the weekday must fit). */
-function httpDateToAmzDate(httpDate: string): string {
-  const fields = HTTP_DATE.exec(httpDate)?.groups
-  if (!fields) return ''
-  const month = MONTHS.indexOf(fields.month!) + 1
-  const time = realTime({
     year: +fields.year!,
     month,
     day: +fields.day!,
@@ -151,6 +134,21 @@ function httpDateToAmzDate(httpDate: string): string {
     minute: +fields.minute!,
     second: +fields.second!,
   })
+}
+
+/** The time of a `YYYYMMDDTHHMMSSZ` value, or NaN when it is not one or not a real time. */
+function amzDateTime(amzDate: string): number {
+  const fields = AMZ_DATE.exec(amzDate)?.groups
+  if (!fields) return NaN
+  return timeOfGroups(fields, +fields.month!)
+}
+
+/** An IMF-fixdate `Date` header as `YYYYMMDDTHHMMSSZ`, or '' when it is not a real one (the weekday must fit). */
+function httpDateToAmzDate(httpDate: string): string {
+  const fields = HTTP_DATE.exec(httpDate)?.groups
+  if (!fields) return ''
+  const month = MONTHS.indexOf(fields.month!) + 1
+  const time = timeOfGroups(fields, month)
   if (Number.isNaN(time) || WEEKDAYS[new Date(time).getUTCDay()] !== fields.weekday) return ''
   return `${fields.year}${String(month).padStart(2, '0')}${fields.day}T${fields.hour}${fields.minute}${fields.second}Z`
 }
