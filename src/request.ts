@@ -19,7 +19,8 @@ export interface RequestLike extends Omit<RequestInit, 'headers' | 'body' | 'met
   method?: string
   /** The headers to send and sign, in any form `new Headers()` takes. */
   headers?: HeadersInit
-  /** The body: a string or bytes are hashed and sent as given; a stream goes through unread (see `sign`). */
+  /** The body, hashed as fetch sends it (a string as UTF-8); a stream goes through unread, signed as
+   * `UNSIGNED-PAYLOAD` where the service allows that (see `sign`). */
   body?: BodyInit | null
 }
 
