@@ -179,13 +179,21 @@ function serverTimeOf(headers: Headers, message: string, xml: (name: string) => 
 
 /** The fields of an {@link AwsError}. */
 export interface AwsErrorFields {
+  /** The service's error code without its namespace, e.g. `ThrottlingException`; `Http<status>` when none is sent. */
   code: string
+  /** The HTTP status of the error response. */
   status: number
+  /** The request id the service answered with, to quote to AWS support. */
   requestId?: string
+  /** The server's clock, from the `Date` header or the error text. */
   serverTime?: Date
+  /** Our canonical request, session token redacted (signature errors only). */
   canonicalRequest?: string
+  /** Our string to sign (signature errors only). */
   stringToSign?: string
+  /** The canonical request the server computed, session token redacted, when it sends one. */
   serverCanonicalRequest?: string
+  /** The string to sign the server computed, when it sends one. */
   serverStringToSign?: string
 }
 
@@ -205,16 +213,28 @@ export interface AwsErrorFields {
  * }
  */
 export class AwsError extends Error {
+  /** The service's error code without its namespace, e.g. `ThrottlingException` (not
+   * `com.amazonaws.kinesis.v20131202#ThrottlingException`); `Http<status>` when the body names none. */
   declare code: string
+  /** The HTTP status of the error response. */
   declare status: number
+  /** The request id (`x-amzn-requestid`, `x-amz-request-id` or `<RequestId>`), to quote to AWS support. */
   declare requestId?: string
   /** The server's clock, from the `Date` header or the error text; `AwsClient` corrects clock skew with it. */
   declare serverTime?: Date
+  /** Our canonical request, session token redacted; only on signature errors of a request `AwsClient` signed
+   * (or when `from` is given the signing). Compare it with `serverCanonicalRequest`. */
   declare canonicalRequest?: string
+  /** Our string to sign; only on signature errors, like `canonicalRequest`. */
   declare stringToSign?: string
+  /** The canonical request the server computed, session token redacted, when the service sends it (S3 as
+   * `<CanonicalRequest>`, JSON services inside the message). */
   declare serverCanonicalRequest?: string
+  /** The string to sign the server computed, when the service sends it. */
   declare serverStringToSign?: string
 
+  /** An error with `message` and `fields` as given (nothing is redacted here): read a response with `AwsError.from`,
+   * which redacts what it keeps. */
   constructor(message: string, fields: AwsErrorFields) {
     super(message)
     this.name = 'AwsError'

@@ -106,6 +106,8 @@ export class AwsClient {
   #timing: RetryTimingOptions
   #budget: RetryBudget
 
+  /** Checks the retry options (`ERR_INVALID_OPTION` when one is not a valid count); credentials are read when a
+   * request is signed, not here. */
   constructor(options: AwsClientOptions) {
     if (typeof options !== 'object' || options === null)
       fail('ERR_INVALID_OPTION', 'Pass new AwsClient({ credentials, region?, service? })')

@@ -13,6 +13,28 @@ export const SCOPE_TERMINATOR = 'aws4_request'
 
 /** The payload hash of a body that is not signed (S3, presigned URLs, explicit opt-in). */
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
+/**
+ * Payload hash of a chunk-signed body (seed signature).
+ *
+ * @example
+ * request.headers.get('x-amz-content-sha256') === STREAMING_PAYLOAD
+ */
+export const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
+/**
+ * Payload hash of a chunk-signed body followed by a signed trailing checksum.
+ *
+ * @example
+ * await signStream(input, { credentials, contentLength, checksum: 'crc32' }) // signs STREAMING_PAYLOAD_TRAILER
+ */
+export const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
+/**
+ * Payload hash of an unsigned aws-chunked body followed by an unsigned trailing checksum: what the AWS SDKs send by
+ * default since 2025 (only the seed request is signed; TLS protects the body, the checksum its integrity).
+ *
+ * @example
+ * await signStream(input, { credentials, contentLength, checksum: 'crc64nvme', unsignedPayload: true })
+ */
+export const STREAMING_UNSIGNED_PAYLOAD_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'
 /** SHA-256 of the empty string, the payload hash of a request without a body. */
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 /** A SHA-256 or HMAC-SHA256 in the form SigV4 writes it: 64 lower-case hex digits. */
@@ -20,7 +42,7 @@ export const SHA256_HEX = /^[0-9a-f]{64}$/
 
 /** Longest lifetime of a presigned URL: 7 days, in seconds. */
 export const MAX_EXPIRES_IN = 604_800
-/** Lifetime of a presigned URL when `expiresIn` is not given: one hour. */
+/** Lifetime of a presigned URL (or POST policy) when `expiresIn` is not given: one hour. */
 export const DEFAULT_EXPIRES_IN = 3600
 
 /** Headers signing sets (lower-case, as sent). */
@@ -28,6 +50,12 @@ export const AUTHORIZATION_HEADER = 'authorization'
 export const DATE_HEADER = 'x-amz-date'
 export const CONTENT_SHA256_HEADER = 'x-amz-content-sha256'
 export const SECURITY_TOKEN_HEADER = 'x-amz-security-token'
+/** The length of an aws-chunked body once decoded (its `content-length` counts the framing too). */
+export const DECODED_LENGTH_HEADER = 'x-amz-decoded-content-length'
+/** The names of the trailing headers of an aws-chunked body. */
+export const TRAILER_HEADER = 'x-amz-trailer'
+/** The trailing header that carries the trailer's chained signature (signed aws-chunked bodies only). */
+export const TRAILER_SIGNATURE_HEADER = 'x-amz-trailer-signature'
 
 /** Query parameters a presigned URL carries (spelled as AWS spells them). */
 export const ALGORITHM_PARAM = 'X-Amz-Algorithm'
@@ -48,6 +76,8 @@ export const REGION_SET_PARAM = 'X-Amz-Region-Set'
  * HTTP_TOKEN.test('GE T') // false
  */
 export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** A lower-case HTTP token: a header name as SignedHeaders and `x-amz-trailer` list it. */
+export const LOWER_CASE_HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/
 /** A region or service name in a credential scope. */
 export const SCOPE_NAME = /^[a-z0-9-]+$/
 /** An `X-Amz-Date`: `YYYYMMDDTHHMMSSZ`. */

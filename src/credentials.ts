@@ -6,6 +6,7 @@ import type { Credentials, CredentialsInput } from './options.js'
 
 /** Credentials with the time they stop working, when they are temporary. */
 export interface TemporaryCredentials extends Credentials {
+  /** When the credentials stop working; `refreshing` fetches new ones before then. Absent: they do not expire. */
   expiration?: Date
 }
 
@@ -64,6 +65,7 @@ export interface CognitoIdentityPoolOptions extends ProviderOptions {
 
 /** Options of {@link fromWebIdentity}. */
 export interface WebIdentityOptions extends ProviderOptions {
+  /** The ARN of the role to assume, e.g. `arn:aws:iam::123456789012:role/web`; it must trust the token's issuer. */
   roleArn: string
   /** The OpenID Connect token, or a function that returns it (called at each refresh). */
   webIdentityToken: string | (() => Promise<string>)
@@ -80,6 +82,7 @@ export interface WebIdentityOptions extends ProviderOptions {
 export interface AssumeRoleOptions extends ProviderOptions {
   /** The base credentials that sign the AssumeRole call. */
   credentials: CredentialsInput
+  /** The ARN of the role to assume, e.g. `arn:aws:iam::123456789012:role/upload`. */
   roleArn: string
   /** The session name that CloudTrail records. */
   roleSessionName: string

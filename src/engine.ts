@@ -37,9 +37,6 @@ import { isUnsignedHeader, type ServiceRules } from './rules.js'
 import { signingKey, type Credentials } from './signing-key.js'
 import { hmac, isBytes, sha256Hex, toHex, type Bytes } from './webcrypto.js'
 
-// verify.ts reads the empty-body hash from here.
-export { EMPTY_SHA256 }
-
 /**
  * A request as it goes on the wire, for transports other than fetch and for debugging: nothing here is
  * normalised by a URL parser.
@@ -69,14 +66,19 @@ export interface CheckedParts extends RequestParts {
 
 /** The outcome of signing request parts, with every intermediate step for inspection. */
 export interface SignedParts {
+  /** The method, as signed and to be sent. */
   method: string
+  /** The Host header value that was signed. */
   host: string
+  /** The path as signed and to be sent (wire form). */
   path: string
   /** The query to send, without `?` (with the `X-Amz-*` parameters when presigned). */
   query: string
   /** The headers to send: the input's plus those signing added (`authorization`, `x-amz-date`, ...). */
   headers: Array<[string, string]>
+  /** The canonical request (SigV4 task 1): compare it with the server's when a signature does not match. */
   canonicalRequest: string
+  /** The string to sign (SigV4 task 2): algorithm, time, scope and the canonical request's hash. */
   stringToSign: string
   /** Hex signature (HMAC-SHA256 for SigV4, DER ECDSA for SigV4a). */
   signature: string
@@ -84,6 +86,7 @@ export interface SignedParts {
   signedHeaders: string
   /** `YYYYMMDD/region/service/aws4_request` */
   credentialScope: string
+  /** The payload hash that was signed: the body's hex SHA-256 or a literal such as `UNSIGNED-PAYLOAD`. */
   payloadHash: string
   /** `YYYYMMDDTHHMMSSZ` */
   amzDate: string

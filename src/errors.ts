@@ -105,6 +105,7 @@ export class SigV4Error extends Error {
   /** Stable machine-readable code, e.g. `ERR_BODY_USED`. */
   readonly code: SigV4ErrorCode
 
+  /** An error with a stable `code`, a message that says what to do, and the error that caused it, if any. */
   constructor(code: SigV4ErrorCode, message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause })
     this.name = 'SigV4Error'

@@ -24,7 +24,9 @@ export type MessageHeaders = Record<string, HeaderValue | string>
 
 /** One event-stream message. */
 export interface EventMessage {
+  /** The message's headers, e.g. `:message-type`, `:event-type`; a string value is sent as type `string`. */
   headers: MessageHeaders
+  /** The payload, as bytes (e.g. a JSON document's UTF-8 or a chunk of audio). */
   body: Uint8Array
 }
 
@@ -234,7 +236,9 @@ export function decodeMessage(bytes: Uint8Array): { headers: Record<string, Head
 
 /** Options of `createEventSigner`. */
 export interface EventSignerOptions {
+  /** The credentials that signed the seed request (or presigned URL); every message is signed with them. */
   credentials: Credentials
+  /** The region of the seed signature's credential scope, e.g. `us-east-1`. */
   region: string
   /** Signing name, e.g. `transcribe`. */
   service: string

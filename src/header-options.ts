@@ -10,6 +10,7 @@ import { HOISTABLE_HEADER } from './rules.js'
 
 /** The `checksum` option: an algorithm and the body's base64 checksum in it. */
 export interface ChecksumOption {
+  /** The checksum's algorithm; it names the header, `x-amz-checksum-<algorithm>`. */
   algorithm: ChecksumAlgorithm
   /** The base64 checksum of the whole body (`checksum()` of webcrypto-sigv4/s3 computes it). Required by `sign`
    * and `presign`; `signWithChecksum` / `presignWithChecksum` of webcrypto-sigv4/s3 compute it when left out. */

@@ -2,7 +2,9 @@
 
 /** What a host name says about where a request goes; fields are absent when it says nothing. */
 export interface InferredScope {
+  /** The signing region the host names, e.g. `eu-west-1` (`us-east-1` for global endpoints). */
   region?: string
+  /** The signing name of the service, which may differ from the host label (`email` signs as `ses`). */
   service?: string
 }
 

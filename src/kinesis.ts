@@ -7,7 +7,9 @@ import { utf8 } from './webcrypto.js'
 
 /** One record: `data` (a string is sent as UTF-8) and the `partitionKey` that picks its shard. */
 export interface KinesisRecord {
+  /** The record's payload; a string is sent as its UTF-8 bytes. */
   data: string | Uint8Array
+  /** Hashed (MD5, by Kinesis) to pick the shard; records of one key go to one shard, in order. */
   partitionKey: string
   /** Overrides the partition key's hash to pick the shard. */
   explicitHashKey?: string
@@ -15,16 +17,23 @@ export interface KinesisRecord {
 
 /** Where a record went; `errorCode`/`errorMessage` instead when it could not be put after all retries. */
 export interface PutRecordResult {
+  /** The shard that took the record. */
   shardId?: string
+  /** The record's sequence number in its shard. */
   sequenceNumber?: string
+  /** Why the record was not put, e.g. `ProvisionedThroughputExceededException` (then no `shardId`). */
   errorCode?: string
+  /** The service's explanation of `errorCode`. */
   errorMessage?: string
 }
 
 /** Progress of `putRecords`: records accepted so far, the total, and records that failed for good. */
 export interface PutRecordsProgress {
+  /** Records the stream has accepted so far. */
   sent: number
+  /** Records passed to `putRecords`. */
   total: number
+  /** Records that failed for good (retries used up); they are not sent again. */
   failed: number
 }
 
@@ -46,6 +55,7 @@ function base64(bytes: Uint8Array): string {
 export interface KinesisProducerOptions {
   /** The client that signs (and retries whole calls); its `region` names the endpoint when `endpoint` is absent. */
   client: AwsClient
+  /** The name of the data stream the records go to. */
   streamName: string
   /**
    * The Kinesis endpoint, e.g. a local test server.
@@ -153,10 +163,14 @@ interface PutRecordsResultEntry {
  * })
  */
 export class KinesisProducer {
+  /** The client that signs and sends the calls. */
   readonly client: AwsClient
+  /** The data stream the records go to. */
   readonly streamName: string
+  /** The Kinesis endpoint the calls go to. */
   readonly endpoint: string
 
+  /** Throws `ERR_REGION_REQUIRED` when there is neither `options.endpoint` nor a client region to name one. */
   constructor(options: KinesisProducerOptions) {
     this.client = options.client
     this.streamName = options.streamName

@@ -1,18 +1,14 @@
 // Presigned POST (S3 "POST Object" with a browser form): a base64 policy document listing what the form may
 // contain, signed with the SigV4 signing key. The policy is written exactly as botocore's
 // generate_presigned_post writes it, so our fields are byte for byte what botocore gives for the same input.
+import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN, SCOPE_TERMINATOR, SIGV4_ALGORITHM } from './constants.js'
 import { fail } from './errors.js'
 import { resolveOptions, type CredentialsInput } from './options.js'
 import { signingKey } from './signing-key.js'
 import { hmac, toHex, utf8 } from './webcrypto.js'
 
-/** The signing algorithm named in the form (`x-amz-algorithm`). */
-const ALGORITHM = 'AWS4-HMAC-SHA256'
 /** The placeholder S3 replaces with the uploaded file's name. */
 const FILENAME = '${filename}'
-/** Longest lifetime S3 accepts for a signature: 7 days. */
-const MAX_EXPIRES = 604_800
-const DEFAULT_EXPIRES = 3600
 /** Form fields the signature itself sets: a caller's field of one of these names would be overwritten. */
 const SIGNING_FIELDS = [
   'key',
@@ -52,6 +48,7 @@ export interface PresignPostInput {
 
 /** Options of `presignPost`. */
 export interface PresignPostOptions {
+  /** The credentials that sign the policy; a session token becomes the `x-amz-security-token` field. */
   credentials: CredentialsInput
   /** Signing region; inferred from AWS host names when absent. */
   region?: string
@@ -63,7 +60,9 @@ export interface PresignPostOptions {
 
 /** A presigned POST: post `fields` (in this order) and then the file as a multipart form to `url`. */
 export interface PresignedPost {
+  /** The bucket URL the form posts to (the input's, normalised by the URL parser). */
   url: string
+  /** The form fields: the input's, `key`, the signing fields, `policy` and `x-amz-signature`, in sending order. */
   fields: Record<string, string>
 }
 
@@ -205,9 +204,9 @@ export async function presignPost(input: PresignPostInput, options: PresignPostO
   const { key, fields = {}, conditions = [] } = input
   if (typeof key !== 'string' || !key) fail('ERR_INVALID_OPTION', 'Set key to the object key, a non-empty string')
   const { url, bucket } = bucketOf(input.url)
-  const expiresIn = options.expiresIn ?? DEFAULT_EXPIRES
-  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES)
-    fail('ERR_INVALID_EXPIRES', `Set options.expiresIn to 1..${MAX_EXPIRES} seconds, not ${String(expiresIn)}`)
+  const expiresIn = options.expiresIn ?? DEFAULT_EXPIRES_IN
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN)
+    fail('ERR_INVALID_EXPIRES', `Set options.expiresIn to 1..${MAX_EXPIRES_IN} seconds, not ${String(expiresIn)}`)
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields))
     fail('ERR_INVALID_OPTION', 'Set fields to an object of form field names and string values')
   if (!Array.isArray(conditions)) fail('ERR_INVALID_CONDITION', 'Set conditions to an array of conditions')
@@ -220,9 +219,9 @@ export async function presignPost(input: PresignPostInput, options: PresignPostO
     url.pathname,
   )
   const date = amzDate.slice(0, 8)
-  const credential = `${credentials.accessKeyId}/${date}/${region}/s3/aws4_request`
+  const credential = `${credentials.accessKeyId}/${date}/${region}/s3/${SCOPE_TERMINATOR}`
   const signingFields: Record<string, string> = {
-    'x-amz-algorithm': ALGORITHM,
+    'x-amz-algorithm': SIGV4_ALGORITHM,
     'x-amz-credential': credential,
     'x-amz-date': amzDate,
   }

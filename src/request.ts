@@ -10,9 +10,17 @@ import { isBytes } from './webcrypto.js'
 
 /** A request as fetch users write it: `url` plus the usual RequestInit fields. */
 export interface RequestLike extends Omit<RequestInit, 'headers' | 'body' | 'method'> {
+  /** An absolute http(s) URL (ws(s) too when presigning), without a user name or password. */
   url: string | URL
+  /**
+   * The HTTP method, an HTTP token; the standard ones are upper-cased as fetch does.
+   * @default 'GET'
+   */
   method?: string
+  /** The headers to send and sign, in any form `new Headers()` takes. */
   headers?: HeadersInit
+  /** The body, hashed as fetch sends it (a string as UTF-8); a stream goes through unread, signed as
+   * `UNSIGNED-PAYLOAD` where the service allows that (see `sign`). */
   body?: BodyInit | null
 }
 

@@ -3,6 +3,7 @@
 // the session token in `x-amz-s3session-token` (header) or `X-Amz-S3session-Token` (query): S3 Express does not
 // take the STS `x-amz-security-token`. As botocore's S3ExpressAuth / S3ExpressQueryAuth do.
 import { AwsError, xmlTag } from './aws-error.js'
+import { SECURITY_TOKEN_HEADER } from './constants.js'
 import { refreshing, type TemporaryCredentials } from './credentials.js'
 import { fail } from './errors.js'
 import type { Credentials, CredentialsInput, PresignOptions, SignOptions } from './options.js'
@@ -17,8 +18,6 @@ const SIGNING_NAME = 's3express'
 const SESSION_TOKEN_HEADER = 'x-amz-s3session-token'
 /** ...and on a presigned URL (botocore's spelling). */
 const SESSION_TOKEN_PARAM = 'X-Amz-S3session-Token'
-/** The STS token header, which S3 Express refuses: dropped from requests signed with a session. */
-const SECURITY_TOKEN_HEADER = 'x-amz-security-token'
 /** Sessions last 5 minutes; refresh this long before the end, so no request is signed with a dying session. */
 const DEFAULT_MARGIN_SECONDS = 60
 
@@ -37,6 +36,10 @@ export interface S3ExpressSessionOptions {
   endpoint?: string
   /** Refresh the session this many seconds before it expires (default 60). */
   marginSeconds?: number
+  /**
+   * The fetch that sends CreateSession.
+   * @default globalThis.fetch
+   */
   fetch?: (request: Request) => Promise<Response>
   /** The clock, in milliseconds (tests). */
   now?: () => number
@@ -61,6 +64,7 @@ const keysOf = ({ accessKeyId, secretAccessKey }: Credentials): Credentials => (
 /** A Request, or the parts of one, with the session token header set (and the STS one dropped). */
 function withSessionToken(input: Request | RequestLike, token: string): Request | RequestLike {
   const headers = new Headers(input instanceof Request ? input.headers : input.headers)
+  // S3 Express refuses the STS token header.
   headers.delete(SECURITY_TOKEN_HEADER)
   headers.set(SESSION_TOKEN_HEADER, token)
   return input instanceof Request ? new Request(input, { headers }) : { ...input, headers }

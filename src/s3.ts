@@ -23,11 +23,13 @@ export { fromS3ExpressSession, type S3ExpressSession, type S3ExpressSessionOptio
 
 /** `SignOptions` whose `checksum` may leave out the value: `signWithChecksum` computes it from the body. */
 export interface SignWithChecksumOptions extends Omit<SignOptions, 'checksum'> {
+  /** The algorithm, and the body's base64 checksum when already known (computed from the body otherwise). */
   checksum: { algorithm: ChecksumAlgorithm; value?: string }
 }
 
 /** `PresignOptions` whose `checksum` may leave out the value: `presignWithChecksum` computes it from the body. */
 export interface PresignWithChecksumOptions extends Omit<PresignOptions, 'checksum'> {
+  /** The algorithm, and the body's base64 checksum when already known (computed from the body otherwise). */
   checksum: { algorithm: ChecksumAlgorithm; value?: string }
 }
 

@@ -4,8 +4,11 @@ import { hmac, importHmacKey, sha256Hex, utf8, type Bytes } from './webcrypto.js
 
 /** Credentials that sign requests. */
 export interface Credentials {
+  /** The access key id, e.g. `AKIAIOSFODNN7EXAMPLE`; it is named in the signature's credential scope. */
   accessKeyId: string
+  /** The secret key the signing key is derived from; it never leaves the signer. */
   secretAccessKey: string
+  /** The session token of temporary credentials (STS, Cognito, S3 Express), sent as `x-amz-security-token`. */
   sessionToken?: string
 }
 

@@ -33,7 +33,9 @@ export interface PresignV4aOptions extends SignV4aOptions, PresignOptions {}
 
 /** The SigV4a public key of a credential: the P-256 point's affine coordinates, 64 lower-case hex digits each. */
 export interface PublicKeyV4a {
+  /** The point's x coordinate: 64 lower-case hex digits. */
   x: string
+  /** The point's y coordinate: 64 lower-case hex digits. */
   y: string
 }
 

@@ -7,8 +7,15 @@ import {
   AMZ_DATE,
   CHAINED_PAYLOAD_ALGORITHM,
   CHAINED_TRAILER_ALGORITHM,
+  DECODED_LENGTH_HEADER,
   EMPTY_SHA256,
   SHA256_HEX,
+  STREAMING_PAYLOAD,
+  STREAMING_PAYLOAD_TRAILER,
+  STREAMING_UNSIGNED_PAYLOAD_TRAILER,
+  SCOPE_TERMINATOR,
+  TRAILER_HEADER,
+  TRAILER_SIGNATURE_HEADER,
 } from './constants.js'
 import { SIGV4, signHeaders, type RequestParts, type SignedParts } from './engine.js'
 import { fail } from './errors.js'
@@ -18,28 +25,8 @@ import { buildRequest, prepareRequest, type RequestLike } from './request.js'
 import { signingKey, type Credentials } from './signing-key.js'
 import { hmac, isBytes, sha256Hex, toHex, utf8 } from './webcrypto.js'
 
-/**
- * Payload hash of a chunk-signed body (seed signature).
- *
- * @example
- * request.headers.get('x-amz-content-sha256') === STREAMING_PAYLOAD
- */
-export const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
-/**
- * Payload hash of a chunk-signed body followed by a signed trailing checksum.
- *
- * @example
- * await signStream(input, { credentials, contentLength, checksum: 'crc32' }) // signs STREAMING_PAYLOAD_TRAILER
- */
-export const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
-/**
- * Payload hash of an unsigned aws-chunked body followed by an unsigned trailing checksum: what the AWS SDKs send by
- * default since 2025 (only the seed request is signed; TLS protects the body, the checksum its integrity).
- *
- * @example
- * await signStream(input, { credentials, contentLength, checksum: 'crc64nvme', unsignedPayload: true })
- */
-export const STREAMING_UNSIGNED_PAYLOAD_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'
+// The payload hashes of the aws-chunked forms (defined with the other protocol literals).
+export { STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER, STREAMING_UNSIGNED_PAYLOAD_TRAILER }
 /**
  * Default chunk size: 64 KiB, as the AWS SDKs use.
  *
@@ -63,6 +50,7 @@ const CRLF = '\r\n'
 
 /** What chunk signing needs, all known once the seed signature exists. */
 export interface ChunkSigningContext {
+  /** The credentials that signed the seed request; each chunk is signed with their signing key. */
   credentials: Credentials
   /** `YYYYMMDDTHHMMSSZ`, the seed request's `x-amz-date`. */
   amzDate: string
@@ -145,12 +133,13 @@ export function chunkedContentLength(decodedLength: number, options: ChunkedLeng
   // `x-amz-trailer-signature:<64 hex>\r\n`, and the empty line.
   length += frameLength(0, signed) - 2
   length += checksumHeader(checksum).length + 1 + checksumBase64Length(checksum) + 2
-  if (signed) length += 'x-amz-trailer-signature:'.length + SIGNATURE_LENGTH + 2
+  if (signed) length += TRAILER_SIGNATURE_HEADER.length + 1 + SIGNATURE_LENGTH + 2
   return length + 2
 }
 
-const UNSIGNED_NEEDS_CHECKSUM =
-  'Set options.checksum (e.g. "crc32"): an unsigned aws-chunked body (STREAMING-UNSIGNED-PAYLOAD-TRAILER) ends with a checksum trailer'
+const UNSIGNED_NEEDS_CHECKSUM = `Set options.checksum (e.g. "crc32"): an unsigned aws-chunked body (${STREAMING_UNSIGNED_PAYLOAD_TRAILER}) ends with a checksum trailer`
+/** The credential scope of a seed request: `YYYYMMDD/region/service/aws4_request`. */
+const CREDENTIAL_SCOPE = new RegExp(`^\\d{8}/[a-z0-9-]+/[a-z0-9-]+/${SCOPE_TERMINATOR}$`)
 
 /** How the frames of an aws-chunked body are headed and its trailer closed: signed, or not. */
 interface ChunkFraming {
@@ -250,7 +239,7 @@ export function chunkSigningStream(context: ChunkSigningContext): TransformStrea
     context.expectedLength === undefined ? undefined : validLength(context.expectedLength, 'expectedLength')
   if (typeof amzDate !== 'string' || !AMZ_DATE.test(amzDate))
     fail('ERR_INVALID_OPTION', "Set amzDate to the seed request's x-amz-date (YYYYMMDDTHHMMSSZ)")
-  if (typeof credentialScope !== 'string' || !/^\d{8}\/[a-z0-9-]+\/[a-z0-9-]+\/aws4_request$/.test(credentialScope))
+  if (typeof credentialScope !== 'string' || !CREDENTIAL_SCOPE.test(credentialScope))
     fail('ERR_INVALID_OPTION', "Set credentialScope to the seed request's scope (YYYYMMDD/region/service/aws4_request)")
   if (typeof context.seedSignature !== 'string' || !SHA256_HEX.test(context.seedSignature))
     fail('ERR_INVALID_OPTION', 'seedSignature must be the 64-character hex signature of the seed request')
@@ -274,7 +263,7 @@ export function chunkSigningStream(context: ChunkSigningContext): TransformStrea
     },
     async afterTrailer(trailer) {
       const signature = await signLink(CHAINED_TRAILER_ALGORITHM, [await sha256Hex(trailer + '\n')])
-      return 'x-amz-trailer-signature:' + signature + CRLF
+      return TRAILER_SIGNATURE_HEADER + ':' + signature + CRLF
     },
   }
   return awsChunked(framing, chunkSize, checksum, expectedLength)
@@ -360,8 +349,8 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
     ['aws-chunked', ...encoding.filter((value) => value && value !== 'aws-chunked')].join(','),
   ])
   if (setContentLength) headers.push(['content-length', String(encodedLength)])
-  headers.push(['x-amz-decoded-content-length', String(contentLength)])
-  if (checksum) headers.push(['x-amz-trailer', checksumHeader(checksum)])
+  headers.push([DECODED_LENGTH_HEADER, String(contentLength)])
+  if (checksum) headers.push([TRAILER_HEADER, checksumHeader(checksum)])
   const payloadHash = unsigned
     ? STREAMING_UNSIGNED_PAYLOAD_TRAILER
     : checksum

@@ -1,26 +1,19 @@
 // Checking an aws-chunked body (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]) as the app reads it: each chunk's
 // signature is chained from the seed signature, a chunk's bytes are handed on only once its signature holds, and
 // the stream errors (a typed SigV4Error) at the first bad signature, framing or trailer. Memory: one chunk.
+import { chainedStringToSign } from './canonical.js'
+import {
+  CHAINED_PAYLOAD_ALGORITHM,
+  CHAINED_TRAILER_ALGORITHM,
+  EMPTY_SHA256,
+  SHA256_HEX,
+  TRAILER_SIGNATURE_HEADER,
+} from './constants.js'
 import { crc32, crc32c, crcBase64 } from './crc32.js'
-import { EMPTY_SHA256 } from './engine.js'
 import { SigV4Error, type SigV4ErrorCode } from './errors.js'
 import { quote } from './verify-text.js'
 import { fromHex, hmac, sha256Hex } from './webcrypto.js'
 
-/**
- * Payload hash of a body whose chunks are signed (seed signature, then one per chunk).
- *
- * @example
- * result.payloadHash === CHUNKED_PAYLOAD // read result.body
- */
-export const CHUNKED_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
-/**
- * `CHUNKED_PAYLOAD` followed by signed trailing headers (a checksum) and their signature.
- *
- * @example
- * result.payloadHash === CHUNKED_PAYLOAD_TRAILER // result.body also checks the trailer
- */
-export const CHUNKED_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
 /**
  * Largest chunk accepted: a chunk is held whole while its signature is checked.
  *
@@ -36,12 +29,8 @@ export const MAX_CHUNK_BYTES = 16 * 1024 * 1024
  */
 export const MAX_TRAILERS = 8
 
-const CHUNK_STRING_TO_SIGN = 'AWS4-HMAC-SHA256-PAYLOAD'
-const TRAILER_STRING_TO_SIGN = 'AWS4-HMAC-SHA256-TRAILER'
-const TRAILER_SIGNATURE = 'x-amz-trailer-signature'
 // "<hex size>;chunk-signature=<64 hex>": 8 hex digits cover MAX_CHUNK_BYTES.
 const CHUNK_HEADER = /^([0-9a-f]{1,8});chunk-signature=([0-9a-f]{64})$/
-const HEX_SIGNATURE = /^[0-9a-f]{64}$/
 const TRAILER_LINE = /^([!#$%&'*+.^_`|~0-9a-z-]+):([\x21-\x7e]*)$/
 const MAX_LINE_BYTES = 256
 const CR = 13
@@ -79,7 +68,7 @@ export async function chunkStringToSign(
   chunk: Uint8Array<ArrayBuffer>,
 ): Promise<string> {
   const chunkHash = chunk.length ? await sha256Hex(chunk) : EMPTY_SHA256
-  return [CHUNK_STRING_TO_SIGN, amzDate, scope, previousSignature, EMPTY_SHA256, chunkHash].join('\n')
+  return chainedStringToSign(CHAINED_PAYLOAD_ALGORITHM, amzDate, scope, previousSignature, [EMPTY_SHA256, chunkHash])
 }
 
 /**
@@ -95,7 +84,7 @@ export async function trailerStringToSign(
   trailers: ReadonlyArray<readonly [string, string]>,
 ): Promise<string> {
   const canonical = trailers.map(([name, value]) => `${name}:${value}\n`).join('')
-  return [TRAILER_STRING_TO_SIGN, amzDate, scope, previousSignature, await sha256Hex(canonical)].join('\n')
+  return chainedStringToSign(CHAINED_TRAILER_ALGORITHM, amzDate, scope, previousSignature, [await sha256Hex(canonical)])
 }
 
 function stop(code: SigV4ErrorCode, message: string): never {
@@ -249,15 +238,15 @@ export function verifiedChunkStream(source: ReadableStream<Uint8Array>, check: C
       if (line === undefined) stop('ERR_CHUNK_FRAMING', 'The body ends inside its trailer')
       const match = TRAILER_LINE.exec(line)
       if (!match) stop('ERR_CHUNK_FRAMING', `A trailer line is not "name:value": ${quote(line)}`)
-      if (match[1] === TRAILER_SIGNATURE) signature = match[2]
+      if (match[1] === TRAILER_SIGNATURE_HEADER) signature = match[2]
       else trailers.push([match[1]!, match[2]!])
       if (trailers.length > MAX_TRAILERS) stop('ERR_CHUNK_FRAMING', `More than ${MAX_TRAILERS} trailing headers`)
     }
     const sent = trailers.map(([name]) => name)
     if (sortedList(sent) !== sortedList(trailerNames!))
       stop('ERR_CHUNK_FRAMING', 'The trailing headers are not the ones the signed x-amz-trailer announced')
-    if (!signature || !HEX_SIGNATURE.test(signature))
-      stop('ERR_CHUNK_FRAMING', 'The trailer has no x-amz-trailer-signature of 64 hex characters')
+    if (!signature || !SHA256_HEX.test(signature))
+      stop('ERR_CHUNK_FRAMING', `The trailer has no ${TRAILER_SIGNATURE_HEADER} of 64 hex characters`)
     const expected = await hmac(key, await trailerStringToSign(amzDate, scope, previous, trailers))
     if (!sameSignature(expected, signature)) stop('ERR_CHUNK_SIGNATURE', 'The trailer signature does not match')
     if (checksum) {

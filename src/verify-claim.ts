@@ -1,17 +1,27 @@
 // What a request claims about its signature: the Authorization header or the presigned query, parsed strictly,
 // with the signing time checked to be a real time. Nothing here needs a secret.
+import {
+  ALGORITHM_PARAM,
+  AUTHORIZATION_HEADER,
+  CREDENTIAL_PARAM,
+  DATE_HEADER,
+  DATE_PARAM,
+  EXPIRES_PARAM,
+  LOWER_CASE_HEADER_NAME,
+  MAX_EXPIRES_IN,
+  SCOPE_TERMINATOR,
+  SECURITY_TOKEN_HEADER,
+  SECURITY_TOKEN_PARAM,
+  SHA256_HEX,
+  SIGNATURE_PARAM,
+  SIGNED_HEADERS_PARAM,
+  SIGV4_ALGORITHM,
+} from './constants.js'
 import { uriDecode } from './encoding.js'
 import { quote, refuse } from './verify-text.js'
 import type { VerifyFailure } from './verify.js'
 import type { ReceivedRequest } from './verify-input.js'
 
-/**
- * The one algorithm verify checks.
- *
- * @example
- * authorization.startsWith(ALGORITHM + ' ')
- */
-export const ALGORITHM = 'AWS4-HMAC-SHA256'
 /**
  * Most names a SignedHeaders list may hold; a longer list is refused before anything is built from it.
  *
@@ -26,27 +36,19 @@ export const MAX_SIGNED_HEADERS = 64
  * authorization.length <= MAX_AUTHORIZATION_LENGTH
  */
 export const MAX_AUTHORIZATION_LENGTH = 16 * 1024
-/**
- * Longest presigned URL lifetime AWS accepts: 7 days.
- *
- * @example
- * +url.searchParams.get('X-Amz-Expires') <= MAX_PRESIGN_EXPIRES_SECONDS
- */
-export const MAX_PRESIGN_EXPIRES_SECONDS = 604800
 
 const AMZ_DATE = /^(?<year>\d{4})(?<month>\d\d)(?<day>\d\d)T(?<hour>\d\d)(?<minute>\d\d)(?<second>\d\d)Z$/
+// The standard `Date` header: a signing time AWS accepts when there is no x-amz-date.
+const HTTP_DATE_HEADER = 'date'
 // IMF-fixdate (RFC 9110), the only form of the `Date` header accepted in place of x-amz-date.
 const HTTP_DATE =
   /^(?<weekday>Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?<day>\d\d) (?<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?<year>\d{4}) (?<hour>\d\d):(?<minute>\d\d):(?<second>\d\d) GMT$/
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
-const HEX_SIGNATURE = /^[0-9a-f]{64}$/
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/
 const AUTHORIZATION_FIELD = /^\s*(Credential|SignedHeaders|Signature)=([^\s,]+)\s*$/
 const ACCESS_KEY_ID = /^[\x21-\x7e]{1,128}$/
 const SCOPE_NAME = /^[A-Za-z0-9._-]{1,64}$/
 const EXPIRES = /^\d{1,6}$/
-const SCOPE_TERMINATOR = 'aws4_request'
 
 /**
  * The query parameters of a presigned URL, each of which may appear once.
@@ -55,15 +57,14 @@ const SCOPE_TERMINATOR = 'aws4_request'
  * query.get(PRESIGN_PARAMS.signature) // 'X-Amz-Signature'
  */
 export const PRESIGN_PARAMS = {
-  algorithm: 'X-Amz-Algorithm',
-  credential: 'X-Amz-Credential',
-  date: 'X-Amz-Date',
-  expires: 'X-Amz-Expires',
-  signedHeaders: 'X-Amz-SignedHeaders',
-  signature: 'X-Amz-Signature',
-  token: 'X-Amz-Security-Token',
+  algorithm: ALGORITHM_PARAM,
+  credential: CREDENTIAL_PARAM,
+  date: DATE_PARAM,
+  expires: EXPIRES_PARAM,
+  signedHeaders: SIGNED_HEADERS_PARAM,
+  signature: SIGNATURE_PARAM,
+  token: SECURITY_TOKEN_PARAM,
 } as const
-const SESSION_TOKEN_HEADER = 'x-amz-security-token'
 
 /** What the Authorization header or the presigned query says. */
 export interface Claim {
@@ -123,26 +124,9 @@ function realTime({ year, month, day, hour, minute, second }: CalendarTime): num
   return same && year >= 1970 ? time : NaN
 }
 
-/** The time of a `YYYYMMDDTHHMMSSZ` value, or NaN when it is not one or not a real time. */
-function amzDateTime(amzDate: string): number {
-  const fields = AMZ_DATE.exec(amzDate)?.groups
-  if (!fields) return NaN
+/** The time the named groups of AMZ_DATE or HTTP_DATE give, with the month as a number (the two spell it apart). */
+function timeOfGroups(fields: Record<string, string | undefined>, month: number): number {
   return realTime({
-    year: +fields.year!,
-    month: +fields.month!,
-    day: +fields.day!,
-    hour: +fields.hour!,
-    minute: +fields.minute!,
-    second: +fields.second!,
-  })
-}
-
-/** An IMF-fixdate `Date` header as `YYYYMMDDTHHMMSSZ`, or '' when it is not a real one (the weekday must fit). */
-function httpDateToAmzDate(httpDate: string): string {
-  const fields = HTTP_DATE.exec(httpDate)?.groups
-  if (!fields) return ''
-  const month = MONTHS.indexOf(fields.month!) + 1
-  const time = realTime({
     year: +fields.year!,
     month,
     day: +fields.day!,
@@ -150,6 +134,21 @@ function httpDateToAmzDate(httpDate: string): string {
     minute: +fields.minute!,
     second: +fields.second!,
   })
+}
+
+/** The time of a `YYYYMMDDTHHMMSSZ` value, or NaN when it is not one or not a real time. */
+function amzDateTime(amzDate: string): number {
+  const fields = AMZ_DATE.exec(amzDate)?.groups
+  if (!fields) return NaN
+  return timeOfGroups(fields, +fields.month!)
+}
+
+/** An IMF-fixdate `Date` header as `YYYYMMDDTHHMMSSZ`, or '' when it is not a real one (the weekday must fit). */
+function httpDateToAmzDate(httpDate: string): string {
+  const fields = HTTP_DATE.exec(httpDate)?.groups
+  if (!fields) return ''
+  const month = MONTHS.indexOf(fields.month!) + 1
+  const time = timeOfGroups(fields, month)
   if (Number.isNaN(time) || WEEKDAYS[new Date(time).getUTCDay()] !== fields.weekday) return ''
   return `${fields.year}${String(month).padStart(2, '0')}${fields.day}T${fields.hour}${fields.minute}${fields.second}Z`
 }
@@ -165,8 +164,7 @@ interface RawClaim {
   sessionTokenInQuery: boolean
 }
 
-const MALFORMED_HEADER =
-  'The Authorization header must be "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..."'
+const MALFORMED_HEADER = `The Authorization header must be "${SIGV4_ALGORITHM} Credential=..., SignedHeaders=..., Signature=..."`
 
 function presignedClaim(query: Map<string, string[]>, request: ReceivedRequest): RawClaim | VerifyFailure {
   for (const name of Object.values(PRESIGN_PARAMS)) {
@@ -174,16 +172,16 @@ function presignedClaim(query: Map<string, string[]>, request: ReceivedRequest):
       return refuse('ERR_MALFORMED_AUTH', `The presigned query has ${name} more than once`)
   }
   const one = (name: string): string | undefined => query.get(name)?.[0]
-  if (one(PRESIGN_PARAMS.algorithm) !== ALGORITHM)
-    return refuse('ERR_MALFORMED_AUTH', `${PRESIGN_PARAMS.algorithm} must be ${ALGORITHM}`)
+  if (one(PRESIGN_PARAMS.algorithm) !== SIGV4_ALGORITHM)
+    return refuse('ERR_MALFORMED_AUTH', `${PRESIGN_PARAMS.algorithm} must be ${SIGV4_ALGORITHM}`)
   const expires = one(PRESIGN_PARAMS.expires)
-  if (!expires || !EXPIRES.test(expires) || +expires < 1 || +expires > MAX_PRESIGN_EXPIRES_SECONDS)
+  if (!expires || !EXPIRES.test(expires) || +expires < 1 || +expires > MAX_EXPIRES_IN)
     return refuse(
       'ERR_MALFORMED_AUTH',
-      `${PRESIGN_PARAMS.expires} must be a number of seconds from 1 to ${MAX_PRESIGN_EXPIRES_SECONDS}`,
+      `${PRESIGN_PARAMS.expires} must be a number of seconds from 1 to ${MAX_EXPIRES_IN}`,
     )
   const queryToken = one(PRESIGN_PARAMS.token)
-  const headerToken = request.headers.get(SESSION_TOKEN_HEADER)
+  const headerToken = request.headers.get(SECURITY_TOKEN_HEADER)
   if (headerToken && headerToken.length > 1)
     return refuse('ERR_MALFORMED_AUTH', 'The request has more than one x-amz-security-token header')
   if (headerToken && queryToken !== undefined && headerToken[0]!.trim() !== queryToken)
@@ -207,19 +205,19 @@ function headerClaim(authorization: string, request: ReceivedRequest): RawClaim 
       `The Authorization header is longer than ${MAX_AUTHORIZATION_LENGTH} characters`,
     )
   const header = authorization.trim()
-  if (!header.startsWith(ALGORITHM + ' '))
-    return refuse('ERR_MALFORMED_AUTH', `The Authorization header must start with "${ALGORITHM} "`)
+  if (!header.startsWith(SIGV4_ALGORITHM + ' '))
+    return refuse('ERR_MALFORMED_AUTH', `The Authorization header must start with "${SIGV4_ALGORITHM} "`)
   const fields = new Map<string, string>()
-  for (const part of header.slice(ALGORITHM.length + 1).split(',')) {
+  for (const part of header.slice(SIGV4_ALGORITHM.length + 1).split(',')) {
     const match = AUTHORIZATION_FIELD.exec(part)
     if (!match || fields.has(match[1]!)) return refuse('ERR_MALFORMED_AUTH', MALFORMED_HEADER)
     fields.set(match[1]!, match[2]!)
   }
-  const amzDates = request.headers.get('x-amz-date') ?? []
-  const httpDates = request.headers.get('date') ?? []
+  const amzDates = request.headers.get(DATE_HEADER) ?? []
+  const httpDates = request.headers.get(HTTP_DATE_HEADER) ?? []
   if (amzDates.length > 1 || (!amzDates.length && httpDates.length > 1))
     return refuse('ERR_MALFORMED_AUTH', 'The request has more than one x-amz-date (or Date) header')
-  const tokens = request.headers.get(SESSION_TOKEN_HEADER) ?? []
+  const tokens = request.headers.get(SECURITY_TOKEN_HEADER) ?? []
   if (tokens.length > 1)
     return refuse('ERR_MALFORMED_AUTH', 'The request has more than one x-amz-security-token header')
   return {
@@ -238,7 +236,7 @@ function checkSignedHeaders(names: string[]): VerifyFailure | undefined {
   if (names.length > MAX_SIGNED_HEADERS)
     return refuse('ERR_MALFORMED_AUTH', `SignedHeaders lists more than ${MAX_SIGNED_HEADERS} headers`)
   for (const [index, name] of names.entries()) {
-    if (!HEADER_NAME.test(name))
+    if (!LOWER_CASE_HEADER_NAME.test(name))
       return refuse('ERR_MALFORMED_AUTH', `The signed header name ${quote(name)} is not a lower-case header name`)
     if (index > 0 && names[index - 1]! >= name)
       return refuse('ERR_MALFORMED_AUTH', 'SignedHeaders must be sorted, each name once, separated by ";"')
@@ -258,7 +256,7 @@ function checkSignedHeaders(names: string[]): VerifyFailure | undefined {
  */
 export function parseClaim(request: ReceivedRequest): Claim | VerifyFailure {
   const query = queryValues(request.query)
-  const authorization = request.headers.get('authorization') ?? []
+  const authorization = request.headers.get(AUTHORIZATION_HEADER) ?? []
   const presigned = [PRESIGN_PARAMS.signature, PRESIGN_PARAMS.algorithm, PRESIGN_PARAMS.credential].some((name) =>
     query.has(name),
   )
@@ -274,7 +272,7 @@ export function parseClaim(request: ReceivedRequest): Claim | VerifyFailure {
   const { credential, signedHeaders } = raw
   if (!credential || !signedHeaders)
     return refuse('ERR_MALFORMED_AUTH', 'The credential or the signed-header list is missing')
-  if (!HEX_SIGNATURE.test(raw.signature))
+  if (!SHA256_HEX.test(raw.signature))
     return refuse('ERR_MALFORMED_AUTH', 'The signature must be 64 lower-case hex characters')
   const signedAt = amzDateTime(raw.amzDate)
   if (Number.isNaN(signedAt))
@@ -284,13 +282,16 @@ export function parseClaim(request: ReceivedRequest): Claim | VerifyFailure {
     )
   const parts = credential.split('/')
   if (parts.length !== 5 || !ACCESS_KEY_ID.test(parts[0]!) || !parts.slice(1, 4).every((part) => SCOPE_NAME.test(part)))
-    return refuse('ERR_MALFORMED_AUTH', 'The credential must be <access key id>/<date>/<region>/<service>/aws4_request')
+    return refuse(
+      'ERR_MALFORMED_AUTH',
+      `The credential must be <access key id>/<date>/<region>/<service>/${SCOPE_TERMINATOR}`,
+    )
   if (parts[4] !== SCOPE_TERMINATOR)
     return refuse('ERR_SCOPE', `The credential scope must end with ${SCOPE_TERMINATOR}`)
   const names = signedHeaders.split(';')
   const headerProblem = checkSignedHeaders(names)
   if (headerProblem) return headerProblem
-  if (!raw.presigned && !names.includes(request.headers.has('x-amz-date') ? 'x-amz-date' : 'date'))
+  if (!raw.presigned && !names.includes(request.headers.has(DATE_HEADER) ? DATE_HEADER : HTTP_DATE_HEADER))
     return refuse('ERR_MALFORMED_AUTH', 'The header carrying the signing time (x-amz-date or date) must be signed')
   return {
     presigned: raw.presigned,
@@ -307,7 +308,7 @@ export function parseClaim(request: ReceivedRequest): Claim | VerifyFailure {
         ? 'none'
         : raw.sessionTokenInQuery
           ? 'query'
-          : names.includes(SESSION_TOKEN_HEADER)
+          : names.includes(SECURITY_TOKEN_HEADER)
             ? 'signed-header'
             : 'unsigned-header',
   }

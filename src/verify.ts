@@ -9,13 +9,26 @@ import {
   normalizePath,
   stringToSign,
 } from './canonical.js'
+import {
+  CONTENT_SHA256_HEADER,
+  DECODED_LENGTH_HEADER,
+  EMPTY_SHA256,
+  LOWER_CASE_HEADER_NAME,
+  SHA256_HEX,
+  SIGV4_ALGORITHM,
+  STREAMING_PAYLOAD,
+  STREAMING_PAYLOAD_TRAILER,
+  STREAMING_UNSIGNED_PAYLOAD_TRAILER,
+  TRAILER_HEADER,
+  UNSIGNED_PAYLOAD,
+} from './constants.js'
 import { uriDecode, uriEncode } from './encoding.js'
-import { EMPTY_SHA256, type RequestParts } from './engine.js'
+import type { RequestParts } from './engine.js'
 import { SigV4Error } from './errors.js'
 import { serviceRules, type ServiceRules } from './rules.js'
 import { signingKey } from './signing-key.js'
-import { CHUNKED_PAYLOAD, CHUNKED_PAYLOAD_TRAILER, MAX_TRAILERS, verifiedChunkStream } from './verify-chunked.js'
-import { ALGORITHM, PRESIGN_PARAMS, parseClaim, type Claim } from './verify-claim.js'
+import { MAX_TRAILERS, verifiedChunkStream } from './verify-chunked.js'
+import { PRESIGN_PARAMS, parseClaim, type Claim } from './verify-claim.js'
 import { ownBodyStream, readBody, receivedRequest, type ReceivedRequest } from './verify-input.js'
 import { checkVerifyOptions, type CheckedVerifyOptions } from './verify-options.js'
 import { encodingProblem, quote, refuse } from './verify-text.js'
@@ -108,14 +121,19 @@ export interface VerifyOptions {
 
 /** A verified request. */
 export interface VerifySuccess {
+  /** Always true: tells a success from a {@link VerifyFailure}. */
   ok: true
+  /** The access key id of the `Credential`, the one `lookupSecret` found the secret of. */
   accessKeyId: string
   /** Lower-case names of the headers the signature covers. Other headers are not signed: do not trust them. */
   signedHeaders: string[]
+  /** The region of the credential scope, e.g. `us-east-1`. */
   region: string
+  /** The service (signing name) of the credential scope, e.g. `s3`. */
   service: string
   /** The signing time, `YYYYMMDDTHHMMSSZ`. */
   amzDate: string
+  /** The session token the request carried (`X-Amz-Security-Token`), signed or not: see `sessionTokenSigned`. */
   sessionToken?: string
   /** True when there is a session token and the signature covers it; false without one, or for a presigned
    * token added after signing (accepted only with `allowUnsignedSessionToken` or the service's rules). */
@@ -140,7 +158,9 @@ export interface VerifySuccess {
 
 /** A refused request, with a typed reason. */
 export interface VerifyFailure {
+  /** Always false: tells a refusal from a {@link VerifySuccess}. */
   ok: false
+  /** Why the request was refused; each code is documented on {@link VerifyErrorCode}. */
   code: VerifyErrorCode
   /** What is wrong, for logs; never contains a secret, and quotes request values escaped and cut short. Do not
    * send the details to untrusted clients. */
@@ -152,20 +172,14 @@ export interface VerifyFailure {
 /** The outcome of `verify`. */
 export type VerifyResult = VerifySuccess | VerifyFailure
 
-const HEX_SHA256 = /^[0-9a-f]{64}$/
 const DECIMAL_LENGTH = /^\d{1,16}$/
-const CONTENT_SHA256 = 'x-amz-content-sha256'
-const DECODED_LENGTH = 'x-amz-decoded-content-length'
-const TRAILER = 'x-amz-trailer'
-const UNSIGNED_LITERALS = new Set(['UNSIGNED-PAYLOAD', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'])
-const CHUNKED_LITERALS = new Set([CHUNKED_PAYLOAD, CHUNKED_PAYLOAD_TRAILER])
+const UNSIGNED_LITERALS = new Set([UNSIGNED_PAYLOAD, STREAMING_UNSIGNED_PAYLOAD_TRAILER])
+const CHUNKED_LITERALS = new Set([STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER])
 // SigV4a chunk signatures: an AWS4-HMAC-SHA256 request cannot carry them, and verify does not check ECDSA.
 const ECDSA_CHUNKED_LITERALS = new Set([
   'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD',
   'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER',
 ])
-const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/
 
 /** How the payload hash is known: declared and compared after the signature, recomputed from the body, a literal
  * that leaves the body unchecked, or chunk signatures checked while the app reads. */
@@ -203,20 +217,20 @@ function chunkedPlan(
     claim.signedHeaders.includes(name) && input.headers.get(name)?.length === 1
       ? input.headers.get(name)![0]!.trim()
       : undefined
-  const decoded = signed(DECODED_LENGTH)
+  const decoded = signed(DECODED_LENGTH_HEADER)
   if (decoded === undefined || !DECIMAL_LENGTH.test(decoded))
-    return refuse('ERR_CHUNKED_PAYLOAD', `A chunk-signed payload needs a signed ${DECODED_LENGTH} header`)
+    return refuse('ERR_CHUNKED_PAYLOAD', `A chunk-signed payload needs a signed ${DECODED_LENGTH_HEADER} header`)
   if (+decoded > options.maxBodyBytes)
     return refuse(
       'ERR_BODY_TOO_LARGE',
-      `The body (${DECODED_LENGTH} ${decoded}) is over maxBodyBytes (${options.maxBodyBytes})`,
+      `The body (${DECODED_LENGTH_HEADER} ${decoded}) is over maxBodyBytes (${options.maxBodyBytes})`,
     )
-  if (literal === CHUNKED_PAYLOAD) {
-    if (input.headers.has(TRAILER))
-      return refuse('ERR_CHUNKED_PAYLOAD', `${TRAILER} needs the payload hash ${CHUNKED_PAYLOAD_TRAILER}`)
+  if (literal === STREAMING_PAYLOAD) {
+    if (input.headers.has(TRAILER_HEADER))
+      return refuse('ERR_CHUNKED_PAYLOAD', `${TRAILER_HEADER} needs the payload hash ${STREAMING_PAYLOAD_TRAILER}`)
     return { kind: 'chunked', literal, decodedLength: +decoded }
   }
-  const trailer = signed(TRAILER)
+  const trailer = signed(TRAILER_HEADER)
   const trailerNames = trailer
     ?.split(',')
     .map((name) => name.trim().toLowerCase())
@@ -224,11 +238,11 @@ function chunkedPlan(
   if (
     !trailerNames?.length ||
     trailerNames.length > MAX_TRAILERS ||
-    !trailerNames.every((name) => HEADER_NAME.test(name))
+    !trailerNames.every((name) => LOWER_CASE_HEADER_NAME.test(name))
   )
     return refuse(
       'ERR_CHUNKED_PAYLOAD',
-      `${CHUNKED_PAYLOAD_TRAILER} needs a signed ${TRAILER} header naming the trailers`,
+      `${STREAMING_PAYLOAD_TRAILER} needs a signed ${TRAILER_HEADER} header naming the trailers`,
     )
   return { kind: 'chunked', literal, decodedLength: +decoded, trailerNames }
 }
@@ -241,18 +255,18 @@ function payloadPlan(
   options: CheckedVerifyOptions,
 ): PayloadPlan | VerifyFailure {
   const allowUnsigned = options.allowUnsignedPayload ?? rules.unsignedPayloads
-  const values = input.headers.get(CONTENT_SHA256)
-  if (values && !claim.signedHeaders.includes(CONTENT_SHA256))
-    return refuse('ERR_INVALID_PAYLOAD_HASH', `The ${CONTENT_SHA256} header is sent but not signed`)
+  const values = input.headers.get(CONTENT_SHA256_HEADER)
+  if (values && !claim.signedHeaders.includes(CONTENT_SHA256_HEADER))
+    return refuse('ERR_INVALID_PAYLOAD_HASH', `The ${CONTENT_SHA256_HEADER} header is sent but not signed`)
   if (!values) {
     const tryUnsigned = claim.presigned && allowUnsigned
     // A presigned S3 upload is checked as UNSIGNED-PAYLOAD without reading its body, whatever its size.
     if (tryUnsigned) return { kind: 'recomputed', tryUnsigned }
     return tooLargeByContentLength(input, options.maxBodyBytes) ?? { kind: 'recomputed', tryUnsigned }
   }
-  if (values.length > 1) return refuse('ERR_INVALID_PAYLOAD_HASH', `The ${CONTENT_SHA256} header is sent twice`)
+  if (values.length > 1) return refuse('ERR_INVALID_PAYLOAD_HASH', `The ${CONTENT_SHA256_HEADER} header is sent twice`)
   const declared = values[0]!.trim()
-  if (HEX_SHA256.test(declared))
+  if (SHA256_HEX.test(declared))
     return tooLargeByContentLength(input, options.maxBodyBytes) ?? { kind: 'declared', hash: declared }
   if (UNSIGNED_LITERALS.has(declared)) {
     if (!allowUnsigned)
@@ -267,7 +281,7 @@ function payloadPlan(
     return refuse('ERR_CHUNKED_PAYLOAD', `SigV4a chunk signatures (${declared}) are not checked by verify`)
   return refuse(
     'ERR_INVALID_PAYLOAD_HASH',
-    `${CONTENT_SHA256} must be 64 lower-case hex digits or a known literal, not ${quote(declared)}`,
+    `${CONTENT_SHA256_HEADER} must be 64 lower-case hex digits or a known literal, not ${quote(declared)}`,
   )
 }
 
@@ -435,7 +449,7 @@ async function verifyChecked(request: Request | RequestParts, options: CheckedVe
         signedHeaders,
         payloadHash,
       )
-      const text = stringToSign(ALGORITHM, claim.amzDate, claim.scope.join('/'), await sha256Hex(canonical))
+      const text = stringToSign(SIGV4_ALGORITHM, claim.amzDate, claim.scope.join('/'), await sha256Hex(canonical))
       if (sameBytes(new Uint8Array(await hmac(key, text)), claimed)) return variant
     }
     return undefined
@@ -475,7 +489,7 @@ async function verifyChecked(request: Request | RequestParts, options: CheckedVe
     const hashed = await hashedBody(input, options)
     if ('ok' in hashed) return hashed
     if (hashed.hash !== plan.hash)
-      return refuse('ERR_PAYLOAD_HASH', `The body does not match the signed ${CONTENT_SHA256}`)
+      return refuse('ERR_PAYLOAD_HASH', `The body does not match the signed ${CONTENT_SHA256_HEADER}`)
     body = hashed.handedBack
   }
   if (plan.kind === 'chunked') {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The JSR package (`npm test` suite `jsr`): jsr.json publishes src/*.ts under the same subpaths as package.json's
 // "exports", at the same version, and `deno publish --dry-run` passes offline, slow-type check included (no
-// --allow-slow-types). Also prints, without failing, how many findings `deno doc --lint` has (JSR's documentation
-// score). Prints `jsr: N passed, M failed`; exits non-zero on any failure.
+// --allow-slow-types), and `deno doc --lint` has no finding on the exported modules (JSR's documentation score: every
+// exported symbol and member documented, no public type naming an unexported one). Prints `jsr: N passed, M failed`;
+// exits non-zero on any failure.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -50,9 +51,18 @@ await check('the dry run publishes every exported module and nothing from test/,
 })
 
 const entries = Object.values(jsr.exports).map((target) => join(root, target))
-const docLint = await runCommand(deno, ['doc', '--lint', ...entries], { cwd: root, timeoutMs: 60_000 })
-const findings = /Found (\d+) documentation lint errors?/.exec(docLint.output)?.[1] ?? (docLint.code === 0 ? '0' : '?')
-console.log(`NOTE deno doc --lint: ${findings} finding(s) (JSR's documentation score; not a failure of this suite)`)
+const docLint = await runCommand(deno, ['doc', '--lint', ...entries], {
+  cwd: root,
+  timeoutMs: 60_000,
+  env: { NO_COLOR: '1' },
+})
+await check('deno doc --lint has no finding on the exported modules', () => {
+  const findings = /Found (\d+) documentation lint errors?/.exec(docLint.output)?.[1]
+  if (findings !== undefined || docLint.code !== 0)
+    throw new Error(`${findings ?? 'unknown number of'} finding(s), exit ${docLint.code}:\n${docLint.output}`)
+  const checked = Number(/Checked (\d+) files?/.exec(docLint.output)?.[1] ?? 0)
+  if (checked < entries.length) throw new Error(`checked ${checked} of ${entries.length} entries:\n${docLint.output}`)
+})
 
 console.log(`jsr: ${passed} passed, ${failed} failed`)
 process.exit(passed > 0 && failed === 0 ? 0 : 1)
