@@ -99,7 +99,9 @@ export type S3ChecksumName = keyof typeof CHECKSUM_ELEMENTS
 
 /** A part as S3 lists it (ListParts). */
 export interface StoredPart {
+  /** The part's number, 1 to 10,000. */
   partNumber: number
+  /** Bytes S3 holds for the part. */
   size: number
   /** As S3 sends it, quotes included. */
   etag: string

@@ -33,6 +33,9 @@ const LIST_PAGE_SIZE = 1000
  */
 export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE'
 
+/** A part as ListParts reports it (what {@link listUploadParts} returns, by part number). */
+export type { StoredPart }
+
 /** Which checksum types S3 supports for each algorithm, the default first. */
 const CHECKSUM_TYPES: Record<ChecksumAlgorithm, readonly ChecksumType[]> = {
   crc32: ['FULL_OBJECT', 'COMPOSITE'],
@@ -62,9 +65,11 @@ export interface UploadProgress {
 
 /** One stored part. */
 export interface UploadedPart {
+  /** The part's number, 1 to 10,000: its place in the object. */
   partNumber: number
   /** As S3 sends it, quotes included. */
   etag: string
+  /** Bytes in the part. */
   size: number
   /** The part's checksum (base64), with the `checksum` option. */
   checksum?: string
@@ -91,6 +96,7 @@ export interface UploadResult {
 export interface UploadOptions {
   /** The object's URL, e.g. `https://bucket.s3.eu-west-1.amazonaws.com/videos/a.mp4`. */
   url: string | URL
+  /** What to upload: a Blob/File (sliced, never read whole), bytes, a string, or a stream of unknown length. */
   body: UploadBody
   /** Bytes per part (default 8 MiB, at least 5 MiB); grown when the body would need more than 10,000 parts. */
   partSize?: number
@@ -181,6 +187,7 @@ export class UploadError extends SigV4Error {
   /** The multipart upload this error leaves behind, if any. */
   readonly uploadId?: string
 
+  /** An upload error with its code and message; `uploadId` is the multipart upload left in place, if any. */
   constructor(code: SigV4ErrorCode, message: string, cause?: unknown, uploadId?: string) {
     super(code, message, cause)
     this.name = 'UploadError'
@@ -407,9 +414,11 @@ function etagHidden(uploadId?: string): UploadError {
 
 /** What {@link createUpload} needs: the object's URL and its headers. */
 export interface CreateUploadOptions {
+  /** The object's URL, e.g. `https://bucket.s3.eu-west-1.amazonaws.com/videos/a.mp4`. */
   url: string | URL
   /** Headers of the object (content-type, x-amz-meta-*, ...). */
   headers?: HeadersInit
+  /** Cancels the request. */
   signal?: AbortSignal
 }
 
@@ -448,10 +457,13 @@ export async function createUpload(
 
 /** What {@link listUploadParts} needs. */
 export interface ListUploadPartsOptions {
+  /** The object's URL. */
   url: string | URL
+  /** The multipart upload to list (from CreateMultipartUpload). */
   uploadId: string
   /** Read the parts' checksums of this algorithm too. */
   checksum?: ChecksumAlgorithm
+  /** Cancels the listing. */
   signal?: AbortSignal
 }
 
@@ -505,15 +517,19 @@ export async function listUploadParts(
 
 /** What {@link completeUpload} needs: the upload and its parts (any order). */
 export interface CompleteUploadOptions {
+  /** The object's URL. */
   url: string | URL
+  /** The multipart upload to complete. */
   uploadId: string
   /** Each part's number and ETag, and its checksum when the upload was created with a checksum algorithm. */
   parts: readonly { partNumber: number; etag: string; checksum?: string }[]
   /** The upload's checksum algorithm and type (as given to CreateMultipartUpload). */
   checksum?: ChecksumAlgorithm
+  /** `COMPOSITE` (checksum of the part checksums) or `FULL_OBJECT` (a CRC of the whole object). */
   checksumType?: ChecksumType
   /** For `FULL_OBJECT`: the whole object's checksum, for S3 to check. */
   objectChecksum?: string
+  /** Cancels the request. */
   signal?: AbortSignal
 }
 
@@ -574,7 +590,9 @@ export async function completeUpload(
 
 /** What {@link abortUpload} needs. */
 export interface AbortUploadOptions {
+  /** The object's URL. */
   url: string | URL
+  /** The multipart upload to abort. */
   uploadId: string
 }
 
@@ -907,7 +925,9 @@ export interface PresignUploadOptions {
 
 /** What {@link presignUpload} returns: the upload id and one presigned PUT URL per part. */
 export interface PresignedUpload {
+  /** The multipart upload the part URLs belong to: complete or abort it with this id. */
   uploadId: string
+  /** One presigned UploadPart URL per part: PUT the part's bytes to it with plain fetch. */
   parts: { partNumber: number; url: string }[]
 }
 
