@@ -8,19 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { sign } from '../../../src/index.js'
 import { presignPost, type PresignPostInput, type PresignPostOptions } from '../../../src/s3.js'
 import { startMoto, type MotoServer } from '../../helpers/moto.js'
-
-interface BrowserSession {
-  goto(url: string): Promise<unknown>
-  evaluate(expression: string): Promise<unknown>
-  close(): Promise<void>
-}
-/** The part of test/helpers/browsers.mjs (plain JavaScript, no types) used here. */
-interface BrowserHelpers {
-  launchBrowser: (name: 'chromium') => Promise<BrowserSession>
-  within: <T>(ms: number, what: string, promise: Promise<T>) => Promise<T>
-}
-const BROWSER_HELPERS = new URL('../../helpers/browsers.mjs', import.meta.url).href
-const browsers = (): Promise<BrowserHelpers> => import(BROWSER_HELPERS) as Promise<BrowserHelpers>
+import { browsers, type BrowserSession } from '../../helpers/browser-session.js'
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }
 const s3 = { credentials, region: 'us-east-1', service: 's3' }

@@ -9,19 +9,7 @@ import { createServer, type Server } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { partNumberOf, startProxy, startS3, type S3Proxy, type S3Setup } from './s3.js'
-
-interface BrowserSession {
-  goto(url: string): Promise<unknown>
-  evaluate(expression: string): Promise<unknown>
-  close(): Promise<void>
-}
-/** The part of test/helpers/browsers.mjs (plain JavaScript, no types) used here. */
-interface BrowserHelpers {
-  launchBrowser: (name: 'chromium') => Promise<BrowserSession>
-  within: <T>(ms: number, what: string, promise: Promise<T>) => Promise<T>
-}
-const BROWSER_HELPERS = new URL('../../helpers/browsers.mjs', import.meta.url).href
-const browsers = (): Promise<BrowserHelpers> => import(BROWSER_HELPERS) as Promise<BrowserHelpers>
+import { browsers, type BrowserSession } from '../../helpers/browser-session.js'
 
 interface RunOutcome {
   events: { loaded: number; total?: number; part: number; uploadId?: string }[]
