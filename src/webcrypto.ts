@@ -4,9 +4,12 @@ import { fail } from './errors.js'
 /** Bytes that WebCrypto accepts. */
 export type Bytes = ArrayBuffer | ArrayBufferView<ArrayBuffer>
 
-// crypto.subtle is missing on plain-http pages other than localhost (not a secure context).
+// crypto.subtle is missing on plain-http pages other than localhost (not a secure context). Looked up once it is
+// found: every signature makes three calls.
+let foundSubtle: SubtleCrypto | undefined
 const subtle = (): SubtleCrypto =>
-  globalThis.crypto?.subtle ?? fail('ERR_CRYPTO_UNAVAILABLE', 'Serve over https: crypto.subtle is missing')
+  (foundSubtle ??= globalThis.crypto?.subtle) ??
+  fail('ERR_CRYPTO_UNAVAILABLE', 'Serve over https: crypto.subtle is missing')
 
 const encoder = /* @__PURE__ */ new TextEncoder()
 
