@@ -1,6 +1,6 @@
 // The loops that bench/profile.mjs (Node) and bench/profile-chromium.mjs (Chromium) profile: each signs one request
 // shape over and over. Bundled with esbuild; nothing runs on import.
-import { presign, sign, signParts, type SignOptions } from '../src/index.js'
+import { presign, presignParts, sign, signParts, type SignOptions } from '../src/index.js'
 
 const credentials = {
   accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
@@ -18,6 +18,7 @@ const MIB = 1 << 20
 let bytes: Uint8Array<ArrayBuffer> | undefined
 const body = (): Uint8Array<ArrayBuffer> => (bytes ??= new Uint8Array(MIB).map((_, index) => (index * 31 + 7) & 0xff))
 let text: string | undefined
+let blob: Blob | undefined
 
 /** One signature per call, by workload name. */
 export const workloads: Record<string, () => Promise<unknown>> = {
@@ -39,9 +40,14 @@ export const workloads: Record<string, () => Promise<unknown>> = {
       region: 'us-east-1',
       service: 's3',
     }),
+  'presign-parts': () =>
+    presignParts(
+      { method: 'GET', host: 'examplebucket.s3.us-east-1.amazonaws.com', path: '/photos/2026/holiday%20cat.jpg' },
+      { credentials, region: 'us-east-1', service: 's3' },
+    ),
   'body-bytes': () => sign({ method: 'POST', url: apiUrl, body: body() }, api),
   'body-string': () => sign({ method: 'POST', url: apiUrl, body: (text ??= 'a'.repeat(MIB)) }, api),
-  'body-blob': () => sign({ method: 'POST', url: apiUrl, body: new Blob([body()]) }, api),
+  'body-blob': () => sign({ method: 'POST', url: apiUrl, body: (blob ??= new Blob([body()])) }, api),
   'body-request': () => sign(new Request(apiUrl, { method: 'POST', body: body() }), api),
 }
 

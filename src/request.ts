@@ -6,7 +6,7 @@ import { fail } from './errors.js'
 import { inferScope } from './infer.js'
 import { isRecord, type SignOptions } from './options.js'
 import { serviceRules } from './rules.js'
-import { isBytes, utf8 } from './webcrypto.js'
+import { isBytes, utf8Body } from './webcrypto.js'
 
 /** A request as fetch users write it: `url` plus the usual RequestInit fields. */
 export interface RequestLike extends Omit<RequestInit, 'headers' | 'body' | 'method'> {
@@ -192,7 +192,7 @@ async function requestLikeBody(
   // bytes sent (a string sent as is would be encoded a second time by the Request).
   if (typeof body === 'string') {
     if (!headers.has('content-type')) headers.set('content-type', TEXT_CONTENT_TYPE)
-    const bytes = utf8(body)
+    const bytes = utf8Body(body)
     return { hashed: bytes, sent: bytes }
   }
   if (isBytes(body)) return { hashed: body, sent: body }
