@@ -198,7 +198,7 @@ async function requestLikeBody(
   if (isBytes(body)) return { hashed: body, sent: body }
   // A Blob cannot change, so the Blob itself is sent: its bytes are read once to hash them and never copied into
   // the Request. fetch gives it its own type as content type, as Response would.
-  if (body instanceof Blob) {
+  if (typeof Blob !== 'undefined' && body instanceof Blob) {
     if (body.type !== '' && !headers.has('content-type')) headers.set('content-type', body.type)
     const bytes = await body
       .arrayBuffer()
