@@ -35,7 +35,7 @@ import { checksumEntries } from './header-options.js'
 import { checkPayloadHash, resolveOptions, type ResolvedOptions, type SignOptions } from './options.js'
 import { isUnsignedHeader, type ServiceRules } from './rules.js'
 import { signingKey, type Credentials } from './signing-key.js'
-import { hmac, isBytes, sha256Hex, toHex, utf8Body, type Bytes } from './webcrypto.js'
+import { hmac, isBytes, sha256Hex, toHex, type Bytes } from './webcrypto.js'
 
 // verify.ts reads the empty-body hash from here.
 export { EMPTY_SHA256 }
@@ -229,7 +229,7 @@ export async function presignQuery(
   const kept = parts.headers.filter(([name]) => !/^(host|authorization)$/i.test(name))
   const headerList = canonicalHeaders([['host', parts.host], ...signable(kept)])
 
-  // Authentication values, as encoded query parameters.
+  // Authentication values, as query parameters.
   const params: Array<[string, string]> = [
     [ALGORITHM_PARAM, algorithm.name],
     [CREDENTIAL_PARAM, `${credentials.accessKeyId}/${scope}`],
@@ -237,13 +237,13 @@ export async function presignQuery(
     [EXPIRES_PARAM, String(expiresIn)],
     ...algorithm.params,
   ]
-  const encoded = params.map(encodeParam)
   const token = sessionTokenOf(credentials)
   const signsToken = token !== undefined && rules.signSessionToken
-  if (signsToken) encoded.push([SECURITY_TOKEN_PARAM, encodedToken(credentials, token)])
+  if (signsToken) params.push([SECURITY_TOKEN_PARAM, token])
   // The `checksum` option (header-options.ts): signed into the URL, so S3 refuses other bytes.
-  encoded.push(...checksumEntries(options.checksum).map(encodeParam))
-  encoded.push(encodeParam([SIGNED_HEADERS_PARAM, headerList.signedHeaders]))
+  params.push(...checksumEntries(options.checksum))
+  params.push([SIGNED_HEADERS_PARAM, headerList.signedHeaders])
+  const encoded = params.map(([name, value]): [string, string] => [name, uriEncode(value)])
 
   const canonical = canonicalRequest(
     parts.method,
@@ -256,7 +256,7 @@ export async function presignQuery(
   const { stringToSign, signature } = await signCanonicalRequest(canonical, context, algorithm)
 
   // The token goes on after signing when the service wants it unsigned (IoT's device gateway).
-  if (token !== undefined && !signsToken) encoded.push([SECURITY_TOKEN_PARAM, encodedToken(credentials, token)])
+  if (token !== undefined && !signsToken) encoded.push([SECURITY_TOKEN_PARAM, uriEncode(token)])
   encoded.push([SIGNATURE_PARAM, signature])
   const authQuery = encoded.map(([name, value]) => `${name}=${value}`).join('&')
   return {
@@ -273,22 +273,6 @@ export async function presignQuery(
     payloadHash,
     amzDate,
   }
-}
-
-function encodeParam([name, value]: readonly [string, string]): [string, string] {
-  return [name, uriEncode(value)]
-}
-
-// A session token is hundreds of characters to percent-encode, and fixed credentials presign many URLs: its encoding
-// is kept per credentials object (never keyed by the token) and used only while the token is the same string.
-const encodedTokens = new WeakMap<Credentials, { token: string; encoded: string }>()
-
-function encodedToken(credentials: Credentials, token: string): string {
-  const known = encodedTokens.get(credentials)
-  if (known?.token === token) return known.encoded
-  const encoded = uriEncode(token)
-  encodedTokens.set(credentials, { token, encoded })
-  return encoded
 }
 
 /** What every step of one signature needs: the resolved options, the date and the credential scope. */
@@ -336,7 +320,7 @@ async function bodyHash(body: RequestParts['body'], rules: ServiceRules): Promis
   }
   if (body === undefined || body === null) return EMPTY_SHA256
   // An empty body needs no digest.
-  if (typeof body === 'string') return body === '' ? EMPTY_SHA256 : sha256Hex(utf8Body(body))
+  if (typeof body === 'string') return body === '' ? EMPTY_SHA256 : sha256Hex(body)
   if (isBytes(body)) return body.byteLength === 0 ? EMPTY_SHA256 : sha256Hex(body)
   fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as a string or bytes, or set unsignedPayload')
 }

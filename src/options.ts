@@ -84,7 +84,6 @@ const CREDENTIAL_TEXT = /^[\x21-\x7e]+$/
  * const credentials = checkCredentials(await provider())
  */
 export function checkCredentials(value: unknown): Credentials {
-  if (isRecord(value) && passedBefore(value)) return value as unknown as Credentials
   if (!isRecord(value)) {
     fail('ERR_CREDENTIALS_MISSING', 'Set options.credentials to { accessKeyId, secretAccessKey }')
   }
@@ -105,29 +104,7 @@ export function checkCredentials(value: unknown): Credentials {
   if (sessionToken && !CREDENTIAL_TEXT.test(sessionToken)) {
     fail('ERR_INVALID_CREDENTIALS', 'Fix credentials.sessionToken: it holds a space, line break or non-ASCII text')
   }
-  passedCredentials.set(value, { accessKeyId, secretAccessKey, sessionToken })
   return value as unknown as Credentials
-}
-
-/** The fields of a credentials object as they were when they passed `checkCredentials`. */
-interface PassedFields {
-  accessKeyId: unknown
-  secretAccessKey: unknown
-  sessionToken: unknown
-}
-
-// Fixed credentials sign many requests: the object is checked again only when a field is no longer the same string
-// (a session token is hundreds of characters to scan). Held weakly, so the object is not kept alive by this.
-const passedCredentials = new WeakMap<object, PassedFields>()
-
-function passedBefore(value: Record<string, unknown>): boolean {
-  const passed = passedCredentials.get(value)
-  return (
-    passed !== undefined &&
-    passed.accessKeyId === value.accessKeyId &&
-    passed.secretAccessKey === value.secretAccessKey &&
-    passed.sessionToken === value.sessionToken
-  )
 }
 
 /** A payload hash the signer accepts: 64 lower-case hex digits, `UNSIGNED-PAYLOAD` or a `STREAMING-*` literal. */
@@ -214,16 +191,10 @@ export function scopeName(name: 'region' | 'service', value: unknown, host?: str
  * amzDate('2015-08-30T12:36:00Z') // '20150830T123600Z'
  */
 export function amzDate(datetime: Date | string = new Date()): string {
-  // Signatures made within the same second share their X-Amz-Date.
-  const second = datetime instanceof Date ? Math.floor(datetime.getTime() / 1000) : Number.NaN
-  if (second === lastAmzDate?.second) return lastAmzDate.amzDate
   const isoInput = typeof datetime === 'string' && /^\d{4}-\d\d-\d\d/.test(datetime)
   const date = datetime instanceof Date || isoInput ? new Date(datetime) : undefined
   const iso = date && !Number.isNaN(date.getTime()) ? date.toISOString() : ''
   // Years outside 0000-9999 print as +/-YYYYYY and cannot be an X-Amz-Date.
   if (!/^\d{4}-/.test(iso)) fail('ERR_INVALID_DATETIME', 'Set options.datetime to a Date or ISO string')
-  const formatted = iso.replace(/[-:]|\.\d+/g, '')
-  if (!Number.isNaN(second)) lastAmzDate = { second, amzDate: formatted }
-  return formatted
+  return iso.replace(/[-:]|\.\d+/g, '')
 }
-let lastAmzDate: { second: number; amzDate: string } | undefined

@@ -51,9 +51,6 @@ export function parseUrl(url: string | URL): URL {
   return parsed
 }
 
-/** What a dot segment starts with (a slash or backslash, then `.` or `%2e`), or a character the parser drops. */
-const MAY_HOLD_DOT_SEGMENT = /[\\/](\.|%2e)|[\t\n\r]/i
-
 /** Methods fetch refuses to send (the Fetch standard's forbidden methods). */
 const FORBIDDEN_METHOD = /^(CONNECT|TRACE|TRACK)$/i
 
@@ -67,8 +64,6 @@ const FORBIDDEN_METHOD = /^(CONNECT|TRACE|TRACK)$/i
  */
 export function hasDotSegments(url: string): boolean {
   // The parser drops tabs and line breaks anywhere and treats \ as / in http(s) and ws(s) URLs.
-  // Most URLs have no dot or %2e right after a slash, and no tab or line break: nothing more to look at.
-  if (!MAY_HOLD_DOT_SEGMENT.test(url)) return false
   const path = url
     .replace(/[\t\n\r]/g, '')
     .trim()
@@ -140,11 +135,7 @@ interface PreparedBody {
   sent: BodyInit | null
 }
 
-/** The methods most requests use, already in the form fetch sends: nothing to check or change. */
-const SENT_AS_IS_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'HEAD'])
-
 function methodOf(given: unknown = 'GET'): string {
-  if (typeof given === 'string' && SENT_AS_IS_METHODS.has(given)) return given
   if (typeof given !== 'string' || !HTTP_TOKEN.test(given)) {
     fail('ERR_INVALID_REQUEST', 'Set the method to an HTTP token such as GET')
   }
@@ -196,15 +187,6 @@ async function requestLikeBody(
     return { hashed: bytes, sent: bytes }
   }
   if (isBytes(body)) return { hashed: body, sent: body }
-  // A Blob cannot change, so the Blob itself is sent: its bytes are read once to hash them and never copied into
-  // the Request. fetch gives it its own type as content type, as Response would.
-  if (typeof Blob !== 'undefined' && body instanceof Blob) {
-    if (body.type !== '' && !headers.has('content-type')) headers.set('content-type', body.type)
-    const bytes = await body
-      .arrayBuffer()
-      .catch((error: unknown) => fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes: see cause', error))
-    return { hashed: bytes, sent: body }
-  }
   // A stream goes through unread; the signer decides whether it may go unsigned.
   if (body instanceof ReadableStream) {
     if (!canSendStreamBodies()) {
@@ -212,7 +194,7 @@ async function requestLikeBody(
     }
     return { hashed: body, sent: body }
   }
-  // A FormData or URLSearchParams is read once, the way fetch would send it: a FormData gets its multipart
+  // A Blob, FormData or URLSearchParams is read once, the way fetch would send it: a FormData gets its multipart
   // boundary here and the signed bytes fix it, with the content type fetch would set.
   const reader = bodyReader(body)
   const type = reader.headers.get('content-type')
@@ -221,20 +203,19 @@ async function requestLikeBody(
   const bytes = await reader
     .arrayBuffer()
     .catch((error: unknown) => fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes: see cause', error))
-  return { hashed: bytes, sent: bytes }
+  // A Blob cannot change: it is sent itself, not copied into the Request as the bytes read.
+  return { hashed: bytes, sent: body instanceof Blob ? body : bytes }
 }
 
 /** The RequestInit fields of a request-like object that carry over: all but url, method, headers and body. */
 function requestInitOf(input: RequestLike): Omit<RequestInit, 'headers' | 'body'> {
-  const init: Record<string, unknown> = {}
-  // Own enumerable fields, as a spread would copy them (most request-like objects have none to copy).
-  for (const name of Object.keys(input)) {
-    if (!REBUILT_FIELDS.has(name)) init[name] = input[name as keyof RequestLike]
-  }
+  const init: Partial<RequestLike> = { ...input }
+  delete init.url
+  delete init.method
+  delete init.headers
+  delete init.body
   return init
 }
-/** The fields of a request-like object that signing rebuilds rather than copies. */
-const REBUILT_FIELDS = new Set(['url', 'method', 'headers', 'body'])
 
 let streamBodiesSupported: boolean | undefined
 /**

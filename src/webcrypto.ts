@@ -4,12 +4,9 @@ import { fail } from './errors.js'
 /** Bytes that WebCrypto accepts. */
 export type Bytes = ArrayBuffer | ArrayBufferView<ArrayBuffer>
 
-// crypto.subtle is missing on plain-http pages other than localhost (not a secure context). Looked up once it is
-// found: every signature makes three calls.
-let foundSubtle: SubtleCrypto | undefined
+// crypto.subtle is missing on plain-http pages other than localhost (not a secure context).
 const subtle = (): SubtleCrypto =>
-  (foundSubtle ??= globalThis.crypto?.subtle) ??
-  fail('ERR_CRYPTO_UNAVAILABLE', 'Serve over https: crypto.subtle is missing')
+  globalThis.crypto?.subtle ?? fail('ERR_CRYPTO_UNAVAILABLE', 'Serve over https: crypto.subtle is missing')
 
 const encoder = /* @__PURE__ */ new TextEncoder()
 
