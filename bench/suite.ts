@@ -321,11 +321,38 @@ function largeBodyWorkload(key: CryptoKey): Workload {
   const aws4fetch = new AwsClient({ ...credentials, region, service: 'execute-api' })
   const smithy = new SignatureV4({ credentials, region, service: 'execute-api', sha256: Sha256 })
   const canonicalHead = `POST\n${path}\n\ncontent-type:application/octet-stream\nhost:${host}\nx-amz-date:20260101T000000Z\nx-amz-security-token:${credentials.sessionToken}\n\ncontent-type;host;x-amz-date;x-amz-security-token\n`
+  // The same size as text (ASCII, like most JSON), as a Blob (a File a page already has) and inside a Request.
+  const text = 'abcdefghijklmnopqrstuvwxyz012345'.repeat(body.length / 32)
+  const blob = new Blob([body])
   return {
     id: 'body1m',
     title: 'POST with a 1 MiB body (execute-api)',
     contenders: [
       ...postContenders({ url, host, path, headers, body, options, aws4fetch, smithy }),
+      {
+        id: 'signString',
+        label: 'webcrypto-sigv4 sign(), the body as a 1 MiB string',
+        run: () => sign({ method: 'POST', url, headers, body: text }, options),
+        check: (request) => hasSignature((request as Request).headers.get('authorization')),
+      },
+      {
+        id: 'signBlob',
+        label: 'webcrypto-sigv4 sign(), the body as a Blob',
+        run: () => sign({ method: 'POST', url, headers, body: blob }, options),
+        check: (request) => hasSignature((request as Request).headers.get('authorization')),
+      },
+      {
+        id: 'signRequest',
+        label: 'webcrypto-sigv4 sign() of a Request (its construction included)',
+        run: () => sign(new Request(url, { method: 'POST', headers, body }), options),
+        check: (request) => hasSignature((request as Request).headers.get('authorization')),
+      },
+      {
+        id: 'request',
+        label: 'building that Request alone',
+        run: () => Promise.resolve(new Request(url, { method: 'POST', headers, body })),
+        check: (request) => request instanceof Request,
+      },
       {
         id: 'floor',
         label: 'WebCrypto floor (digest → digest → HMAC)',
@@ -348,6 +375,12 @@ function largeBodyWorkload(key: CryptoKey): Workload {
         id: 'digest',
         label: 'one native SHA-256 of the body',
         run: async () => toHex(await subtle.digest('SHA-256', body)),
+        check: (hex) => /^[0-9a-f]{64}$/.test(hex as string),
+      },
+      {
+        id: 'encodeDigest',
+        label: 'one native SHA-256 of the string (TextEncoder, then digest)',
+        run: async () => toHex(await subtle.digest('SHA-256', encoder.encode(text))),
         check: (hex) => /^[0-9a-f]{64}$/.test(hex as string),
       },
     ],

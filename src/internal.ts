@@ -47,10 +47,9 @@ export async function signRequestWith(
     method: signed.method,
     headers: headersInit(signed.headers),
   }
-  if (prepared.body !== null) {
-    init.body = prepared.body
-    init.duplex = 'half'
-  }
+  if (prepared.body !== null) init.body = prepared.body
+  // fetch wants a stream body marked half-duplex; other bodies go without it (it slows each Request build in workerd).
+  if (prepared.body instanceof ReadableStream) init.duplex = 'half'
   // Built from the clone of a Request, so every other property (signal, mode, credentials, ...) carries over.
   return { request: buildRequest(prepared.source ?? prepared.url, init), signed }
 }

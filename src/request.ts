@@ -6,7 +6,7 @@ import { fail } from './errors.js'
 import { inferScope } from './infer.js'
 import { isRecord, type SignOptions } from './options.js'
 import { serviceRules } from './rules.js'
-import { isBytes } from './webcrypto.js'
+import { isBytes, utf8Body } from './webcrypto.js'
 
 /** A request as fetch users write it: `url` plus the usual RequestInit fields. */
 export interface RequestLike extends Omit<RequestInit, 'headers' | 'body' | 'method'> {
@@ -187,10 +187,12 @@ async function requestLikeBody(
 ): Promise<PreparedBody> {
   if (body === undefined || body === null) return { hashed: null, sent: null }
   if (BODILESS_METHOD.test(method)) fail('ERR_INVALID_REQUEST', `Remove the body of this ${method} request`)
-  // The common cases, kept off the slower Response round trip: hashed and sent as given.
+  // The common cases, kept off the slower Response round trip. A string is encoded once: the bytes hashed are the
+  // bytes sent (a string sent as is would be encoded a second time by the Request).
   if (typeof body === 'string') {
     if (!headers.has('content-type')) headers.set('content-type', TEXT_CONTENT_TYPE)
-    return { hashed: body, sent: body }
+    const bytes = utf8Body(body)
+    return { hashed: bytes, sent: bytes }
   }
   if (isBytes(body)) return { hashed: body, sent: body }
   // A stream goes through unread; the signer decides whether it may go unsigned.
@@ -209,7 +211,8 @@ async function requestLikeBody(
   const bytes = await reader
     .arrayBuffer()
     .catch((error: unknown) => fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes: see cause', error))
-  return { hashed: bytes, sent: bytes }
+  // A Blob cannot change: it is sent itself, not copied into the Request as the bytes read.
+  return { hashed: bytes, sent: body instanceof Blob ? body : bytes }
 }
 
 /** The RequestInit fields of a request-like object that carry over: all but url, method, headers and body. */

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// CPU profile of the signer in Chromium: `node bench/profile-chromium.mjs [workload] [seconds]` serves the same
+// loop as bench/profile.mjs (bench/profile-page.ts, bundled) from 127.0.0.1, starts Debian's Chromium through
+// playwright-core, records a profile with the DevTools protocol's Profiler domain and prints the top frames.
+import { createServer } from 'node:http'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { chromium } from 'playwright-core'
+import { CHROMIUM_PATH } from '../test/helpers/browsers.mjs'
+import { topFrames } from './profile-frames.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const name = process.argv[2] ?? 'kinesis'
+const seconds = Number(process.argv[3] ?? 3)
+const bundle = await build({
+  entryPoints: [join(here, 'profile-page.ts')],
+  bundle: true,
+  format: 'esm',
+  write: false,
+  logLevel: 'warning',
+})
+const script = bundle.outputFiles[0].text
+const server = createServer((request, response) => {
+  if (request.url === '/page.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script)
+  else response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>profile</title>')
+})
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+const browser = await chromium.launch({
+  executablePath: CHROMIUM_PATH,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+})
+try {
+  const page = await browser.newPage()
+  await page.goto(`http://127.0.0.1:${server.address().port}/`)
+  await page.evaluate(`import('/page.js').then((page) => { globalThis.profilePage = page })`)
+  await page.evaluate(`profilePage.loop(${JSON.stringify(name)}, 0.5)`) // warm-up
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Profiler.enable')
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 })
+  await cdp.send('Profiler.start')
+  const perCall = await page.evaluate(`profilePage.loop(${JSON.stringify(name)}, ${seconds})`)
+  const { profile } = await cdp.send('Profiler.stop')
+  console.log(`${name}: ${perCall.toFixed(1)} µs per call in Chromium (profiler on)`)
+  console.log(topFrames(profile, Number(process.env.FRAMES ?? 15)).join('\n'))
+} finally {
+  await browser.close()
+  server.close()
+}
