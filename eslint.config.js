@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'demo/dist/', '.wrangler/', 'test/vectors/', '**/node_modules/', '.tmp/'] },
+  { ignores: ['dist/', 'demo/dist/', '.wrangler/', 'test/vectors/', '**/node_modules/', '.tmp/', 'bench/.out/'] },
   js.configs.recommended,
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node }, ecmaVersion: 2022, sourceType: 'module' },
