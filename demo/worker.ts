@@ -255,6 +255,18 @@ export function sessionPolicy(env: Env): {
   return { Version: '2012-10-17', Statement: statements }
 }
 
+/**
+ * moto re-encodes a form body before it checks the signature, and writes `*` as `%2A` where the signer (like
+ * browsers' URLSearchParams) sends it bare: a policy with `*` would fail its check. In JSON `\u002a` is `*`, so on
+ * moto the policy's `*`s are sent that way; AWS gets the plain JSON.
+ */
+const MOTO_REENCODES_FORM_BODIES = (env: Env) => env.LOCAL_EMULATOR === 'moto'
+
+function policyText(env: Env): string {
+  const text = JSON.stringify(sessionPolicy(env))
+  return MOTO_REENCODES_FORM_BODIES(env) ? text.replaceAll('*', '\\u002a') : text
+}
+
 function uploadPrefix(env: Env): string {
   return env.UPLOAD_PREFIX ?? 'uploads/'
 }
@@ -272,7 +284,7 @@ async function assumeRoleFor(env: Env): Promise<CredentialsResponse> {
     credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
     roleArn: env.ROLE_ARN!,
     roleSessionName: `kinesis-demo-${crypto.randomUUID().slice(0, 8)}`,
-    policy: sessionPolicy(env),
+    policy: policyText(env),
     durationSeconds: duration,
     region: env.AWS_REGION!,
     endpoint: stsEndpoint(env),

@@ -145,6 +145,8 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
       workerPageUrl,
       pageOrigin,
       workerUrl: worker.endpoint,
+      // The Worker's log (its refusals, with their references): for tests and debugging.
+      workerOutput: worker.output,
       kinesisEndpoint,
       s3Endpoint,
       bucket: s3Endpoint ? BUCKET : undefined,
