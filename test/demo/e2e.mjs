@@ -106,7 +106,7 @@ async function uploadFlow(browser, name, check) {
       const status = document.getElementById('upload-status')
       // Pause as soon as the first part is reported (observers run right after the card renders it).
       const observer = new MutationObserver(() => {
-        if (/ of 12\.0 MiB/.test(status.textContent) && demo.upload.job?.state === 'uploading') {
+        if (/ of 12\\.0 MiB/.test(status.textContent) && demo.upload.job?.state === 'uploading') {
           observer.disconnect()
           window.pausedAt = status.textContent
           void demo.upload.togglePause()
@@ -116,7 +116,12 @@ async function uploadFlow(browser, name, check) {
       void demo.upload.choose(file)
       return true
     })()`)
-    await waitFor(browser, `document.getElementById('upload-pause').textContent === 'Resume'`, 'the paused state', 60_000)
+    await waitFor(
+      browser,
+      `document.getElementById('upload-pause').textContent === 'Resume'`,
+      'the paused state',
+      60_000,
+    )
     const paused = await browser.evaluate(text('upload-status'))
     if (!/^Paused at \d+%/.test(paused)) throw new Error(`paused status: ${paused}`)
     const pausedAt = await browser.evaluate('window.pausedAt')
@@ -130,18 +135,24 @@ async function uploadFlow(browser, name, check) {
     if (!/s3\s*GET \/webcrypto-sigv4-demo\/uploads\//.test(history))
       throw new Error(`no ListParts on resume in the history: ${history.slice(0, 600)}`)
   })
-  await check('upload card: the object in moto has the SHA-256 of the bytes the page made (GetObject, aws4fetch)', async () => {
-    const credentials = await fetch(stack.workerUrl + '/credentials', {
-      method: 'POST',
-      headers: { origin: stack.pageOrigin },
-    }).then((response) => response.json())
-    const signer = new Aws4Fetch({ ...credentials, service: 's3', region: 'us-east-1' })
-    const response = await signer.fetch(`${stack.s3Endpoint}/${stack.bucket}/uploads/${fileName}`)
-    if (!response.ok) throw new Error(`GetObject answered ${response.status}: ${(await response.text()).slice(0, 300)}`)
-    const stored = createHash('sha256').update(Buffer.from(await response.arrayBuffer())).digest('hex')
-    const expected = createHash('sha256').update(expectedBytes()).digest('hex')
-    if (stored !== expected) throw new Error(`GetObject SHA-256 ${stored}, expected ${expected}`)
-  })
+  await check(
+    'upload card: the object in moto has the SHA-256 of the bytes the page made (GetObject, aws4fetch)',
+    async () => {
+      const credentials = await fetch(stack.workerUrl + '/credentials', {
+        method: 'POST',
+        headers: { origin: stack.pageOrigin },
+      }).then((response) => response.json())
+      const signer = new Aws4Fetch({ ...credentials, service: 's3', region: 'us-east-1' })
+      const response = await signer.fetch(`${stack.s3Endpoint}/${stack.bucket}/uploads/${fileName}`)
+      if (!response.ok)
+        throw new Error(`GetObject answered ${response.status}: ${(await response.text()).slice(0, 300)}`)
+      const stored = createHash('sha256')
+        .update(Buffer.from(await response.arrayBuffer()))
+        .digest('hex')
+      const expected = createHash('sha256').update(expectedBytes()).digest('hex')
+      if (stored !== expected) throw new Error(`GetObject SHA-256 ${stored}, expected ${expected}`)
+    },
+  )
 }
 
 // The page Vite serves (`npm run demo`'s first URL, the Worker on another origin).

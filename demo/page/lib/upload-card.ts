@@ -152,7 +152,7 @@ export function mountUploadCard(deps: UploadCardDeps): UploadCard {
       state === 'paused'
         ? `Paused at ${lastView.percent}% — Resume sends only the missing parts.`
         : state === 'done'
-          ? `Done: ${formatBytes(job!.file.size)} in ${job!.result!.parts.length} part(s).`
+          ? `Done: ${formatBytes(job!.file.size)} in ${Math.max(1, job!.result!.parts.length)} part(s).`
           : lastView.text
     $('upload-status').textContent = status
     pauseButton.disabled = state !== 'uploading' && state !== 'paused'
