@@ -302,6 +302,18 @@ async function runBrowser(name) {
     await vitePageFlow(browser, name, check)
     await phoneChecks(browser, name, check)
     if (name === 'chromium') await browser.screenshot(join(RESULTS, `demo-${name}-phone.png`))
+    await check(`phone: the upload card uploads a 6 MiB file and shows its checksum (${name})`, async () => {
+      await browser.evaluate(`(() => {
+        const file = new File([${MAKE_BYTES}(6 * 1024 * 1024)], 'phone.bin', { type: 'application/octet-stream' })
+        void demo.upload.choose(file)
+        return true
+      })()`)
+      await waitFor(browser, `!document.getElementById('upload-result').hidden`, 'the finished upload', 60_000)
+      const checksum = await browser.evaluate(text('u-checksum'))
+      if (!/^[A-Za-z0-9+/]{43}=-2$/.test(checksum)) throw new Error(`checksum shown: ${checksum}`)
+      await browser.evaluate(`(document.getElementById('upload-card').scrollIntoView(), true)`)
+    })
+    if (name === 'chromium') await browser.screenshot(join(RESULTS, `demo-${name}-phone-upload.png`))
   } catch (error) {
     checks.push({ label: 'browser session', ok: false })
     console.log(`  ✗ ${name} could not run the flow: ${error.message}`)
