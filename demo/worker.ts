@@ -55,6 +55,12 @@ export interface Env {
    * (`[env.dev]`). Without a gate and without this the Worker refuses.
    */
   ALLOW_UNGATED_CREDENTIALS?: string
+  /** The bucket of the page's "Upload a file" card; unset: no upload card (and no S3 statement in the policy). */
+  S3_BUCKET?: string
+  /** The key prefix the credentials may write under, e.g. `uploads/` (default). */
+  UPLOAD_PREFIX?: string
+  /** S3 endpoint the page should use, path-style (GET /config); default `https://s3.<region>.amazonaws.com`. */
+  S3_ENDPOINT?: string
   /** Set by `npm run demo` (`moto` or `kinesalite`): GET /config passes it on so the page shows the local-stack banner. */
   LOCAL_EMULATOR?: string
   /** Per-client limit on POST /credentials, bound by `[[ratelimits]]`. Without it the Worker refuses. */
@@ -82,6 +88,8 @@ export interface ConfigResponse {
   turnstileSiteKey?: string
   /** Set on the local stack: the emulator behind the Kinesis endpoint (`moto`, `kinesalite`). */
   localEmulator?: string
+  /** Set when the Worker has a bucket for uploads: where the page may write. */
+  upload?: { bucket: string; prefix: string; s3Endpoint: string }
 }
 
 /** Every error a caller can get: `{ error, message, ref }`, the same short text for every cause of one kind. */
@@ -208,11 +216,16 @@ function config(env: Env): ConfigResponse {
   }
   if (env.TURNSTILE_SECRET && env.TURNSTILE_SITE_KEY) answer.turnstileSiteKey = env.TURNSTILE_SITE_KEY
   if (env.LOCAL_EMULATOR) answer.localEmulator = env.LOCAL_EMULATOR
+  if (env.S3_BUCKET) answer.upload = { bucket: env.S3_BUCKET, prefix: uploadPrefix(env), s3Endpoint: s3Endpoint(env) }
   return answer
 }
 
+/** The S3 actions a page's upload needs: a single PUT, or a multipart upload it can pause, resume and cancel. */
+const UPLOAD_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']
+
 /**
- * The session policy: the intersection of it and the role's own policy is all the credentials can do.
+ * The session policy: the intersection of it and the role's own policy is all the credentials can do. With
+ * S3_BUCKET, a second statement allows uploads under UPLOAD_PREFIX of that bucket only.
  *
  * @example
  * sessionPolicy({ AWS_REGION: 'eu-west-1', ROLE_ARN: 'arn:aws:iam::123456789012:role/writer', STREAM_NAME: 'events' })
@@ -226,16 +239,40 @@ export function sessionPolicy(env: Env): {
   const partition = /^arn:([\w-]+):/.exec(env.ROLE_ARN ?? '')?.[1] ?? 'aws'
   const actions = ['kinesis:PutRecord', 'kinesis:PutRecords']
   if (env.ALLOW_READ_BACK === 'true') actions.push('kinesis:GetShardIterator', 'kinesis:GetRecords')
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Action: actions,
-        Resource: `arn:${partition}:kinesis:${env.AWS_REGION}:${account}:stream/${env.STREAM_NAME}`,
-      },
-    ],
-  }
+  const statements: Array<{ Effect: 'Allow'; Action: string[]; Resource: string }> = [
+    {
+      Effect: 'Allow',
+      Action: actions,
+      Resource: `arn:${partition}:kinesis:${env.AWS_REGION}:${account}:stream/${env.STREAM_NAME}`,
+    },
+  ]
+  if (env.S3_BUCKET)
+    statements.push({
+      Effect: 'Allow',
+      Action: UPLOAD_ACTIONS,
+      Resource: `arn:${partition}:s3:::${env.S3_BUCKET}/${uploadPrefix(env)}*`,
+    })
+  return { Version: '2012-10-17', Statement: statements }
+}
+
+/**
+ * moto re-encodes a form body before it checks the signature, and writes `*` as `%2A` where the signer (like
+ * browsers' URLSearchParams) sends it bare: a policy with `*` would fail its check. In JSON `\u002a` is `*`, so on
+ * moto the policy's `*`s are sent that way; AWS gets the plain JSON.
+ */
+const MOTO_REENCODES_FORM_BODIES = (env: Env) => env.LOCAL_EMULATOR === 'moto'
+
+function policyText(env: Env): string {
+  const text = JSON.stringify(sessionPolicy(env))
+  return MOTO_REENCODES_FORM_BODIES(env) ? text.replaceAll('*', '\\u002a') : text
+}
+
+function uploadPrefix(env: Env): string {
+  return env.UPLOAD_PREFIX ?? 'uploads/'
+}
+
+function s3Endpoint(env: Env): string {
+  return env.S3_ENDPOINT || (env.AWS_REGION ? `https://s3.${env.AWS_REGION}.amazonaws.com/` : '')
 }
 
 /** Calls STS AssumeRole (signed by this library with the Worker's long-term keys) for a fresh session. */
@@ -247,7 +284,7 @@ async function assumeRoleFor(env: Env): Promise<CredentialsResponse> {
     credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
     roleArn: env.ROLE_ARN!,
     roleSessionName: `kinesis-demo-${crypto.randomUUID().slice(0, 8)}`,
-    policy: sessionPolicy(env),
+    policy: policyText(env),
     durationSeconds: duration,
     region: env.AWS_REGION!,
     endpoint: stsEndpoint(env),

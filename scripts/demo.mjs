@@ -21,17 +21,27 @@ import {
   sleep,
   startMoto,
   unauthenticatedAction,
+  unauthenticatedAuthorization,
 } from './local-servers.mjs'
 import { OFFLINE_ENV } from './offline-env.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TMP = ROOT + '.tmp/demo/'
 const OFFLINE = OFFLINE_ENV
-// The stream is created inside moto's unauthenticated window (right after the IAM setup), so starting the demo
-// needs no signer: everything after it is signed by the Worker and the page, and checked by moto.
-const SETUP_ACTIONS = BOOTSTRAP_IAM_ACTIONS + 1
+// The stream, the bucket and its CORS rules are created inside moto's unauthenticated window (right after the IAM
+// setup), so starting the demo needs no signer: everything after it is signed by the Worker and the page, and
+// checked by moto. (CreateStream, CreateBucket, PutBucketCors: one action each.)
+const SETUP_ACTIONS = BOOTSTRAP_IAM_ACTIONS + 3
 const REGION = 'us-east-1'
 const STREAM = 'kinesis-demo'
+/** The bucket of the page's "Upload a file" card; the Worker's session policy allows writing under UPLOAD_PREFIX only. */
+export const BUCKET = 'webcrypto-sigv4-demo'
+export const UPLOAD_PREFIX = 'uploads/'
+/**
+ * Response headers a page may read: the bucket's CORS rule exposes them (AWS), and the CORS front exposes the
+ * same ones (moto does not apply bucket CORS rules with its checks on). upload() needs ETag.
+ */
+export const EXPOSED_HEADERS = ['ETag', 'x-amz-request-id', 'x-amzn-requestid', 'x-amz-version-id', 'date']
 export const MOTO_HINT =
   'moto is not installed: for real signature checks run  pip install "moto[server]"  (Python 3), then npm run demo again.'
 
@@ -49,6 +59,8 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
     mkdirSync(TMP, { recursive: true })
     const vars = {}
     let kinesisEndpoint
+    /** Only with moto: kinesalite has no S3, so the page's upload card says it needs moto. */
+    let s3Endpoint
     let used = emulator
     if (emulator === 'auto' || emulator === 'moto') {
       const available =
@@ -67,15 +79,17 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
         roleName: 'kinesis-demo-writer',
         policy: {
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'kinesis:*'], Resource: '*' }],
+          Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'kinesis:*', 's3:*'], Resource: '*' }],
         },
       })
       keys = { AWS_ACCESS_KEY_ID: iam.accessKeyId, AWS_SECRET_ACCESS_KEY: iam.secretAccessKey }
       await createStream(moto.endpoint)
-      const front = await corsFront(moto.endpoint)
+      await createBucket(moto.endpoint)
+      const front = await corsFront(moto.endpoint, { exposeHeaders: EXPOSED_HEADERS })
       stops.push(() => front.close())
       kinesisEndpoint = front.endpoint
       log(`  CORS front for moto          ${front.endpoint}`)
+      s3Endpoint = front.endpoint
       Object.assign(vars, { STS_ENDPOINT: moto.endpoint + '/', ROLE_ARN: iam.roleArn })
     } else if (used === 'kinesalite') {
       const kinesalite = await startKinesalite()
@@ -98,6 +112,7 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
         ALLOW_READ_BACK: 'true',
         LOCAL_EMULATOR: used,
       })
+    if (s3Endpoint) Object.assign(vars, { S3_ENDPOINT: s3Endpoint + '/', S3_BUCKET: BUCKET, UPLOAD_PREFIX })
 
     const vitePort = await freePort()
     const pageOrigin = `http://127.0.0.1:${vitePort}`
@@ -125,7 +140,19 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
     const url = `${pageOrigin}/?${query}`
     // The page as `wrangler deploy` ships it: built into demo/dist, served by the Worker, settings from GET /config.
     const workerPageUrl = worker.endpoint + '/'
-    return { url, workerPageUrl, pageOrigin, workerUrl: worker.endpoint, kinesisEndpoint, emulator: used, stop }
+    return {
+      url,
+      workerPageUrl,
+      pageOrigin,
+      workerUrl: worker.endpoint,
+      // The Worker's log (its refusals, with their references): for tests and debugging.
+      workerOutput: worker.output,
+      kinesisEndpoint,
+      s3Endpoint,
+      bucket: s3Endpoint ? BUCKET : undefined,
+      emulator: used,
+      stop,
+    }
   } catch (error) {
     await stop()
     throw error
@@ -141,11 +168,45 @@ function createStream(endpoint) {
   })
 }
 
+/** CreateBucket and PutBucketCors (a rule that exposes ETag, as upload() in a browser needs), unauthenticated. */
+async function createBucket(endpoint) {
+  const headers = {
+    authorization: unauthenticatedAuthorization('s3', REGION),
+    'x-amz-date': '19700101T000000Z',
+    'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+  }
+  const steps = [
+    ['CreateBucket', `${endpoint}/${BUCKET}`, undefined],
+    ['PutBucketCors', `${endpoint}/${BUCKET}?cors`, bucketCorsXml()],
+  ]
+  for (const [action, url, body] of steps) {
+    const response = await fetch(url, { method: 'PUT', headers, body })
+    const text = await response.text()
+    if (!response.ok) throw new Error(`s3 ${action} failed with ${response.status}: ${text.slice(0, 500)}`)
+  }
+}
+
+/** The bucket's CORS rules: any origin may PUT/POST/GET/DELETE with any header, and read EXPOSED_HEADERS. */
+export function bucketCorsXml() {
+  const methods = ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'].map((method) => `<AllowedMethod>${method}</AllowedMethod>`)
+  const exposed = EXPOSED_HEADERS.map((header) => `<ExposeHeader>${header}</ExposeHeader>`)
+  return (
+    '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>' +
+    methods.join('') +
+    '<AllowedHeader>*</AllowedHeader>' +
+    exposed.join('') +
+    '<MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>'
+  )
+}
+
 /**
  * A CORS front for moto, which answers preflights with 500 when its signature checks are on: it answers
  * OPTIONS itself and passes every other request through unchanged (method, path, headers with Host, body).
+ * `exposeHeaders` are the response headers the page may read (the bucket's CORS rule, for S3).
+ * @param {string} target
+ * @param {{ exposeHeaders?: string[] }} [options]
  */
-export function corsFront(target) {
+export function corsFront(target, { exposeHeaders = ['x-amzn-requestid', 'x-amz-request-id', 'date'] } = {}) {
   const upstream = new URL(target)
   const server = createServer((req, res) => {
     if (req.method === 'OPTIONS') {
@@ -172,7 +233,7 @@ export function corsFront(target) {
         const headers = { ...answer.headers }
         if (req.headers.origin) {
           headers['access-control-allow-origin'] = req.headers.origin
-          headers['access-control-expose-headers'] = 'x-amzn-requestid, x-amz-request-id, date'
+          headers['access-control-expose-headers'] = exposeHeaders.join(', ')
         }
         res.writeHead(answer.statusCode ?? 502, headers)
         answer.pipe(res)

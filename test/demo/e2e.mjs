@@ -7,11 +7,13 @@
 // that must show the explained error; then a phone-sized window. Screenshots go to test-results/.
 // Prints `demo <browser>: N passed, M failed`.
 // Usage: node test/demo/e2e.mjs [chromium] [firefox] [webkit]   (default: all three)
+import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startStack } from '../../scripts/demo.mjs'
 import { launchBrowser, within } from '../helpers/browsers.mjs'
+import { AwsClient as Aws4Fetch } from 'aws4fetch'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const RESULTS = join(ROOT, 'test-results')
@@ -85,6 +87,72 @@ async function workerPageFlow(browser, name, check) {
     const shown = await browser.evaluate(text('tamper-result'))
     if (!/Server: (400|403) /.test(shown)) throw new Error(`tamper result: ${shown}`)
   })
+}
+
+// The upload card: a 12 MiB File (three 5 MiB parts) made in the page, paused right after its first stored part,
+// resumed, done with its checksum shown; then GetObject, signed by aws4fetch (an independent signer) with the
+// Worker's credentials, must have the same SHA-256 as the bytes the page made.
+const UPLOAD_BYTES = 12 * 1024 * 1024
+// The same bytes in the page and here: byte i is (i * 31 + (i >> 13)) mod 256.
+const MAKE_BYTES = `((size) => { const bytes = new Uint8Array(size); for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 13)) & 255; return bytes })`
+const expectedBytes = () => eval(MAKE_BYTES)(UPLOAD_BYTES)
+
+async function uploadFlow(browser, name, check) {
+  const fileName = `e2e-${name}.bin`
+  await check('upload card: 12 MiB in 5 MiB parts, paused after the first part, resumed, checksum shown', async () => {
+    await waitFor(browser, `${text('upload-where')}.startsWith('s3://')`, 'the bucket from GET /config')
+    await browser.evaluate(`(() => {
+      const file = new File([${MAKE_BYTES}(${UPLOAD_BYTES})], ${JSON.stringify(fileName)}, { type: 'application/octet-stream' })
+      const status = document.getElementById('upload-status')
+      // Pause as soon as the first part is reported (observers run right after the card renders it).
+      const observer = new MutationObserver(() => {
+        if (/ of 12\\.0 MiB/.test(status.textContent) && demo.upload.job?.state === 'uploading') {
+          observer.disconnect()
+          window.pausedAt = status.textContent
+          void demo.upload.togglePause()
+        }
+      })
+      observer.observe(status, { childList: true, characterData: true, subtree: true })
+      void demo.upload.choose(file)
+      return true
+    })()`)
+    await waitFor(
+      browser,
+      `document.getElementById('upload-pause').textContent === 'Resume'`,
+      'the paused state',
+      60_000,
+    )
+    const paused = await browser.evaluate(text('upload-status'))
+    if (!/^Paused at \d+%/.test(paused)) throw new Error(`paused status: ${paused}`)
+    const pausedAt = await browser.evaluate('window.pausedAt')
+    if (!/MiB of 12\.0 MiB · [\d.]+ [KMG]?i?B\/s · \d+ (s|min \d+ s) left/.test(pausedAt))
+      throw new Error(`progress text before the pause: ${pausedAt}`)
+    await browser.evaluate(click('#upload-pause'))
+    await waitFor(browser, `!document.getElementById('upload-result').hidden`, 'the finished upload', 90_000)
+    const checksum = await browser.evaluate(text('u-checksum'))
+    if (!/^[A-Za-z0-9+/]{43}=-3$/.test(checksum)) throw new Error(`checksum shown: ${checksum}`)
+    const history = await browser.evaluate(text('history'))
+    if (!/s3\s*GET \/webcrypto-sigv4-demo\/uploads\//.test(history))
+      throw new Error(`no ListParts on resume in the history: ${history.slice(0, 600)}`)
+  })
+  await check(
+    'upload card: the object in moto has the SHA-256 of the bytes the page made (GetObject, aws4fetch)',
+    async () => {
+      const credentials = await fetch(stack.workerUrl + '/credentials', {
+        method: 'POST',
+        headers: { origin: stack.pageOrigin },
+      }).then((response) => response.json())
+      const signer = new Aws4Fetch({ ...credentials, service: 's3', region: 'us-east-1' })
+      const response = await signer.fetch(`${stack.s3Endpoint}/${stack.bucket}/uploads/${fileName}`)
+      if (!response.ok)
+        throw new Error(`GetObject answered ${response.status}: ${(await response.text()).slice(0, 300)}`)
+      const stored = createHash('sha256')
+        .update(Buffer.from(await response.arrayBuffer()))
+        .digest('hex')
+      const expected = createHash('sha256').update(expectedBytes()).digest('hex')
+      if (stored !== expected) throw new Error(`GetObject SHA-256 ${stored}, expected ${expected}`)
+    },
+  )
 }
 
 // The page Vite serves (`npm run demo`'s first URL, the Worker on another origin).
@@ -220,6 +288,8 @@ async function runBrowser(name) {
     console.log(`${name}: ${browser.version}`)
     await workerPageFlow(browser, name, check)
     await browser.screenshot(join(RESULTS, `demo-${name}-tamper.png`))
+    await uploadFlow(browser, name, check)
+    await browser.screenshot(join(RESULTS, `demo-${name}-upload.png`))
     if (name === 'chromium') {
       await check('keyboard: the focus ring of the selected segment differs from its background', async () => {
         const colours = await browser.evaluate(
@@ -232,6 +302,18 @@ async function runBrowser(name) {
     await vitePageFlow(browser, name, check)
     await phoneChecks(browser, name, check)
     if (name === 'chromium') await browser.screenshot(join(RESULTS, `demo-${name}-phone.png`))
+    await check(`phone: the upload card uploads a 6 MiB file and shows its checksum (${name})`, async () => {
+      await browser.evaluate(`(() => {
+        const file = new File([${MAKE_BYTES}(6 * 1024 * 1024)], 'phone.bin', { type: 'application/octet-stream' })
+        void demo.upload.choose(file)
+        return true
+      })()`)
+      await waitFor(browser, `!document.getElementById('upload-result').hidden`, 'the finished upload', 60_000)
+      const checksum = await browser.evaluate(text('u-checksum'))
+      if (!/^[A-Za-z0-9+/]{43}=-2$/.test(checksum)) throw new Error(`checksum shown: ${checksum}`)
+      await browser.evaluate(`(document.getElementById('upload-card').scrollIntoView(), true)`)
+    })
+    if (name === 'chromium') await browser.screenshot(join(RESULTS, `demo-${name}-phone-upload.png`))
   } catch (error) {
     checks.push({ label: 'browser session', ok: false })
     console.log(`  ✗ ${name} could not run the flow: ${error.message}`)

@@ -502,6 +502,54 @@ describe('AssumeRole', () => {
     ])
   })
 
+  it('with S3_BUCKET, adds uploads under UPLOAD_PREFIX of that bucket only, and GET /config names them', async () => {
+    const mf = await worker({ ...VARS, ...KEYS, S3_BUCKET: 'demo-uploads', UPLOAD_PREFIX: 'inbox/' })
+    await (await post(mf, PAGE)).arrayBuffer()
+    expect(policyOf(calls[0]!).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kinesis:PutRecord', 'kinesis:PutRecords'],
+        Resource: `arn:aws:kinesis:eu-west-1:${ACCOUNT_ID}:stream/clicks`,
+      },
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        Resource: 'arn:aws:s3:::demo-uploads/inbox/*',
+      },
+    ])
+    const config = (await (await mf.dispatchFetch(WORKER + '/config')).json()) as { upload?: object }
+    expect(config.upload).toEqual({
+      bucket: 'demo-uploads',
+      prefix: 'inbox/',
+      s3Endpoint: 'https://s3.eu-west-1.amazonaws.com/',
+    })
+  })
+
+  it('without S3_BUCKET: no S3 statement and no upload in GET /config', async () => {
+    const mf = await worker()
+    await (await post(mf, PAGE)).arrayBuffer()
+    expect(policyOf(calls[0]!).Statement.map((statement) => statement.Resource)).toEqual([
+      `arn:aws:kinesis:eu-west-1:${ACCOUNT_ID}:stream/clicks`,
+    ])
+    const config = (await (await mf.dispatchFetch(WORKER + '/config')).json()) as { upload?: object }
+    expect(config.upload).toBeUndefined()
+  })
+
+  it("on moto, the policy's * is sent as \\u002a (moto re-encodes form bodies); elsewhere as *, the same JSON", async () => {
+    for (const [emulator, star] of [
+      ['moto', '\\u002a'],
+      ['', '*'],
+    ] as const) {
+      calls = []
+      const mf = await worker({ ...VARS, ...KEYS, S3_BUCKET: 'demo-uploads', LOCAL_EMULATOR: emulator })
+      await (await post(mf, PAGE)).arrayBuffer()
+      const sent = new URLSearchParams(calls[0]!.body).get('Policy')!
+      expect(sent).toContain(`demo-uploads/uploads/${star}`)
+      expect(sent.includes('*')).toBe(star === '*')
+      expect(policyOf(calls[0]!).Statement[1]!.Resource).toBe('arn:aws:s3:::demo-uploads/uploads/*')
+    }
+  })
+
   it("signs the AssumeRole call with the Worker's keys (SigV4, service sts): the signature recomputes", async () => {
     const mf = await worker()
     await (await post(mf, PAGE)).arrayBuffer()

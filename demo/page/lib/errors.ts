@@ -1,13 +1,14 @@
 // The page's own errors: which component could not be reached, and pasted credentials past their expiry.
 
 /** The parts of the demo a request can go to: named in messages so the user knows which address to check. */
-export type Component = 'worker' | 'cognito' | 'kinesis' | 'siteverify'
+export type Component = 'worker' | 'cognito' | 'kinesis' | 's3' | 'siteverify'
 
 /** Names of the components as the page shows them. */
 export const COMPONENT_NAMES: Record<Component, string> = {
   worker: 'the Worker',
   cognito: 'Cognito',
   kinesis: 'the Kinesis endpoint',
+  s3: 'the S3 endpoint',
   siteverify: 'Turnstile',
 }
 

@@ -34,6 +34,7 @@ const UNREACHABLE_HINTS: Record<Component, string> = {
     "Check the network and the identity pool id's region: the page calls cognito-identity.<region>.amazonaws.com.",
   kinesis:
     'Check the endpoint address. If it is right, the server may not answer CORS preflight requests (real AWS Kinesis does; a local emulator may need a CORS front).',
+  s3: "Check the bucket's S3 endpoint (GET /config names it). If it is right, the bucket's CORS rules may not allow this page's origin.",
   siteverify: 'The Turnstile script could not load: check that challenges.cloudflare.com is reachable.',
 }
 
@@ -41,6 +42,16 @@ type Rule = [RegExp, string, string]
 
 // Matched against the error's code (AWS `__type`/`<Code>`, Worker `error`, SigV4Error `code`, or the name).
 const RULES: Rule[] = [
+  [
+    /^ERR_UPLOAD_ETAG_HIDDEN$/,
+    "The bucket's CORS rules do not let this page read the ETag of each part.",
+    'Add "ExposeHeaders": ["ETag"] to the bucket\'s CORS rule (the error detail shows the whole rule), then upload again.',
+  ],
+  [
+    /^NoSuchBucket$/,
+    'The bucket does not exist at this S3 endpoint.',
+    "Check the Worker's S3_BUCKET and S3_ENDPOINT (GET /config shows them) and the region.",
+  ],
   [
     /^(SignatureDoesNotMatch|InvalidSignatureException)$/,
     'AWS computed a different signature than this page did.',

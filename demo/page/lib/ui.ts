@@ -7,6 +7,8 @@ import { CredentialSession, formatCountdown, providerFor, type RefreshEvent, typ
 import { loadSettings, saveSettings, validate, type FieldProblem, type Settings, type SourceKind } from './settings.js'
 import { DemoStream, makeBatch, type Placement, type ReadRecord } from './stream.js'
 import { loadTurnstile, turnstileTokens, type TurnstileApi } from './turnstile.js'
+import { mountUploadCard, type UploadCard } from './upload-card.js'
+import type { UploadTarget } from './upload.js'
 
 /** What the page needs from its environment (the real globals in the browser, fakes in tests). */
 export interface PageDeps {
@@ -38,6 +40,8 @@ export interface Page {
   tamper(): Promise<void>
   render(): void
   stop(): void
+  /** The "Upload a file" card. */
+  upload: UploadCard
 }
 
 /** What GET /config tells the page (see demo/worker.ts `ConfigResponse`). */
@@ -48,14 +52,15 @@ interface WorkerConfig {
   readBack?: boolean
   turnstileSiteKey?: string
   localEmulator?: string
+  upload?: { bucket: string; prefix: string; s3Endpoint: string }
 }
 
 const BANNERS: Record<string, string> = {
   moto:
     'Local stack: moto checks every signature as AWS would. It does not enforce session policies, so the ' +
-    'Worker\'s "this one stream only" limit cannot be seen here — it applies on AWS.',
+    'Worker\'s "this one stream only" and "this one prefix only" limits cannot be seen here — they apply on AWS.',
   kinesalite:
-    'Local emulator: kinesalite does NOT check signatures — anything is accepted. Install moto (pip install "moto[server]") for real signature checks.',
+    'Local emulator: kinesalite does NOT check signatures — anything is accepted, and there is no S3 for the upload card. Install moto (pip install "moto[server]") for real signature checks.',
 }
 
 /**
@@ -85,6 +90,7 @@ export function mountDemo(deps: PageDeps): Page {
     worker: send('worker'),
     cognito: send('cognito'),
     kinesis: send('kinesis'),
+    s3: send('s3'),
   }
   const componentFetch = (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init)
@@ -435,8 +441,21 @@ export function mountDemo(deps: PageDeps): Page {
     $('progress-text').textContent = total ? `${sent}/${total} sent${failed ? `, ${failed} failed` : ''}` : ''
   }
 
+  // The upload card signs with the same session as the Kinesis sends; GET /config names the bucket.
+  const uploadTarget = (): UploadTarget | undefined =>
+    workerConfig.upload && { ...workerConfig.upload, region: workerConfig.region ?? settings.region }
+  const uploadCard = mountUploadCard({
+    document: doc,
+    target: uploadTarget,
+    credentials: () => currentSession().provider,
+    fetch: sendTo.s3,
+    log,
+    clock,
+  })
+
   const page: Page = {
     settings,
+    upload: uploadCard,
     configured: Promise.resolve(),
     history,
     getCredentials() {
@@ -644,6 +663,7 @@ export function mountDemo(deps: PageDeps): Page {
         if (!location.searchParams.get('emulator')) showBanner(workerConfig.localEmulator)
         log(`settings from the Worker's GET /config: stream ${workerConfig.streamName ?? '?'}`)
         render()
+        uploadCard.render()
       })
       .catch((error: unknown) => {
         log(`GET /config failed: ${explain(error).title}`, 'err')

@@ -30,6 +30,8 @@ export interface FakeAws {
   readBack: boolean
   /** GET /config's `localEmulator`. */
   localEmulator?: string
+  /** GET /config's `upload` (the upload card's bucket). */
+  upload?: { bucket: string; prefix: string; s3Endpoint: string }
 }
 
 export function fakeAws(now: () => number = Date.now): FakeAws {
@@ -58,6 +60,7 @@ export function fakeAws(now: () => number = Date.now): FakeAws {
             readBack: fake.readBack,
             ...(fake.turnstileSiteKey && { turnstileSiteKey: fake.turnstileSiteKey }),
             ...(fake.localEmulator && { localEmulator: fake.localEmulator }),
+            ...(fake.upload && { upload: fake.upload }),
           })
         if (fake.turnstileSiteKey) {
           const token = request.headers.get('cf-turnstile-response') ?? ''
