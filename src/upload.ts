@@ -106,6 +106,11 @@ export interface UploadOptions {
   signal?: AbortSignal
   /** Called after each part is stored. */
   onProgress?: (progress: UploadProgress) => void
+  /**
+   * Called once a new multipart upload is created, before any part is sent: keep the id to resume (or abort) even
+   * when a pause or a crash comes before the first part is stored. Not called for a single PUT or a resume.
+   */
+  onCreate?: (upload: { uploadId: string }) => void
   /** Resume this multipart upload: the parts S3 already has (same size and ETag) are not sent again. */
   uploadId?: string
   /** On abort, leave the multipart upload and its parts in place, to resume later with `uploadId` (a pause). */
@@ -754,7 +759,11 @@ async function multipart(
     createHeaders.set('x-amz-checksum-algorithm', algorithmName(checksums.algorithm))
     createHeaders.set('x-amz-checksum-type', checksums.type)
   }
-  const uploadId = options.uploadId ?? (await createUpload({ url, headers: createHeaders, signal }, client))
+  let uploadId = options.uploadId
+  if (uploadId === undefined) {
+    uploadId = await createUpload({ url, headers: createHeaders, signal }, client)
+    options.onCreate?.({ uploadId })
+  }
   const done: UploadedPart[] = []
   let loaded = 0
   let failure: unknown

@@ -252,6 +252,39 @@ describe('upload (moto, signature checks on)', () => {
     expect(await s3.listUploads()).not.toContain(uploadId)
   })
 
+  test('onCreate gives the upload id before any part: a pause before the first part is stored still resumes', async () => {
+    const controller = new AbortController()
+    const bytes = randomBytes(12 * MIB, 37)
+    let createdId: string | undefined
+    const progressBeforePause: number[] = []
+    const paused = upload(s3.client(), {
+      url: s3.objectUrl('paused-early.bin'),
+      body: bytes,
+      partSize: 5 * MIB,
+      keepPartsOnAbort: true,
+      signal: controller.signal,
+      onCreate: ({ uploadId }) => {
+        createdId = uploadId
+        controller.abort(new DOMException('paused', 'AbortError'))
+      },
+      onProgress: ({ part }) => progressBeforePause.push(part),
+    })
+    await expect(paused).rejects.toMatchObject({ name: 'AbortError' })
+    expect(progressBeforePause).toEqual([])
+    expect(await s3.listUploads()).toContain(createdId)
+    let calledOnResume = false
+    const result = await upload(s3.client(), {
+      url: s3.objectUrl('paused-early.bin'),
+      body: bytes,
+      partSize: 5 * MIB,
+      uploadId: createdId,
+      onCreate: () => (calledOnResume = true),
+    })
+    expect(calledOnResume).toBe(false)
+    expect(result.parts).toHaveLength(3)
+    expect(await s3.storedSha256('paused-early.bin')).toBe(sha256Hex(bytes))
+  })
+
   test('an already aborted signal rejects with its reason before any request', async () => {
     const reason = new Error('too late')
     await expect(
