@@ -6,6 +6,10 @@
 // the visitor (Cloudflare Turnstile, and/or a Cloudflare Access JWT; or an explicit opt-out for the local stack),
 // then STS. Callers get a short error code and
 // text with a reference; the details (STS codes, ARNs, account ids) go to the Worker's log under that reference.
+//
+// POST /uploads, /uploads/complete and /uploads/abort (the upload card's "Presigned part URLs" toggle) pass the
+// same gates (and count against the same rate limit); the Worker then starts, completes or aborts a multipart
+// upload under UPLOAD_PREFIX itself and hands the page only presigned part URLs, never credentials.
 import { AwsError } from '../src/client.js'
 import { assumeRole } from '../src/credentials.js'
 import { abortUpload, completeUpload, presignUpload } from '../src/upload.js'
@@ -76,7 +80,7 @@ export interface Env {
   S3_PRESIGN_ENDPOINT?: string
   /** Set by `npm run demo` (`moto` or `kinesalite`): GET /config passes it on so the page shows the local-stack banner. */
   LOCAL_EMULATOR?: string
-  /** Per-client limit on POST /credentials, bound by `[[ratelimits]]`. Without it the Worker refuses. */
+  /** Per-client limit on POST /credentials and /uploads*, bound by `[[ratelimits]]`. Without it the Worker refuses. */
   CREDENTIALS_RATE_LIMIT?: RateLimiter
   /** Static assets (the built page), bound by `[assets]` in wrangler.toml. */
   ASSETS?: { fetch(request: Request): Promise<Response> }
