@@ -6,10 +6,22 @@
 // the visitor (Cloudflare Turnstile, and/or a Cloudflare Access JWT; or an explicit opt-out for the local stack),
 // then STS. Callers get a short error code and
 // text with a reference; the details (STS codes, ARNs, account ids) go to the Worker's log under that reference.
+//
+// POST /uploads, /uploads/complete and /uploads/abort (the upload card's "Presigned part URLs" toggle) pass the
+// same gates (and count against the same rate limit); the Worker then starts, completes or aborts a multipart
+// upload under UPLOAD_PREFIX itself and hands the page only presigned part URLs, never credentials.
 import { AwsError } from '../src/client.js'
 import { assumeRole } from '../src/credentials.js'
+import { abortUpload, completeUpload, presignUpload } from '../src/upload.js'
 import { ACCESS_JWT_HEADER, verifyAccessJwt } from './worker/access.js'
 import { TURNSTILE_HEADER, verifyTurnstile } from './worker/turnstile.js'
+import {
+  MAX_UPLOAD_REQUEST_BYTES,
+  parseAbort,
+  parseComplete,
+  parseCreate,
+  UploadRequestError,
+} from './worker/upload-requests.js'
 
 /** The Workers rate-limiting binding (`[[ratelimits]]` in wrangler.toml). */
 export interface RateLimiter {
@@ -61,9 +73,14 @@ export interface Env {
   UPLOAD_PREFIX?: string
   /** S3 endpoint the page should use, path-style (GET /config); default `https://s3.<region>.amazonaws.com`. */
   S3_ENDPOINT?: string
+  /**
+   * S3 endpoint of the presigned-part path (POST /uploads and the part URLs it hands out); default S3_ENDPOINT.
+   * Locally a second moto without signature checks (moto answers presigned requests with 500 when checks are on).
+   */
+  S3_PRESIGN_ENDPOINT?: string
   /** Set by `npm run demo` (`moto` or `kinesalite`): GET /config passes it on so the page shows the local-stack banner. */
   LOCAL_EMULATOR?: string
-  /** Per-client limit on POST /credentials, bound by `[[ratelimits]]`. Without it the Worker refuses. */
+  /** Per-client limit on POST /credentials and /uploads*, bound by `[[ratelimits]]`. Without it the Worker refuses. */
   CREDENTIALS_RATE_LIMIT?: RateLimiter
   /** Static assets (the built page), bound by `[assets]` in wrangler.toml. */
   ASSETS?: { fetch(request: Request): Promise<Response> }
@@ -89,7 +106,15 @@ export interface ConfigResponse {
   /** Set on the local stack: the emulator behind the Kinesis endpoint (`moto`, `kinesalite`). */
   localEmulator?: string
   /** Set when the Worker has a bucket for uploads: where the page may write. */
-  upload?: { bucket: string; prefix: string; s3Endpoint: string }
+  upload?: { bucket: string; prefix: string; s3Endpoint: string; presignEndpoint: string }
+}
+
+/** What POST /uploads returns: the upload, its key, the part size and one presigned PUT URL per part. */
+export interface PresignedUploadResponse {
+  uploadId: string
+  key: string
+  partSize: number
+  parts: { partNumber: number; url: string }[]
 }
 
 /** Every error a caller can get: `{ error, message, ref }`, the same short text for every cause of one kind. */
@@ -106,11 +131,18 @@ export type WorkerErrorCode =
   | 'worker_misconfigured'
   /** STS refused or could not be reached: the log has its code and message (502). */
   | 'sts_error'
-  /** Wrong method on /credentials or /config (405). */
+  /** Wrong method on /credentials, /uploads* or /config (405). */
   | 'method_not_allowed'
+  /** A POST /uploads* body that is not what the route takes: the log says which field (400). */
+  | 'bad_request'
+  /** POST /uploads* but the Worker has no S3_BUCKET (404). */
+  | 'uploads_off'
+  /** S3 refused or could not be reached for an upload: the log has its code and message (502). */
+  | 's3_error'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
-const API_PATHS = new Set(['/credentials', '/config'])
+const UPLOAD_PATHS = new Set(['/uploads', '/uploads/complete', '/uploads/abort'])
+const API_PATHS = new Set(['/credentials', '/config', ...UPLOAD_PATHS])
 const REQUIRED_FOR_CREDENTIALS = [
   'AWS_ACCESS_KEY_ID',
   'AWS_SECRET_ACCESS_KEY',
@@ -130,7 +162,10 @@ const MESSAGES: Record<WorkerErrorCode, string> = {
   access_denied: 'Sign in through Cloudflare Access first: open the page from its protected address.',
   worker_misconfigured: 'The Worker is not fully configured: its log says what is missing.',
   sts_error: "Credentials could not be issued right now: the Worker's log has the details.",
-  method_not_allowed: 'Use GET /config and POST /credentials.',
+  method_not_allowed: 'Use GET /config and POST /credentials or /uploads.',
+  bad_request: 'The request body is not what this route takes.',
+  uploads_off: 'This Worker has no bucket for uploads.',
+  s3_error: "S3 refused the upload request: the Worker's log has the details.",
 }
 
 export default {
@@ -158,11 +193,97 @@ export default {
     if (request.method !== 'POST') return refuse('method_not_allowed', 405, cors)
     // Browsers always send Origin on a POST; a caller without one (or with another) is not the page.
     if (!allowed) return refuse('origin_not_allowed', 403, cors, { origin })
+    if (UPLOAD_PATHS.has(url.pathname)) return uploads(url.pathname, request, env, cors)
     return credentials(request, env, cors)
   },
 }
 
 async function credentials(request: Request, env: Env, cors: Headers): Promise<Response> {
+  const refused = await gate(request, env, cors)
+  if (refused) return refused
+  try {
+    return json(200, await assumeRoleFor(env), cors)
+  } catch (error) {
+    return refuse('sts_error', 502, cors, stsDetail(env, error))
+  }
+}
+
+/** Seconds each presigned part URL stays valid: the shortest session STS hands out, so the URLs never outlive it. */
+const PART_URL_EXPIRES_IN = MIN_DURATION_SECONDS
+
+/**
+ * POST /uploads, /uploads/complete, /uploads/abort: the presigned-part path. Behind the same gate as
+ * /credentials; the Worker signs with a session from the same AssumeRole (so the session policy's prefix binds
+ * these too), and the page gets only URLs, never credentials.
+ */
+async function uploads(path: string, request: Request, env: Env, cors: Headers): Promise<Response> {
+  const refused = await gate(request, env, cors)
+  if (refused) return refused
+  if (!env.S3_BUCKET) return refuse('uploads_off', 404, cors, { missing: ['S3_BUCKET'] })
+  const prefix = uploadPrefix(env)
+  let body: unknown
+  try {
+    const text = await request.text()
+    if (text.length > MAX_UPLOAD_REQUEST_BYTES)
+      throw new UploadRequestError('body', `longer than ${MAX_UPLOAD_REQUEST_BYTES} bytes`)
+    body = JSON.parse(text)
+  } catch (error) {
+    return refuse('bad_request', 400, cors, { path, reason: (error as Error).message })
+  }
+  let credentials: CredentialsResponse
+  try {
+    credentials = await assumeRoleFor(env)
+  } catch (error) {
+    return refuse('sts_error', 502, cors, stsDetail(env, error))
+  }
+  const client = { credentials, region: env.AWS_REGION!, service: 's3' }
+  const objectUrl = (key: string) =>
+    `${presignEndpoint(env).replace(/\/*$/, '/')}${encodeURIComponent(env.S3_BUCKET!)}/${key}`
+  try {
+    if (path === '/uploads') {
+      const wanted = parseCreate(body, prefix, () => crypto.randomUUID().slice(0, 8))
+      const presigned = await presignUpload(
+        { url: objectUrl(wanted.key), parts: wanted.partCount, expiresIn: PART_URL_EXPIRES_IN },
+        client,
+      )
+      const answer: PresignedUploadResponse = { ...presigned, key: wanted.key, partSize: wanted.partSize }
+      return json(200, answer, cors)
+    }
+    if (path === '/uploads/complete') {
+      const wanted = parseComplete(body, prefix)
+      const done = await completeUpload(
+        { url: objectUrl(wanted.key), uploadId: wanted.uploadId, parts: wanted.parts },
+        client,
+      )
+      return json(200, { key: wanted.key, etag: done.etag }, cors)
+    }
+    const wanted = parseAbort(body, prefix)
+    await abortUpload({ url: objectUrl(wanted.key), uploadId: wanted.uploadId }, client)
+    return json(200, { key: wanted.key, aborted: true }, cors)
+  } catch (error) {
+    if (error instanceof UploadRequestError)
+      return refuse('bad_request', 400, cors, { path, field: error.field, reason: error.message })
+    const cause = (error as { cause?: unknown }).cause
+    return refuse('s3_error', 502, cors, {
+      path,
+      code: (error as { code?: string }).code,
+      message: (error as Error).message,
+      ...(cause instanceof AwsError && { s3Code: cause.code, status: cause.status }),
+    })
+  }
+}
+
+function stsDetail(env: Env, error: unknown): object {
+  return error instanceof AwsError
+    ? { code: error.code, status: error.status, message: error.message, requestId: error.requestId }
+    : { endpoint: stsEndpoint(env), message: (error as Error).message }
+}
+
+/**
+ * The gates in front of everything that uses the Worker's keys (POST /credentials and POST /uploads*), cheapest
+ * first: the settings, the rate limit, then Access and/or Turnstile. Returns the refusal, or undefined to go on.
+ */
+async function gate(request: Request, env: Env, cors: Headers): Promise<Response | undefined> {
   const missing = REQUIRED_FOR_CREDENTIALS.filter((name) => !env[name])
   if (missing.length) return refuse('worker_misconfigured', 500, cors, { missing })
   if (!env.CREDENTIALS_RATE_LIMIT)
@@ -196,15 +317,7 @@ async function credentials(request: Request, env: Env, cors: Headers): Promise<R
     })
     if (!verdict.success) return refuse('turnstile_failed', 403, cors, { errorCodes: verdict.errorCodes })
   }
-  try {
-    return json(200, await assumeRoleFor(env), cors)
-  } catch (error) {
-    const detail =
-      error instanceof AwsError
-        ? { code: error.code, status: error.status, message: error.message, requestId: error.requestId }
-        : { endpoint: stsEndpoint(env), message: (error as Error).message }
-    return refuse('sts_error', 502, cors, detail)
-  }
+  return undefined
 }
 
 function config(env: Env): ConfigResponse {
@@ -216,7 +329,13 @@ function config(env: Env): ConfigResponse {
   }
   if (env.TURNSTILE_SECRET && env.TURNSTILE_SITE_KEY) answer.turnstileSiteKey = env.TURNSTILE_SITE_KEY
   if (env.LOCAL_EMULATOR) answer.localEmulator = env.LOCAL_EMULATOR
-  if (env.S3_BUCKET) answer.upload = { bucket: env.S3_BUCKET, prefix: uploadPrefix(env), s3Endpoint: s3Endpoint(env) }
+  if (env.S3_BUCKET)
+    answer.upload = {
+      bucket: env.S3_BUCKET,
+      prefix: uploadPrefix(env),
+      s3Endpoint: s3Endpoint(env),
+      presignEndpoint: presignEndpoint(env),
+    }
   return answer
 }
 
@@ -296,6 +415,10 @@ async function assumeRoleFor(env: Env): Promise<CredentialsResponse> {
       status: 502,
     })
   return { accessKeyId, secretAccessKey, sessionToken, expiration: expiration.toISOString() }
+}
+
+function presignEndpoint(env: Env): string {
+  return env.S3_PRESIGN_ENDPOINT || s3Endpoint(env)
 }
 
 function stsEndpoint(env: Env): string {

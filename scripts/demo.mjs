@@ -61,6 +61,8 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
     let kinesisEndpoint
     /** Only with moto: kinesalite has no S3, so the page's upload card says it needs moto. */
     let s3Endpoint
+    /** Only with moto: where the presigned part URLs point (a moto without signature checks). */
+    let presignEndpoint
     let used = emulator
     if (emulator === 'auto' || emulator === 'moto') {
       const available =
@@ -90,7 +92,20 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
       kinesisEndpoint = front.endpoint
       log(`  CORS front for moto          ${front.endpoint}`)
       s3Endpoint = front.endpoint
-      Object.assign(vars, { STS_ENDPOINT: moto.endpoint + '/', ROLE_ARN: iam.roleArn })
+      // The presigned-part path (the upload card's toggle) goes to a second moto WITHOUT signature checks: with
+      // checks on, moto answers every presigned (query-signed) request with 500. Same bucket name, same CORS front.
+      const presignMoto = await startMoto({ authChecks: false })
+      stops.push(() => presignMoto.stop())
+      await createBucket(presignMoto.endpoint)
+      const presignFront = await corsFront(presignMoto.endpoint, { exposeHeaders: EXPOSED_HEADERS })
+      stops.push(() => presignFront.close())
+      presignEndpoint = presignFront.endpoint
+      log(`  moto for presigned parts (NO signature checks)  ${presignFront.endpoint}`)
+      Object.assign(vars, {
+        STS_ENDPOINT: moto.endpoint + '/',
+        ROLE_ARN: iam.roleArn,
+        S3_PRESIGN_ENDPOINT: presignEndpoint + '/',
+      })
     } else if (used === 'kinesalite') {
       const kinesalite = await startKinesalite()
       stops.push(() => kinesalite.close())
@@ -149,6 +164,7 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
       workerOutput: worker.output,
       kinesisEndpoint,
       s3Endpoint,
+      presignEndpoint,
       bucket: s3Endpoint ? BUCKET : undefined,
       emulator: used,
       stop,

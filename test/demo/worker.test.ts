@@ -30,6 +30,7 @@ const LIMIT = 5
 
 interface StsCall {
   url: string
+  method: string
   headers: Array<[string, string]>
   body: string
 }
@@ -82,10 +83,16 @@ async function worker(bindings: Record<string, string> = { ...VARS, ...KEYS }, o
         const forwarded = await fetch(request.url, { method: request.method, ...(body !== undefined && { body }) })
         return new MiniflareResponse(await forwarded.text(), { status: forwarded.status })
       }
-      const call: StsCall = { url: request.url, headers: [...request.headers.entries()], body: await request.text() }
+      const call: StsCall = {
+        url: request.url,
+        method: request.method,
+        headers: [...request.headers.entries()],
+        body: await request.text(),
+      }
       calls.push(call)
       const answered = await answer(call)
-      return new MiniflareResponse(await answered.text(), {
+      const text = await answered.text()
+      return new MiniflareResponse(answered.status === 204 ? null : text, {
         status: answered.status,
         headers: [...answered.headers.entries()],
       })
@@ -522,6 +529,8 @@ describe('AssumeRole', () => {
       bucket: 'demo-uploads',
       prefix: 'inbox/',
       s3Endpoint: 'https://s3.eu-west-1.amazonaws.com/',
+      // Without S3_PRESIGN_ENDPOINT the part URLs go to the same S3 endpoint.
+      presignEndpoint: 'https://s3.eu-west-1.amazonaws.com/',
     })
   })
 
@@ -704,5 +713,209 @@ describe('what wrangler.toml ships (parsed by wrangler itself)', () => {
     expect(vars.ALLOW_UNGATED_CREDENTIALS).toBe('true')
     expect(vars.ALLOWED_ORIGINS).toContain('http://127.0.0.1:5173')
     expect(dev.ratelimits.map((binding) => binding.name)).toEqual(['CREDENTIALS_RATE_LIMIT'])
+  })
+})
+
+describe('POST /uploads, /uploads/complete, /uploads/abort (presigned part URLs)', () => {
+  const S3 = 'https://s3.eu-west-1.amazonaws.com/'
+  const UPLOAD_VARS = { ...VARS, ...KEYS, S3_BUCKET: 'demo-uploads', UPLOAD_PREFIX: 'uploads/', S3_ENDPOINT: S3 }
+  const MIB = 1024 * 1024
+  const s3Calls = () => calls.filter((call) => new URL(call.url).hostname.startsWith('s3.'))
+  const stsCalls = () => calls.filter((call) => new URL(call.url).hostname.startsWith('sts.'))
+
+  // STS as before; S3 answers CreateMultipartUpload, CompleteMultipartUpload and AbortMultipartUpload.
+  const withS3 =
+    (s3: StsAnswer = okS3): StsAnswer =>
+    (call) =>
+      new URL(call.url).hostname.startsWith('s3.') ? s3(call) : OK(call)
+  function okS3(call: StsCall): Response {
+    const url = new URL(call.url)
+    if (url.searchParams.has('uploads'))
+      return new Response(
+        `<InitiateMultipartUploadResult><Bucket>demo-uploads</Bucket><Key>k</Key><UploadId>upload-1.abc</UploadId></InitiateMultipartUploadResult>`,
+      )
+    if (call.method === 'DELETE') return new Response(null, { status: 204 })
+    return new Response(
+      `<CompleteMultipartUploadResult><Location>${call.url}</Location><ETag>"etag-3"</ETag></CompleteMultipartUploadResult>`,
+    )
+  }
+
+  function send(mf: Miniflare, path: string, body: unknown, origin: string | null = PAGE, headers = {}) {
+    calls = []
+    return mf.dispatchFetch(WORKER + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(origin && { origin }), ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    })
+  }
+  const COMPLETE = {
+    key: 'uploads/0123abcd-a.bin',
+    uploadId: 'upload-1.abc',
+    parts: [
+      { partNumber: 1, etag: '"e1"' },
+      { partNumber: 2, etag: '"e2"' },
+    ],
+  }
+  const ROUTES: Array<[string, unknown]> = [
+    ['/uploads', { name: 'a.bin', size: 12 * MIB }],
+    ['/uploads/complete', COMPLETE],
+    ['/uploads/abort', { key: COMPLETE.key, uploadId: COMPLETE.uploadId }],
+  ]
+
+  it('are gated like /credentials: a foreign origin, no Origin, or no Turnstile token reach neither STS nor S3', async () => {
+    answer = withS3()
+    const open = await worker(UPLOAD_VARS)
+    const turnstile = await worker({
+      ...without(UPLOAD_VARS, 'ALLOW_UNGATED_CREDENTIALS'),
+      TURNSTILE_SECRET,
+      TURNSTILE_SITEVERIFY_URL: siteverifyUrl,
+    })
+    for (const [path, body] of ROUTES) {
+      for (const origin of ['https://evil.example', null]) {
+        const response = await send(open, path, body, origin)
+        expect(response.status, `${path} from ${origin}`).toBe(403)
+        expect(((await response.json()) as { error: string }).error).toBe('origin_not_allowed')
+        expect(calls).toHaveLength(0)
+      }
+      const noToken = await send(turnstile, path, body)
+      expect(noToken.status).toBe(403)
+      expect(((await noToken.json()) as { error: string }).error).toBe('turnstile_failed')
+      expect(calls).toHaveLength(0)
+    }
+  })
+
+  it('POST /uploads: a key under the prefix (random id + reduced name), 5 MiB parts, one presigned PUT URL per part', async () => {
+    answer = withS3()
+    const mf = await worker(UPLOAD_VARS)
+    const response = await send(mf, '/uploads', { name: '../../other/My photo.jpg', size: 12 * MIB + 1 })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('access-control-allow-origin')).toBe(PAGE)
+    const body = (await response.json()) as {
+      uploadId: string
+      key: string
+      partSize: number
+      parts: { partNumber: number; url: string }[]
+    }
+    expect(body.key).toMatch(/^uploads\/[0-9a-f]{8}-My-photo\.jpg$/)
+    expect(body.uploadId).toBe('upload-1.abc')
+    expect(body.partSize).toBe(5 * MIB)
+    expect(body.parts.map((part) => part.partNumber)).toEqual([1, 2, 3])
+    for (const part of body.parts) {
+      const url = new URL(part.url)
+      expect(url.origin + url.pathname).toBe(`${S3}demo-uploads/${body.key}`)
+      expect(url.searchParams.get('partNumber')).toBe(String(part.partNumber))
+      expect(url.searchParams.get('uploadId')).toBe('upload-1.abc')
+      expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/)
+      expect(url.searchParams.get('X-Amz-Expires')).toBe('900')
+      // Signed with the AssumeRole session (narrowed by the session policy), never with the Worker's own keys.
+      expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^ASIATEMPORARY1234\//)
+      expect(part.url).not.toContain(KEYS.AWS_ACCESS_KEY_ID)
+    }
+    expect(JSON.stringify(body)).not.toContain('temporary/secret')
+    expect(stsCalls()).toHaveLength(1)
+    const created = s3Calls()
+    expect(created).toHaveLength(1)
+    expect(new URL(created[0]!.url).pathname).toBe(`/demo-uploads/${body.key}`)
+    expect(new URL(created[0]!.url).searchParams.has('uploads')).toBe(true)
+  })
+
+  it('complete and abort: CompleteMultipartUpload with the parts in order, AbortMultipartUpload, for that key', async () => {
+    answer = withS3()
+    const mf = await worker(UPLOAD_VARS)
+    const completed = await send(mf, '/uploads/complete', { ...COMPLETE, parts: [...COMPLETE.parts].reverse() })
+    expect(completed.status).toBe(200)
+    expect(await completed.json()).toEqual({ key: COMPLETE.key, etag: '"etag-3"' })
+    const [completeCall] = s3Calls()
+    expect(new URL(completeCall!.url).pathname).toBe(`/demo-uploads/${COMPLETE.key}`)
+    expect(new URL(completeCall!.url).searchParams.get('uploadId')).toBe('upload-1.abc')
+    expect(completeCall!.body.indexOf('"e1"')).toBeGreaterThan(-1)
+    expect(completeCall!.body.indexOf('"e1"')).toBeLessThan(completeCall!.body.indexOf('"e2"'))
+    const aborted = await send(mf, '/uploads/abort', { key: COMPLETE.key, uploadId: COMPLETE.uploadId })
+    expect(aborted.status).toBe(200)
+    const [abortCall] = s3Calls()
+    expect(new URL(abortCall!.url).pathname).toBe(`/demo-uploads/${COMPLETE.key}`)
+    expect(new URL(abortCall!.url).searchParams.get('uploadId')).toBe('upload-1.abc')
+  })
+
+  it('keys cannot leave the prefix, and malformed bodies get a generic 400 (the field goes to the log)', async () => {
+    answer = withS3()
+    const mf = await worker(UPLOAD_VARS)
+    const badKeys = [
+      'other/0123abcd-a.bin',
+      'uploads/../secret/0123abcd-a.bin',
+      'uploads/0123abcd-a/../../../x',
+      'uploads/0123abcd-..%2F..%2Fx',
+      'uploads/',
+      'uploadsX/0123abcd-a.bin',
+      '/uploads/0123abcd-a.bin',
+      42,
+    ]
+    const bad: Array<[string, unknown]> = [
+      ...badKeys.flatMap((key): Array<[string, unknown]> => [
+        ['/uploads/complete', { ...COMPLETE, key }],
+        ['/uploads/abort', { key, uploadId: COMPLETE.uploadId }],
+      ]),
+      ['/uploads', { name: 'a.bin', size: 1024 * 1024 * 1024 + 1 }],
+      ['/uploads', { name: 'a.bin', size: 0 }],
+      ['/uploads', { name: 'a.bin', size: 1.5 }],
+      ['/uploads', { name: '', size: 10 }],
+      ['/uploads', { size: 10 }],
+      ['/uploads', 'not json'],
+      ['/uploads', '[1,2]'],
+      ['/uploads', JSON.stringify({ name: 'x'.repeat(70_000), size: 1 })],
+      ['/uploads/complete', { ...COMPLETE, parts: [] }],
+      ['/uploads/complete', { ...COMPLETE, parts: [COMPLETE.parts[0], COMPLETE.parts[0]] }],
+      ['/uploads/complete', { ...COMPLETE, parts: [{ partNumber: 0, etag: '"e"' }] }],
+      ['/uploads/complete', { ...COMPLETE, parts: [{ partNumber: 101, etag: '"e"' }] }],
+      ['/uploads/complete', { ...COMPLETE, parts: [{ partNumber: 1, etag: '</ETag><x>' }] }],
+      ['/uploads/complete', { ...COMPLETE, uploadId: 'a&b=c' }],
+    ]
+    for (const [path, body] of bad) {
+      const response = await send(mf, path, body)
+      const label = `${path} ${JSON.stringify(body).slice(0, 80)}`
+      expect(response.status, label).toBe(400)
+      const answerBody = (await response.json()) as { error: string; message: string; ref: string }
+      expect(answerBody.error, label).toBe('bad_request')
+      expect(answerBody.message).toBe('The request body is not what this route takes.')
+      expect(s3Calls(), label).toHaveLength(0)
+    }
+    // A name that tries a path still lands under the prefix.
+    const sneaky = await send(mf, '/uploads', { name: 'uploads/../../../other/.hidden', size: 10 })
+    expect(((await sneaky.json()) as { key: string }).key).toMatch(/^uploads\/[0-9a-f]{8}-hidden$/)
+    const last = (await send(mf, '/uploads/abort', { key: 'other/x', uploadId: 'u' }).then((r) => r.json())) as {
+      ref: string
+    }
+    await until(() => logs.includes(last.ref))
+    expect(logs.split('\n').find((entry) => entry.includes(last.ref))).toContain('not under the upload prefix')
+  })
+
+  it('an S3 refusal: 502 s3_error with no ARN or account id in the answer; the log has them; no bucket: 404', async () => {
+    const arn = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/kinesis-demo-writer/s`
+    answer = withS3(
+      () =>
+        new Response(
+          `<Error><Code>AccessDenied</Code><Message>User: ${arn} is not authorized to perform: s3:PutObject</Message><RequestId>s3-req</RequestId></Error>`,
+          { status: 403, headers: { 'content-type': 'application/xml' } },
+        ),
+    )
+    const mf = await worker(UPLOAD_VARS)
+    for (const [path, body] of ROUTES) {
+      const response = await send(mf, path, body)
+      expect(response.status, path).toBe(502)
+      const text = await response.text()
+      const refused = JSON.parse(text) as { error: string; ref: string }
+      expect(Object.keys(refused).sort()).toEqual(['error', 'message', 'ref'])
+      expect(refused.error).toBe('s3_error')
+      for (const leak of ['arn:', ACCOUNT_ID, 'AccessDenied', 'not authorized', 'temporary/secret'])
+        expect(text).not.toContain(leak)
+      await until(() => logs.includes(refused.ref))
+      const line = logs.split('\n').find((entry) => entry.includes(refused.ref))!
+      expect(line).toContain('AccessDenied')
+      expect(line).not.toContain('temporary/secret')
+    }
+    const noBucket = await worker({ ...VARS, ...KEYS })
+    const off = await send(noBucket, '/uploads', ROUTES[0]![1])
+    expect(off.status).toBe(404)
+    expect(((await off.json()) as { error: string }).error).toBe('uploads_off')
   })
 })

@@ -52,13 +52,15 @@ interface WorkerConfig {
   readBack?: boolean
   turnstileSiteKey?: string
   localEmulator?: string
-  upload?: { bucket: string; prefix: string; s3Endpoint: string }
+  upload?: { bucket: string; prefix: string; s3Endpoint: string; presignEndpoint?: string }
 }
 
 const BANNERS: Record<string, string> = {
   moto:
     'Local stack: moto checks every signature as AWS would. It does not enforce session policies, so the ' +
-    'Worker\'s "this one stream only" and "this one prefix only" limits cannot be seen here — they apply on AWS.',
+    'Worker\'s "this one stream only" and "this one prefix only" limits cannot be seen here — they apply on AWS. ' +
+    'The upload card\'s "Presigned part URLs" path goes to a second moto WITHOUT signature checks: with checks on, ' +
+    'moto answers every presigned request with 500.',
   kinesalite:
     'Local emulator: kinesalite does NOT check signatures — anything is accepted, and there is no S3 for the upload card. Install moto (pip install "moto[server]") for real signature checks.',
 }
@@ -451,6 +453,11 @@ export function mountDemo(deps: PageDeps): Page {
     fetch: sendTo.s3,
     log,
     clock,
+    presigned: {
+      workerUrl: () => (settings.source === 'worker' && settings.workerUrl) || undefined,
+      worker: sendTo.worker,
+      token: () => turnstileSource(),
+    },
   })
 
   const page: Page = {
