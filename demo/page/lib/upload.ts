@@ -150,17 +150,7 @@ export class FileUpload {
     this.url = objectUrl(target, fileName)
     this.#events = events
     this.#clock = events.clock ?? (() => performance.now())
-    const reach = reporting('s3', events.fetch ?? ((request: Request) => fetch(request)))
-    // upload() reports the upload id with the first stored part; a pause before that must still know it, so the
-    // CreateMultipartUpload answer is read here too.
-    const send = async (request: Request) => {
-      const response = await reach(request)
-      if (request.method === 'POST' && new URL(request.url).searchParams.has('uploads') && response.ok) {
-        const created = /<UploadId>([^<]+)<\/UploadId>/.exec(await response.clone().text())?.[1]
-        if (created) this.uploadId = created
-      }
-      return response
-    }
+    const send = reporting('s3', events.fetch ?? ((request: Request) => fetch(request)))
     this.#client = new AwsClient({ credentials, region: target.region, service: 's3', retries: 2, fetch: send })
   }
 
@@ -183,6 +173,8 @@ export class FileUpload {
       signal: controller.signal,
       keepPartsOnAbort: true,
       ...(this.uploadId && { uploadId: this.uploadId }),
+      // Known before any part is stored, so a pause right after the start can still be resumed.
+      onCreate: ({ uploadId }) => (this.uploadId = uploadId),
       ...(this.file.type && { headers: { 'content-type': this.file.type } }),
       onProgress: (progress) => {
         if (progress.uploadId) this.uploadId = progress.uploadId
