@@ -244,3 +244,21 @@ function causes(error: ErrorLike): ErrorLike[] {
   }
   return chain
 }
+
+/**
+ * The nodes that show an explanation in an error box: its title, what to do, and the code with the (redacted)
+ * detail cut at `detailLength` characters.
+ *
+ * @example
+ * box.replaceChildren(...explanationNodes(document, explain(error), 400))
+ */
+export function explanationNodes(doc: Document, explained: Explanation, detailLength: number): HTMLElement[] {
+  const title = doc.createElement('strong')
+  title.textContent = explained.title
+  const hint = doc.createElement('p')
+  hint.textContent = explained.hint
+  const detail = doc.createElement('p')
+  detail.className = 'mono small'
+  detail.textContent = `${explained.code}${explained.detail ? ': ' + explained.detail.slice(0, detailLength) : ''}`
+  return [title, hint, detail]
+}

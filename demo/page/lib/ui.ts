@@ -1,6 +1,6 @@
 // Wires the page: form ↔ settings, credential session and countdown, sends (queued, one at a time), read-back,
 // inspector, request history, tamper button, errors at their field or in the error box, and the Activity log.
-import { explain, redact } from './explain.js'
+import { explain, explanationNodes, redact } from './explain.js'
 import { type HistoryEntry, HISTORY_ROWS, tamperWith, tracked } from './history.js'
 import { previewRecord, recordSize, tooLargeMessage } from './records.js'
 import { CredentialSession, formatCountdown, providerFor, type RefreshEvent, type TokenSource } from './session.js'
@@ -217,15 +217,7 @@ export function mountDemo(deps: PageDeps): Page {
     const explained = explain(error)
     const box = $('error')
     box.hidden = false
-    box.replaceChildren()
-    const title = doc.createElement('strong')
-    title.textContent = explained.title
-    const hint = doc.createElement('p')
-    hint.textContent = explained.hint
-    const detail = doc.createElement('p')
-    detail.className = 'mono small'
-    detail.textContent = `${explained.code}${explained.detail ? ': ' + explained.detail.slice(0, 400) : ''}`
-    box.append(title, hint, detail)
+    box.replaceChildren(...explanationNodes(doc, explained, 400))
     log(`${explained.code}: ${explained.title}`, 'err')
     reveal(box)
   }

@@ -2,7 +2,7 @@
 // cancel, and the object's checksum when done. The upload itself: ./upload.ts (signed in the page), or
 // ./presigned.ts with the toggle on (part URLs from the Worker, no credentials on the page).
 import type { CredentialProvider } from '../../../src/credentials.js'
-import { explain } from './explain.js'
+import { explain, explanationNodes } from './explain.js'
 import { PresignedUpload, type PartView } from './presigned.js'
 import type { TokenSource } from './session.js'
 import { DEMO_PART_SIZE, FileUpload, formatBytes, type ProgressView, type UploadTarget } from './upload.js'
@@ -82,14 +82,7 @@ export function mountUploadCard(deps: UploadCardDeps): UploadCard {
     const explained = explain(error)
     const box = $('upload-error')
     box.hidden = false
-    const title = doc.createElement('strong')
-    title.textContent = explained.title
-    const hint = doc.createElement('p')
-    hint.textContent = explained.hint
-    const detail = doc.createElement('p')
-    detail.className = 'mono small'
-    detail.textContent = `${explained.code}${explained.detail ? ': ' + explained.detail.slice(0, 600) : ''}`
-    box.replaceChildren(title, hint, detail)
+    box.replaceChildren(...explanationNodes(doc, explained, 600))
     deps.log(`upload: ${explained.code}: ${explained.title}`, 'err')
   }
 
