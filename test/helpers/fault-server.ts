@@ -1,7 +1,7 @@
 // A scripted HTTP server on 127.0.0.1 for client tests: answers each request as the test says (any status,
 // headers, body), drops the connection, or never answers. Records every request it got.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { Socket } from 'node:net'
+import { listen } from './moto.js'
 
 /** A request as the fault server received it. */
 export interface ReceivedRequest {
@@ -37,7 +37,6 @@ export async function startFaultServer(
   answer: (request: ReceivedRequest, index: number) => FaultAnswer | Promise<FaultAnswer>,
 ): Promise<FaultServer> {
   const requests: ReceivedRequest[] = []
-  const sockets = new Set<Socket>()
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
@@ -69,25 +68,13 @@ export async function startFaultServer(
   }
   // A handler that fails (a socket gone mid-answer) drops that connection, as a broken server would.
   const server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()))
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  const address = server.address()
-  if (!address || typeof address !== 'object') throw new Error('the fault server has no port')
+  // listen() closes every connection on stop, a hung one included.
+  const listening = await listen(server)
   let stopped: Promise<void> | undefined
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: listening.endpoint,
     requests,
-    stop: () =>
-      (stopped ??= new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => resolve())
-      })),
+    stop: () => (stopped ??= listening.close()),
   }
 }
 

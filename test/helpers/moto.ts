@@ -8,6 +8,7 @@ export {
   BOOTSTRAP_IAM_ACTIONS,
   bootstrapIam,
   freePort,
+  listen,
   killGroup,
   MOTO_ACCOUNT_ID,
   once,
@@ -15,4 +16,10 @@ export {
   unauthenticatedAction,
   xmlValue,
 } from '../../scripts/local-servers.mjs'
-export type { BootstrapIamOptions, IamBootstrap, MotoOptions, MotoServer } from '../../scripts/local-servers.mjs'
+export type {
+  BootstrapIamOptions,
+  IamBootstrap,
+  Listening,
+  MotoOptions,
+  MotoServer,
+} from '../../scripts/local-servers.mjs'

@@ -2,9 +2,8 @@
 // proxy in front of moto that can fail chosen requests, hide the ETag header (as CORS does) or answer CORS.
 import { createHash } from 'node:crypto'
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { Socket } from 'node:net'
 import { AwsClient } from '../../../src/client.js'
-import { BOOTSTRAP_IAM_ACTIONS, bootstrapIam, startMoto, type MotoServer } from '../../helpers/moto.js'
+import { BOOTSTRAP_IAM_ACTIONS, bootstrapIam, listen, startMoto, type MotoServer } from '../../helpers/moto.js'
 import type { Credentials } from '../../../src/index.js'
 
 export interface S3Setup {
@@ -110,7 +109,6 @@ export interface ProxyOptions {
  */
 export async function startProxy(target: string, options: ProxyOptions = {}): Promise<S3Proxy> {
   const requests: ProxiedRequest[] = []
-  const sockets = new Set<Socket>()
   const targetUrl = new URL(target)
   const corsHeaders = (origin: string | undefined): Record<string, string> =>
     options.cors
@@ -177,25 +175,13 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     upstream.end(body)
   }
   const server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()))
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  const address = server.address()
-  if (!address || typeof address !== 'object') throw new Error('the proxy has no port')
+  // listen() closes every connection on stop, a hung one included.
+  const listening = await listen(server)
   let stopped: Promise<void> | undefined
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: listening.endpoint,
     requests,
-    stop: () =>
-      (stopped ??= new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => resolve())
-      })),
+    stop: () => (stopped ??= listening.close()),
   }
 }
 
