@@ -1,17 +1,24 @@
-// The top frames of a V8 CPU profile (Node's inspector or Chromium's DevTools protocol), by self time.
+// The top frames of a V8 CPU profile (Node's inspector or Chromium's DevTools protocol), by self time, or by total
+// time (the frame and what it calls) with INCLUSIVE=1.
 
-/** The frames with the most self time, as "percent  function  file:line". */
-export function topFrames(profile, limit) {
-  const self = new Map()
-  const total = profile.samples.length
+/** The frames with the most self (or total) time, as "percent  function  file:line". */
+export function topFrames(profile, limit, inclusive = process.env.INCLUSIVE === '1') {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
-  for (const id of profile.samples) {
-    const { callFrame } = byId.get(id)
+  const parent = new Map()
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
+  const keyOf = ({ callFrame }) => {
     const file = callFrame.url.split('/').pop()
-    const key = `${callFrame.functionName || '(anonymous)'}  ${file ? `${file}:${callFrame.lineNumber + 1}` : ''}`
-    self.set(key, (self.get(key) ?? 0) + 1)
+    return `${callFrame.functionName || '(anonymous)'}  ${file ? `${file}:${callFrame.lineNumber + 1}` : ''}`
   }
-  return [...self]
+  const time = new Map()
+  const total = profile.samples.length
+  for (const id of profile.samples) {
+    // Self time counts the sampled frame; total time counts every distinct frame on its stack once.
+    const keys = new Set()
+    for (let at = id; at !== undefined; at = inclusive ? parent.get(at) : undefined) keys.add(keyOf(byId.get(at)))
+    for (const key of keys) time.set(key, (time.get(key) ?? 0) + 1)
+  }
+  return [...time]
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
     .map(([key, count]) => `${((count * 100) / total).toFixed(1).padStart(5)}%  ${key}`)

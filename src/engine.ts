@@ -193,18 +193,22 @@ export async function signHeaders(
 }
 
 /** Query parameters a presigned URL gets from signing: a query that already holds one was presigned before. */
-const AUTH_PARAMETERS = new Set(
-  [
-    ALGORITHM_PARAM,
-    CREDENTIAL_PARAM,
-    DATE_PARAM,
-    EXPIRES_PARAM,
-    SIGNED_HEADERS_PARAM,
-    SECURITY_TOKEN_PARAM,
-    SIGNATURE_PARAM,
-    REGION_SET_PARAM,
-  ].map((name) => name.toLowerCase()),
-)
+const AUTH_PARAMETERS = [
+  ALGORITHM_PARAM,
+  CREDENTIAL_PARAM,
+  DATE_PARAM,
+  EXPIRES_PARAM,
+  SIGNED_HEADERS_PARAM,
+  SECURITY_TOKEN_PARAM,
+  SIGNATURE_PARAM,
+  REGION_SET_PARAM,
+]
+
+/** Whether a wire query parameter name is one of AUTH_PARAMETERS, in any case or percent-encoding. */
+function isAuthParameter(name: string): boolean {
+  const decoded = uriDecode(name).toLowerCase()
+  return AUTH_PARAMETERS.some((parameter) => parameter.toLowerCase() === decoded)
+}
 
 /**
  * Signs checked request parts into the query (a presigned URL valid for `expiresIn` seconds).
@@ -221,7 +225,7 @@ export async function presignQuery(
 ): Promise<SignedParts> {
   const pairs = queryPairs(parts.query)
   // AWS would read the first of two X-Amz-Expires (or Signature, ...): a smuggled one must not ride along.
-  if (pairs.some(([name]) => AUTH_PARAMETERS.has(uriDecode(name).toLowerCase()))) {
+  if (pairs.some(([name]) => isAuthParameter(name))) {
     fail('ERR_INVALID_REQUEST', 'The query is presigned already: remove its X-Amz-* parameters')
   }
   const context = await signingContext(parts, options, algorithm)
