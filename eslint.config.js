@@ -13,6 +13,8 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.mts'],
     extends: [tseslint.configs.recommendedTypeChecked],
+    // `const { url, ...init } = input` names what it leaves out.
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }] },
     languageOptions: {
       parserOptions: {
         project: ['./tsconfig.test.json', './demo/tsconfig.json'],

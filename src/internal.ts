@@ -51,7 +51,7 @@ export async function signRequestWith(
   // fetch wants a stream body marked half-duplex; other bodies go without it (it slows each Request build in workerd).
   if (prepared.body instanceof ReadableStream) init.duplex = 'half'
   // Built from the clone of a Request, so every other property (signal, mode, credentials, ...) carries over.
-  return { request: buildRequest(prepared.source ?? prepared.url, init), signed }
+  return { request: buildRequest(prepared.source ?? prepared.href, init), signed }
 }
 
 /** Presigns a Request, request-like object or URL with an algorithm into a URL. */

@@ -27,6 +27,8 @@ export interface RequestLike extends Omit<RequestInit, 'headers' | 'body' | 'met
 /** The parts to sign plus what is needed to rebuild the request afterwards. */
 export interface PreparedRequest {
   url: URL
+  /** The URL as given, for the Request to send: a Request parses a string faster than it serialises a URL. */
+  href: string
   parts: CheckedParts
   /** The body to send: the bytes that were hashed, or the untouched stream. */
   body: BodyInit | null
@@ -87,7 +89,7 @@ export function hasDotSegments(url: string): boolean {
  * @example
  * const request = buildRequest(url, { method: 'PUT', headers, body })
  */
-export function buildRequest(input: Request | URL, init: RequestInit): Request {
+export function buildRequest(input: Request | string, init: RequestInit): Request {
   try {
     return new Request(input, init)
   } catch (error) {
@@ -117,6 +119,7 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
     : await requestLikeBody(input.body, method, headers)
   return {
     url,
+    href: typeof input.url === 'string' ? input.url : url.href,
     parts: {
       method,
       host: url.host,
@@ -217,11 +220,7 @@ async function requestLikeBody(
 
 /** The RequestInit fields of a request-like object that carry over: all but url, method, headers and body. */
 function requestInitOf(input: RequestLike): Omit<RequestInit, 'headers' | 'body'> {
-  const init: Partial<RequestLike> = { ...input }
-  delete init.url
-  delete init.method
-  delete init.headers
-  delete init.body
+  const { url, method, headers, body, ...init } = input
   return init
 }
 

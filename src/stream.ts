@@ -405,5 +405,5 @@ export async function signStream(input: Request | RequestLike, options: StreamSi
     body: signed.body,
     duplex: 'half',
   }
-  return buildRequest(prepared.source ?? prepared.url, init)
+  return buildRequest(prepared.source ?? prepared.href, init)
 }
