@@ -32,10 +32,12 @@ const inspectorPort = await freePort()
 const mf = new Miniflare({ modules: true, script, compatibilityDate: '2025-09-01', cf: false, inspectorPort })
 try {
   const loop = async (loopSeconds) =>
-    (await mf.dispatchFetch('http://localhost/', {
-      method: 'POST',
-      body: JSON.stringify({ workload: name, seconds: loopSeconds }),
-    })).json()
+    (
+      await mf.dispatchFetch('http://localhost/', {
+        method: 'POST',
+        body: JSON.stringify({ workload: name, seconds: loopSeconds }),
+      })
+    ).json()
   await loop(0.5) // warm-up, and the Worker is up before the inspector is asked for it
   const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()
   const target = targets.find((entry) => entry.webSocketDebuggerUrl) ?? targets[0]

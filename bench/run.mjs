@@ -5,6 +5,7 @@
 //   npm run bench                         full run (about 3-4 minutes on 2 cores)
 //   npm run bench -- --quick              few short rounds, to check the harness
 //   npm run bench -- --runtimes node,deno --workloads kinesis,presign --rounds 9 --batch-ms 50 --out /tmp/r.md
+//   npm run bench -- --baseline HEAD~3   also times that revision's signers, in the same run and the same rounds
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { cpus, loadavg, release, totalmem } from 'node:os'
@@ -32,6 +33,7 @@ const out = args.out ?? (quick ? null : join(here, 'results.md'))
 
 const started = Date.now()
 mkdirSync(dirname(bundlePath), { recursive: true })
+const baseline = args.baseline ? checkoutBaseline(args.baseline) : null
 await build({
   entryPoints: [join(here, 'suite.ts')],
   outfile: bundlePath,
@@ -41,8 +43,11 @@ await build({
   target: 'es2022',
   // Not minified, so that workerd's script can call runBench by name and stack traces stay readable.
   define: { 'process.env.NODE_ENV': '"production"' },
+  // bench/baseline.ts stands in for a revision's src/index.ts: without --baseline it exports no signers.
+  plugins: baseline ? [baselinePlugin(join(baseline.dir, 'src', 'index.ts'))] : [],
   logLevel: 'warning',
 })
+if (baseline) execFileSync('git', ['worktree', 'remove', '--force', baseline.dir], { cwd: root })
 
 const environment = describeEnvironment()
 console.log(`machine: ${environment.machine}; load average ${environment.load}`)
@@ -93,6 +98,24 @@ async function runIn(runtime) {
   const line = output.split('\n').find((text) => text.startsWith('BENCH_RESULT '))
   if (!line) throw new Error('the runner printed no result')
   return JSON.parse(line.slice('BENCH_RESULT '.length))
+}
+
+/** Resolves the suite's `./baseline.js` to a revision's src/index.ts. */
+function baselinePlugin(indexPath) {
+  return {
+    name: 'baseline',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/baseline\.js$/ }, () => ({ path: indexPath }))
+    },
+  }
+}
+
+/** A throw-away checkout of a revision, to bundle its src/ next to the working tree's. */
+function checkoutBaseline(revision) {
+  const commit = execFileSync('git', ['rev-parse', '--short', revision], { cwd: root, encoding: 'utf8' }).trim()
+  const dir = join(here, '.out', `baseline-${commit}`)
+  execFileSync('git', ['worktree', 'add', '--force', '--detach', dir, commit], { cwd: root, stdio: 'ignore' })
+  return { commit, dir }
 }
 
 function spawnLogged(command, commandArgs, log) {
@@ -147,6 +170,7 @@ function describeEnvironment() {
     machine: `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${os}`,
     libraries: [
       `webcrypto-sigv4 ${own}${commit ? ` (${commit})` : ''}`,
+      ...(baseline ? [`baseline: webcrypto-sigv4 at ${baseline.commit} (--baseline ${args.baseline})`] : []),
       `aws4fetch ${version('aws4fetch')}`,
       `@smithy/signature-v4 ${version('@smithy/signature-v4')}`,
       `@smithy/protocol-http ${version('@smithy/protocol-http')}`,

@@ -7,6 +7,7 @@ import { AwsClient } from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { HttpRequest } from '@smithy/protocol-http'
 import { Sha256 } from '@aws-crypto/sha256-js'
+import * as baseline from './baseline.js'
 
 /** What the runner asks for. */
 export interface BenchConfig {
@@ -93,6 +94,10 @@ const credentials = {
 }
 const region = 'us-east-1'
 
+/** The baseline revision's contenders that exist (none without --baseline). */
+const baselineRows = (rows: Array<Contender | undefined>): Contender[] =>
+  rows.filter((row): row is Contender => row !== undefined)
+
 /** The WebCrypto floor: the dependent chain of native calls a SigV4 signature cannot avoid, with a cached key. */
 async function floorKey(): Promise<CryptoKey> {
   return subtle.importKey('raw', new Uint8Array(32).fill(7), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
@@ -123,6 +128,20 @@ function postContenders(post: {
       run: () => signParts({ method: 'POST', host, path, headers: Object.entries(headers), body }, options),
       check: (signed) => /^[0-9a-f]{64}$/.test((signed as { signature: string }).signature),
     },
+    ...baselineRows([
+      baseline.sign && {
+        id: 'baselineSign',
+        label: 'baseline sign() (--baseline)',
+        run: () => baseline.sign!({ method: 'POST', url, headers, body }, options),
+        check: (request) => hasSignature((request as Request).headers.get('authorization')),
+      },
+      baseline.signParts && {
+        id: 'baselineParts',
+        label: 'baseline signParts() (--baseline)',
+        run: () => baseline.signParts!({ method: 'POST', host, path, headers: Object.entries(headers), body }, options),
+        check: (signed) => /^[0-9a-f]{64}$/.test((signed as { signature: string }).signature),
+      },
+    ]),
     {
       id: 'aws4fetch',
       label: 'aws4fetch AwsClient.sign()',
@@ -263,6 +282,20 @@ function presignWorkload(key: CryptoKey): Workload {
         run: () => presignParts({ method: 'GET', host, path }, options),
         check: (signed) => isPresigned((signed as { query: string }).query),
       },
+      ...baselineRows([
+        baseline.presign && {
+          id: 'baselineSign',
+          label: 'baseline presign() (--baseline)',
+          run: () => baseline.presign!(url, options),
+          check: (signed) => isPresigned(String(signed)),
+        },
+        baseline.presignParts && {
+          id: 'baselineParts',
+          label: 'baseline presignParts() (--baseline)',
+          run: () => baseline.presignParts!({ method: 'GET', host, path }, options),
+          check: (signed) => isPresigned((signed as { query: string }).query),
+        },
+      ]),
       {
         id: 'aws4fetch',
         label: 'aws4fetch AwsClient.sign(signQuery)',
