@@ -299,7 +299,7 @@ async function signingContext(
 
 /** An empty session token means none (environment variables often hold an empty AWS_SESSION_TOKEN). */
 function sessionTokenOf(credentials: Credentials): string | undefined {
-  return credentials.sessionToken ? credentials.sessionToken : undefined
+  return credentials.sessionToken || undefined
 }
 
 /** Headers that go into the signature: those proxies and browsers leave alone. */
