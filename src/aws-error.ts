@@ -274,3 +274,14 @@ export class AwsError extends Error {
     return new AwsError(redactReplayable(rawMessage), fields)
   }
 }
+
+/**
+ * The body of a 2xx answer as text; any other answer throws its {@link AwsError}.
+ *
+ * @example
+ * const xml = await okText(await fetch(request))
+ */
+export async function okText(response: Response): Promise<string> {
+  if (!response.ok) throw await AwsError.from(response)
+  return response.text()
+}

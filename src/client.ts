@@ -1,6 +1,6 @@
 // A fetch that signs every attempt afresh, retries what is safe to retry and corrects the clock from AWS skew errors.
 // The retry timing (Retry-After, backoff, budget) lives in retry.ts; this file is the request loop.
-import { AwsError, redactedSigning, signings } from './aws-error.js'
+import { AwsError, okText, redactedSigning, signings } from './aws-error.js'
 import { SIGV4, type SignedParts } from './engine.js'
 import { fail } from './errors.js'
 import type { CredentialsInput, PresignOptions } from './options.js'
@@ -253,9 +253,7 @@ export class AwsClient {
    * const { StreamNames } = await client.json<{ StreamNames: string[] }>(kinesisUrl, { method: 'POST', headers, body: '{}' })
    */
   async json<T = unknown>(input: string | URL | Request, init?: AwsRequestInit): Promise<T> {
-    const response = await this.fetch(input, init)
-    if (!response.ok) throw await AwsError.from(response)
-    const text = await response.text()
+    const text = await okText(await this.fetch(input, init))
     return JSON.parse(text || '{}') as T
   }
 }
