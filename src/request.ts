@@ -194,7 +194,7 @@ async function requestLikeBody(
   // The common cases, kept off the slower Response round trip. A string is encoded once: the bytes hashed are the
   // bytes sent (a string sent as is would be encoded a second time by the Request).
   if (typeof body === 'string') {
-    if (!headers.has('content-type')) headers.set('content-type', TEXT_CONTENT_TYPE)
+    setDefaultContentType(headers, TEXT_CONTENT_TYPE)
     const bytes = utf8Body(body)
     return { hashed: bytes, sent: bytes }
   }
@@ -209,14 +209,18 @@ async function requestLikeBody(
   // A Blob, FormData or URLSearchParams is read once, the way fetch would send it: a FormData gets its multipart
   // boundary here and the signed bytes fix it, with the content type fetch would set.
   const reader = bodyReader(body)
-  const type = reader.headers.get('content-type')
-  if (type !== null && !headers.has('content-type')) headers.set('content-type', type)
+  setDefaultContentType(headers, reader.headers.get('content-type'))
   // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
   const bytes = await reader
     .arrayBuffer()
     .catch((error: unknown) => fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes: see cause', error))
   // A Blob cannot change: it is sent itself, not copied into the Request as the bytes read.
   return { hashed: bytes, sent: body instanceof Blob ? body : bytes }
+}
+
+/** Sets the content type fetch would give the body (`type`, when it gives one) unless the headers have their own. */
+function setDefaultContentType(headers: Headers, type: string | null): void {
+  if (type !== null && !headers.has('content-type')) headers.set('content-type', type)
 }
 
 /** The RequestInit fields of a request-like object that carry over: all but url, method, headers and body. */
