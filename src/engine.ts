@@ -183,10 +183,6 @@ export async function signHeaders(
     query: parts.query,
     headers,
     ...signing,
-    signedHeaders: headerList.signedHeaders,
-    credentialScope: scope,
-    payloadHash,
-    amzDate,
   }
 }
 
@@ -270,10 +266,6 @@ export async function presignQuery(
     query: parts.query === '' ? authQuery : `${parts.query}&${authQuery}`,
     headers: kept,
     ...signing,
-    signedHeaders: headerList.signedHeaders,
-    credentialScope: scope,
-    payloadHash,
-    amzDate,
   }
 }
 
@@ -328,7 +320,7 @@ async function bodyHash(body: RequestParts['body'], rules: ServiceRules): Promis
 }
 
 /** SigV4 tasks 1 to 3: the canonical request of the parts (with the query and headers as signed), its string to
- * sign and the signature. */
+ * sign and the signature, with the signed headers, scope, payload hash and date: every step a SignedParts reports. */
 async function signCanonicalRequest(
   parts: CheckedParts,
   query: string,
@@ -336,7 +328,7 @@ async function signCanonicalRequest(
   payloadHash: string,
   context: SigningContext,
   algorithm: SigningAlgorithm,
-): Promise<Pick<SignedParts, 'canonicalRequest' | 'stringToSign' | 'signature'>> {
+): Promise<Omit<SignedParts, keyof CheckedParts>> {
   const canonical = canonicalRequest(
     parts.method,
     canonicalPath(parts.path, context.rules),
@@ -346,5 +338,13 @@ async function signCanonicalRequest(
     payloadHash,
   )
   const stringToSign = formatStringToSign(algorithm.name, context.amzDate, context.scope, await sha256Hex(canonical))
-  return { canonicalRequest: canonical, stringToSign, signature: await algorithm.signature(stringToSign, context) }
+  return {
+    canonicalRequest: canonical,
+    stringToSign,
+    signature: await algorithm.signature(stringToSign, context),
+    signedHeaders: headerList.signedHeaders,
+    credentialScope: context.scope,
+    payloadHash,
+    amzDate: context.amzDate,
+  }
 }
