@@ -140,10 +140,8 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
     if (value !== undefined && typeof value !== 'boolean')
       fail('ERR_INVALID_OPTION', `Set options.${name} to true or false`)
   }
-  const payloadHash =
-    options.payloadHash === undefined || options.payloadHash === null
-      ? undefined
-      : checkPayloadHash(options.payloadHash, 'options.payloadHash')
+  const givenHash = options.payloadHash ?? undefined
+  const payloadHash = givenHash === undefined ? undefined : checkPayloadHash(givenHash, 'options.payloadHash')
   const input = options.credentials
   let credentials: unknown
   try {
