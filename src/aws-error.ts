@@ -2,6 +2,7 @@
 // to signature mismatches so the difference with the server's canonical request is visible. The body is
 // untrusted: it is read up to a cap, parsed in linear time, and nothing replayable is kept.
 import type { SignedParts } from './engine.js'
+import { isRecord } from './options.js'
 
 /** The signing steps of a request, as `AwsClient` records them (see `AwsClient.lastSigning`). */
 export type Signing = Pick<SignedParts, 'canonicalRequest' | 'stringToSign'>
@@ -124,7 +125,7 @@ async function readErrorBody(response: Response): Promise<string> {
 export function jsonObject(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
+    return isRecord(value) ? value : {}
   } catch {
     return {}
   }
