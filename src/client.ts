@@ -3,7 +3,7 @@
 import { AwsError, okText, redactedSigning, signings } from './aws-error.js'
 import { SIGV4, type SignedParts } from './engine.js'
 import { fail } from './errors.js'
-import type { CredentialsInput, PresignOptions } from './options.js'
+import { isRecord, type CredentialsInput, type PresignOptions } from './options.js'
 import { presignRequestWith, signRequestWith } from './internal.js'
 import type { RequestLike } from './request.js'
 import { backoff, isRetryableAnswer, RetryBudget, retryDelay, sleep, type RetryTimingOptions } from './retry.js'
@@ -109,8 +109,7 @@ export class AwsClient {
   /** Checks the retry options (`ERR_INVALID_OPTION` when one is not a valid count); credentials are read when a
    * request is signed, not here. */
   constructor(options: AwsClientOptions) {
-    if (typeof options !== 'object' || options === null)
-      fail('ERR_INVALID_OPTION', 'Pass new AwsClient({ credentials, region?, service? })')
+    if (!isRecord(options)) fail('ERR_INVALID_OPTION', 'Pass new AwsClient({ credentials, region?, service? })')
     const { credentials, ...rest } = options
     this.options = rest
     this.#credentials = credentials
