@@ -2,6 +2,7 @@
 // to signature mismatches so the difference with the server's canonical request is visible. The body is
 // untrusted: it is read up to a cap, parsed in linear time, and nothing replayable is kept.
 import type { SignedParts } from './engine.js'
+import { isRecord } from './options.js'
 
 /** The signing steps of a request, as `AwsClient` records them (see `AwsClient.lastSigning`). */
 export type Signing = Pick<SignedParts, 'canonicalRequest' | 'stringToSign'>
@@ -124,7 +125,7 @@ async function readErrorBody(response: Response): Promise<string> {
 export function jsonObject(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
+    return isRecord(value) ? value : {}
   } catch {
     return {}
   }
@@ -273,4 +274,15 @@ export class AwsError extends Error {
     }
     return new AwsError(redactReplayable(rawMessage), fields)
   }
+}
+
+/**
+ * The body of a 2xx answer as text; any other answer throws its {@link AwsError}.
+ *
+ * @example
+ * const xml = await okText(await fetch(request))
+ */
+export async function okText(response: Response): Promise<string> {
+  if (!response.ok) throw await AwsError.from(response)
+  return response.text()
 }

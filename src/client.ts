@@ -1,9 +1,9 @@
 // A fetch that signs every attempt afresh, retries what is safe to retry and corrects the clock from AWS skew errors.
 // The retry timing (Retry-After, backoff, budget) lives in retry.ts; this file is the request loop.
-import { AwsError, redactedSigning, signings } from './aws-error.js'
+import { AwsError, okText, redactedSigning, signings } from './aws-error.js'
 import { SIGV4, type SignedParts } from './engine.js'
 import { fail } from './errors.js'
-import type { CredentialsInput, PresignOptions } from './options.js'
+import { isRecord, type CredentialsInput, type PresignOptions } from './options.js'
 import { presignRequestWith, signRequestWith } from './internal.js'
 import type { RequestLike } from './request.js'
 import { backoff, isRetryableAnswer, RetryBudget, retryDelay, sleep, type RetryTimingOptions } from './retry.js'
@@ -109,8 +109,7 @@ export class AwsClient {
   /** Checks the retry options (`ERR_INVALID_OPTION` when one is not a valid count); credentials are read when a
    * request is signed, not here. */
   constructor(options: AwsClientOptions) {
-    if (typeof options !== 'object' || options === null)
-      fail('ERR_INVALID_OPTION', 'Pass new AwsClient({ credentials, region?, service? })')
+    if (!isRecord(options)) fail('ERR_INVALID_OPTION', 'Pass new AwsClient({ credentials, region?, service? })')
     const { credentials, ...rest } = options
     this.options = rest
     this.#credentials = credentials
@@ -253,9 +252,7 @@ export class AwsClient {
    * const { StreamNames } = await client.json<{ StreamNames: string[] }>(kinesisUrl, { method: 'POST', headers, body: '{}' })
    */
   async json<T = unknown>(input: string | URL | Request, init?: AwsRequestInit): Promise<T> {
-    const response = await this.fetch(input, init)
-    if (!response.ok) throw await AwsError.from(response)
-    const text = await response.text()
+    const text = await okText(await this.fetch(input, init))
     return JSON.parse(text || '{}') as T
   }
 }

@@ -1,5 +1,5 @@
 // Credential providers: static keys, Cognito Identity pools, STS (web identity, AssumeRole) and a refreshing cache.
-import { AwsError, jsonObject, xmlTag } from './aws-error.js'
+import { jsonObject, okText, xmlTag } from './aws-error.js'
 import { AwsClient } from './client.js'
 import { fail } from './errors.js'
 import type { Credentials, CredentialsInput } from './options.js'
@@ -176,11 +176,6 @@ export function refreshing(provider: CredentialProvider, options: RefreshingOpti
   }
 }
 
-async function answer(response: Response): Promise<string> {
-  if (!response.ok) throw await AwsError.from(response)
-  return response.text()
-}
-
 /**
  * Temporary credentials of a Cognito Identity pool identity (unauthenticated, or authenticated with `logins`,
  * e.g. `{ 'accounts.google.com': idToken }`): GetId once per provider (the identity id is kept for the session),
@@ -199,7 +194,7 @@ export function fromCognitoIdentityPool(options: CognitoIdentityPoolOptions): Cr
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': COGNITO_TARGET_PREFIX + action },
       body: JSON.stringify({ ...body, Logins: logins }),
     })
-    return jsonObject(await answer(await send(request)))
+    return jsonObject(await okText(await send(request)))
   }
   // `refreshing` makes this single flight, so GetId runs once even when many sign at the start.
   return refreshing(async () => {
@@ -239,7 +234,7 @@ async function sts(
   form.set('Version', STS_VERSION)
   const init = { method: 'POST', body: form }
   const url = options.endpoint ?? `https://sts${options.region ? '.' + options.region : ''}.amazonaws.com/`
-  const xml = await answer(await (client ? client.fetch(url, init) : (options.fetch ?? fetch)(new Request(url, init))))
+  const xml = await okText(await (client ? client.fetch(url, init) : (options.fetch ?? fetch)(new Request(url, init))))
   const accessKeyId = xmlTag(xml, 'AccessKeyId')
   const secretAccessKey = xmlTag(xml, 'SecretAccessKey')
   const sessionToken = xmlTag(xml, 'SessionToken')

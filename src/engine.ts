@@ -8,6 +8,7 @@ import {
   canonicalRequest,
   queryPairs,
   stringToSign as formatStringToSign,
+  type CanonicalHeaders,
   type HeaderEntry,
 } from './canonical.js'
 import {
@@ -159,22 +160,21 @@ export async function signHeaders(
   const kept = parts.headers.filter(([name]) => !replaced.has(name.toLowerCase()))
 
   const headerList = canonicalHeaders([['host', parts.host], ...signable(kept), ...added])
-  const canonical = canonicalRequest(
-    parts.method,
-    canonicalPath(parts.path, rules),
+  const signing = await signCanonicalRequest(
+    parts,
     canonicalQuery(queryPairs(parts.query)),
-    headerList.canonicalHeaders,
-    headerList.signedHeaders,
+    headerList,
     payloadHash,
+    context,
+    algorithm,
   )
-  const { stringToSign, signature } = await signCanonicalRequest(canonical, context, algorithm)
 
   const headers = [...kept, ...added]
   // The token goes on after signing when the service wants it unsigned (IoT's device gateway).
   if (token !== undefined && !signsToken) headers.push([SECURITY_TOKEN_HEADER, token])
   const authorization =
     `${algorithm.name} Credential=${credentials.accessKeyId}/${scope}, ` +
-    `SignedHeaders=${headerList.signedHeaders}, Signature=${signature}`
+    `SignedHeaders=${headerList.signedHeaders}, Signature=${signing.signature}`
   headers.push([AUTHORIZATION_HEADER, authorization])
   return {
     method: parts.method,
@@ -182,13 +182,7 @@ export async function signHeaders(
     path: parts.path,
     query: parts.query,
     headers,
-    canonicalRequest: canonical,
-    stringToSign,
-    signature,
-    signedHeaders: headerList.signedHeaders,
-    credentialScope: scope,
-    payloadHash,
-    amzDate,
+    ...signing,
   }
 }
 
@@ -252,19 +246,18 @@ export async function presignQuery(
   params.push([SIGNED_HEADERS_PARAM, headerList.signedHeaders])
   const encoded = params.map(([name, value]): [string, string] => [name, uriEncode(value)])
 
-  const canonical = canonicalRequest(
-    parts.method,
-    canonicalPath(parts.path, rules),
+  const signing = await signCanonicalRequest(
+    parts,
     canonicalQuery([...pairs, ...encoded]),
-    headerList.canonicalHeaders,
-    headerList.signedHeaders,
+    headerList,
     payloadHash,
+    context,
+    algorithm,
   )
-  const { stringToSign, signature } = await signCanonicalRequest(canonical, context, algorithm)
 
   // The token goes on after signing when the service wants it unsigned (IoT's device gateway).
   if (token !== undefined && !signsToken) encoded.push([SECURITY_TOKEN_PARAM, uriEncode(token)])
-  encoded.push([SIGNATURE_PARAM, signature])
+  encoded.push([SIGNATURE_PARAM, signing.signature])
   const authQuery = encoded.map(([name, value]) => `${name}=${value}`).join('&')
   return {
     method: parts.method,
@@ -272,13 +265,7 @@ export async function presignQuery(
     path: parts.path,
     query: parts.query === '' ? authQuery : `${parts.query}&${authQuery}`,
     headers: kept,
-    canonicalRequest: canonical,
-    stringToSign,
-    signature,
-    signedHeaders: headerList.signedHeaders,
-    credentialScope: scope,
-    payloadHash,
-    amzDate,
+    ...signing,
   }
 }
 
@@ -299,7 +286,7 @@ async function signingContext(
 
 /** An empty session token means none (environment variables often hold an empty AWS_SESSION_TOKEN). */
 function sessionTokenOf(credentials: Credentials): string | undefined {
-  return credentials.sessionToken ? credentials.sessionToken : undefined
+  return credentials.sessionToken || undefined
 }
 
 /** Headers that go into the signature: those proxies and browsers leave alone. */
@@ -332,12 +319,32 @@ async function bodyHash(body: RequestParts['body'], rules: ServiceRules): Promis
   fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as a string or bytes, or set unsignedPayload')
 }
 
-/** The string to sign of a canonical request, and its signature. */
+/** SigV4 tasks 1 to 3: the canonical request of the parts (with the query and headers as signed), its string to
+ * sign and the signature, with the signed headers, scope, payload hash and date: every step a SignedParts reports. */
 async function signCanonicalRequest(
-  canonical: string,
+  parts: CheckedParts,
+  query: string,
+  headerList: CanonicalHeaders,
+  payloadHash: string,
   context: SigningContext,
   algorithm: SigningAlgorithm,
-): Promise<{ stringToSign: string; signature: string }> {
+): Promise<Omit<SignedParts, keyof CheckedParts>> {
+  const canonical = canonicalRequest(
+    parts.method,
+    canonicalPath(parts.path, context.rules),
+    query,
+    headerList.canonicalHeaders,
+    headerList.signedHeaders,
+    payloadHash,
+  )
   const stringToSign = formatStringToSign(algorithm.name, context.amzDate, context.scope, await sha256Hex(canonical))
-  return { stringToSign, signature: await algorithm.signature(stringToSign, context) }
+  return {
+    canonicalRequest: canonical,
+    stringToSign,
+    signature: await algorithm.signature(stringToSign, context),
+    signedHeaders: headerList.signedHeaders,
+    credentialScope: context.scope,
+    payloadHash,
+    amzDate: context.amzDate,
+  }
 }

@@ -1,5 +1,5 @@
 // Option types and their validation, shared by every entry point.
-import { SCOPE_NAME, UNSIGNED_PAYLOAD } from './constants.js'
+import { SCOPE_NAME } from './constants.js'
 import { fail } from './errors.js'
 import type { ChecksumOption } from './header-options.js'
 import { inferScope, type InferredScope } from './infer.js'
@@ -108,7 +108,7 @@ export function checkCredentials(value: unknown): Credentials {
 }
 
 /** A payload hash the signer accepts: 64 lower-case hex digits, `UNSIGNED-PAYLOAD` or a `STREAMING-*` literal. */
-const PAYLOAD_HASH = /^([0-9a-f]{64}|STREAMING-[A-Z0-9-]+)$/
+const PAYLOAD_HASH = /^([0-9a-f]{64}|UNSIGNED-PAYLOAD|STREAMING-[A-Z0-9-]+)$/
 
 /**
  * Checks a payload hash given by the caller (`options.payloadHash` or an `x-amz-content-sha256` header).
@@ -118,7 +118,7 @@ const PAYLOAD_HASH = /^([0-9a-f]{64}|STREAMING-[A-Z0-9-]+)$/
  * checkPayloadHash('E3B0C442...', 'options.payloadHash') // throws ERR_INVALID_PAYLOAD_HASH
  */
 export function checkPayloadHash(value: unknown, where: string): string {
-  if (value === UNSIGNED_PAYLOAD || (typeof value === 'string' && PAYLOAD_HASH.test(value))) return value
+  if (typeof value === 'string' && PAYLOAD_HASH.test(value)) return value
   if (typeof value === 'string' && /^[0-9a-fA-F]{64}$/.test(value)) {
     fail('ERR_INVALID_PAYLOAD_HASH', `Write ${where} in lower-case hex`)
   }
@@ -140,10 +140,8 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
     if (value !== undefined && typeof value !== 'boolean')
       fail('ERR_INVALID_OPTION', `Set options.${name} to true or false`)
   }
-  const payloadHash =
-    options.payloadHash === undefined || options.payloadHash === null
-      ? undefined
-      : checkPayloadHash(options.payloadHash, 'options.payloadHash')
+  const givenHash = options.payloadHash ?? undefined
+  const payloadHash = givenHash === undefined ? undefined : checkPayloadHash(givenHash, 'options.payloadHash')
   const input = options.credentials
   let credentials: unknown
   try {

@@ -108,14 +108,16 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
   if (!isRecord(input)) fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, ... }')
   const source = input instanceof Request ? input : undefined
   if (source?.bodyUsed) fail('ERR_BODY_USED', 'Sign the request before reading its body')
+  // The options as far as they are read here: resolveOptions() checks them when signing.
+  const given: Partial<SignOptions> = isRecord(options) ? options : {}
   const url = parseUrl(input.url)
   // Only a string still shows the path as written: the parsed URL has lost its dot segments.
-  if (typeof input.url === 'string' && hasDotSegments(input.url)) refuseLiteralDotSegments(url, options)
+  if (typeof input.url === 'string' && hasDotSegments(input.url)) refuseLiteralDotSegments(url, given)
   const method = methodOf(input.method)
   const headers = headersOf(input.headers)
   const clone = source?.clone()
   const body = clone
-    ? await requestBody(clone, method, hashKnown(options, headers))
+    ? await requestBody(clone, method, hashKnown(given, headers))
     : await requestLikeBody(input.body, method, headers)
   return {
     url,
@@ -164,10 +166,9 @@ function headersOf(given: HeadersInit | undefined): Headers {
 }
 
 /** Whether the payload hash comes from elsewhere, so that a Request's body need not be read. */
-function hashKnown(options: SignOptions, headers: Headers): boolean {
-  const given: Partial<SignOptions> = isRecord(options) ? options : {}
-  const payloadHash = given.payloadHash ?? undefined
-  return given.unsignedPayload === true || payloadHash !== undefined || headers.has(CONTENT_SHA256_HEADER)
+function hashKnown(options: Partial<SignOptions>, headers: Headers): boolean {
+  const payloadHash = options.payloadHash ?? undefined
+  return options.unsignedPayload === true || payloadHash !== undefined || headers.has(CONTENT_SHA256_HEADER)
 }
 
 /** A Request's body: read once from its clone (the bytes hashed are the bytes sent), unless its hash is known. */
@@ -193,7 +194,7 @@ async function requestLikeBody(
   // The common cases, kept off the slower Response round trip. A string is encoded once: the bytes hashed are the
   // bytes sent (a string sent as is would be encoded a second time by the Request).
   if (typeof body === 'string') {
-    if (!headers.has('content-type')) headers.set('content-type', TEXT_CONTENT_TYPE)
+    setDefaultContentType(headers, TEXT_CONTENT_TYPE)
     const bytes = utf8Body(body)
     return { hashed: bytes, sent: bytes }
   }
@@ -208,14 +209,18 @@ async function requestLikeBody(
   // A Blob, FormData or URLSearchParams is read once, the way fetch would send it: a FormData gets its multipart
   // boundary here and the signed bytes fix it, with the content type fetch would set.
   const reader = bodyReader(body)
-  const type = reader.headers.get('content-type')
-  if (type !== null && !headers.has('content-type')) headers.set('content-type', type)
+  setDefaultContentType(headers, reader.headers.get('content-type'))
   // WebKit cannot read back a FormData that holds a file (InvalidStateError): a typed error, not a bare DOMException.
   const bytes = await reader
     .arrayBuffer()
     .catch((error: unknown) => fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as bytes: see cause', error))
   // A Blob cannot change: it is sent itself, not copied into the Request as the bytes read.
   return { hashed: bytes, sent: body instanceof Blob ? body : bytes }
+}
+
+/** Sets the content type fetch would give the body (`type`, when it gives one) unless the headers have their own. */
+function setDefaultContentType(headers: Headers, type: string | null): void {
+  if (type !== null && !headers.has('content-type')) headers.set('content-type', type)
 }
 
 /** The RequestInit fields of a request-like object that carry over: all but url, method, headers and body. */
@@ -254,10 +259,9 @@ function bodyReader(body: unknown): Response {
  * A service that signs the path as sent (S3: the path is the object key) would get a different key than the one
  * written, because the URL parser resolved the `.`/`..` segments: refuse, and point to the parts API.
  */
-function refuseLiteralDotSegments(url: URL, options: SignOptions): void {
-  const given: Partial<SignOptions> = isRecord(options) ? options : {}
-  const service = given.service ?? inferScope(url.host, url.pathname).service
-  if (typeof service === 'string' && !serviceRules(service, given).normalizePath) {
+function refuseLiteralDotSegments(url: URL, options: Partial<SignOptions>): void {
+  const service = options.service ?? inferScope(url.host, url.pathname).service
+  if (typeof service === 'string' && !serviceRules(service, options).normalizePath) {
     fail('ERR_INVALID_URL', "The URL parser removes the path's . and .. segments: use signParts or presignParts")
   }
 }
