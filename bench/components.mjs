@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// Times the pieces of one signature (bench/components.ts) in workerd (miniflare) and Chromium, optionally against a
+// baseline revision in the same process and rounds, so that a change of a few percent shows above the noise of a
+// shared machine:
+//
+//   node bench/components.mjs                         workerd and Chromium, the working tree
+//   node bench/components.mjs --baseline HEAD~2       each case of HEAD~2 too, alternating with the working tree's
+//   node bench/components.mjs --runtimes workerd --rounds 15
+//
+// Each case runs a batch calibrated to about 40 ms (workerd's clock moves in whole milliseconds) per round; the
+// figure is the fastest round's time per operation, in µs (the least disturbed round on a noisy machine).
+import { execFileSync } from 'node:child_process'
+import { createServer } from 'node:http'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { Miniflare } from 'miniflare'
+import { launchBrowser } from '../test/helpers/browsers.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '..')
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .map((arg, index, all) => (arg.startsWith('--') ? [arg.slice(2), all[index + 1] ?? ''] : null))
+    .filter(Boolean),
+)
+const runtimes = (args.runtimes ?? 'workerd,chromium').split(',')
+const rounds = Number(args.rounds ?? 25)
+
+/** Bundles bench/components.ts as a script that sets `globalThis[name]`, its src/ imports taken from `srcDir`. */
+async function bundle(name, srcDir) {
+  const redirect = {
+    name: 'src',
+    setup(esbuild) {
+      esbuild.onResolve({ filter: /^\.\.\/src\// }, (input) => ({
+        path: join(srcDir, relative(join(root, 'src'), join(input.resolveDir, input.path)).replace(/\.js$/, '.ts')),
+      }))
+    },
+  }
+  const result = await build({
+    entryPoints: [join(here, 'components.ts')],
+    bundle: true,
+    format: 'iife',
+    globalName: name,
+    write: false,
+    plugins: [redirect],
+    logLevel: 'warning',
+  })
+  // A module-scoped `var` in workerd's ES module: published on globalThis for the runner.
+  return `${result.outputFiles[0].text}\nglobalThis.${name} = ${name};\n`
+}
+
+let baselineDir
+if (args.baseline) {
+  const commit = execFileSync('git', ['rev-parse', '--short', args.baseline], { cwd: root, encoding: 'utf8' }).trim()
+  baselineDir = join(here, '.out', `components-${commit}`)
+  execFileSync('git', ['worktree', 'add', '--force', '--detach', baselineDir, commit], { cwd: root, stdio: 'ignore' })
+}
+let script
+try {
+  script =
+    (await bundle('current', join(root, 'src'))) +
+    (baselineDir ? await bundle('baseline', join(baselineDir, 'src')) : '')
+} finally {
+  if (baselineDir) execFileSync('git', ['worktree', 'remove', '--force', baselineDir], { cwd: root })
+}
+
+// The timing loop, the same text in both runtimes. Case names of the baseline get a "baseline " prefix.
+const runner = `
+async function runComponents(rounds) {
+  const sets = [['', globalThis.current.components()]]
+  if (globalThis.baseline) sets.push(['baseline ', globalThis.baseline.components()])
+  const cases = []
+  for (const name of Object.keys(sets[0][1])) for (const [prefix, set] of sets) if (set[name]) cases.push([prefix + name, set[name]])
+  const time = async (run, count) => {
+    const started = performance.now()
+    for (let index = 0; index < count; index++) {
+      const result = run()
+      if (result && typeof result.then === 'function') await result
+    }
+    return performance.now() - started
+  }
+  const sizes = new Map()
+  for (const [name, run] of cases) {
+    let count = 50
+    while ((await time(run, count)) < 40) count *= 2
+    sizes.set(name, count)
+  }
+  const best = new Map()
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, run] of round % 2 ? [...cases].reverse() : cases) {
+      const perCall = ((await time(run, sizes.get(name))) * 1000) / sizes.get(name)
+      best.set(name, Math.min(best.get(name) ?? Infinity, perCall))
+    }
+  }
+  return Object.fromEntries(best)
+}
+`
+
+async function inWorkerd() {
+  const source = `${script}\n${runner}\nexport default { async fetch() { return Response.json(await runComponents(${rounds})) } }`
+  const mf = new Miniflare({ modules: true, script: source, compatibilityDate: '2025-09-01', cf: false })
+  try {
+    return await (await mf.dispatchFetch('http://localhost/')).json()
+  } finally {
+    await mf.dispose()
+  }
+}
+
+async function inChromium() {
+  const server = createServer((request, response) => {
+    if (request.url === '/components.js')
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(`${script}\n${runner}`)
+    else
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><script src="/components.js"></script>')
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  let browser
+  try {
+    browser = await launchBrowser('chromium', { timeout: 60_000 })
+    await browser.goto(`http://127.0.0.1:${server.address().port}/`)
+    return await browser.evaluate(`runComponents(${rounds})`)
+  } finally {
+    await browser?.close().catch(() => {})
+    server.close()
+  }
+}
+
+const results = {}
+for (const runtime of runtimes) {
+  if (runtime === 'workerd') results.workerd = await inWorkerd()
+  else if (runtime === 'chromium') results.Chromium = await inChromium()
+  else throw new Error(`unknown runtime ${runtime} (workerd, chromium)`)
+}
+const names = Object.keys(Object.values(results)[0] ?? {})
+const columns = Object.keys(results)
+console.log(`| µs per operation (fastest of ${rounds} rounds) | ${columns.join(' | ')} |`)
+console.log(`|---|${columns.map(() => '--:').join('|')}|`)
+for (const name of names) {
+  const cells = columns.map((column) => {
+    const value = results[column][name]
+    const base = results[column][`baseline ${name}`]
+    if (name.startsWith('baseline ') || base === undefined) return value.toFixed(2)
+    return `${value.toFixed(2)} (${((value / base - 1) * 100).toFixed(0)}%)`
+  })
+  console.log(`| ${name} | ${cells.join(' | ')} |`)
+}
