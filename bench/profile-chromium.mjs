@@ -3,24 +3,13 @@
 // loop as bench/profile.mjs (bench/profile-page.ts, bundled) from 127.0.0.1, starts Debian's Chromium through
 // playwright-core, records a profile with the DevTools protocol's Profiler domain and prints the top frames.
 import { createServer } from 'node:http'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { chromium } from 'playwright-core'
 import { CHROMIUM_PATH } from '../test/helpers/browsers.mjs'
-import { topFrames } from './profile-frames.mjs'
+import { profilePageScript, topFrames } from './profile-frames.mjs'
 
-const here = dirname(fileURLToPath(import.meta.url))
 const name = process.argv[2] ?? 'kinesis'
 const seconds = Number(process.argv[3] ?? 3)
-const bundle = await build({
-  entryPoints: [join(here, 'profile-page.ts')],
-  bundle: true,
-  format: 'esm',
-  write: false,
-  logLevel: 'warning',
-})
-const script = bundle.outputFiles[0].text
+const script = await profilePageScript()
 const server = createServer((request, response) => {
   if (request.url === '/page.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script)
   else response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>profile</title>')

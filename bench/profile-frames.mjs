@@ -1,5 +1,20 @@
-// The top frames of a V8 CPU profile (Node's inspector or Chromium's DevTools protocol), by self time, or by total
+// The profile loops bundled for a browser or a Worker, and the top frames of a V8 CPU profile (Node's inspector or Chromium's DevTools protocol), by self time, or by total
 // time (the frame and what it calls) with INCLUSIVE=1.
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+/** bench/profile-page.ts bundled as one ES module text (for Chromium's page and workerd's script). */
+export async function profilePageScript() {
+  const result = await build({
+    entryPoints: [join(dirname(fileURLToPath(import.meta.url)), 'profile-page.ts')],
+    bundle: true,
+    format: 'esm',
+    write: false,
+    logLevel: 'warning',
+  })
+  return result.outputFiles[0].text
+}
 
 /** The frames with the most self (or total) time, as "percent  function  file:line". */
 export function topFrames(profile, limit, inclusive = process.env.INCLUSIVE === '1') {

@@ -2,25 +2,14 @@
 // CPU profile of the signer in workerd: `node --experimental-websocket bench/profile-workerd.mjs [workload] [seconds]`
 // runs the same loop as bench/profile.mjs (bench/profile-page.ts, bundled) in a miniflare Worker (no nodejs_compat),
 // records a profile through workerd's inspector (the DevTools protocol's Profiler domain) and prints the top frames.
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { freePort } from '../scripts/local-servers.mjs'
-import { topFrames } from './profile-frames.mjs'
+import { profilePageScript, topFrames } from './profile-frames.mjs'
 
 if (typeof WebSocket !== 'function') throw new Error('run with node --experimental-websocket (Node 20) or Node 22+')
-const here = dirname(fileURLToPath(import.meta.url))
 const name = process.argv[2] ?? 'kinesis'
 const seconds = Number(process.argv[3] ?? 3)
-const bundle = await build({
-  entryPoints: [join(here, 'profile-page.ts')],
-  bundle: true,
-  format: 'esm',
-  write: false,
-  logLevel: 'warning',
-})
-const script = `${bundle.outputFiles[0].text}
+const script = `${await profilePageScript()}
 export default {
   async fetch(request) {
     const { workload, seconds } = await request.json()
