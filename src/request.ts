@@ -235,9 +235,13 @@ let streamBodiesSupported: boolean | undefined
  * "[object ReadableStream]", and gives it a text content type, which is how this tells. Asked once, on first need.
  */
 function canSendStreamBodies(): boolean {
-  const probe = { method: 'POST', body: new ReadableStream(), duplex: 'half' } as RequestInit
-  streamBodiesSupported ??= !new Request('http://localhost/', probe).headers.has('content-type')
+  streamBodiesSupported ??= !streamProbe().headers.has('content-type')
   return streamBodiesSupported
+}
+
+/** A Request with a stream body, built only when the question above is first asked. */
+function streamProbe(): Request {
+  return new Request('http://localhost/', { method: 'POST', body: new ReadableStream(), duplex: 'half' } as RequestInit)
 }
 
 let requestBodiesExposed: boolean | undefined
