@@ -163,7 +163,6 @@ export class FileUpload {
     this.#controller = controller
     this.#set('uploading')
     const started = this.#clock()
-    let loadedAtStart: number | undefined
     this.#running = upload(this.#client, {
       url: this.url,
       body: this.file,
@@ -177,10 +176,8 @@ export class FileUpload {
       onCreate: ({ uploadId }) => (this.uploadId = uploadId),
       ...(this.file.type && { headers: { 'content-type': this.file.type } }),
       onProgress: (progress) => {
-        if (progress.uploadId) this.uploadId = progress.uploadId
-        // The first report of a resume counts the parts already stored: speed counts only what this run sends.
-        loadedAtStart ??= progress.part === 0 ? progress.loaded : 0
-        const view = progressView(progress, progress.loaded - loadedAtStart, this.#clock() - started)
+        // upload() reports the bytes stored, a resume's skipped parts included; the speed is over this run's time.
+        const view = progressView(progress, progress.loaded, this.#clock() - started)
         this.#events.onProgress?.(view)
       },
     }).then(
@@ -194,9 +191,8 @@ export class FileUpload {
           this.#set(error.how)
           return undefined
         }
+        // this.uploadId came from onCreate (or was the resumed one): the error's is the same id.
         this.error = error
-        const kept = (error as { uploadId?: string }).uploadId
-        if (kept) this.uploadId = kept
         this.#set('failed')
         throw error
       },
