@@ -246,7 +246,7 @@ export async function presignQuery(
   params.push([SIGNED_HEADERS_PARAM, headerList.signedHeaders])
   const encoded = params.map(([name, value]): [string, string] => [
     name,
-    name === SECURITY_TOKEN_PARAM ? encodedSessionToken(credentials) : uriEncode(value),
+    name === SECURITY_TOKEN_PARAM ? encodedSessionToken(credentials, value) : uriEncode(value),
   ])
 
   const signing = await signCanonicalRequest(
@@ -259,7 +259,7 @@ export async function presignQuery(
   )
 
   // The token goes on after signing when the service wants it unsigned (IoT's device gateway).
-  if (token !== undefined && !signsToken) encoded.push([SECURITY_TOKEN_PARAM, encodedSessionToken(credentials)])
+  if (token !== undefined && !signsToken) encoded.push([SECURITY_TOKEN_PARAM, encodedSessionToken(credentials, token)])
   encoded.push([SIGNATURE_PARAM, signing.signature])
   const authQuery = encoded.map(([name, value]) => `${name}=${value}`).join('&')
   return {
@@ -299,8 +299,7 @@ function sessionTokenOf(credentials: Credentials): string | undefined {
  */
 const encodedTokens = new WeakMap<Credentials, [token: string, encoded: string]>()
 
-function encodedSessionToken(credentials: Credentials): string {
-  const token = credentials.sessionToken ?? ''
+function encodedSessionToken(credentials: Credentials, token: string): string {
   let memo = encodedTokens.get(credentials)
   if (memo === undefined || memo[0] !== token) {
     memo = [token, uriEncode(token)]
