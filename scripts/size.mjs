@@ -45,15 +45,17 @@ export function entries() {
       label: "sign (import { sign } from 'webcrypto-sigv4')",
       contents: `export { sign } from ${at('index.ts')}`,
       // Raised from 4,600 with issue 12 (typed checks of every input, wire safety) and issue 16 (checksum option).
-      ceiling: 5600,
+      // Raised from 5,600 with issue 26: the one S3 key rule (parserRewritesPath) and header errors that quote no value.
+      ceiling: 5800,
       target: 4600,
     },
     {
       id: 'sign+presign',
       label: 'sign + presign',
       contents: `export { sign, presign } from ${at('index.ts')}`,
-      // Raised from 4,750 with issues 12 and 16 (also: presign header hoisting, the presigned-query refusal).
-      ceiling: 6250,
+      // Raised from 4,750 with issues 12 and 16 (also: presign header hoisting, the presigned-query refusal), from
+      // 6,250 with issue 26 (the S3 key rule).
+      ceiling: 6500,
       target: 4750,
     },
     { id: 'core', label: 'webcrypto-sigv4: every export', contents: `export * from ${at('index.ts')}` },
@@ -71,7 +73,8 @@ export function entries() {
       label: 'client + credential providers (with the core they use)',
       contents: `export * from ${at('client.ts')}\nexport * from ${at('credentials.ts')}`,
       // Raised from 7,000 with issue 12 (redacted errors, typed provider answers, refresh backoff, option checks).
-      ceiling: 9850,
+      // Raised from 9,850 with issue 26: typed refusals before the Request is built, redaction of every token name.
+      ceiling: 10300,
       target: 7000,
     })
   }

@@ -1,8 +1,10 @@
 // AWS error responses (JSON `__type` or XML `<Code>`) as one error class, with our signing details attached
 // to signature mismatches so the difference with the server's canonical request is visible. The body is
 // untrusted: it is read up to a cap, parsed in linear time, and nothing replayable is kept.
+import { SESSION_TOKEN_HEADERS } from './constants.js'
 import type { SignedParts } from './engine.js'
 import { isRecord } from './options.js'
+import { decodeXmlEntities } from './xml-entities.js'
 
 /** The signing steps of a request, as `AwsClient` records them (see `AwsClient.lastSigning`). */
 export type Signing = Pick<SignedParts, 'canonicalRequest' | 'stringToSign'>
@@ -32,15 +34,18 @@ export const MAX_ERROR_BODY_BYTES = 64 * 1024
  */
 export const REDACTED = '[redacted]'
 
-// The token as a canonical header line (`x-amz-security-token:...`) and as a presigned query parameter.
-const TOKEN_HEADER_LINE = /^(x-amz-security-token:).*$/gim
-const TOKEN_QUERY_PARAMETER = /(X-Amz-Security-Token=)[^&\s'"]*/gi
+// A session token as a canonical header line (`x-amz-security-token:...`) or a presigned query parameter
+// (`X-Amz-S3session-Token=...`), for every name in SESSION_TOKEN_HEADERS. Built when an error is read, not at load.
+const tokenNames = (): string => SESSION_TOKEN_HEADERS.join('|')
+const tokenHeaderLine = (): RegExp => new RegExp(`^((?:${tokenNames()}):).*$`, 'gim')
+const tokenQueryParameter = (): RegExp => new RegExp(`((?:${tokenNames()})=)[^&\\s'"]*`, 'gi')
 // A signature as services quote it back: `Signature=<hex>` (Authorization header), `X-Amz-Signature=<hex>`
 // (presigned URL), `<SignatureProvided>hex` (S3).
 const SIGNATURE_VALUE = /(Signature=|SignatureProvided>)[0-9a-f]+/gi
 
 /**
- * The text with every session token and signature replaced by {@link REDACTED}: a canonical request (ours, or
+ * The text with every session token (`x-amz-security-token`, S3 Express's `x-amz-s3session-token`, as header
+ * lines and as query parameters) and signature replaced by {@link REDACTED}: a canonical request (ours, or
  * the server's copy in an error message) holds the token in clear, and some error messages quote the
  * `Authorization` header, signature included.
  *
@@ -49,8 +54,8 @@ const SIGNATURE_VALUE = /(Signature=|SignatureProvided>)[0-9a-f]+/gi
  */
 export function redactReplayable(text: string): string {
   return text
-    .replace(TOKEN_HEADER_LINE, '$1' + REDACTED)
-    .replace(TOKEN_QUERY_PARAMETER, '$1' + REDACTED)
+    .replace(tokenHeaderLine(), '$1' + REDACTED)
+    .replace(tokenQueryParameter(), '$1' + REDACTED)
     .replace(SIGNATURE_VALUE, '$1' + REDACTED)
 }
 
@@ -65,20 +70,6 @@ export function redactedSigning(signing: Signing): Signing {
   return { canonicalRequest: redactReplayable(signing.canonicalRequest), stringToSign: signing.stringToSign }
 }
 
-const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
-// Bounded repetitions: each match is at most a dozen characters, so decoding stays linear.
-const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(lt|gt|amp|quot|apos));/g
-const MAX_CODE_POINT = 0x10ffff
-const SURROGATES = { first: 0xd800, last: 0xdfff }
-
-function decodeEntity(entity: string, hex?: string, decimal?: string, name?: string): string {
-  if (name) return NAMED_ENTITIES[name]!
-  const codePoint = hex === undefined ? Number(decimal) : parseInt(hex, 16)
-  const isCharacter = codePoint <= MAX_CODE_POINT && (codePoint < SURROGATES.first || codePoint > SURROGATES.last)
-  // An entity that names no character stays as written.
-  return isCharacter ? String.fromCodePoint(codePoint) : entity
-}
-
 /**
  * The text of the first `<name>...</name>` element of an XML document, entities decoded; `undefined` when
  * there is none. Enough for AWS query/REST-XML answers, which never nest markup in the values we read.
@@ -89,7 +80,7 @@ function decodeEntity(entity: string, hex?: string, decimal?: string, name?: str
  */
 export function xmlTag(xml: string, name: string): string | undefined {
   const value = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1]
-  return value?.replace(ENTITY, decodeEntity)
+  return value === undefined ? undefined : decodeXmlEntities(value)
 }
 
 // The body of an error answer, at most MAX_ERROR_BODY_BYTES of it; what cannot be read is left out.

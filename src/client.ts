@@ -5,7 +5,7 @@ import { SIGV4, type SignedParts } from './engine.js'
 import { fail } from './errors.js'
 import { isRecord, type CredentialsInput, type PresignOptions } from './options.js'
 import { presignRequestWith, signRequestWith } from './internal.js'
-import type { RequestLike } from './request.js'
+import { buildRequest, headersOf, parseUrl, refuseRewrittenKey, type RequestLike } from './request.js'
 import { backoff, isRetryableAnswer, RetryBudget, retryDelay, sleep, type RetryTimingOptions } from './retry.js'
 
 export { AwsError } from './aws-error.js'
@@ -140,12 +140,22 @@ export class AwsClient {
   }
 
   // Normalises the input like fetch does and reads the body once, so that every attempt re-sends the same bytes.
+  // What fetch would refuse is refused first with a typed error (the runtime's TypeError can quote a password).
   async #prepare(input: string | URL | Request, { aws, ...init }: AwsRequestInit = {}): Promise<PreparedFetch> {
-    const base = new Request(input, { ...init, duplex: 'half' } as RequestInit)
+    if (!(typeof input === 'string' || input instanceof URL || input instanceof Request))
+      fail('ERR_INVALID_REQUEST', 'Pass client.fetch a URL (string or URL) or a Request')
+    parseUrl(input instanceof Request ? input.url : input)
+    // Only a string still shows the path as written (S3 keys with dot segments, see refuseRewrittenKey).
+    if (typeof input === 'string') refuseRewrittenKey(input, { ...this.options, ...aws })
+    if (init.headers !== undefined) headersOf(init.headers)
+    const base = buildRequest(input instanceof URL ? input.href : input, { ...init, duplex: 'half' } as RequestInit)
     const replayable = !(init.body instanceof ReadableStream)
     // Read the bytes whatever `base.body` says: Firefox has no Request.body (undefined), which dropped the body.
     const body = replayable
-      ? await base.arrayBuffer().then((bytes) => (bytes.byteLength ? bytes : null))
+      ? await base
+          .arrayBuffer()
+          .then((bytes) => (bytes.byteLength ? bytes : null))
+          .catch((error: unknown) => fail('ERR_BODY_USED', 'The body was read already: pass a fresh one', error))
       : (init.body as ReadableStream)
     // The caller's own signal, not base.signal: undici links a Request's signal to its source only weakly, so an
     // abort could be lost once `base` is garbage collected.
@@ -253,6 +263,11 @@ export class AwsClient {
    */
   async json<T = unknown>(input: string | URL | Request, init?: AwsRequestInit): Promise<T> {
     const text = await okText(await this.fetch(input, init))
-    return JSON.parse(text || '{}') as T
+    try {
+      return JSON.parse(text || '{}') as T
+    } catch {
+      // The SyntaxError quotes the body, which may hold credentials (an STS answer in XML): it is not kept.
+      return fail('ERR_INVALID_RESPONSE', 'The 2xx answer is not JSON: use client.fetch for this API')
+    }
   }
 }

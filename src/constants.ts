@@ -50,6 +50,13 @@ export const AUTHORIZATION_HEADER = 'authorization'
 export const DATE_HEADER = 'x-amz-date'
 export const CONTENT_SHA256_HEADER = 'x-amz-content-sha256'
 export const SECURITY_TOKEN_HEADER = 'x-amz-security-token'
+/** S3 Express One Zone's session token header (it refuses `x-amz-security-token`). */
+export const S3_SESSION_TOKEN_HEADER = 'x-amz-s3session-token'
+/**
+ * Every header that carries a session token; the same names, case aside, are the query parameters of a presigned
+ * URL. What an error keeps has each of them redacted.
+ */
+export const SESSION_TOKEN_HEADERS = [SECURITY_TOKEN_HEADER, S3_SESSION_TOKEN_HEADER] as const
 /** The length of an aws-chunked body once decoded (its `content-length` counts the framing too). */
 export const DECODED_LENGTH_HEADER = 'x-amz-decoded-content-length'
 /** The names of the trailing headers of an aws-chunked body. */
@@ -64,6 +71,8 @@ export const DATE_PARAM = 'X-Amz-Date'
 export const EXPIRES_PARAM = 'X-Amz-Expires'
 export const SIGNED_HEADERS_PARAM = 'X-Amz-SignedHeaders'
 export const SECURITY_TOKEN_PARAM = 'X-Amz-Security-Token'
+/** S3 Express One Zone's session token parameter of a presigned URL. */
+export const S3_SESSION_TOKEN_PARAM = 'X-Amz-S3session-Token'
 export const SIGNATURE_PARAM = 'X-Amz-Signature'
 /** SigV4a's region set: a header when signing the header, a query parameter when presigning. */
 export const REGION_SET_PARAM = 'X-Amz-Region-Set'

@@ -78,6 +78,13 @@ export type SigV4ErrorCode =
   | 'ERR_UPLOAD_BODY'
   /** S3 answered the completion with an object checksum other than the one computed from the bytes sent. */
   | 'ERR_UPLOAD_CHECKSUM_MISMATCH'
+  /** `onCreate` or `onProgress` threw (its error is the `cause`); the multipart upload was aborted. */
+  | 'ERR_UPLOAD_CALLBACK'
+  /**
+   * The upload failed or was cancelled and AbortMultipartUpload failed too: the multipart upload and its parts are
+   * left on S3. `uploadId` names it and `cause` is the first failure: resume it, or `abortUpload` it later.
+   */
+  | 'ERR_UPLOAD_LEFT_BEHIND'
   | (string & {})
   // verify (issue 12): errors of the checked body stream verify() hands on for a chunk-signed payload.
   /** A chunk or trailer signature of an aws-chunked body does not match: the body was altered. */

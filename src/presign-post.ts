@@ -80,13 +80,25 @@ function bucketOf(input: string | URL): { url: URL; bucket: string } {
   const segments = url.pathname.split('/').filter(Boolean)
   if (segments.length > 1)
     fail('ERR_INVALID_URL', 'Pass the bucket URL, not an object URL: the object key goes in `key`')
-  if (segments.length === 1) return { url, bucket: decodeURIComponent(segments[0]!) }
+  if (segments.length === 1) return { url, bucket: decodedBucket(segments[0]!) }
   const isAddress = /^[\d.]+$|^\[/.test(url.hostname)
   // On AWS hosts the bucket is everything before .s3. / .s3-<region>. / .s3express-... (bucket names may have dots).
   const bucket = /^(.+?)\.s3(express)?[.-]/.exec(url.hostname)?.[1] ?? url.hostname.split('.')[0]!
   if (isAddress || !url.hostname.includes('.') || /^s3([.-]|$)/.test(bucket))
     fail('ERR_INVALID_URL', `${url.host} names no bucket: use https://<bucket>.${url.host} or ${url.origin}/<bucket>`)
   return { url, bucket }
+}
+
+// A path-style bucket as written in the URL, percent-decoding undone; bytes that are not UTF-8 (`%E0`) name no bucket.
+function decodedBucket(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return fail(
+      'ERR_INVALID_URL',
+      'The bucket in the URL path is not valid percent-encoded UTF-8: write its name as is',
+    )
+  }
 }
 
 function invalidCondition(condition: unknown, why: string): never {

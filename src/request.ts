@@ -65,21 +65,51 @@ export function parseUrl(url: string | URL): URL {
 const FORBIDDEN_METHOD = /^(CONNECT|TRACE|TRACK)$/i
 
 /**
- * Whether a URL string's path holds a `.` or `..` segment (also percent-encoded as `%2e`), read from the string
- * itself: the WHATWG URL parser resolves such segments, so the parsed URL no longer shows them.
+ * Whether the URL parser would send a path other than the one written in this URL string: it resolves `.` and `..`
+ * segments (also written `%2e`), reads `\` as `/`, drops tabs and line breaks anywhere, and trims spaces and control
+ * characters off the end. The parsed URL no longer shows any of this, so only the string as given can tell.
  *
  * @example
- * hasDotSegments('https://b.s3.amazonaws.com/a/../b') // true
- * hasDotSegments('https://b.s3.amazonaws.com/a..b') // false
+ * parserRewritesPath('https://b.s3.amazonaws.com/uploads/alice/../bob/a.png') // true
+ * parserRewritesPath('https://b.s3.amazonaws.com/a\\b') // true: sent as /a/b
+ * parserRewritesPath('https://b.s3.amazonaws.com/a..b') // false
  */
-export function hasDotSegments(url: string): boolean {
-  // The parser drops tabs and line breaks anywhere and treats \ as / in http(s) and ws(s) URLs.
-  const path = url
-    .replace(/[\t\n\r]/g, '')
-    .trim()
-    .replace(/^[a-z][a-z0-9+.-]*:[\\/]*[^\\/?#]*/i, '')
-    .split(/[?#]/)[0]!
-  return path.split(/[\\/]/).some((segment) => /^(\.|%2e){1,2}$/i.test(segment))
+export function parserRewritesPath(url: string): boolean {
+  if (/[\t\n\r]/.test(url)) return true
+  let start = 0
+  while (start < url.length && url.charCodeAt(start) <= LAST_TRIMMED_CODE) start++
+  const afterAuthority = url.slice(start).replace(/^[a-z][a-z0-9+.-]*:[\\/]*[^\\/?#]*/i, '')
+  const path = afterAuthority.split(/[?#]/)[0]!
+  if (path.includes('\\')) return true
+  if (path === afterAuthority && path.length > 0 && path.charCodeAt(path.length - 1) <= LAST_TRIMMED_CODE) return true
+  return path.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment))
+}
+
+/** The URL parser trims C0 control characters and spaces (U+0000 to U+0020) off both ends of a URL. */
+const LAST_TRIMMED_CODE = 0x20
+
+/**
+ * The one rule of every S3 path (`sign`, `presign`, `AwsClient`, the uploads): a service that signs the path as
+ * sent, where the path is an object key, gets the key as written or nothing. A URL string whose path the parser
+ * would rewrite (see {@link parserRewritesPath}) is refused, so no request reaches a key other than the given one:
+ * `uploads/alice/../../users/bob/a.png` is not sent to `users/bob/a.png`. `service` is the one signed for, `true`
+ * for a caller that only ever addresses S3 objects; services that normalise the path are left alone.
+ *
+ * @example
+ * refuseRewrittenKey('https://b.s3.us-east-1.amazonaws.com/a/../b', { service: 's3' }) // throws ERR_INVALID_URL
+ */
+export function refuseRewrittenKey(url: string, options: Partial<SignOptions> | true): void {
+  if (!parserRewritesPath(url)) return
+  if (options !== true) {
+    const parsed = parseUrl(url)
+    const service = options.service ?? inferScope(parsed.host, parsed.pathname).service
+    if (typeof service !== 'string' || serviceRules(service, options).normalizePath) return
+  }
+  fail(
+    'ERR_INVALID_URL',
+    'The URL parser would change this S3 key (. and .. segments, also as %2e, \\, tabs, line breaks, trailing ' +
+      'spaces): rename the key, or use signParts or presignParts and a client that sends the path as written',
+  )
 }
 
 /**
@@ -112,7 +142,7 @@ export async function prepareRequest(input: Request | RequestLike, options: Sign
   const given: Partial<SignOptions> = isRecord(options) ? options : {}
   const url = parseUrl(input.url)
   // Only a string still shows the path as written: the parsed URL has lost its dot segments.
-  if (typeof input.url === 'string' && hasDotSegments(input.url)) refuseLiteralDotSegments(url, given)
+  if (typeof input.url === 'string') refuseRewrittenKey(input.url, given)
   const method = methodOf(input.method)
   const headers = headersOf(input.headers)
   const clone = source?.clone()
@@ -157,11 +187,22 @@ function methodOf(given: unknown = 'GET'): string {
   return /^(delete|get|head|options|post|put)$/i.test(given) ? given.toUpperCase() : given
 }
 
-function headersOf(given: HeadersInit | undefined): Headers {
+/**
+ * `new Headers(given)`, with a typed error that names the bad header. The runtime's own TypeError is not kept: it
+ * quotes the offending value, which may be a token.
+ *
+ * @example
+ * headersOf({ 'content-type': 'text/plain' }).get('content-type') // 'text/plain'
+ * headersOf({ 'bad name': 'x' }) // throws ERR_INVALID_HEADER
+ */
+export function headersOf(given: HeadersInit | undefined): Headers {
   try {
     return new Headers(given)
-  } catch (error) {
-    fail('ERR_INVALID_HEADER', 'Fix the headers: see error.cause', error)
+  } catch {
+    fail(
+      'ERR_INVALID_HEADER',
+      'Fix the headers: [name, value] pairs or a record, each name an HTTP token, no line break or NUL in a value',
+    )
   }
 }
 
@@ -256,16 +297,5 @@ function bodyReader(body: unknown): Response {
     return new Response(body as BodyInit)
   } catch (error) {
     fail('ERR_BODY_NOT_HASHABLE', 'Pass the body as a string, bytes, Blob or stream', error)
-  }
-}
-
-/**
- * A service that signs the path as sent (S3: the path is the object key) would get a different key than the one
- * written, because the URL parser resolved the `.`/`..` segments: refuse, and point to the parts API.
- */
-function refuseLiteralDotSegments(url: URL, options: Partial<SignOptions>): void {
-  const service = options.service ?? inferScope(url.host, url.pathname).service
-  if (typeof service === 'string' && !serviceRules(service, options).normalizePath) {
-    fail('ERR_INVALID_URL', "The URL parser removes the path's . and .. segments: use signParts or presignParts")
   }
 }

@@ -3,21 +3,17 @@
 // the session token in `x-amz-s3session-token` (header) or `X-Amz-S3session-Token` (query): S3 Express does not
 // take the STS `x-amz-security-token`. As botocore's S3ExpressAuth / S3ExpressQueryAuth do.
 import { AwsError, xmlTag } from './aws-error.js'
-import { SECURITY_TOKEN_HEADER } from './constants.js'
+import { S3_SESSION_TOKEN_HEADER, S3_SESSION_TOKEN_PARAM, SECURITY_TOKEN_HEADER } from './constants.js'
 import { refreshing, type TemporaryCredentials } from './credentials.js'
 import { fail } from './errors.js'
-import type { Credentials, CredentialsInput, PresignOptions, SignOptions } from './options.js'
+import { isRecord, type Credentials, type CredentialsInput, type PresignOptions, type SignOptions } from './options.js'
 import { presign } from './presign.js'
-import type { RequestLike } from './request.js'
+import { headersOf, type RequestLike } from './request.js'
 import { s3ExpressZone } from './rules.js'
 import { sign } from './sign.js'
 
 /** Signing name of S3 Express One Zone (the zonal endpoints and CreateSession). */
 const SIGNING_NAME = 's3express'
-/** Where the session token goes on a signed request. */
-const SESSION_TOKEN_HEADER = 'x-amz-s3session-token'
-/** ...and on a presigned URL (botocore's spelling). */
-const SESSION_TOKEN_PARAM = 'X-Amz-S3session-Token'
 /** Sessions last 5 minutes; refresh this long before the end, so no request is signed with a dying session. */
 const DEFAULT_MARGIN_SECONDS = 60
 
@@ -63,10 +59,11 @@ const keysOf = ({ accessKeyId, secretAccessKey }: Credentials): Credentials => (
 
 /** A Request, or the parts of one, with the session token header set (and the STS one dropped). */
 function withSessionToken(input: Request | RequestLike, token: string): Request | RequestLike {
-  const headers = new Headers(input instanceof Request ? input.headers : input.headers)
+  if (!isRecord(input)) fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, ... }')
+  const headers = headersOf(input.headers)
   // S3 Express refuses the STS token header.
   headers.delete(SECURITY_TOKEN_HEADER)
-  headers.set(SESSION_TOKEN_HEADER, token)
+  headers.set(S3_SESSION_TOKEN_HEADER, token)
   return input instanceof Request ? new Request(input, { headers }) : { ...input, headers }
 }
 
@@ -135,8 +132,8 @@ export function fromS3ExpressSession(options: S3ExpressSessionOptions): S3Expres
     async presign(input, presignOptions = {}) {
       const current = await session()
       const url = new URL(input)
-      url.searchParams.delete(SESSION_TOKEN_PARAM)
-      url.searchParams.append(SESSION_TOKEN_PARAM, current.sessionToken!)
+      url.searchParams.delete(S3_SESSION_TOKEN_PARAM)
+      url.searchParams.append(S3_SESSION_TOKEN_PARAM, current.sessionToken!)
       return presign(url, { ...presignOptions, ...scope, credentials: keysOf(current) })
     },
   }

@@ -1,9 +1,8 @@
 // The few S3 XML documents a multipart upload reads and writes, parsed by plain forward scans (indexOf), so the
 // time is linear in the document and no DOMParser is needed (Workers have none). S3's answers are machine-written:
 // no comments, CDATA or nested markup inside the values read here.
+import { decodeXmlEntities } from './xml-entities.js'
 
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
-const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g
 // Inside element text only these three must be escaped; ETags carry quotes, which stay as they are.
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
 
@@ -14,14 +13,6 @@ const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/'
 // Either root is accepted: the children are the same.
 function hasRoot(xml: string, operation: string): boolean {
   return xml.includes(`<${operation}Result`) || xml.includes(`<${operation}Response`)
-}
-
-function decodeEntities(text: string): string {
-  return text.replace(ENTITY, (_, ref: string) => {
-    if (ref.startsWith('#x')) return String.fromCodePoint(parseInt(ref.slice(2), 16))
-    if (ref.startsWith('#')) return String.fromCodePoint(parseInt(ref.slice(1), 10))
-    return ENTITIES[ref]!
-  })
 }
 
 /**
@@ -77,7 +68,7 @@ export function xmlElements(xml: string, name: string): string[] {
  */
 export function xmlText(xml: string, name: string): string | undefined {
   const body = xmlElements(xml, name)[0]
-  return body === undefined ? undefined : decodeEntities(body.trim())
+  return body === undefined ? undefined : decodeXmlEntities(body.trim())
 }
 
 /**

@@ -2,9 +2,9 @@
 import { checksum, isByteSource, type ChecksumInput } from './checksum.js'
 import { checksumAlgorithm, type ByteSource, type ChecksumAlgorithm } from './checksum-names.js'
 import { fail } from './errors.js'
-import type { PresignOptions, SignOptions } from './options.js'
+import { isRecord, type PresignOptions, type SignOptions } from './options.js'
 import { presign } from './presign.js'
-import type { RequestLike } from './request.js'
+import { headersOf, type RequestLike } from './request.js'
 import { sign } from './sign.js'
 
 export type { ByteSource, ChecksumAlgorithm, ChecksumInput }
@@ -55,7 +55,7 @@ function withSdkAlgorithm(
   algorithm: ChecksumAlgorithm,
   presigning: boolean,
 ): Request | RequestLike {
-  const headers = new Headers(input instanceof Request ? input.headers : input.headers)
+  const headers = headersOf(input.headers)
   // The option's checksum is the one: a given checksum header would be repeated (hoisted into a presigned query).
   for (const name of [...headers.keys()]) if (name.startsWith('x-amz-checksum-')) headers.delete(name)
   headers.set(SDK_ALGORITHM_HEADER, algorithm.toUpperCase())
@@ -67,6 +67,7 @@ async function checksumFor(
   input: Request | RequestLike,
   option: { algorithm: ChecksumAlgorithm; value?: string },
 ): Promise<{ algorithm: ChecksumAlgorithm; value: string }> {
+  if (!isRecord(input)) fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, ... }')
   if (option === null || typeof option !== 'object') fail('ERR_INVALID_OPTION', 'Set options.checksum to { algorithm }')
   const algorithm = checksumAlgorithm(option.algorithm, 'options.checksum.algorithm')
   return { algorithm, value: option.value ?? (await checksum(await bodyOf(input), algorithm)) }

@@ -8,6 +8,8 @@ import { combineCrc, type CombinableCrc } from './crc-combine.js'
 import { SigV4Error, type SigV4ErrorCode } from './errors.js'
 import { md5Hex } from './md5.js'
 import { completeDocument, parseComplete, parseInitiate, parseListParts, type StoredPart } from './s3-xml.js'
+import { isRecord } from './options.js'
+import { headersOf, refuseRewrittenKey } from './request.js'
 import { utf8 } from './webcrypto.js'
 
 /** Bytes fetch can send (a view of an ArrayBuffer, not of a SharedArrayBuffer). */
@@ -275,7 +277,16 @@ function streamSource(stream: ReadableStream<Uint8Array>): PartSource {
   return {
     async next(size) {
       // One buffer per part: memory is a part per slot, whatever the sizes of the stream's chunks.
-      const part = new Uint8Array(size)
+      let part: Bytes
+      try {
+        part = new Uint8Array(size)
+      } catch (error) {
+        throw new UploadError(
+          'ERR_UPLOAD_BODY',
+          `This runtime cannot hold a part of ${size} bytes of the stream in memory: pass a smaller partSize`,
+          error,
+        )
+      }
       let filled = 0
       while (filled < size) {
         const bytes = await chunk()
@@ -349,6 +360,8 @@ function subresource(url: URL, parameters: Record<string, string>): URL {
 }
 
 function objectUrl(url: string | URL): URL {
+  // Every upload path addresses an S3 object: its key is sent as written or not at all.
+  if (typeof url === 'string') refuseRewrittenKey(url, true)
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -361,6 +374,8 @@ function objectUrl(url: string | URL): URL {
   }
   if (!/^https?:$/.test(parsed.protocol))
     throw new UploadError('ERR_INVALID_URL', `The object URL must be http(s), not ${parsed.protocol}`)
+  if (parsed.username || parsed.password)
+    throw new UploadError('ERR_INVALID_URL', 'Remove the user name and password from the object URL')
   if (parsed.pathname === '/' || parsed.pathname === '')
     throw new UploadError('ERR_INVALID_URL', 'The URL names no object key: add the key to its path')
   return parsed
@@ -369,30 +384,50 @@ function objectUrl(url: string | URL): URL {
 const toClient = (client: AwsClient | AwsClientOptions): AwsClient =>
   client instanceof AwsClient ? client : new AwsClient(client)
 
+/** How {@link s3Request} treats an answer that arrives after the abort. */
+interface LateAnswer<T> {
+  /** Called with what `read` made of an answer that came after the abort; without it, the request is cancelled. */
+  late?: (value: T) => void
+}
+
 /*
- * `client.fetch`, settled as soon as `init.signal` aborts. AwsClient hands the signal on through a Request it builds;
- * in Node (undici) a Request follows its parent signal through a WeakRef, so once that Request is garbage collected
- * an abort no longer reaches the request in flight (test/node/upload/faults.test.ts hangs a part to show it). Racing
- * with the signal keeps abort prompt whatever happens underneath; a late answer is discarded.
+ * One request of an upload through `client.fetch`, its answer read by `read` within the same abort scope, so an abort
+ * during the body read is prompt too. The request gets a signal of its own, aborted when `init.signal` is: the
+ * Requests AwsClient builds listen to that one, so the upload's signal holds a listener per request in flight, not
+ * one per request ever made (undici drops a Request's listener only when the Request is garbage collected).
+ * Settles as soon as `init.signal` aborts, whatever happens underneath: in Node (undici) a Request follows its parent
+ * signal through a WeakRef, so once that Request is collected an abort no longer reaches the request in flight
+ * (test/node/upload/faults.test.ts hangs a part to show it). With `late`, the request is not cancelled on abort:
+ * its answer is still read, and handed to `late` (CreateMultipartUpload: an upload made after all is aborted).
  */
-async function fetchUntilAborted(client: AwsClient, url: URL, init: AwsRequestInit): Promise<Response> {
+async function s3Request<T>(
+  client: AwsClient,
+  url: URL,
+  init: AwsRequestInit,
+  read: (response: Response) => Promise<T>,
+  { late }: LateAnswer<T> = {},
+): Promise<T> {
   const signal = init.signal
-  if (!signal) return client.fetch(url, init)
+  if (!signal) return read(await client.fetch(url, init))
   signal.throwIfAborted()
-  const pending = client.fetch(url, init)
+  const own = new AbortController()
   let onAbort = () => {}
   const aborted = new Promise<never>((_, reject) => {
-    // The abort reason is whatever the caller chose (often a DOMException), and is what upload() rejects with.
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-    onAbort = () => reject(signal.reason)
+    onAbort = () => {
+      if (!late) own.abort(signal.reason)
+      // The abort reason is whatever the caller chose (often a DOMException), and is what upload() rejects with.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      reject(signal.reason)
+    }
     signal.addEventListener('abort', onAbort, { once: true })
   })
+  const answered = client.fetch(url, { ...init, signal: own.signal }).then(read)
   try {
-    return await Promise.race([pending, aborted])
+    return await Promise.race([answered, aborted])
   } catch (error) {
-    pending
+    answered
       .then(
-        (response) => response.body?.cancel(),
+        (value) => late?.(value),
         () => undefined,
       )
       .catch(() => undefined)
@@ -437,27 +472,50 @@ export async function createUpload(
   options: CreateUploadOptions,
   client: AwsClient | AwsClientOptions,
 ): Promise<string> {
+  checkedRecord(options, 'createUpload', '{ url, headers? }')
   const url = objectUrl(options.url)
-  const response = await fetchUntilAborted(toClient(client), subresource(url, { uploads: '' }), {
-    method: 'POST',
-    headers: options.headers,
-    signal: options.signal,
-  })
-  if (!response.ok) {
-    const error = await refusal(response)
-    throw new UploadError(
-      'ERR_UPLOAD_REQUEST_FAILED',
-      `S3 refused CreateMultipartUpload (${error.code}): ${error.message}`,
-      error,
-    )
-  }
-  const uploadId = parseInitiate(await response.text())
-  if (!uploadId)
-    throw new UploadError(
-      'ERR_UPLOAD_RESPONSE',
-      'The CreateMultipartUpload answer has no UploadId: is the URL an S3 object?',
-    )
-  return uploadId
+  const aws = toClient(client)
+  const headers = options.headers === undefined ? undefined : headersOf(options.headers)
+  // Sent whatever the signal says once it is on its way: an upload S3 makes after an abort is still learnt of, and
+  // aborted, instead of left behind with no one told its id.
+  return s3Request(
+    aws,
+    subresource(url, { uploads: '' }),
+    { method: 'POST', headers, signal: checkedSignal(options.signal) },
+    async (response) => {
+      if (!response.ok) {
+        const error = await refusal(response)
+        throw new UploadError(
+          'ERR_UPLOAD_REQUEST_FAILED',
+          `S3 refused CreateMultipartUpload (${error.code}): ${error.message}`,
+          error,
+        )
+      }
+      const uploadId = parseInitiate(await response.text())
+      if (!uploadId)
+        throw new UploadError(
+          'ERR_UPLOAD_RESPONSE',
+          'The CreateMultipartUpload answer has no UploadId: is the URL an S3 object?',
+        )
+      return uploadId
+    },
+    { late: (uploadId) => void abortUpload({ url, uploadId }, aws).catch(() => undefined) },
+  )
+}
+
+/** The options record of a call, or a typed error that shows what to pass. */
+function checkedRecord(options: unknown, call: string, shape: string): void {
+  if (!isRecord(options)) throw new UploadError('ERR_INVALID_OPTION', `Pass ${call}() its options: ${shape}`)
+}
+
+function checkedSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined || signal instanceof AbortSignal) return signal
+  throw new UploadError('ERR_INVALID_OPTION', 'options.signal must be an AbortSignal (controller.signal)')
+}
+
+function checkedUploadId(uploadId: unknown, name = 'options.uploadId'): string {
+  if (typeof uploadId === 'string' && uploadId !== '') return uploadId
+  throw new UploadError('ERR_INVALID_OPTION', `${name} must be the UploadId S3 gave (a non-empty string)`)
 }
 
 /** What {@link listUploadParts} needs. */
@@ -483,41 +541,70 @@ export async function listUploadParts(
   options: ListUploadPartsOptions,
   client: AwsClient | AwsClientOptions,
 ): Promise<Map<number, StoredPart>> {
+  checkedRecord(options, 'listUploadParts', '{ url, uploadId }')
   const url = objectUrl(options.url)
+  const uploadId = checkedUploadId(options.uploadId)
+  const algorithm = options.checksum === undefined ? undefined : checksumAlgorithm(options.checksum, 'options.checksum')
+  const signal = checkedSignal(options.signal)
   const aws = toClient(client)
   const parts = new Map<number, StoredPart>()
-  let marker: string | undefined
-  do {
-    const parameters: Record<string, string> = { uploadId: options.uploadId, 'max-parts': String(LIST_PAGE_SIZE) }
-    if (marker) parameters['part-number-marker'] = marker
-    const response = await fetchUntilAborted(aws, subresource(url, parameters), { signal: options.signal })
-    if (!response.ok) {
-      const error = await refusal(response)
-      if (error.code === 'NoSuchUpload')
+  // The marker must move forward, page by page: a store (or a proxy) that repeats a page would be asked forever.
+  let marker = 0
+  for (;;) {
+    const parameters: Record<string, string> = { uploadId, 'max-parts': String(LIST_PAGE_SIZE) }
+    if (marker) parameters['part-number-marker'] = String(marker)
+    const page = await s3Request(aws, subresource(url, parameters), { signal }, async (response) => {
+      if (!response.ok) {
+        const error = await refusal(response)
+        if (error.code === 'NoSuchUpload')
+          throw new UploadError(
+            'ERR_UPLOAD_NOT_FOUND',
+            `S3 has no upload ${uploadId} for this object (completed, aborted or expired): upload again without uploadId`,
+            error,
+          )
         throw new UploadError(
-          'ERR_UPLOAD_NOT_FOUND',
-          `S3 has no upload ${options.uploadId} for this object (completed, aborted or expired): upload again without uploadId`,
+          'ERR_UPLOAD_REQUEST_FAILED',
+          `S3 refused ListParts (${error.code}): ${error.message}`,
           error,
+          uploadId,
         )
-      throw new UploadError(
-        'ERR_UPLOAD_REQUEST_FAILED',
-        `S3 refused ListParts (${error.code}): ${error.message}`,
-        error,
-        options.uploadId,
-      )
+      }
+      return parseListParts(await response.text(), algorithm)
+    })
+    if (!page) throw listingError('the answer is not a ListPartsResult', uploadId)
+    for (const part of page.parts) {
+      checkListedPart(part, uploadId)
+      parts.set(part.partNumber, part)
     }
-    const page = parseListParts(await response.text(), options.checksum)
-    if (!page)
-      throw new UploadError(
-        'ERR_UPLOAD_RESPONSE',
-        'The ListParts answer is not a ListPartsResult',
-        undefined,
-        options.uploadId,
+    if (parts.size > MAX_PARTS) throw listingError(`it lists more than ${MAX_PARTS} parts`, uploadId)
+    if (page.nextPartNumberMarker === undefined) return parts
+    const next = Number(page.nextPartNumberMarker)
+    const highest = Math.max(marker, ...page.parts.map((part) => part.partNumber))
+    if (!page.parts.length || !Number.isInteger(next) || next <= marker || next < highest || next > MAX_PARTS)
+      throw listingError(
+        `page after part ${marker} says more parts follow after ${JSON.stringify(page.nextPartNumberMarker)}: ` +
+          'the listing does not move forward',
+        uploadId,
       )
-    for (const part of page.parts) parts.set(part.partNumber, part)
-    marker = page.nextPartNumberMarker
-  } while (marker)
-  return parts
+    marker = next
+  }
+}
+
+function listingError(why: string, uploadId: string): UploadError {
+  return new UploadError(
+    'ERR_UPLOAD_RESPONSE',
+    `The ListParts answer cannot be used (${why}): is the endpoint S3, and not a proxy that changes its answers?`,
+    undefined,
+    uploadId,
+  )
+}
+
+// A listed part as S3 can hold it: numbered 1..10,000, at most 5 GiB (a resume adopts its size as the part size).
+function checkListedPart(part: StoredPart, uploadId: string): void {
+  if (part.partNumber < 1 || part.partNumber > MAX_PARTS)
+    throw listingError(`part number ${part.partNumber} is outside 1..${MAX_PARTS}`, uploadId)
+  if (part.size < 0 || part.size > MAX_PART_SIZE)
+    throw listingError(`part ${part.partNumber} has a size of ${part.size} bytes, outside S3's 0..5 GiB`, uploadId)
 }
 
 /** What {@link completeUpload} needs: the upload and its parts (any order). */
@@ -549,23 +636,25 @@ export async function completeUpload(
   options: CompleteUploadOptions,
   client: AwsClient | AwsClientOptions,
 ): Promise<{ location: string; etag: string; checksum?: string }> {
+  checkedRecord(options, 'completeUpload', '{ url, uploadId, parts }')
   const url = objectUrl(options.url)
-  const { uploadId, checksum: algorithm } = options
+  const uploadId = checkedUploadId(options.uploadId)
+  const algorithm = options.checksum === undefined ? undefined : checksumAlgorithm(options.checksum, 'options.checksum')
+  const signal = checkedSignal(options.signal)
   const headers: Record<string, string> = { 'content-type': 'application/xml' }
-  if (algorithm && options.checksumType) headers['x-amz-checksum-type'] = options.checksumType
-  if (algorithm && options.objectChecksum) headers[checksumHeader(algorithm)] = options.objectChecksum
-  if (!options.parts.length)
-    throw new UploadError('ERR_INVALID_OPTION', 'CompleteMultipartUpload needs at least one part', undefined, uploadId)
+  if (algorithm && options.checksumType) headers['x-amz-checksum-type'] = String(options.checksumType)
+  if (algorithm && options.objectChecksum) headers[checksumHeader(algorithm)] = String(options.objectChecksum)
+  checkCompletedParts(options.parts, uploadId)
+  const init = { method: 'POST', headers: headersOf(headers), body: completeDocument(options.parts, algorithm), signal }
   let response: Response
+  let text: string
   try {
-    response = await fetchUntilAborted(toClient(client), subresource(url, { uploadId }), {
-      method: 'POST',
-      headers,
-      body: completeDocument(options.parts, algorithm),
-      signal: options.signal,
-    })
+    ;({ response, text } = await s3Request(toClient(client), subresource(url, { uploadId }), init, async (answer) => ({
+      response: answer,
+      text: await answer.text(),
+    })))
   } catch (error) {
-    if (options.signal?.aborted) throw error
+    if (signal?.aborted) throw error
     throw new UploadError(
       'ERR_UPLOAD_COMPLETE_FAILED',
       `CompleteMultipartUpload failed (see cause): retry it, or resume with the uploadId`,
@@ -573,7 +662,6 @@ export async function completeUpload(
       uploadId,
     )
   }
-  const text = await response.text()
   const completed = response.ok ? parseComplete(text, algorithm) : undefined
   if (completed) return { ...completed, location: completed.location || url.href }
   // A refusal, or a 200 whose body is an <Error> (S3 sends that when the completion fails after it has begun).
@@ -609,8 +697,10 @@ export interface AbortUploadOptions {
  * await abortUpload({ url, uploadId }, client)
  */
 export async function abortUpload(options: AbortUploadOptions, client: AwsClient | AwsClientOptions): Promise<void> {
+  checkedRecord(options, 'abortUpload', '{ url, uploadId }')
   const url = objectUrl(options.url)
-  const response = await toClient(client).fetch(subresource(url, { uploadId: options.uploadId }), { method: 'DELETE' })
+  const uploadId = checkedUploadId(options.uploadId)
+  const response = await toClient(client).fetch(subresource(url, { uploadId }), { method: 'DELETE' })
   if (response.ok) {
     await response.body?.cancel()
     return
@@ -621,17 +711,80 @@ export async function abortUpload(options: AbortUploadOptions, client: AwsClient
     'ERR_UPLOAD_REQUEST_FAILED',
     `S3 refused AbortMultipartUpload (${error.code}): ${error.message}`,
     error,
-    options.uploadId,
+    uploadId,
   )
+}
+
+// The parts a completion lists: 1..10,000 of them, each numbered 1..10,000 once, with an ETag.
+function checkCompletedParts(parts: unknown, uploadId: string): void {
+  if (!Array.isArray(parts) || parts.length < 1 || parts.length > MAX_PARTS)
+    throw new UploadError(
+      'ERR_INVALID_OPTION',
+      `CompleteMultipartUpload needs options.parts: a list of 1..${MAX_PARTS} parts`,
+      undefined,
+      uploadId,
+    )
+  const seen = new Set<number>()
+  for (const part of parts as unknown[]) {
+    const partNumber = isRecord(part) ? part.partNumber : undefined
+    if (typeof partNumber !== 'number' || !Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS)
+      throw new UploadError(
+        'ERR_INVALID_OPTION',
+        `Each part needs a partNumber in 1..${MAX_PARTS}`,
+        undefined,
+        uploadId,
+      )
+    if (seen.has(partNumber))
+      throw new UploadError('ERR_INVALID_OPTION', `Part ${partNumber} is listed twice`, undefined, uploadId)
+    seen.add(partNumber)
+    if (typeof (part as { etag?: unknown }).etag !== 'string')
+      throw new UploadError('ERR_INVALID_OPTION', `Part ${partNumber} needs its etag (a string)`, undefined, uploadId)
+  }
 }
 
 // The default object headers: the caller's, plus a File's type as content-type.
 function objectHeaders(options: UploadOptions): Headers {
-  const headers = new Headers(options.headers)
+  const headers = headersOf(options.headers)
   const { body } = options
   if (!headers.has('content-type') && typeof Blob !== 'undefined' && body instanceof Blob && body.type)
     headers.set('content-type', body.type)
   return headers
+}
+
+/** A caller's callback, run so that its failure is an `UploadError` (the multipart upload is then aborted). */
+function runCallback<T>(name: string, callback: ((value: T) => void) | undefined, value: T): void {
+  try {
+    callback?.(value)
+  } catch (error) {
+    throw new UploadError('ERR_UPLOAD_CALLBACK', `options.${name} threw (see cause): the upload was stopped`, error)
+  }
+}
+
+/** The options of `upload`, checked before any request is sent. */
+interface CheckedUpload {
+  url: URL
+  concurrency: number
+  checksum: ChecksumPlan | undefined
+  signal: AbortSignal | undefined
+  uploadId: string | undefined
+}
+
+function checkUploadOptions(options: UploadOptions): CheckedUpload {
+  checkedRecord(options, 'upload', '{ url, body, ... }')
+  const url = objectUrl(options.url)
+  for (const name of ['onProgress', 'onCreate'] as const)
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      throw new UploadError('ERR_INVALID_OPTION', `options.${name} must be a function`)
+  if (options.keepPartsOnAbort !== undefined && typeof options.keepPartsOnAbort !== 'boolean')
+    throw new UploadError('ERR_INVALID_OPTION', 'options.keepPartsOnAbort must be true or false')
+  objectHeaders(options)
+  return {
+    url,
+    concurrency: checkConcurrency(options.concurrency),
+    checksum: checksumPlan(options),
+    signal: checkedSignal(options.signal),
+    uploadId: options.uploadId === undefined ? undefined : checkedUploadId(options.uploadId),
+  }
 }
 
 async function putObject(
@@ -649,16 +802,17 @@ async function putObject(
     objectChecksum = await checksum(data, plan.algorithm)
     headers.set(checksumHeader(plan.algorithm), objectChecksum)
   }
-  const response = await fetchUntilAborted(client, url, { method: 'PUT', body: data, headers, signal })
-  if (!response.ok) {
-    const error = await refusal(response)
-    throw new UploadError('ERR_UPLOAD_REQUEST_FAILED', `S3 refused the PUT (${error.code}): ${error.message}`, error)
-  }
-  await response.body?.cancel()
-  const etag = response.headers.get('etag')
+  const etag = await s3Request(client, url, { method: 'PUT', body: data, headers, signal }, async (response) => {
+    if (!response.ok) {
+      const error = await refusal(response)
+      throw new UploadError('ERR_UPLOAD_REQUEST_FAILED', `S3 refused the PUT (${error.code}): ${error.message}`, error)
+    }
+    await response.body?.cancel()
+    return response.headers.get('etag')
+  })
   if (!etag) throw etagHidden()
   const size = sizeOf(data)
-  options.onProgress?.({ loaded: size, total: size, part: 1 })
+  runCallback('onProgress', options.onProgress, { loaded: size, total: size, part: 1 })
   return { location: url.href, etag, parts: [], ...(objectChecksum && { checksum: objectChecksum }) }
 }
 
@@ -675,14 +829,18 @@ async function putObject(
  * the completion the object's checksum (`FULL_OBJECT`: the CRC of every byte, checked by S3; `COMPOSITE`: the
  * checksum of the part checksums, `-N`, compared with S3's answer); resumed parts are then matched by checksum.
  *
- * A part that fails after the client's retries, or a failed completion, rejects with an `UploadError` that keeps
- * `uploadId`: resume with it, or `abortUpload` it. In a browser, the bucket's CORS rules must expose `ETag`
- * (`ERR_UPLOAD_ETAG_HIDDEN` says so).
+ * Every option is checked before the first request. No upload is left on S3 without its id in your hands: a part
+ * that fails after the client's retries, or a failed completion, rejects with an `UploadError` that keeps
+ * `uploadId` (resume with it, or `abortUpload` it); any other failure, a throwing `onCreate` or `onProgress`
+ * (`ERR_UPLOAD_CALLBACK`) and an abort during CreateMultipartUpload abort the multipart upload, and when that
+ * abort fails too the error is `ERR_UPLOAD_LEFT_BEHIND` with the `uploadId`. The object key is the URL's path as
+ * written: a URL string whose path the URL parser would rewrite (`..`, `\`) is refused (`ERR_INVALID_URL`).
+ * In a browser, the bucket's CORS rules must expose `ETag` (`ERR_UPLOAD_ETAG_HIDDEN` says so).
  *
  * @example
  * const client = new AwsClient({ credentials, region: 'eu-west-1', service: 's3' })
  * const { location, etag } = await upload(client, {
- *   url: `https://${bucket}.s3.eu-west-1.amazonaws.com/videos/${file.name}`,
+ *   url: `https://${bucket}.s3.eu-west-1.amazonaws.com/videos/${encodeURIComponent(file.name)}`,
  *   body: file,
  *   onProgress: ({ loaded, total }) => (bar.value = loaded / total!),
  * })
@@ -690,48 +848,53 @@ async function putObject(
 export async function upload(client: AwsClient, options: UploadOptions): Promise<UploadResult> {
   if (!(client instanceof AwsClient))
     throw new UploadError('ERR_INVALID_OPTION', 'Pass an AwsClient as the first argument of upload()')
-  if (!options || typeof options !== 'object')
-    throw new UploadError('ERR_INVALID_OPTION', 'Pass upload() options: { url, body, ... }')
-  const url = objectUrl(options.url)
-  const concurrency = checkConcurrency(options.concurrency)
-  const plan = checksumPlan(options)
+  const checked = checkUploadOptions(options)
+  const { url, signal: userSignal } = checked
   const source = partSource(options.body)
-  const userSignal = options.signal
   // One signal for every request of this upload: the caller's abort, or the first failure, stops them all.
   const controller = new AbortController()
   const forwardAbort = () => controller.abort(userSignal!.reason)
-  if (userSignal?.aborted) throw userSignal.reason
+  if (userSignal?.aborted) {
+    await source.cancel(userSignal.reason)
+    throw userSignal.reason
+  }
   userSignal?.addEventListener('abort', forwardAbort, { once: true })
   // A stream that stalls must not hold an aborted upload: cancelling it ends the pending read.
-  controller.signal.addEventListener('abort', () => void source.cancel(controller.signal.reason), { once: true })
+  const cancelSource = () => void source.cancel(controller.signal.reason)
+  controller.signal.addEventListener('abort', cancelSource, { once: true })
   try {
     let partSize = choosePartSize(options.partSize, source.total)
     let stored = new Map<number, StoredPart>()
-    if (options.uploadId) {
+    if (checked.uploadId) {
       stored = await listUploadParts(
-        { url, uploadId: options.uploadId, checksum: plan?.algorithm, signal: controller.signal },
+        { url, uploadId: checked.uploadId, checksum: checked.checksum?.algorithm, signal: controller.signal },
         client,
       )
-      // A resumed upload keeps the part size it was started with: every stored part but the last has it.
+      // A resumed upload keeps the part size it was started with: every stored part but the last has it
+      // (listUploadParts has checked that none is over S3's 5 GiB).
       const largest = Math.max(0, ...[...stored.values()].map((part) => part.size))
       if (largest >= MIN_PART_SIZE) partSize = largest
     }
     const first = await source.next(partSize)
-    if (!options.uploadId && (!first || sizeOf(first) < partSize || (await source.atEnd())))
-      return await putObject(client, url, first ?? new Uint8Array(0), options, plan, controller.signal)
+    if (!checked.uploadId && (!first || sizeOf(first) < partSize || (await source.atEnd())))
+      return await putObject(client, url, first ?? new Uint8Array(0), options, checked.checksum, controller.signal)
     return await multipart(client, url, options, source, {
       first,
       partSize,
-      concurrency,
+      concurrency: checked.concurrency,
       stored,
       controller,
-      checksum: plan,
+      checksum: checked.checksum,
+      uploadId: checked.uploadId,
     })
   } catch (error) {
     await source.cancel(error)
-    throw userSignal?.aborted ? userSignal.reason : error
+    throw userSignal?.aborted && !(error instanceof UploadError && error.code === 'ERR_UPLOAD_LEFT_BEHIND')
+      ? userSignal.reason
+      : error
   } finally {
     userSignal?.removeEventListener('abort', forwardAbort)
+    controller.signal.removeEventListener('abort', cancelSource)
   }
 }
 
@@ -742,6 +905,28 @@ interface MultipartPlan {
   stored: Map<number, StoredPart>
   controller: AbortController
   checksum: ChecksumPlan | undefined
+  /** The upload to resume, if any. */
+  uploadId: string | undefined
+}
+
+/**
+ * Discards a multipart upload after `failure`; when S3 cannot be told, the upload is handed back instead
+ * (`ERR_UPLOAD_LEFT_BEHIND` with its id), so that no upload is left where nobody knows of it.
+ */
+async function discardAfter(failure: unknown, url: URL, uploadId: string, client: AwsClient): Promise<unknown> {
+  try {
+    await abortUpload({ url, uploadId }, client)
+    return failure
+  } catch (abortError) {
+    const first = failure instanceof Error ? failure.message : String(failure)
+    return new UploadError(
+      'ERR_UPLOAD_LEFT_BEHIND',
+      `The upload stopped (${first}) and AbortMultipartUpload failed too (${(abortError as Error).message}): ` +
+        `upload ${uploadId} and its parts are still on S3; resume it with this uploadId, or abortUpload it later`,
+      failure,
+      uploadId,
+    )
+  }
 }
 
 // The multipart path of `upload`: parts are read in order, at most `concurrency` held at once, and sent in parallel.
@@ -759,10 +944,14 @@ async function multipart(
     createHeaders.set('x-amz-checksum-algorithm', algorithmName(checksums.algorithm))
     createHeaders.set('x-amz-checksum-type', checksums.type)
   }
-  let uploadId = options.uploadId
+  let uploadId = plan.uploadId
   if (uploadId === undefined) {
     uploadId = await createUpload({ url, headers: createHeaders, signal }, client)
-    options.onCreate?.({ uploadId })
+    try {
+      runCallback('onCreate', options.onCreate, { uploadId })
+    } catch (error) {
+      throw await discardAfter(error, url, uploadId, client)
+    }
   }
   const done: UploadedPart[] = []
   let loaded = 0
@@ -770,7 +959,7 @@ async function multipart(
   const report = (part: UploadedPart) => {
     done.push(part)
     loaded += part.size
-    options.onProgress?.({
+    runCallback('onProgress', options.onProgress, {
       loaded,
       ...(source.total !== undefined && { total: source.total }),
       part: part.partNumber,
@@ -800,16 +989,29 @@ async function multipart(
     }
     const headers: Record<string, string> = {}
     if (checksums && partChecksum) headers[checksumHeader(checksums.algorithm)] = partChecksum
-    let response: Response
+    let etag: string | null
     try {
-      response = await fetchUntilAborted(client, subresource(url, { partNumber: String(partNumber), uploadId }), {
-        method: 'PUT',
-        body: data,
-        headers,
-        signal,
-      })
+      etag = await s3Request(
+        client,
+        subresource(url, { partNumber: String(partNumber), uploadId }),
+        { method: 'PUT', body: data, headers, signal },
+        async (response) => {
+          if (!response.ok) {
+            const error = await refusal(response)
+            throw new UploadError(
+              'ERR_UPLOAD_PART_FAILED',
+              `S3 refused part ${partNumber} (${error.code}: ${error.message}): resume with the uploadId, or abortUpload it`,
+              error,
+              uploadId,
+            )
+          }
+          await response.body?.cancel()
+          return response.headers.get('etag')
+        },
+      )
     } catch (error) {
       if (signal.aborted) throw signal.reason
+      if (error instanceof UploadError) throw error
       throw new UploadError(
         'ERR_UPLOAD_PART_FAILED',
         `Part ${partNumber} failed after the client's retries: resume with the uploadId`,
@@ -817,17 +1019,6 @@ async function multipart(
         uploadId,
       )
     }
-    if (!response.ok) {
-      const error = await refusal(response)
-      throw new UploadError(
-        'ERR_UPLOAD_PART_FAILED',
-        `S3 refused part ${partNumber} (${error.code}: ${error.message}): resume with the uploadId, or abortUpload it`,
-        error,
-        uploadId,
-      )
-    }
-    await response.body?.cancel()
-    const etag = response.headers.get('etag')
     if (!etag) throw etagHidden(uploadId)
     report({ partNumber, etag, size, ...(partChecksum && { checksum: partChecksum }) })
   }
@@ -877,8 +1068,7 @@ async function multipart(
     const keep = userAborted
       ? options.keepPartsOnAbort === true
       : cause instanceof UploadError && cause.code === 'ERR_UPLOAD_PART_FAILED'
-    if (!keep) await abortUpload({ url, uploadId }, client).catch(() => undefined)
-    throw cause
+    throw keep ? cause : await discardAfter(cause, url, uploadId, client)
   }
   done.sort((a, b) => a.partNumber - b.partNumber)
   let objectChecksum: string | undefined
@@ -924,8 +1114,18 @@ async function multipart(
 export interface PresignUploadOptions {
   /** The object's URL. */
   url: string | URL
-  /** How many parts the page will upload (1 to 10,000): `Math.ceil(file.size / partSize)`. */
-  parts: number
+  /**
+   * How many parts the page will upload (1 to 10,000): `Math.ceil(file.size / partSize)`. May be left out when
+   * `size` and `partSize` are given.
+   */
+  parts?: number
+  /**
+   * The object's size in bytes, with `partSize`: each part URL then signs its part's `content-length`, so S3 refuses
+   * a PUT of any other length (without them a part URL stores up to 5 GiB, whatever the page said it would send).
+   */
+  size?: number
+  /** Bytes per part with `size` (at least 5 MiB unless there is one part, at most 5 GiB); the last part holds the rest. */
+  partSize?: number
   /** Seconds each part URL stays valid (default 3600). */
   expiresIn?: number
   /** Headers of the object (content-type, x-amz-meta-*, ...), sent with CreateMultipartUpload. */
@@ -936,19 +1136,51 @@ export interface PresignUploadOptions {
 export interface PresignedUpload {
   /** The multipart upload the part URLs belong to: complete or abort it with this id. */
   uploadId: string
-  /** One presigned UploadPart URL per part: PUT the part's bytes to it with plain fetch. */
-  parts: { partNumber: number; url: string }[]
+  /**
+   * One presigned UploadPart URL per part: PUT the part's bytes to it with plain fetch. With `size`, `size` is the
+   * part's length, signed into the URL (S3 refuses any other).
+   */
+  parts: { partNumber: number; url: string; size?: number }[]
+}
+
+// The length of each part with `size` and `partSize`, or `undefined` (only the count is known).
+function partLengths(options: PresignUploadOptions): { count: number; lengths?: number[] } {
+  const { size, partSize, parts } = options
+  if (size === undefined && partSize === undefined) {
+    if (!Number.isInteger(parts) || parts! < 1 || parts! > MAX_PARTS)
+      throw new UploadError(
+        'ERR_INVALID_OPTION',
+        `options.parts must be a whole number of parts in 1..10000, not ${parts}`,
+      )
+    return { count: parts! }
+  }
+  if (!Number.isSafeInteger(size) || size! < 1)
+    throw new UploadError('ERR_INVALID_OPTION', `options.size must be the object's size in bytes (>= 1), not ${size}`)
+  if (!Number.isSafeInteger(partSize) || partSize! < 1 || partSize! > MAX_PART_SIZE)
+    throw new UploadError('ERR_INVALID_OPTION', `options.partSize must be 1 byte to 5 GiB, not ${partSize}`)
+  const count = Math.ceil(size! / partSize!)
+  if (count > MAX_PARTS)
+    throw new UploadError('ERR_UPLOAD_TOO_LARGE', `${size} bytes need more than 10,000 parts of ${partSize}`)
+  if (count > 1 && partSize! < MIN_PART_SIZE)
+    throw new UploadError('ERR_UPLOAD_PART_TOO_SMALL', `options.partSize must be at least 5 MiB when there are parts`)
+  if (parts !== undefined && parts !== count)
+    throw new UploadError('ERR_INVALID_OPTION', `options.parts is ${parts}, but ${size} bytes make ${count} parts`)
+  const lengths = Array.from({ length: count }, (_, index) => Math.min(partSize!, size! - index * partSize!))
+  return { count, lengths }
 }
 
 /**
  * For a server that holds the credentials (a Worker): starts a multipart upload and presigns one UploadPart URL
  * per part. The page PUTs each part to its URL with plain `fetch` (no credentials), reads the `ETag` of each
  * answer (the bucket's CORS rules must expose it), and sends the list back; the server then calls
- * `completeUpload` (or `abortUpload`).
+ * `completeUpload` (or `abortUpload`). Pass `size` and `partSize` to bind each URL to its part's length: a page
+ * that declared 1 MiB cannot store 5 GiB. Every option is checked (and one URL presigned) before
+ * CreateMultipartUpload is sent; a failure after it aborts the upload (`ERR_UPLOAD_LEFT_BEHIND` with the
+ * `uploadId` when that fails too).
  *
  * @example
  * // Worker
- * const { uploadId, parts } = await presignUpload({ url, parts: Math.ceil(size / partSize), expiresIn: 900 }, client)
+ * const { uploadId, parts } = await presignUpload({ url, size, partSize: 8 * 1024 * 1024, expiresIn: 900 }, client)
  * // page: const etag = (await fetch(parts[0].url, { method: 'PUT', body: file.slice(0, partSize) })).headers.get('etag')
  * // Worker, later
  * await completeUpload({ url, uploadId, parts: [{ partNumber: 1, etag }] }, client)
@@ -957,20 +1189,28 @@ export async function presignUpload(
   options: PresignUploadOptions,
   client: AwsClient | AwsClientOptions,
 ): Promise<PresignedUpload> {
-  const count = options?.parts
-  if (!Number.isInteger(count) || count < 1 || count > MAX_PARTS)
-    throw new UploadError(
-      'ERR_INVALID_OPTION',
-      `options.parts must be a whole number of parts in 1..10000, not ${count}`,
-    )
+  checkedRecord(options, 'presignUpload', '{ url, size, partSize } or { url, parts }')
+  const { count, lengths } = partLengths(options)
   const aws = toClient(client)
   const url = objectUrl(options.url)
-  const uploadId = await createUpload({ url, headers: options.headers }, aws)
+  const headers = options.headers === undefined ? undefined : headersOf(options.headers)
+  const presignPart = (partNumber: number, uploadId: string) =>
+    aws.presign(subresource(url, { partNumber: String(partNumber), uploadId }), {
+      method: 'PUT',
+      ...(lengths && { headers: { 'content-length': String(lengths[partNumber - 1]) } }),
+      aws: { expiresIn: options.expiresIn ?? 3600 },
+    })
+  // A presign that refuses (expiresIn, credentials, region) does so now, before an upload exists on S3.
+  await presignPart(count, 'check')
+  const uploadId = await createUpload({ url, headers }, aws)
   const parts: PresignedUpload['parts'] = []
-  for (let partNumber = 1; partNumber <= count; partNumber++) {
-    const partUrl = subresource(url, { partNumber: String(partNumber), uploadId })
-    const signed = await aws.presign(partUrl, { method: 'PUT', aws: { expiresIn: options.expiresIn ?? 3600 } })
-    parts.push({ partNumber, url: signed.href })
+  try {
+    for (let partNumber = 1; partNumber <= count; partNumber++) {
+      const signed = await presignPart(partNumber, uploadId)
+      parts.push({ partNumber, url: signed.href, ...(lengths && { size: lengths[partNumber - 1] }) })
+    }
+  } catch (error) {
+    throw await discardAfter(error, url, uploadId, aws)
   }
   return { uploadId, parts }
 }

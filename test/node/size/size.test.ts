@@ -16,10 +16,10 @@ const optional = subpathEntries().filter((name) => OPTIONAL_SUBPATHS.includes(na
 
 describe('size ceilings (gzip -9 of a minified, tree-shaken esbuild bundle)', () => {
   it('lists the ceilings (and issue 14 targets) for the entries that exist', () => {
-    expect(list.find((entry) => entry.id === 'sign')).toMatchObject({ ceiling: 5600, target: 4600 })
-    expect(list.find((entry) => entry.id === 'sign+presign')).toMatchObject({ ceiling: 6250, target: 4750 })
+    expect(list.find((entry) => entry.id === 'sign')).toMatchObject({ ceiling: 5800, target: 4600 })
+    expect(list.find((entry) => entry.id === 'sign+presign')).toMatchObject({ ceiling: 6500, target: 4750 })
     if (optional.includes('client') && optional.includes('credentials'))
-      expect(list.find((entry) => entry.id === 'client+credentials')).toMatchObject({ ceiling: 9850, target: 7000 })
+      expect(list.find((entry) => entry.id === 'client+credentials')).toMatchObject({ ceiling: 10300, target: 7000 })
     if (optional.includes('sigv4a')) expect(list.find((entry) => entry.id === 'sign+sigv4a')?.addedBudget).toBe(3500)
   })
 
