@@ -550,6 +550,7 @@ export async function listUploadParts(
   const parts = new Map<number, StoredPart>()
   // The marker must move forward, page by page: a store (or a proxy) that repeats a page would be asked forever.
   let marker = 0
+  let listed = 0
   for (;;) {
     const parameters: Record<string, string> = { uploadId, 'max-parts': String(LIST_PAGE_SIZE) }
     if (marker) parameters['part-number-marker'] = String(marker)
@@ -576,7 +577,8 @@ export async function listUploadParts(
       checkListedPart(part, uploadId)
       parts.set(part.partNumber, part)
     }
-    if (parts.size > MAX_PARTS) throw listingError(`it lists more than ${MAX_PARTS} parts`, uploadId)
+    listed += page.parts.length
+    if (listed > MAX_PARTS) throw listingError(`it lists more than ${MAX_PARTS} parts`, uploadId)
     if (page.nextPartNumberMarker === undefined) return parts
     const next = Number(page.nextPartNumberMarker)
     const highest = Math.max(marker, ...page.parts.map((part) => part.partNumber))
