@@ -109,12 +109,16 @@ export interface ConfigResponse {
   upload?: { bucket: string; prefix: string; s3Endpoint: string; presignEndpoint: string }
 }
 
-/** What POST /uploads returns: the upload, its key, the part size and one presigned PUT URL per part. */
+/**
+ * What POST /uploads returns: the upload, its key, the part size and one presigned PUT URL per part. Part n holds
+ * bytes `(n - 1) * partSize` up to `n * partSize` of the file (the last one the rest): its URL signs that length
+ * (`size`) as its content-length, so S3 refuses any other.
+ */
 export interface PresignedUploadResponse {
   uploadId: string
   key: string
   partSize: number
-  parts: { partNumber: number; url: string }[]
+  parts: { partNumber: number; url: string; size: number }[]
 }
 
 /** Every error a caller can get: `{ error, message, ref }`, the same short text for every cause of one kind. */
@@ -243,10 +247,18 @@ async function uploads(path: string, request: Request, env: Env, cors: Headers):
     if (path === '/uploads') {
       const wanted = parseCreate(body, prefix, () => crypto.randomUUID().slice(0, 8))
       const presigned = await presignUpload(
-        { url: objectUrl(wanted.key), parts: wanted.partCount, expiresIn: PART_URL_EXPIRES_IN },
+        // size + partSize: each part URL signs its part's content-length, so S3 refuses a longer (or shorter) body:
+        // a caller who declared 1 byte cannot store 5 GiB through it.
+        { url: objectUrl(wanted.key), size: wanted.size, partSize: wanted.partSize, expiresIn: PART_URL_EXPIRES_IN },
         client,
       )
-      const answer: PresignedUploadResponse = { ...presigned, key: wanted.key, partSize: wanted.partSize }
+      const answer: PresignedUploadResponse = {
+        uploadId: presigned.uploadId,
+        key: wanted.key,
+        partSize: wanted.partSize,
+        // With size, presignUpload gives every part its (signed) length.
+        parts: presigned.parts.map(({ partNumber, url, size }) => ({ partNumber, url, size: size! })),
+      }
       return json(200, answer, cors)
     }
     if (path === '/uploads/complete') {

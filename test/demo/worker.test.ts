@@ -10,6 +10,7 @@ import { Miniflare, Response as MiniflareResponse } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { signParts } from '../../src/index.js'
+import { verify } from '../../src/verify.js'
 
 const WORKER = 'https://kinesis-demo.example.workers.dev'
 const PAGE = 'http://127.0.0.1:5173'
@@ -817,6 +818,68 @@ describe('POST /uploads, /uploads/complete, /uploads/abort (presigned part URLs)
     expect(created).toHaveLength(1)
     expect(new URL(created[0]!.url).pathname).toBe(`/demo-uploads/${body.key}`)
     expect(new URL(created[0]!.url).searchParams.has('uploads')).toBe(true)
+  })
+
+  it('POST /uploads: each part URL signs its content-length, so a longer PUT fails the signature (verify() as S3)', async () => {
+    answer = withS3()
+    const mf = await worker(UPLOAD_VARS)
+    type Plan = { partSize: number; parts: { partNumber: number; url: string; size: number }[] }
+    const plan = async (size: number) => {
+      const response = await send(mf, '/uploads', { name: 'a.bin', size })
+      expect(response.status).toBe(200)
+      return (await response.json()) as Plan
+    }
+    // S3's view of a part PUT: the URL as sent and the content-length on the wire (a Request built in Node with a
+    // body sets none itself). The secret is that of the AssumeRole session the Worker signed with (OK above).
+    const put = (url: string, length: number) =>
+      verify(
+        new Request(url, {
+          method: 'PUT',
+          headers: { 'content-length': String(length) },
+          body: new Uint8Array(length),
+        }),
+        {
+          lookupSecret: (id) => (id === 'ASIATEMPORARY1234' ? 'temporary/secret' : undefined),
+          region: 'eu-west-1',
+          service: 's3',
+        },
+      )
+
+    const twelve = await plan(12 * MIB + 1)
+    expect(twelve.partSize).toBe(5 * MIB)
+    expect(twelve.parts.map((part) => part.size)).toEqual([5 * MIB, 5 * MIB, 2 * MIB + 1])
+    for (const part of twelve.parts) {
+      const signed = new URL(part.url).searchParams.get('X-Amz-SignedHeaders')!.split(';')
+      expect(signed, `part ${part.partNumber}`).toContain('content-length')
+      expect(signed).toContain('host')
+      const exact = await put(part.url, part.size)
+      expect(exact.ok, `part ${part.partNumber}: ${JSON.stringify(exact)}`).toBe(true)
+      for (const length of [part.size + 1, part.size - 1]) {
+        const other = await put(part.url, length)
+        expect(other.ok, `part ${part.partNumber} with ${length} bytes`).toBe(false)
+        expect(!other.ok && other.code).toBe('ERR_SIGNATURE_MISMATCH')
+      }
+    }
+
+    // Declared 1 byte: one URL, good for 1 byte and refused for a 5 MiB body.
+    const one = await plan(1)
+    expect(one.parts).toHaveLength(1)
+    expect(one.parts[0]!.size).toBe(1)
+    expect((await put(one.parts[0]!.url, 1)).ok).toBe(true)
+    const bigger = await put(one.parts[0]!.url, 5 * MIB)
+    expect(bigger.ok).toBe(false)
+    expect(!bigger.ok && bigger.code).toBe('ERR_SIGNATURE_MISMATCH')
+
+    // Declared 1 GiB: the URLs together take exactly 1 GiB (94 parts of 11 MiB, the last the rest), not 94 x 5 GiB.
+    const gib = await plan(1024 * MIB)
+    expect(gib.partSize).toBe(11 * MIB)
+    expect(gib.parts).toHaveLength(94)
+    expect(gib.parts.slice(0, -1).every((part) => part.size === gib.partSize)).toBe(true)
+    expect(gib.parts.reduce((sum, part) => sum + part.size, 0)).toBe(1024 * MIB)
+    const last = gib.parts.at(-1)!
+    expect((await put(last.url, last.size)).ok).toBe(true)
+    const longer = await put(last.url, last.size + 1)
+    expect(!longer.ok && longer.code).toBe('ERR_SIGNATURE_MISMATCH')
   })
 
   it('complete and abort: CompleteMultipartUpload with the parts in order, AbortMultipartUpload, for that key', async () => {

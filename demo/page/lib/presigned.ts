@@ -6,12 +6,15 @@ import { reporting } from './errors.js'
 import { TURNSTILE_HEADER, WorkerError, type TokenSource } from './session.js'
 import type { UploadState } from './upload.js'
 
-/** What POST /uploads answers (demo/worker.ts `PresignedUploadResponse`). */
+/**
+ * What POST /uploads answers (demo/worker.ts `PresignedUploadResponse`). Part n is bytes `(n - 1) * partSize` to
+ * `n * partSize` of the file (the last one the rest); `size` is that length, signed into its URL as content-length.
+ */
 export interface PresignedPlan {
   uploadId: string
   key: string
   partSize: number
-  parts: { partNumber: number; url: string }[]
+  parts: { partNumber: number; url: string; size?: number }[]
 }
 
 /** One part as the card shows it. */
@@ -163,11 +166,21 @@ export class PresignedUpload {
         'The Worker answered POST /uploads without { uploadId, key, partSize, parts }',
         200,
       )
+    // Each part URL signs its length: a slice of any other length would only come back as a 403 from S3.
+    for (const part of plan.parts) {
+      const slice = this.#slice(part.partNumber, plan.partSize).size
+      if (part.size !== undefined && part.size !== slice)
+        throw new WorkerError(
+          'worker_error',
+          `The Worker signed part ${part.partNumber} for ${part.size} bytes, but that slice of the file has ${slice}`,
+          200,
+        )
+    }
     return plan
   }
 
-  #slice(partNumber: number): Blob {
-    const size = this.plan!.partSize
+  /** Part n's bytes: `partSize` of them from `(n - 1) * partSize`, the last part the rest (what its URL signed). */
+  #slice(partNumber: number, size = this.plan!.partSize): Blob {
     return this.file.slice((partNumber - 1) * size, partNumber * size)
   }
 

@@ -26,6 +26,10 @@ interface Stand {
   aborted: string[]
   hold?: Promise<void>
   hideEtag: boolean
+  /** Each part's signed length, as the Worker hands it out; S3 refuses a PUT of another length (403). */
+  signedSizes: Map<number, number>
+  /** Changes the sizes the fake Worker announces (a Worker that got them wrong). */
+  announce?: (sizes: number[]) => number[]
 }
 
 const md5 = (bytes: Uint8Array) => `"${createHash('md5').update(bytes).digest('hex')}"`
@@ -43,6 +47,7 @@ async function mountPresigned(): Promise<Stand> {
     objects: new Map(),
     aborted: [],
     hideEtag: false,
+    signedSizes: new Map(),
   }
   const toWorker = aws.fetch
   const uploadId = 'upload-7'
@@ -55,11 +60,18 @@ async function mountPresigned(): Promise<Stand> {
       stand.workerCalls.push(url.pathname)
       const body = (await request.json()) as Record<string, unknown>
       if (url.pathname === '/uploads') {
-        const count = Math.ceil((body.size as number) / PART)
-        const parts = Array.from({ length: count }, (_, index) => ({
-          partNumber: index + 1,
-          url: `${S3}${BUCKET}/${KEY}?partNumber=${index + 1}&uploadId=${uploadId}&X-Amz-Signature=${'ab'.repeat(32)}`,
-        }))
+        const size = body.size as number
+        const count = Math.ceil(size / PART)
+        const sizes = Array.from({ length: count }, (_, index) => Math.min(PART, size - index * PART))
+        const announced = stand.announce?.(sizes) ?? sizes
+        const parts = sizes.map((length, index) => {
+          stand.signedSizes.set(index + 1, length)
+          return {
+            partNumber: index + 1,
+            url: `${S3}${BUCKET}/${KEY}?partNumber=${index + 1}&uploadId=${uploadId}&X-Amz-SignedHeaders=content-length%3Bhost&X-Amz-Signature=${'ab'.repeat(32)}`,
+            size: announced[index],
+          }
+        })
         return json({ uploadId, key: KEY, partSize: PART, parts })
       }
       if (url.pathname === '/uploads/complete') {
@@ -74,6 +86,9 @@ async function mountPresigned(): Promise<Stand> {
     if (request.url.startsWith(S3)) {
       stand.partRequests.push(request)
       const bytes = new Uint8Array(await request.arrayBuffer())
+      // The URL signed its part's content-length: S3 takes exactly that many bytes.
+      if (bytes.length !== stand.signedSizes.get(Number(url.searchParams.get('partNumber'))))
+        return new Response('<Error><Code>SignatureDoesNotMatch</Code></Error>', { status: 403 })
       // As a browser's fetch does: an abort ends a held request.
       const aborted = new Promise<never>((_, reject) =>
         request.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
@@ -142,6 +157,31 @@ describe('upload card: presigned part URLs (the toggle)', () => {
     expect(list.textContent).toContain('part 3 · 2.0 MiB · done')
     expect(stand.view.$('u-key').textContent).toBe(`${BUCKET}/${KEY}`)
     expect(stand.view.$('u-etag').textContent).toBe('"joined-3"')
+  })
+
+  it('PUTs exactly the length each part URL signed (partSize, the last the rest); a plan whose sizes disagree sends nothing', async () => {
+    const stand = await mountPresigned()
+    toggleOn(stand)
+    const bytes = bytesOf(2 * PART + 7)
+    await stand.view.page.upload.choose(new File([bytes], 'odd.bin'))
+    expect(stand.view.page.upload.job!.state).toBe('done')
+    expect(stand.partRequests).toHaveLength(3)
+    expect(
+      [...stand.parts].map(([partNumber, part]) => [partNumber, part.length]).sort((a, b) => a[0]! - b[0]!),
+    ).toEqual([
+      [1, PART],
+      [2, PART],
+      [3, 7],
+    ])
+    expect(Buffer.from(stand.objects.get(KEY)!).equals(Buffer.from(bytes))).toBe(true)
+
+    const wrong = await mountPresigned()
+    toggleOn(wrong)
+    wrong.announce = (sizes) => sizes.map((size, index) => (index === 0 ? size + 1 : size))
+    await wrong.view.page.upload.choose(new File([bytesOf(PART + 1)], 'b.bin'))
+    expect(wrong.view.page.upload.job!.state).toBe('failed')
+    expect(wrong.view.$('upload-error').textContent).toContain(`signed part 1 for ${PART + 1} bytes`)
+    expect(wrong.partRequests).toHaveLength(0)
   })
 
   it('cancel mid-upload has the Worker abort it (POST /uploads/abort), and nothing is completed', async () => {
