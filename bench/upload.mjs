@@ -84,11 +84,11 @@ const root = join(here, '..')
 const sizes = [
   [
     'upload + AwsClient (webcrypto-sigv4)',
-    `export { upload } from ${JSON.stringify(join(root, 'src/upload.ts'))}\nexport { AwsClient } from ${JSON.stringify(join(root, 'src/client.ts'))}`,
+    `export { upload } from ${JSON.stringify(join(root, 'src/s3.ts'))}\nexport { AwsClient } from ${JSON.stringify(join(root, 'src/client.ts'))}`,
   ],
   [
     'upload + AwsClient, with checksums',
-    `export { upload } from ${JSON.stringify(join(root, 'src/upload.ts'))}\nexport { AwsClient } from ${JSON.stringify(join(root, 'src/client.ts'))}\nexport { checksum } from ${JSON.stringify(join(root, 'src/s3.ts'))}`,
+    `export { upload } from ${JSON.stringify(join(root, 'src/s3.ts'))}\nexport { AwsClient } from ${JSON.stringify(join(root, 'src/client.ts'))}\nexport { checksum } from ${JSON.stringify(join(root, 'src/s3.ts'))}`,
   ],
   [
     'Upload + S3Client (@aws-sdk/lib-storage, @aws-sdk/client-s3)',

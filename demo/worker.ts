@@ -12,7 +12,7 @@
 // upload under UPLOAD_PREFIX itself and hands the page only presigned part URLs, never credentials.
 import { AwsError } from '../src/client.js'
 import { assumeRole } from '../src/credentials.js'
-import { abortUpload, completeUpload, presignUpload } from '../src/upload.js'
+import { abortUpload, completeUpload, presignUpload } from '../src/s3/upload/upload.js'
 import { ACCESS_JWT_HEADER, verifyAccessJwt } from './worker/access.js'
 import { TURNSTILE_HEADER, verifyTurnstile } from './worker/turnstile.js'
 import {

@@ -12,10 +12,14 @@ const output = join(root, 'docs', 'errors.md')
 
 /** The unions to list: where they are and what they cover. */
 const UNIONS = [
-  { file: 'src/errors.ts', type: 'SigV4ErrorCode', title: 'SigV4Error codes (every thrown error of the package)' },
-  { file: 'src/verify.ts', type: 'VerifyErrorCode', title: 'verify() refusals (`{ ok: false, code }`, never thrown)' },
+  { file: 'src/core/errors.ts', type: 'SigV4ErrorCode', title: 'SigV4Error codes (every thrown error of the package)' },
   {
-    file: 'src/s3-errors.ts',
+    file: 'src/verify/verify.ts',
+    type: 'VerifyErrorCode',
+    title: 'verify() refusals (`{ ok: false, code }`, never thrown)',
+  },
+  {
+    file: 'src/s3/errors.ts',
     type: 'S3ErrorCode',
     title: 'The codes webcrypto-sigv4/s3 throws (a subset, as S3 uses them)',
   },

@@ -1,13 +1,13 @@
 // Event-stream messages (application/vnd.amazon.eventstream): the binary framing with its CRCs, and SigV4
 // message signing (AWS4-HMAC-SHA256-PAYLOAD), each signature chained from the previous one, as Transcribe
 // streaming, Lex and Bedrock bidirectional streams expect over WebSocket or HTTP/2.
-import { chainedStringToSign } from './canonical.js'
-import { CHAINED_PAYLOAD_ALGORITHM, SCOPE_TERMINATOR, SHA256_HEX } from './constants.js'
-import { crc32 } from './crc32.js'
-import { fail } from './errors.js'
-import { checkCredentials, isRecord, scopeName, amzDate as formatAmzDate } from './options.js'
-import { signingKey, type Credentials } from './signing-key.js'
-import { fromHex, hmac, sha256Hex, toHex, utf8 } from './webcrypto.js'
+import { chainedStringToSign } from './core/canonical.js'
+import { CHAINED_PAYLOAD_ALGORITHM, SCOPE_TERMINATOR, SHA256_HEX } from './core/constants.js'
+import { crc32 } from './core/crc32.js'
+import { fail } from './core/errors.js'
+import { checkCredentials, isRecord, scopeName, amzDate as formatAmzDate } from './core/options.js'
+import { signingKey, type Credentials } from './core/signing-key.js'
+import { fromHex, hmac, sha256Hex, toHex, utf8 } from './core/webcrypto.js'
 
 /** A typed header value; a plain string is shorthand for `{ type: 'string', value }`. */
 export type HeaderValue =

@@ -1,8 +1,8 @@
 // Signs one generated case with our signer and with botocore and lists every difference (empty: they agree).
 import { presign, presignParts, sign, signParts } from '../../src/index.js'
-import { SIGV4 } from '../../src/engine.js'
-import { prepareRequest } from '../../src/request.js'
-import { signRequestWith } from '../../src/internal.js'
+import { SIGV4 } from '../../src/core/engine.js'
+import { prepareRequest } from '../../src/core/request.js'
+import { signRequestWith } from '../../src/core/with-algorithm.js'
 import type { Botocore, BotocoreJob } from './botocore.js'
 import type { Case } from './generator.js'
 import {

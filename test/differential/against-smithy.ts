@@ -6,9 +6,9 @@ import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4, getCanonicalHeaders, getPayloadHash } from '@smithy/signature-v4'
 import type { HttpRequest as SignableRequest } from '@smithy/types'
 import { presign, presignParts, sign, signParts } from '../../src/index.js'
-import { SIGV4 } from '../../src/engine.js'
-import { prepareRequest } from '../../src/request.js'
-import { signRequestWith } from '../../src/internal.js'
+import { SIGV4 } from '../../src/core/engine.js'
+import { prepareRequest } from '../../src/core/request.js'
+import { signRequestWith } from '../../src/core/with-algorithm.js'
 import type { Case } from './generator.js'
 import {
   bodyBytes,

@@ -1,6 +1,6 @@
 // Turns a generated case into what our signer takes (parts, or a URL request) and formats mismatch reports.
 import type { PresignOptions, RequestLike, RequestParts } from '../../src/index.js'
-import { parserRewritesPath } from '../../src/request.js'
+import { parserRewritesPath } from '../../src/core/request.js'
 import type { Case } from './generator.js'
 import { toBase64 } from './random.js'
 

@@ -4,7 +4,7 @@
 import fc from 'fast-check'
 import { inspect } from 'node:util'
 import { expect, test } from 'vitest'
-import { AwsError } from '../../../src/aws-error.js'
+import { AwsError } from '../../../src/client/aws-error.js'
 
 const TOKEN = 'IQoJb3JpZ2luX2VjEFuzzSessionTokenValue0123456789'
 const SIGNATURE = 'a'.repeat(24) + '0123456789abcdef'.repeat(2) + 'b'.repeat(8)

@@ -1,6 +1,6 @@
 // AwsError.from: JSON (__type), XML (<Code>), headers, request ids, server time, signature-mismatch details.
 import { expect, test } from 'vitest'
-import { AwsError, xmlTag } from '../../../src/aws-error.js'
+import { AwsError, xmlTag } from '../../../src/client/aws-error.js'
 
 const respond = (status: number, body: string, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers })

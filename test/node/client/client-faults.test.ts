@@ -1,7 +1,7 @@
 // AwsClient.fetch against a local fault server: retries, Retry-After, budget, streams, clock skew, abort.
 import { afterEach, expect, test } from 'vitest'
 import { AwsClient, AwsError, type AwsClientOptions } from '../../../src/client.js'
-import { amzDate } from '../../../src/options.js'
+import { amzDate } from '../../../src/core/options.js'
 import {
   jsonError,
   startFaultServer,

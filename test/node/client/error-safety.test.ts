@@ -2,7 +2,7 @@
 // is linear-time, bounded and typed on any body; the client retries a 503 whatever its body says.
 import { inspect } from 'node:util'
 import { afterEach, expect, test } from 'vitest'
-import { MAX_ERROR_BODY_BYTES, REDACTED } from '../../../src/aws-error.js'
+import { MAX_ERROR_BODY_BYTES, REDACTED } from '../../../src/client/aws-error.js'
 import { AwsClient, AwsError } from '../../../src/client.js'
 import { assumeRole, fromStatic, refreshing } from '../../../src/credentials.js'
 import { signParts } from '../../../src/index.js'

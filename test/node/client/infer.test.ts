@@ -1,6 +1,6 @@
 // Region/service inference from host names: one table, one row per host form.
 import { expect, test } from 'vitest'
-import { inferScope } from '../../../src/infer.js'
+import { inferScope } from '../../../src/core/infer.js'
 
 const TABLE: Array<[host: string, path: string, region: string | undefined, service: string | undefined]> = [
   // Regional endpoints, China, GovCloud, ports

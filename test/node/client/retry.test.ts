@@ -9,7 +9,7 @@ import {
   RetryBudget,
   retryAfterMilliseconds,
   retryDelay,
-} from '../../../src/retry.js'
+} from '../../../src/client/retry.js'
 
 test('Retry-After: delay-seconds, an HTTP date (past dates wait 0), and unreadable values', () => {
   const now = Date.parse('2026-10-21T07:27:00Z')

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { RequestLike, SignOptions } from '../../../src/index.js'
 import { sign } from '../../../src/index.js'
-import { SIGV4 } from '../../../src/engine.js'
-import { signRequestWith } from '../../../src/internal.js'
+import { SIGV4 } from '../../../src/core/engine.js'
+import { signRequestWith } from '../../../src/core/with-algorithm.js'
 import { startBotocore, type Botocore } from '../../differential/botocore.js'
 import { headerLines } from '../../differential/inputs.js'
 

@@ -4,10 +4,10 @@
 import { inspect } from 'node:util'
 import fc from 'fast-check'
 import { expect, test } from 'vitest'
-import { AwsError, REDACTED } from '../../../src/aws-error.js'
-import { SigV4Error } from '../../../src/errors.js'
+import { AwsError, REDACTED } from '../../../src/client/aws-error.js'
+import { SigV4Error } from '../../../src/core/errors.js'
 import { presignPost, presignWithChecksum, signWithChecksum } from '../../../src/s3.js'
-import { completeUpload, createUpload, presignUpload, upload } from '../../../src/upload.js'
+import { completeUpload, createUpload, presignUpload, upload } from '../../../src/s3/upload/upload.js'
 import { BUCKET_HOST, credentials, recordingS3 } from './recording-s3.js'
 
 const url = `https://${BUCKET_HOST}/uploads/alice/a.bin`

@@ -4,7 +4,7 @@
 // written, percent-decoding aside. Nothing else counts.
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { SigV4Error } from '../../../src/errors.js'
+import { SigV4Error } from '../../../src/core/errors.js'
 import { presign, sign } from '../../../src/index.js'
 import {
   abortUpload,
@@ -13,7 +13,7 @@ import {
   listUploadParts,
   presignUpload,
   upload,
-} from '../../../src/upload.js'
+} from '../../../src/s3/upload/upload.js'
 import { BUCKET_HOST, credentials, recordingS3 } from './recording-s3.js'
 
 const PREFIX = '/uploads/alice/'

@@ -2,8 +2,8 @@
 // hands, a ListParts answer that does not move forward (or lists what S3 cannot hold) ends in a typed error after a
 // bounded number of requests, and an upload's signal holds a listener per request in flight, not per request made.
 import { expect, test } from 'vitest'
-import { SigV4Error } from '../../../src/errors.js'
-import { listUploadParts, presignUpload, upload, UploadError } from '../../../src/upload.js'
+import { SigV4Error } from '../../../src/core/errors.js'
+import { listUploadParts, presignUpload, upload, UploadError } from '../../../src/s3/upload/upload.js'
 import { BUCKET_HOST, recordingS3, type Sent } from './recording-s3.js'
 
 const MIB = 1024 * 1024

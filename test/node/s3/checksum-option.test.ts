@@ -5,7 +5,7 @@
 import { Crc64Nvme } from '@aws-sdk/crc64-nvme'
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { SigV4Error } from '../../../src/errors.js'
+import { SigV4Error } from '../../../src/core/errors.js'
 import { presign, sign } from '../../../src/index.js'
 import { presignWithChecksum, signWithChecksum } from '../../../src/s3.js'
 import { verify } from '../../../src/verify.js'

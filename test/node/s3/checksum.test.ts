@@ -7,10 +7,10 @@ import { Crc64Nvme } from '@aws-sdk/crc64-nvme'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { checksum, type ChecksumAlgorithm } from '../../../src/s3.js'
-import { crc32, crc32c } from '../../../src/crc32.js'
-import { crc32Sliced, crc32cSliced } from '../../../src/crc32-sliced.js'
-import { sha1Incremental, sha256Incremental } from '../../../src/sha.js'
-import { SigV4Error } from '../../../src/errors.js'
+import { crc32, crc32c } from '../../../src/core/crc32.js'
+import { crc32Sliced, crc32cSliced } from '../../../src/s3/crc32-sliced.js'
+import { sha1Incremental, sha256Incremental } from '../../../src/s3/sha.js'
+import { SigV4Error } from '../../../src/core/errors.js'
 
 const ALGORITHMS: ChecksumAlgorithm[] = ['crc32', 'crc32c', 'crc64nvme', 'sha1', 'sha256']
 

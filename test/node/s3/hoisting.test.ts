@@ -7,7 +7,7 @@ import { SignatureV4 } from '@smithy/signature-v4'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { presign, presignParts } from '../../../src/index.js'
-import { uriEncode } from '../../../src/encoding.js'
+import { uriEncode } from '../../../src/core/encoding.js'
 
 const HEADER_POOL: Array<[string, fc.Arbitrary<string>]> = [
   ['x-amz-meta-note', fc.stringMatching(/^[A-Za-z0-9 ._~:/-]{1,16}$/)],

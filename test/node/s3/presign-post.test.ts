@@ -8,7 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3'
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post'
 import fc from 'fast-check'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { SigV4Error } from '../../../src/errors.js'
+import { SigV4Error } from '../../../src/core/errors.js'
 import { presignPost, type PostCondition, type PresignPostOptions } from '../../../src/s3.js'
 
 interface Case {

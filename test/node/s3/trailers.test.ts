@@ -7,7 +7,7 @@ import { AwsCrc32 } from '@aws-crypto/crc32'
 import { AwsCrc32c } from '@aws-crypto/crc32c'
 import { Crc64Nvme } from '@aws-sdk/crc64-nvme'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { SigV4Error } from '../../../src/errors.js'
+import { SigV4Error } from '../../../src/core/errors.js'
 import { sign } from '../../../src/index.js'
 import { checksum, type ChecksumAlgorithm } from '../../../src/s3.js'
 import {

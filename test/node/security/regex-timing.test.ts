@@ -5,13 +5,13 @@
 // 10x as long on the larger one; a quadratic regex about 100x, i.e. seconds. The calibration test shows the
 // judge flags the quadratic regex AwsError.from used to have.
 import { describe, expect, test } from 'vitest'
-import { AwsError, redactReplayable, xmlTag } from '../../../src/aws-error.js'
+import { AwsError, redactReplayable, xmlTag } from '../../../src/client/aws-error.js'
 import { AwsClient } from '../../../src/client.js'
 import { fromCognitoIdentityPool, fromWebIdentity } from '../../../src/credentials.js'
 import { decodeMessage, encodeMessage } from '../../../src/eventstream.js'
 import { inferScope, presign, presignParts, sign, signParts } from '../../../src/index.js'
 import { KinesisProducer } from '../../../src/kinesis.js'
-import { isRetryableAnswer, retryAfterMilliseconds } from '../../../src/retry.js'
+import { isRetryableAnswer, retryAfterMilliseconds } from '../../../src/client/retry.js'
 import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 
 const SMALL = 100_000

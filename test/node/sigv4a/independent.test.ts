@@ -2,7 +2,7 @@
 // computes the public point, and verifies our signatures. Also the P-256 and constant-time helpers.
 import { createECDH, createHmac, createPublicKey, randomBytes, verify } from 'node:crypto'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { addOne, greaterThan, p256PublicPoint, P256_N } from '../../../src/p256.js'
+import { addOne, greaterThan, p256PublicPoint, P256_N } from '../../../src/sigv4a/p256.js'
 import { presignPartsV4a, publicKeyV4a, signPartsV4a, signV4a } from '../../../src/sigv4a.js'
 import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 

@@ -89,7 +89,7 @@ describe('the core stays apart from the optional subpaths', () => {
     const owned = await optionalFiles()
     const { inputs, code } = await measure('sign')
     const files = Object.keys(inputs)
-    expect(files).toContain('src/sign.ts')
+    expect(files).toContain('src/core/sign.ts')
     expect(
       files.filter((file) => !file.startsWith('src/')),
       'the core has no dependencies',
@@ -103,9 +103,9 @@ describe('the core stays apart from the optional subpaths', () => {
 
   it('sign alone leaves presign out (tree-shaking works on the core)', async () => {
     const { inputs } = await measure('sign')
-    expect(Object.keys(inputs)).not.toContain('src/presign.ts')
+    expect(Object.keys(inputs)).not.toContain('src/core/presign.ts')
     const withPresign = await measure('sign+presign')
-    expect(Object.keys(withPresign.inputs)).toContain('src/presign.ts')
+    expect(Object.keys(withPresign.inputs)).toContain('src/core/presign.ts')
   })
 
   it('every export of the core takes no optional-subpath file either', async () => {
@@ -120,8 +120,10 @@ describe('the core stays apart from the optional subpaths', () => {
     expect(optional.length).toBeGreaterThan(0)
     for (const name of optional) {
       const { inputs } = await measure(name)
-      expect(inputs[`src/${name}.ts`], `src/${name}.ts contributes code to its own bundle`).toBeGreaterThan(0)
+      // The entry only re-exports: its code is in files below it, which the check must see as the subpath's own.
       expect(owned.has(`src/${name}.ts`)).toBe(true)
+      const own = Object.keys(inputs).filter((file) => owned.has(file) && inputs[file]! > 0)
+      expect(own.length, `the files of src/${name}.ts contribute code to its own bundle`).toBeGreaterThan(0)
     }
   })
 })

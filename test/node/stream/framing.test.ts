@@ -1,6 +1,6 @@
 // aws-chunked framing for many sizes, checked by an independent node:crypto decoder; bounded memory; errors.
 import { describe, expect, test } from 'vitest'
-import { SigV4Error } from '../../../src/errors.js'
+import { SigV4Error } from '../../../src/core/errors.js'
 import {
   chunkedContentLength,
   chunkSigningStream,
@@ -8,7 +8,7 @@ import {
   signStreamParts,
   STREAMING_PAYLOAD_TRAILER,
 } from '../../../src/stream.js'
-import { crc32, crc32c, crcBase64 } from '../../../src/crc32.js'
+import { crc32, crc32c, crcBase64 } from '../../../src/core/crc32.js'
 import { decodeAwsChunked, generatedBytes, generatedStream, verifyChunkSignatures } from './aws-chunked-decoder.js'
 import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 

@@ -2,7 +2,7 @@
 // in test/node/s3/checksum.test.ts): crc(A‖B) from crc(A), crc(B) and |B|, for random splits and the edges.
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { combineCrc, type CombinableCrc } from '../../../src/crc-combine.js'
+import { combineCrc, type CombinableCrc } from '../../../src/s3/crc-combine.js'
 import { checksum } from '../../../src/s3.js'
 
 const ALGORITHMS: CombinableCrc[] = ['crc32', 'crc32c', 'crc64nvme']

@@ -2,8 +2,15 @@
 // CompleteMultipartUpload, AbortMultipartUpload, PUT) is checked by moto with botocore's signer, and the stored
 // object is compared with the source by SHA-256 of GetObject.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { SigV4Error } from '../../../src/errors.js'
-import { abortUpload, completeUpload, createUpload, listUploadParts, upload, UploadError } from '../../../src/upload.js'
+import { SigV4Error } from '../../../src/core/errors.js'
+import {
+  abortUpload,
+  completeUpload,
+  createUpload,
+  listUploadParts,
+  upload,
+  UploadError,
+} from '../../../src/s3/upload/upload.js'
 import { partNumberOf, randomBytes, sha256Hex, startProxy, startS3, type S3Setup } from './s3.js'
 
 const MIB = 1024 * 1024

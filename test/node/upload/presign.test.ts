@@ -6,7 +6,7 @@ import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { AwsClient } from '../../../src/client.js'
-import { presignUpload } from '../../../src/upload.js'
+import { presignUpload } from '../../../src/s3/upload/upload.js'
 import { startFaultServer, type FaultServer } from '../../helpers/fault-server.js'
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }

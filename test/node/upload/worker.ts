@@ -5,7 +5,7 @@
 // - POST /complete?key=K      completes it from the page's { uploadId, parts } (completeUpload);
 // - POST /abort?key=K         aborts it from { uploadId } (abortUpload).
 import { AwsClient } from '../../../src/client.js'
-import { abortUpload, completeUpload, presignUpload, upload } from '../../../src/upload.js'
+import { abortUpload, completeUpload, presignUpload, upload } from '../../../src/s3/upload/upload.js'
 
 interface Env {
   ENDPOINT: string

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { md5Hex } from '../../../src/md5.js'
+import { md5Hex } from '../../../src/s3/md5.js'
 import {
   completeDocument,
   escapeXmlText,
@@ -12,7 +12,7 @@ import {
   parseListParts,
   xmlElements,
   xmlText,
-} from '../../../src/s3-xml.js'
+} from '../../../src/s3/xml.js'
 
 const SEED = { seed: 20261202, numRuns: 300 }
 

@@ -4,9 +4,9 @@
 // verify, so the property is not met by refusing everything; verify never throws.
 import fc from 'fast-check'
 import { beforeAll, expect, test } from 'vitest'
-import { normalizePath } from '../../../src/canonical.js'
-import type { RequestParts } from '../../../src/engine.js'
-import { uriEncode } from '../../../src/encoding.js'
+import { normalizePath } from '../../../src/core/canonical.js'
+import type { RequestParts } from '../../../src/core/engine.js'
+import { uriEncode } from '../../../src/core/encoding.js'
 import { verify, type VerifyResult } from '../../../src/verify.js'
 import { accepting, asRequest, presigned, signed } from './signed.js'
 

@@ -3,9 +3,9 @@
 // every field whose value a message may quote.
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import type { RequestParts } from '../../../src/engine.js'
-import { uriEncode } from '../../../src/encoding.js'
-import { MAX_QUOTED_LENGTH, quote } from '../../../src/verify-text.js'
+import type { RequestParts } from '../../../src/core/engine.js'
+import { uriEncode } from '../../../src/core/encoding.js'
+import { MAX_QUOTED_LENGTH, quote } from '../../../src/verify/text.js'
 import { verify } from '../../../src/verify.js'
 import { accepting, credentials, rawSigned } from './signed.js'
 

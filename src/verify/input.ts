@@ -1,8 +1,8 @@
 // What verify() was handed (a fetch Request or request parts), in one shape, and the body read within a limit.
-import type { RequestParts } from './engine.js'
-import { quote, refuse } from './verify-text.js'
+import type { RequestParts } from '../core/engine.js'
+import { quote, refuse } from './text.js'
 import type { VerifyFailure } from './verify.js'
-import { isBytes, utf8 } from './webcrypto.js'
+import { isBytes, utf8 } from '../core/webcrypto.js'
 
 /** Where the body comes from; nothing is read until a step asks. */
 export type BodySource =

@@ -2,7 +2,7 @@
 // stream's SHA checksum would otherwise need the whole stream in memory. checksum() uses crypto.subtle for
 // whole inputs (native speed) and these only for streams, where memory must stay bounded.
 
-import { fail } from './errors.js'
+import { fail } from '../core/errors.js'
 
 const BLOCK_BYTES = 64
 

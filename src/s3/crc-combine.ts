@@ -2,7 +2,7 @@
 // reflected CRCs with all-ones initial value and final XOR that S3 uses (CRC32, CRC32C, CRC64NVME). A multipart
 // upload's FULL_OBJECT checksum is built from its parts' checksums this way, instead of a second pass over the
 // bytes. Polynomial arithmetic in GF(2), reflected (the top bit is x^0), as zlib's crc32_combine does it.
-import type { ChecksumAlgorithm } from './checksum-names.js'
+import type { ChecksumAlgorithm } from '../core/checksum-algorithms.js'
 import { base64 } from './checksum.js'
 
 /** The combinable CRCs of S3. */

@@ -1,7 +1,7 @@
 // The one piece of elliptic-curve arithmetic WebCrypto does not offer portably: the public point Q = d·G of a
 // P-256 private scalar. WebCrypto can import a JWK only with x and y; a private-only PKCS8 fails in some
 // browsers. BigInt arithmetic is not constant-time; it runs once per credential, and then WebCrypto signs.
-import { fail } from './errors.js'
+import { fail } from '../core/errors.js'
 
 const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn
 const GX = 0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n

@@ -1,6 +1,6 @@
 // verify()'s options, checked at the call: an option that is not understood throws, because a silently ignored
 // one (a NaN window, a misspelt `region`) would switch a check off.
-import { fail } from './errors.js'
+import { fail } from '../core/errors.js'
 import type { VerifyOptions } from './verify.js'
 
 /**

@@ -2,15 +2,21 @@
 // 5-minute session credentials, and requests to the bucket are signed with those (signing name `s3express`), with
 // the session token in `x-amz-s3session-token` (header) or `X-Amz-S3session-Token` (query): S3 Express does not
 // take the STS `x-amz-security-token`. As botocore's S3ExpressAuth / S3ExpressQueryAuth do.
-import { AwsError, xmlTag } from './aws-error.js'
-import { S3_SESSION_TOKEN_HEADER, S3_SESSION_TOKEN_PARAM, SECURITY_TOKEN_HEADER } from './constants.js'
-import { refreshing, type TemporaryCredentials } from './credentials.js'
-import { fail } from './errors.js'
-import { isRecord, type Credentials, type CredentialsInput, type PresignOptions, type SignOptions } from './options.js'
-import { presign } from './presign.js'
-import { headersOf, type RequestLike } from './request.js'
-import { s3ExpressZone } from './rules.js'
-import { sign } from './sign.js'
+import { AwsError, xmlTag } from '../client/aws-error.js'
+import { S3_SESSION_TOKEN_HEADER, S3_SESSION_TOKEN_PARAM, SECURITY_TOKEN_HEADER } from '../core/constants.js'
+import { refreshing, type TemporaryCredentials } from '../client/credentials.js'
+import { fail } from '../core/errors.js'
+import {
+  isRecord,
+  type Credentials,
+  type CredentialsInput,
+  type PresignOptions,
+  type SignOptions,
+} from '../core/options.js'
+import { presign } from '../core/presign.js'
+import { headersOf, type RequestLike } from '../core/request.js'
+import { s3ExpressZone } from '../core/rules.js'
+import { sign } from '../core/sign.js'
 
 /** Signing name of S3 Express One Zone (the zonal endpoints and CreateSession). */
 const SIGNING_NAME = 's3express'

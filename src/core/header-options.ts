@@ -2,7 +2,7 @@
 // no checksum code here; the engine signs it as a header, or into a presigned URL's query) and, when presigning,
 // hoisting x-amz-* headers into the query as smithy and Go do, so a presigned URL carries them instead of its user
 // having to send them.
-import type { ChecksumAlgorithm } from './checksum-names.js'
+import type { ChecksumAlgorithm } from './checksum-algorithms.js'
 import { uriEncode } from './encoding.js'
 import type { CheckedParts } from './engine.js'
 import { fail } from './errors.js'

@@ -1,18 +1,18 @@
 // Checking an aws-chunked body (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]) as the app reads it: each chunk's
 // signature is chained from the seed signature, a chunk's bytes are handed on only once its signature holds, and
 // the stream errors (a typed SigV4Error) at the first bad signature, framing or trailer. Memory: one chunk.
-import { chainedStringToSign } from './canonical.js'
+import { chainedStringToSign } from '../core/canonical.js'
 import {
   CHAINED_PAYLOAD_ALGORITHM,
   CHAINED_TRAILER_ALGORITHM,
   EMPTY_SHA256,
   SHA256_HEX,
   TRAILER_SIGNATURE_HEADER,
-} from './constants.js'
-import { crc32, crc32c, crcBase64 } from './crc32.js'
-import { SigV4Error, type SigV4ErrorCode } from './errors.js'
-import { quote } from './verify-text.js'
-import { fromHex, hmac, sha256Hex } from './webcrypto.js'
+} from '../core/constants.js'
+import { crc32, crc32c, crcBase64 } from '../core/crc32.js'
+import { SigV4Error, type SigV4ErrorCode } from '../core/errors.js'
+import { quote } from './text.js'
+import { fromHex, hmac, sha256Hex } from '../core/webcrypto.js'
 
 /**
  * Largest chunk accepted: a chunk is held whole while its signature is checked.

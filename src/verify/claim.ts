@@ -16,11 +16,11 @@ import {
   SIGNATURE_PARAM,
   SIGNED_HEADERS_PARAM,
   SIGV4_ALGORITHM,
-} from './constants.js'
-import { uriDecode } from './encoding.js'
-import { quote, refuse } from './verify-text.js'
+} from '../core/constants.js'
+import { uriDecode } from '../core/encoding.js'
+import { quote, refuse } from './text.js'
 import type { VerifyFailure } from './verify.js'
-import type { ReceivedRequest } from './verify-input.js'
+import type { ReceivedRequest } from './input.js'
 
 /**
  * Most names a SignedHeaders list may hold; a longer list is refused before anything is built from it.

@@ -1,10 +1,10 @@
 // AWS error responses (JSON `__type` or XML `<Code>`) as one error class, with our signing details attached
 // to signature mismatches so the difference with the server's canonical request is visible. The body is
 // untrusted: it is read up to a cap, parsed in linear time, and nothing replayable is kept.
-import { SESSION_TOKEN_HEADERS } from './constants.js'
-import type { SignedParts } from './engine.js'
-import { isRecord } from './options.js'
-import { decodeXmlEntities } from './xml-entities.js'
+import { SESSION_TOKEN_HEADERS } from '../core/constants.js'
+import type { SignedParts } from '../core/engine.js'
+import { isRecord } from '../core/options.js'
+import { decodeXmlEntities } from '../core/xml.js'
 
 /** The signing steps of a request, as `AwsClient` records them (see `AwsClient.lastSigning`). */
 export type Signing = Pick<SignedParts, 'canonicalRequest' | 'stringToSign'>

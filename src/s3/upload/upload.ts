@@ -1,16 +1,16 @@
 // Big uploads to S3 on AwsClient: a single PUT for small bodies, else a multipart upload with parts in parallel,
 // progress, abort, resume from ListParts, and presigned part URLs for pages that hold no credentials.
-import { AwsError } from './aws-error.js'
-import { checksumAlgorithm, checksumHeader, type ChecksumAlgorithm } from './checksum-names.js'
-import { checksum } from './checksum.js'
-import { AwsClient, type AwsClientOptions, type AwsRequestInit } from './client.js'
-import { combineCrc, type CombinableCrc } from './crc-combine.js'
-import { SigV4Error, type SigV4ErrorCode } from './errors.js'
-import { md5Hex } from './md5.js'
-import { completeDocument, parseComplete, parseInitiate, parseListParts, type StoredPart } from './s3-xml.js'
-import { isRecord } from './options.js'
-import { headersOf, refuseRewrittenKey } from './request.js'
-import { utf8 } from './webcrypto.js'
+import { AwsError } from '../../client/aws-error.js'
+import { checksumAlgorithm, checksumHeader, type ChecksumAlgorithm } from '../../core/checksum-algorithms.js'
+import { checksum } from '../checksum.js'
+import { AwsClient, type AwsClientOptions, type AwsRequestInit } from '../../client/client.js'
+import { combineCrc, type CombinableCrc } from '../crc-combine.js'
+import { SigV4Error, type SigV4ErrorCode } from '../../core/errors.js'
+import { md5Hex } from '../md5.js'
+import { completeDocument, parseComplete, parseInitiate, parseListParts, type StoredPart } from '../xml.js'
+import { isRecord } from '../../core/options.js'
+import { headersOf, refuseRewrittenKey } from '../../core/request.js'
+import { utf8 } from '../../core/webcrypto.js'
 
 /** Bytes fetch can send (a view of an ArrayBuffer, not of a SharedArrayBuffer). */
 type Bytes = Uint8Array<ArrayBuffer>

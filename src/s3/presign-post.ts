@@ -1,11 +1,11 @@
 // Presigned POST (S3 "POST Object" with a browser form): a base64 policy document listing what the form may
 // contain, signed with the SigV4 signing key. The policy is written exactly as botocore's
 // generate_presigned_post writes it, so our fields are byte for byte what botocore gives for the same input.
-import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN, SCOPE_TERMINATOR, SIGV4_ALGORITHM } from './constants.js'
-import { fail } from './errors.js'
-import { resolveOptions, type CredentialsInput } from './options.js'
-import { signingKey } from './signing-key.js'
-import { hmac, toHex, utf8 } from './webcrypto.js'
+import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN, SCOPE_TERMINATOR, SIGV4_ALGORITHM } from '../core/constants.js'
+import { fail } from '../core/errors.js'
+import { resolveOptions, type CredentialsInput } from '../core/options.js'
+import { signingKey } from '../core/signing-key.js'
+import { hmac, toHex, utf8 } from '../core/webcrypto.js'
 
 /** The placeholder S3 replaces with the uploaded file's name. */
 const FILENAME = '${filename}'

@@ -1,7 +1,7 @@
 // The few S3 XML documents a multipart upload reads and writes, parsed by plain forward scans (indexOf), so the
 // time is linear in the document and no DOMParser is needed (Workers have none). S3's answers are machine-written:
 // no comments, CDATA or nested markup inside the values read here.
-import { decodeXmlEntities } from './xml-entities.js'
+import { decodeXmlEntities } from '../core/xml.js'
 
 // Inside element text only these three must be escaped; ETags carry quotes, which stay as they are.
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }

@@ -3,10 +3,10 @@
 // checksum() of a stream use it); checksum() hands whole inputs of SHA to crypto.subtle. webcrypto-sigv4/s3 exports it.
 import { crc32Sliced, crc32cSliced } from './crc32-sliced.js'
 import { crc64nvme, type Crc64 } from './crc64.js'
-import { checksumAlgorithm, type ByteSource, type ChecksumAlgorithm } from './checksum-names.js'
-import { fail } from './errors.js'
+import { checksumAlgorithm, type ByteSource, type ChecksumAlgorithm } from '../core/checksum-algorithms.js'
+import { fail } from '../core/errors.js'
 import { sha1Incremental, sha256Incremental, type IncrementalHash } from './sha.js'
-import { digest, utf8, type Bytes } from './webcrypto.js'
+import { digest, utf8, type Bytes } from '../core/webcrypto.js'
 
 /** What `checksum()` accepts: text (hashed as UTF-8), bytes, a Blob or a stream of byte chunks. */
 export type ChecksumInput = string | ByteSource | Blob | ReadableStream<ByteSource>
