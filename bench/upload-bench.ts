@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { AwsClient } from '../src/client.js'
-import { upload } from '../src/s3/upload/upload.js'
+import { upload } from '../src/s3.js'
 import { BOOTSTRAP_IAM_ACTIONS, bootstrapIam, startMoto } from '../test/helpers/moto.js'
 
 const MIB = 1024 * 1024

@@ -12,7 +12,7 @@
 // upload under UPLOAD_PREFIX itself and hands the page only presigned part URLs, never credentials.
 import { AwsError } from '../src/client.js'
 import { assumeRole } from '../src/credentials.js'
-import { abortUpload, completeUpload, presignUpload } from '../src/s3/upload/upload.js'
+import { abortUpload, completeUpload, presignUpload } from '../src/s3.js'
 import { ACCESS_JWT_HEADER, verifyAccessJwt } from './worker/access.js'
 import { TURNSTILE_HEADER, verifyTurnstile } from './worker/turnstile.js'
 import {
@@ -263,14 +263,15 @@ async function uploads(path: string, request: Request, env: Env, cors: Headers):
     }
     if (path === '/uploads/complete') {
       const wanted = parseComplete(body, prefix)
-      const done = await completeUpload(
-        { url: objectUrl(wanted.key), uploadId: wanted.uploadId, parts: wanted.parts },
-        client,
-      )
+      const done = await completeUpload(client, {
+        url: objectUrl(wanted.key),
+        uploadId: wanted.uploadId,
+        parts: wanted.parts,
+      })
       return json(200, { key: wanted.key, etag: done.etag }, cors)
     }
     const wanted = parseAbort(body, prefix)
-    await abortUpload({ url: objectUrl(wanted.key), uploadId: wanted.uploadId }, client)
+    await abortUpload(client, { url: objectUrl(wanted.key), uploadId: wanted.uploadId })
     return json(200, { key: wanted.key, aborted: true }, cors)
   } catch (error) {
     if (error instanceof UploadRequestError)

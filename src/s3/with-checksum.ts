@@ -1,25 +1,11 @@
-// webcrypto-sigv4/s3: what S3 needs beyond signing a request: checksums, presigned POST forms and S3 Express sessions.
+// sign() and presign() with S3's x-amz-checksum-<algorithm>, computed from the body when the value is left out.
 import { checksum, isByteSource, type ChecksumInput } from './checksum.js'
-import { checksumAlgorithm, type ByteSource, type ChecksumAlgorithm } from '../core/checksum-algorithms.js'
+import { checksumAlgorithm, type ChecksumAlgorithm } from '../core/checksum-algorithms.js'
 import { fail } from '../core/errors.js'
 import { isRecord, type PresignOptions, type SignOptions } from '../core/options.js'
 import { presign } from '../core/presign.js'
 import { headersOf, type RequestLike } from '../core/request.js'
 import { sign } from '../core/sign.js'
-
-export type { ByteSource, ChecksumAlgorithm, ChecksumInput }
-export type { S3ErrorCode } from './errors.js'
-export { checksum } from './checksum.js'
-export * from './upload/upload.js'
-export {
-  presignPost,
-  type PostCondition,
-  type PresignedPost,
-  type PresignPostInput,
-  type PresignPostOptions,
-} from './presign-post.js'
-
-export { fromS3ExpressSession, type S3ExpressSession, type S3ExpressSessionOptions } from './express.js'
 
 /** `SignOptions` whose `checksum` may leave out the value: `signWithChecksum` computes it from the body. */
 export interface SignWithChecksumOptions extends Omit<SignOptions, 'checksum'> {

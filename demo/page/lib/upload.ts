@@ -215,7 +215,7 @@ export class FileUpload {
     }
     if (this.state === 'done' || this.state === 'cancelled') return
     if (this.uploadId) {
-      await abortUpload({ url: this.url, uploadId: this.uploadId }, this.#client)
+      await abortUpload(this.#client, { url: this.url, uploadId: this.uploadId })
     }
     this.uploadId = undefined
     this.#set('cancelled')

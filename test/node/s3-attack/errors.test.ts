@@ -7,7 +7,7 @@ import { expect, test } from 'vitest'
 import { AwsError, REDACTED } from '../../../src/client/aws-error.js'
 import { SigV4Error } from '../../../src/core/errors.js'
 import { presignPost, presignWithChecksum, signWithChecksum } from '../../../src/s3.js'
-import { completeUpload, createUpload, presignUpload, upload } from '../../../src/s3/upload/upload.js'
+import { completeUpload, createUpload, presignUpload, upload } from '../../../src/s3.js'
 import { BUCKET_HOST, credentials, recordingS3 } from './recording-s3.js'
 
 const url = `https://${BUCKET_HOST}/uploads/alice/a.bin`
@@ -54,11 +54,11 @@ test.each([
     () => upload(recordingS3().client(), { url, body: 'x', onProgress: 5 as never }),
   ],
   ['upload, signal not a signal', () => upload(recordingS3().client(), { url, body: 'x', signal: {} as never })],
-  ['presignUpload, bad header', () => presignUpload({ url, parts: 1, headers: bad }, recordingS3().client())],
-  ['createUpload, bad header', () => createUpload({ url, headers: bad }, recordingS3().client())],
+  ['presignUpload, bad header', () => presignUpload(recordingS3().client(), { url, parts: 1, headers: bad })],
+  ['createUpload, bad header', () => createUpload(recordingS3().client(), { url, headers: bad })],
   [
     'completeUpload, parts not a list',
-    () => completeUpload({ url, uploadId: 'u', parts: 5 as never }, recordingS3().client()),
+    () => completeUpload(recordingS3().client(), { url, uploadId: 'u', parts: 5 as never }),
   ],
   [
     'presignPost, path-style bucket %E0',
@@ -131,8 +131,8 @@ test('entities that name no character in an UploadId or ETag are kept as written
       return new Response('<CompleteMultipartUploadResult><ETag>"e&#x110000;"</ETag></CompleteMultipartUploadResult>')
     return undefined
   })
-  expect(await createUpload({ url }, s3.client())).toBe('u&#x110000;&#xD800;')
-  const done = await completeUpload({ url, uploadId: 'u', parts: [{ partNumber: 1, etag: '"e"' }] }, s3.client())
+  expect(await createUpload(s3.client(), { url })).toBe('u&#x110000;&#xD800;')
+  const done = await completeUpload(s3.client(), { url, uploadId: 'u', parts: [{ partNumber: 1, etag: '"e"' }] })
   expect(done.etag).toBe('"e&#x110000;"')
 })
 

@@ -6,14 +6,7 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { SigV4Error } from '../../../src/core/errors.js'
 import { presign, sign } from '../../../src/index.js'
-import {
-  abortUpload,
-  completeUpload,
-  createUpload,
-  listUploadParts,
-  presignUpload,
-  upload,
-} from '../../../src/s3/upload/upload.js'
+import { abortUpload, completeUpload, createUpload, listUploadParts, presignUpload, upload } from '../../../src/s3.js'
 import { BUCKET_HOST, credentials, recordingS3 } from './recording-s3.js'
 
 const PREFIX = '/uploads/alice/'
@@ -32,15 +25,15 @@ const CALLS: Record<string, Call> = {
   'AwsClient.sign': async (url, s3) => [(await s3.client().sign(url, { method: 'PUT', body: 'x' })).url],
   'AwsClient.presign': async (url, s3) => [await s3.client().presign(url)],
   upload: async (url, s3) => (await upload(s3.client(), { url, body: 'hello' }), []),
-  createUpload: async (url, s3) => (await createUpload({ url }, s3.client()), []),
-  listUploadParts: async (url, s3) => (await listUploadParts({ url, uploadId: 'u-1' }, s3.client()), []),
+  createUpload: async (url, s3) => (await createUpload(s3.client(), { url }), []),
+  listUploadParts: async (url, s3) => (await listUploadParts(s3.client(), { url, uploadId: 'u-1' }), []),
   completeUpload: async (url, s3) => (
-    await completeUpload({ url, uploadId: 'u-1', parts: [{ partNumber: 1, etag: '"e"' }] }, s3.client()),
+    await completeUpload(s3.client(), { url, uploadId: 'u-1', parts: [{ partNumber: 1, etag: '"e"' }] }),
     []
   ),
-  abortUpload: async (url, s3) => (await abortUpload({ url, uploadId: 'u-1' }, s3.client()), []),
+  abortUpload: async (url, s3) => (await abortUpload(s3.client(), { url, uploadId: 'u-1' }), []),
   presignUpload: async (url, s3) =>
-    (await presignUpload({ url, size: 10, partSize: 10 }, s3.client())).parts.map((part) => part.url),
+    (await presignUpload(s3.client(), { url, size: 10, partSize: 10 })).parts.map((part) => part.url),
 }
 
 const decodedPath = (url: string | URL) => decodeURIComponent(new URL(url).pathname)

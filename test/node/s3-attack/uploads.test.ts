@@ -3,7 +3,7 @@
 // bounded number of requests, and an upload's signal holds a listener per request in flight, not per request made.
 import { expect, test } from 'vitest'
 import { SigV4Error } from '../../../src/core/errors.js'
-import { listUploadParts, presignUpload, upload, UploadError } from '../../../src/s3/upload/upload.js'
+import { listUploadParts, presignUpload, upload, UploadError } from '../../../src/s3.js'
 import { BUCKET_HOST, recordingS3, type Sent } from './recording-s3.js'
 
 const MIB = 1024 * 1024
@@ -93,7 +93,7 @@ test('a user abort whose AbortMultipartUpload fails hands the upload back instea
 
 test('presignUpload checks its presign before CreateMultipartUpload: expiresIn 0 sends nothing', async () => {
   const s3 = recordingS3()
-  const error = await failure(() => presignUpload({ url, size: 10, partSize: 10, expiresIn: 0 }, s3.client()))
+  const error = await failure(() => presignUpload(s3.client(), { url, size: 10, partSize: 10, expiresIn: 0 }))
   expect(error.code).toBe('ERR_INVALID_EXPIRES')
   expect(s3.sent).toEqual([])
   // And any option that cannot be used, before any request.
@@ -103,7 +103,7 @@ test('presignUpload checks its presign before CreateMultipartUpload: expiresIn 0
     { url, size: 10, partSize: 10, headers: { 'bad name': 'x' } },
     { url, size: 10, partSize: 10, parts: 2 },
   ])
-    await failure(() => presignUpload(options, s3.client()))
+    await failure(() => presignUpload(s3.client(), options))
   expect(s3.sent).toEqual([])
 })
 
@@ -116,7 +116,7 @@ test('presignUpload: a presign that fails after CreateMultipartUpload aborts the
     return { accessKeyId: 'AKIDEXAMPLEATTACK', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYATTACKKEY' }
   }
   const error = await failure(() =>
-    presignUpload({ url, size: 12 * MIB, partSize: 5 * MIB }, s3.client({ credentials })),
+    presignUpload(s3.client({ credentials }), { url, size: 12 * MIB, partSize: 5 * MIB }),
   )
   expect(error.code).toBe('ERR_UPLOAD_LEFT_BEHIND')
   expect(error.uploadId).toBe('u-1')
@@ -127,7 +127,7 @@ test('presignUpload: a presign that fails after CreateMultipartUpload aborts the
     return { accessKeyId: 'AKIDEXAMPLEATTACK', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYATTACKKEY' }
   }
   const second = await failure(() =>
-    presignUpload({ url, size: 12 * MIB, partSize: 5 * MIB }, recovered.client({ credentials: flaky })),
+    presignUpload(recovered.client({ credentials: flaky }), { url, size: 12 * MIB, partSize: 5 * MIB }),
   )
   expect(second.code).toBe('ERR_CREDENTIALS_PROVIDER')
   expect(recovered.sent.filter(isAbort)).toHaveLength(1)
@@ -186,7 +186,7 @@ test.each([
   ],
 ])('ListParts with %s: ERR_UPLOAD_RESPONSE after at most two requests', async (_, page) => {
   const s3 = recordingS3((sent, index) => (sent.method === 'GET' ? page(index) : undefined))
-  const error = await failure(() => settled(listUploadParts({ url, uploadId: 'u-1' }, s3.client())))
+  const error = await failure(() => settled(listUploadParts(s3.client(), { url, uploadId: 'u-1' })))
   expect(error.code).toBe('ERR_UPLOAD_RESPONSE')
   expect(error.uploadId).toBe('u-1')
   expect(s3.sent.length).toBeLessThanOrEqual(2)
@@ -206,7 +206,7 @@ test('ListParts that advance normally are followed to the end', async () => {
       ? listPage([index * 2 + 1, index * 2 + 2], 5 * MIB, index < 2 ? String(index * 2 + 2) : undefined)
       : undefined,
   )
-  const parts = await listUploadParts({ url, uploadId: 'u-1' }, s3.client())
+  const parts = await listUploadParts(s3.client(), { url, uploadId: 'u-1' })
   expect([...parts.keys()]).toEqual([1, 2, 3, 4, 5, 6])
   expect(s3.sent.map((sent) => sent.query.get('part-number-marker'))).toEqual([null, '2', '4'])
 })

@@ -9,7 +9,7 @@ import { Crc64Nvme } from '@aws-sdk/crc64-nvme'
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { ChecksumAlgorithm } from '../../../src/core/checksum-algorithms.js'
-import { upload, type ChecksumType } from '../../../src/s3/upload/upload.js'
+import { upload, type ChecksumType } from '../../../src/s3.js'
 import { partNumberOf, randomBytes, sha256Hex, startProxy, startS3, type ProxiedRequest, type S3Setup } from './s3.js'
 
 const MIB = 1024 * 1024

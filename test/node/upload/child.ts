@@ -3,7 +3,7 @@
 // its memory is its own and a test can kill it midway.
 import { openAsBlob } from 'node:fs'
 import { AwsClient } from '../../../src/client.js'
-import { upload, type UploadBody } from '../../../src/s3/upload/upload.js'
+import { upload, type UploadBody } from '../../../src/s3.js'
 
 /** What the parent passes in the environment variable UPLOAD_JOB (JSON). */
 export interface ChildJob {

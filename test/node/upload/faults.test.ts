@@ -2,7 +2,7 @@
 // one part (retried on their own, the rest untouched), a hidden ETag (as a browser sees it without the CORS rule),
 // a refused part and a completion that fails inside a 200 answer (both keep the upload id, and resume completes).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { upload, UploadError } from '../../../src/s3/upload/upload.js'
+import { upload, UploadError } from '../../../src/s3.js'
 import {
   partNumberOf,
   randomBytes,

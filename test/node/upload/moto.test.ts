@@ -3,14 +3,7 @@
 // object is compared with the source by SHA-256 of GetObject.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SigV4Error } from '../../../src/core/errors.js'
-import {
-  abortUpload,
-  completeUpload,
-  createUpload,
-  listUploadParts,
-  upload,
-  UploadError,
-} from '../../../src/s3/upload/upload.js'
+import { abortUpload, completeUpload, createUpload, listUploadParts, upload, UploadError } from '../../../src/s3.js'
 import { partNumberOf, randomBytes, sha256Hex, startProxy, startS3, type S3Setup } from './s3.js'
 
 const MIB = 1024 * 1024
@@ -171,7 +164,7 @@ describe('upload (moto, signature checks on)', () => {
     const bytes = randomBytes(21 * MIB, 17)
     const url = s3.objectUrl('resume.bin')
     // A first run that stored parts 1, 2 and 4, and a wrong part 3 (other bytes, same size).
-    const uploadId = await createUpload({ url }, s3.client())
+    const uploadId = await createUpload(s3.client(), { url })
     const client = s3.client()
     for (const [partNumber, start] of [
       [1, 0],
@@ -206,7 +199,7 @@ describe('upload (moto, signature checks on)', () => {
   test('resume keeps the part size the upload was started with', async () => {
     const bytes = randomBytes(13 * MIB, 19)
     const url = s3.objectUrl('resume-size.bin')
-    const uploadId = await createUpload({ url }, s3.client())
+    const uploadId = await createUpload(s3.client(), { url })
     const put = await s3.client().fetch(`${url}?partNumber=1&uploadId=${uploadId}`, {
       method: 'PUT',
       body: bytes.slice(0, 6 * MIB),
@@ -251,7 +244,7 @@ describe('upload (moto, signature checks on)', () => {
     })
     await expect(paused).rejects.toMatchObject({ name: 'AbortError' })
     expect(await s3.listUploads()).toContain(uploadId)
-    const stored = await listUploadParts({ url: s3.objectUrl('paused.bin'), uploadId: uploadId! }, s3.client())
+    const stored = await listUploadParts(s3.client(), { url: s3.objectUrl('paused.bin'), uploadId: uploadId! })
     expect([...stored.keys()]).toEqual([1, 2])
     const result = await upload(s3.client(), { url: s3.objectUrl('paused.bin'), body: bytes, uploadId })
     expect(result.parts).toHaveLength(6)
@@ -302,17 +295,17 @@ describe('upload (moto, signature checks on)', () => {
   test('completeUpload / abortUpload / listUploadParts as separate steps; resume of an unknown id', async () => {
     const url = s3.objectUrl('steps.bin')
     const client = s3.client()
-    const uploadId = await createUpload({ url }, client)
+    const uploadId = await createUpload(client, { url })
     const body = randomBytes(1000, 31)
     const response = await client.fetch(`${url}?partNumber=1&uploadId=${uploadId}`, { method: 'PUT', body })
     const etag = response.headers.get('etag')!
-    const stored = await listUploadParts({ url, uploadId }, client)
+    const stored = await listUploadParts(client, { url, uploadId })
     expect(stored.get(1)).toMatchObject({ partNumber: 1, size: 1000, etag })
-    const completed = await completeUpload({ url, uploadId, parts: [{ partNumber: 1, etag }] }, client)
+    const completed = await completeUpload(client, { url, uploadId, parts: [{ partNumber: 1, etag }] })
     expect(completed.etag).toMatch(/-1"$/)
     expect(await s3.storedSha256('steps.bin')).toBe(sha256Hex(body))
-    const other = await createUpload({ url }, client)
-    await abortUpload({ url, uploadId: other }, client)
+    const other = await createUpload(client, { url })
+    await abortUpload(client, { url, uploadId: other })
     expect(await s3.listUploads()).toEqual([])
     await expect(upload(client, { url, body, uploadId: other })).rejects.toMatchObject({ code: 'ERR_UPLOAD_NOT_FOUND' })
   })
@@ -323,7 +316,7 @@ describe('upload (moto, signature checks on)', () => {
     ).rejects.toMatchObject({ code: 'ERR_UPLOAD_PART_TOO_SMALL' })
     const url = s3.objectUrl('too-small.bin')
     const client = s3.client()
-    const uploadId = await createUpload({ url }, client)
+    const uploadId = await createUpload(client, { url })
     const etags: string[] = []
     for (const partNumber of [1, 2]) {
       const response = await client.fetch(`${url}?partNumber=${partNumber}&uploadId=${uploadId}`, {
@@ -332,14 +325,15 @@ describe('upload (moto, signature checks on)', () => {
       })
       etags.push(response.headers.get('etag')!)
     }
-    const error = await completeUpload(
-      { url, uploadId, parts: etags.map((etag, i) => ({ partNumber: i + 1, etag })) },
-      client,
-    ).catch((error: unknown) => error)
+    const error = await completeUpload(client, {
+      url,
+      uploadId,
+      parts: etags.map((etag, i) => ({ partNumber: i + 1, etag })),
+    }).catch((error: unknown) => error)
     expect(error).toBeInstanceOf(UploadError)
     expect(error).toBeInstanceOf(SigV4Error)
     expect(error).toMatchObject({ code: 'ERR_UPLOAD_PART_TOO_SMALL', uploadId })
-    await abortUpload({ url, uploadId }, client)
+    await abortUpload(client, { url, uploadId })
   })
 
   test('bad options are typed errors', async () => {

@@ -1,7 +1,7 @@
 // The page of the Chromium upload test (bundled by ./chromium.test.ts): builds a File in the page, uploads it
 // with upload() and reports the progress events and the outcome to the test.
 import { AwsClient } from '../../../src/client.js'
-import { upload, type UploadProgress } from '../../../src/s3/upload/upload.js'
+import { upload, type UploadProgress } from '../../../src/s3.js'
 
 interface RunOptions {
   url: string

@@ -6,7 +6,7 @@ import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { AwsClient } from '../../../src/client.js'
-import { presignUpload } from '../../../src/s3/upload/upload.js'
+import { presignUpload } from '../../../src/s3.js'
 import { startFaultServer, type FaultServer } from '../../helpers/fault-server.js'
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
@@ -26,7 +26,7 @@ describe('presignUpload', () => {
   test('each part URL carries the query @smithy/signature-v4 presigns for that UploadPart', async () => {
     const client = new AwsClient({ credentials, region: 'eu-west-1', service: 's3', datetime: DATETIME })
     const objectUrl = `${server.url}/bucket/videos/a%20b.mp4`
-    const { uploadId, parts } = await presignUpload({ url: objectUrl, parts: 3, expiresIn: 900 }, client)
+    const { uploadId, parts } = await presignUpload(client, { url: objectUrl, parts: 3, expiresIn: 900 })
     expect(uploadId).toBe(UPLOAD_ID)
     expect(server.requests[0]).toMatchObject({ method: 'POST', url: '/bucket/videos/a%20b.mp4?uploads=' })
     expect(server.requests[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//)
@@ -73,7 +73,7 @@ describe('presignUpload', () => {
     const before = server.requests.length
     const client = new AwsClient({ credentials, region: 'eu-west-1', service: 's3' })
     for (const parts of [0, 10_001, 1.5, NaN])
-      await expect(presignUpload({ url: `${server.url}/b/k`, parts }, client)).rejects.toMatchObject({
+      await expect(presignUpload(client, { url: `${server.url}/b/k`, parts })).rejects.toMatchObject({
         code: 'ERR_INVALID_OPTION',
       })
     expect(server.requests.length).toBe(before)

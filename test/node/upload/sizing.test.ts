@@ -3,7 +3,7 @@
 // 5 GiB the upload is refused before any request.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { AwsClient } from '../../../src/client.js'
-import { upload } from '../../../src/s3/upload/upload.js'
+import { upload } from '../../../src/s3.js'
 import { startFaultServer, type FaultServer } from '../../helpers/fault-server.js'
 
 const MIB = 1024 * 1024

@@ -5,7 +5,7 @@
 // - POST /complete?key=K      completes it from the page's { uploadId, parts } (completeUpload);
 // - POST /abort?key=K         aborts it from { uploadId } (abortUpload).
 import { AwsClient } from '../../../src/client.js'
-import { abortUpload, completeUpload, presignUpload, upload } from '../../../src/s3/upload/upload.js'
+import { abortUpload, completeUpload, presignUpload, upload } from '../../../src/s3.js'
 
 interface Env {
   ENDPOINT: string
@@ -43,21 +43,22 @@ export default {
         }
         case '/presign':
           return Response.json(
-            await presignUpload(
-              { url: objectUrl, parts: Number(url.searchParams.get('parts')), expiresIn: 600 },
-              client,
-            ),
+            await presignUpload(client, {
+              url: objectUrl,
+              parts: Number(url.searchParams.get('parts')),
+              expiresIn: 600,
+            }),
           )
         case '/complete': {
           const { uploadId, parts } = (await request.json()) as {
             uploadId: string
             parts: { partNumber: number; etag: string }[]
           }
-          return Response.json(await completeUpload({ url: objectUrl, uploadId, parts }, client))
+          return Response.json(await completeUpload(client, { url: objectUrl, uploadId, parts }))
         }
         case '/abort': {
           const { uploadId } = (await request.json()) as { uploadId: string }
-          await abortUpload({ url: objectUrl, uploadId }, client)
+          await abortUpload(client, { url: objectUrl, uploadId })
           return Response.json({ aborted: uploadId })
         }
       }
