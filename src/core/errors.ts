@@ -1,5 +1,6 @@
 /**
- * Stable codes of {@link SigV4Error}. Match on `error.code`, never on the message.
+ * Stable codes of {@link SigV4Error}, a closed union: an editor completes them and a `switch` over them can be
+ * exhaustive. Match on `error.code`, never on the message.
  */
 export type SigV4ErrorCode =
   /** No usable credentials: `options.credentials` is absent, or an access key id or secret is empty or not a string. */
@@ -33,6 +34,10 @@ export type SigV4ErrorCode =
   | 'ERR_BODY_USED'
   /** The body cannot be hashed (a stream where unsigned payloads are not allowed, or an unsupported type). */
   | 'ERR_BODY_NOT_HASHABLE'
+  /** Reading a stream to checksum it failed (`checksum()` of webcrypto-sigv4/s3); the stream's error is the `cause`. */
+  | 'ERR_BODY_READ'
+  /** A presigned POST condition is not one of S3's forms, or its values are out of range. */
+  | 'ERR_INVALID_CONDITION'
   /** This runtime cannot send a ReadableStream body (Firefox): pass bytes or a Blob. */
   | 'ERR_STREAM_BODY_UNSUPPORTED'
   /** `crypto.subtle` is missing: the page is not a secure context (serve it over https or from localhost). */
@@ -85,8 +90,7 @@ export type SigV4ErrorCode =
    * left on S3. `uploadId` names it and `cause` is the first failure: resume it, or `abortUpload` it later.
    */
   | 'ERR_UPLOAD_LEFT_BEHIND'
-  | (string & {})
-  // verify (issue 12): errors of the checked body stream verify() hands on for a chunk-signed payload.
+  // verify: errors of the checked body stream verify() hands on for a chunk-signed payload.
   /** A chunk or trailer signature of an aws-chunked body does not match: the body was altered. */
   | 'ERR_CHUNK_SIGNATURE'
   /** An aws-chunked body is malformed: a bad chunk header, a missing CRLF, a length other than the signed

@@ -1,9 +1,9 @@
 // The upload family takes (client, options), every call alike; the old order is refused with the order to use,
 // before any request, instead of being read as client options.
 import { describe, expect, it } from 'vitest'
-import { AwsClient } from '../../../src/client.ts'
-import { abortUpload, completeUpload, createUpload, listUploadParts, presignUpload, upload } from '../../../src/s3.ts'
-import { SigV4Error } from '../../../src/index.ts'
+import { AwsClient } from '../../../src/client.js'
+import { abortUpload, completeUpload, createUpload, listUploadParts, presignUpload, upload } from '../../../src/s3.js'
+import { SigV4Error } from '../../../src/index.js'
 
 const url = 'https://bucket.s3.us-east-1.amazonaws.com/key'
 const requests: string[] = []
