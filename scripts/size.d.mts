@@ -6,8 +6,8 @@ export interface SizeEntry {
   contents: string
   /** No-regression cap on the gzip size, enforced by test/node/size. */
   ceiling?: number
-  /** Issue 14's ceiling before issues 12 and 16 added to the core: printed next to the measurement, not enforced. */
-  target?: number
+  /** The reference bundle (an id of REFERENCES) this one must be at least `times` smaller than. */
+  smallerThan?: { reference: string; times: number }
   /** Id of the entry this one is measured on top of (with addedBudget). */
   over?: string
   /** Most gzip bytes allowed on top of `over`. */

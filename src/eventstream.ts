@@ -7,7 +7,8 @@ import { crc32 } from './core/crc32.js'
 import { fail } from './core/errors.js'
 import { checkCredentials, isRecord, scopeName, amzDate as formatAmzDate } from './core/options.js'
 import { signingKey, type Credentials } from './core/signing-key.js'
-import { fromHex, hmac, sha256Hex, toHex, utf8 } from './core/webcrypto.js'
+import { fromHex, toHex, utf8 } from './core/encoding.js'
+import { hmac, sha256Hex } from './core/webcrypto.js'
 
 /** A typed header value; a plain string is shorthand for `{ type: 'string', value }`. */
 export type HeaderValue =

@@ -5,7 +5,7 @@ export type { RequestParts, SignedParts } from './core/engine.js'
 // The types the options and request parts are written in, so that callers (and the JSR docs) can name them.
 export type { HeaderEntry } from './core/canonical.js'
 export type { ChecksumOption } from './core/header-options.js'
-export type { Bytes } from './core/webcrypto.js'
+export type { Bytes } from './core/encoding.js'
 export { SigV4Error, type SigV4ErrorCode } from './core/errors.js'
 export { inferScope, type InferredScope } from './core/infer.js'
 export type { Credentials, CredentialsInput, PresignOptions, SignOptions } from './core/options.js'

@@ -4,7 +4,7 @@
 import { SESSION_TOKEN_HEADERS } from '../core/constants.js'
 import type { SignedParts } from '../core/engine.js'
 import { isRecord } from '../core/options.js'
-import { decodeXmlEntities } from '../core/xml.js'
+import { xmlText } from '../core/xml.js'
 
 /** The signing steps of a request, as `AwsClient` records them (see `AwsClient.lastSigning`). */
 export type Signing = Pick<SignedParts, 'canonicalRequest' | 'stringToSign'>
@@ -37,7 +37,9 @@ export const REDACTED = '[redacted]'
 // A session token as a canonical header line (`x-amz-security-token:...`) or a presigned query parameter
 // (`X-Amz-S3session-Token=...`), for every name in SESSION_TOKEN_HEADERS. Built when an error is read, not at load.
 const tokenNames = (): string => SESSION_TOKEN_HEADERS.join('|')
-const tokenHeaderLine = (): RegExp => new RegExp(`^((?:${tokenNames()}):).*$`, 'gim')
+// The header line is found anywhere, not only at a line start: a message may quote a canonical request as escaped
+// JSON (`\nx-amz-security-token:...`). Its value ends at a line break, a backslash or a quote.
+const tokenHeaderLine = (): RegExp => new RegExp(`((?:${tokenNames()}):)[^\\r\\n\\\\"]*`, 'gi')
 const tokenQueryParameter = (): RegExp => new RegExp(`((?:${tokenNames()})=)[^&\\s'"]*`, 'gi')
 // A signature as services quote it back: `Signature=<hex>` (Authorization header), `X-Amz-Signature=<hex>`
 // (presigned URL), `<SignatureProvided>hex` (S3).
@@ -68,19 +70,6 @@ export function redactReplayable(text: string): string {
  */
 export function redactedSigning(signing: Signing): Signing {
   return { canonicalRequest: redactReplayable(signing.canonicalRequest), stringToSign: signing.stringToSign }
-}
-
-/**
- * The text of the first `<name>...</name>` element of an XML document, entities decoded; `undefined` when
- * there is none. Enough for AWS query/REST-XML answers, which never nest markup in the values we read.
- * Linear time: `[^<]*` stops at the next `<`, so no character is scanned twice.
- *
- * @example
- * xmlTag('<Error><Code>SlowDown</Code></Error>', 'Code') // 'SlowDown'
- */
-export function xmlTag(xml: string, name: string): string | undefined {
-  const value = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1]
-  return value === undefined ? undefined : decodeXmlEntities(value)
 }
 
 // The body of an error answer, at most MAX_ERROR_BODY_BYTES of it; what cannot be read is left out.
@@ -242,7 +231,7 @@ export class AwsError extends Error {
     const text = await readErrorBody(response)
     const headers = response.headers
     const json = jsonObject(text)
-    const xml = (name: string) => xmlTag(text, name)
+    const xml = (name: string) => xmlText(text, name)
     // A type that names no code once its namespace is dropped (`"#"`) counts as none.
     const type = firstText(json.__type, json.code, json.Code, xml('Code'), headers.get('x-amzn-errortype'))
     const code = (type && bareCode(type)) || 'Http' + response.status

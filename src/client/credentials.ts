@@ -1,5 +1,6 @@
 // Credential providers: static keys, Cognito Identity pools, STS (web identity, AssumeRole) and a refreshing cache.
-import { jsonObject, okText, xmlTag } from './aws-error.js'
+import { xmlText } from '../core/xml.js'
+import { jsonObject, okText } from './aws-error.js'
 import { AwsClient } from './client.js'
 import { fail } from '../core/errors.js'
 import type { Credentials, CredentialsInput } from '../core/options.js'
@@ -235,10 +236,10 @@ async function sts(
   const init = { method: 'POST', body: form }
   const url = options.endpoint ?? `https://sts${options.region ? '.' + options.region : ''}.amazonaws.com/`
   const xml = await okText(await (client ? client.fetch(url, init) : (options.fetch ?? fetch)(new Request(url, init))))
-  const accessKeyId = xmlTag(xml, 'AccessKeyId')
-  const secretAccessKey = xmlTag(xml, 'SecretAccessKey')
-  const sessionToken = xmlTag(xml, 'SessionToken')
-  const expiration = xmlTag(xml, 'Expiration')
+  const accessKeyId = xmlText(xml, 'AccessKeyId')
+  const secretAccessKey = xmlText(xml, 'SecretAccessKey')
+  const sessionToken = xmlText(xml, 'SessionToken')
+  const expiration = xmlText(xml, 'Expiration')
   if (!accessKeyId || !secretAccessKey || !sessionToken || !expiration)
     fail('ERR_CREDENTIALS_PROVIDER', `STS answered ${params.Action} without credentials: check the endpoint`)
   return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) }

@@ -1,5 +1,6 @@
 // CRC-32 (ISO-HDLC, as zlib) and CRC-32C (Castagnoli): the event-stream framing uses the first, S3 trailing
 // checksums either. Table-driven, incremental, pure JS: WebCrypto has no CRC.
+import { base64 } from './encoding.js'
 
 function table(polynomial: number): Uint32Array {
   const entries = new Uint32Array(256)
@@ -48,5 +49,5 @@ export function crc32c(bytes: Uint8Array, previous = 0): number {
  * crcBase64(0xcbf43926) // 'y/Q5Jg=='
  */
 export function crcBase64(crc: number): string {
-  return btoa(String.fromCharCode(crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff))
+  return base64(new Uint8Array([crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff]))
 }

@@ -30,13 +30,13 @@ import {
   SIGV4_ALGORITHM,
   UNSIGNED_PAYLOAD,
 } from './constants.js'
-import { uriDecode, uriEncode } from './encoding.js'
+import { isBytes, toHex, uriDecode, uriEncode, type Bytes } from './encoding.js'
 import { fail } from './errors.js'
 import { checksumEntries } from './header-options.js'
 import { checkPayloadHash, resolveOptions, type ResolvedOptions, type SignOptions } from './options.js'
 import { isUnsignedHeader, type ServiceRules } from './rules.js'
 import { signingKey, type Credentials } from './signing-key.js'
-import { hmac, isBytes, sha256Hex, toHex, type Bytes } from './webcrypto.js'
+import { hmac, sha256Hex } from './webcrypto.js'
 
 /**
  * A request as it goes on the wire, for transports other than fetch and for debugging: nothing here is

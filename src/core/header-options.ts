@@ -2,8 +2,8 @@
 // no checksum code here; the engine signs it as a header, or into a presigned URL's query) and, when presigning,
 // hoisting x-amz-* headers into the query as smithy and Go do, so a presigned URL carries them instead of its user
 // having to send them.
-import type { ChecksumAlgorithm } from './checksum-algorithms.js'
-import { uriEncode } from './encoding.js'
+import { checksumAlgorithm, type ChecksumAlgorithm } from './checksum-algorithms.js'
+import { isBase64, uriEncode } from './encoding.js'
 import type { CheckedParts } from './engine.js'
 import { fail } from './errors.js'
 import { HOISTABLE_HEADER } from './rules.js'
@@ -23,10 +23,6 @@ export interface HoistOptions {
   unhoistableHeaders?: readonly string[]
 }
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
-/** S3's checksum algorithms (checksum-names.ts has their sizes; the core takes only the names). */
-const ALGORITHM = /^(crc32c?|crc64nvme|sha1|sha256)$/
-
 /**
  * The entry the `checksum` option adds: `x-amz-checksum-<algorithm>` (a signed header, or a query parameter of a
  * presigned URL); none without the option. (`signWithChecksum` / `presignWithChecksum` of webcrypto-sigv4/s3 add
@@ -38,10 +34,9 @@ const ALGORITHM = /^(crc32c?|crc64nvme|sha1|sha256)$/
 export function checksumEntries(option: ChecksumOption | undefined): Array<[string, string]> {
   if (!option) return []
   const { algorithm, value } = option
-  if (!ALGORITHM.test(algorithm))
-    fail('ERR_INVALID_OPTION', 'Set options.checksum.algorithm to crc32, crc32c, crc64nvme, sha1 or sha256')
+  checksumAlgorithm(algorithm, 'options.checksum.algorithm')
   // The length is left to S3, which refuses a checksum of the wrong size (400 InvalidRequest) before storing.
-  if (typeof value !== 'string' || !BASE64.test(value))
+  if (typeof value !== 'string' || value === '' || !isBase64(value))
     fail('ERR_INVALID_OPTION', 'Set options.checksum.value to the base64 checksum of the body')
   return [['x-amz-checksum-' + algorithm, value]]
 }

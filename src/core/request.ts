@@ -6,7 +6,7 @@ import { fail } from './errors.js'
 import { inferScope } from './infer.js'
 import { isRecord, type SignOptions } from './options.js'
 import { serviceRules } from './rules.js'
-import { isBytes, utf8Body } from './webcrypto.js'
+import { isBytes, utf8Body } from './encoding.js'
 
 /** A request as fetch users write it: `url` plus the usual RequestInit fields. */
 export interface RequestLike extends Omit<RequestInit, 'headers' | 'body' | 'method'> {

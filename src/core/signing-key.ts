@@ -1,6 +1,7 @@
 // SigV4 task 3: the signing key, derived once per secret/date/region/service and kept as a CryptoKey.
 import { SCOPE_TERMINATOR } from './constants.js'
-import { hmac, importHmacKey, sha256Hex, utf8, type Bytes } from './webcrypto.js'
+import { utf8, type Bytes } from './encoding.js'
+import { hmac, importHmacKey, sha256Hex } from './webcrypto.js'
 
 /** Credentials that sign requests. */
 export interface Credentials {

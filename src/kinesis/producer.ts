@@ -3,7 +3,7 @@
 import type { AwsClient } from '../client/client.js'
 import { fail } from '../core/errors.js'
 import { backoff, sleep } from '../client/retry.js'
-import { utf8 } from '../core/webcrypto.js'
+import { base64, utf8 } from '../core/encoding.js'
 
 /** One record: `data` (a string is sent as UTF-8) and the `partitionKey` that picks its shard. */
 export interface KinesisRecord {
@@ -44,12 +44,6 @@ export interface PutRecordsProgress {
  * records.length <= KINESIS_LIMITS.records
  */
 export const KINESIS_LIMITS = { records: 500, callBytes: 5 * 1024 * 1024, recordBytes: 1024 * 1024 }
-
-function base64(bytes: Uint8Array): string {
-  let binary = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(binary)
-}
 
 /** Options of {@link KinesisProducer}. */
 export interface KinesisProducerOptions {

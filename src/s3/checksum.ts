@@ -6,22 +6,11 @@ import { crc64nvme, type Crc64 } from './crc64.js'
 import { checksumAlgorithm, type ByteSource, type ChecksumAlgorithm } from '../core/checksum-algorithms.js'
 import { fail } from '../core/errors.js'
 import { sha1Incremental, sha256Incremental, type IncrementalHash } from './sha.js'
-import { digest, utf8, type Bytes } from '../core/webcrypto.js'
+import { base64, utf8, type Bytes } from '../core/encoding.js'
+import { digest } from '../core/webcrypto.js'
 
 /** What `checksum()` accepts: text (hashed as UTF-8), bytes, a Blob or a stream of byte chunks. */
 export type ChecksumInput = string | ByteSource | Blob | ReadableStream<ByteSource>
-
-/**
- * Standard base64 of bytes.
- *
- * @example
- * base64(new Uint8Array([0xcb, 0xf4, 0x39, 0x26])) // 'y/Q5Jg=='
- */
-export function base64(bytes: Uint8Array): string {
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary)
-}
 
 function words(...values: number[]): Uint8Array {
   const bytes = new Uint8Array(values.length * 4)

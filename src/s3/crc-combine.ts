@@ -3,7 +3,7 @@
 // upload's FULL_OBJECT checksum is built from its parts' checksums this way, instead of a second pass over the
 // bytes. Polynomial arithmetic in GF(2), reflected (the top bit is x^0), as zlib's crc32_combine does it.
 import type { ChecksumAlgorithm } from '../core/checksum-algorithms.js'
-import { base64 } from './checksum.js'
+import { base64, fromBase64 } from '../core/encoding.js'
 
 /** The combinable CRCs of S3. */
 export type CombinableCrc = Extract<ChecksumAlgorithm, 'crc32' | 'crc32c' | 'crc64nvme'>
@@ -36,9 +36,9 @@ function shiftBy(bytes: number, width: bigint, polynomial: bigint): bigint {
   return result
 }
 
-function fromBase64(text: string): bigint {
+function crcValue(crc: string): bigint {
   let value = 0n
-  for (const character of atob(text)) value = (value << 8n) | BigInt(character.charCodeAt(0))
+  for (const byte of fromBase64(crc, 'a CRC')) value = (value << 8n) | BigInt(byte)
   return value
 }
 
@@ -60,6 +60,6 @@ function toBase64(value: bigint, width: bigint): string {
  */
 export function combineCrc(algorithm: CombinableCrc, first: string, second: string, secondLength: number): string {
   const { width, polynomial } = CRCS[algorithm]
-  const shifted = multiply(shiftBy(secondLength, width, polynomial), fromBase64(first), width, polynomial)
-  return toBase64(shifted ^ fromBase64(second), width)
+  const shifted = multiply(shiftBy(secondLength, width, polynomial), crcValue(first), width, polynomial)
+  return toBase64(shifted ^ crcValue(second), width)
 }

@@ -2,7 +2,8 @@
 // 5-minute session credentials, and requests to the bucket are signed with those (signing name `s3express`), with
 // the session token in `x-amz-s3session-token` (header) or `X-Amz-S3session-Token` (query): S3 Express does not
 // take the STS `x-amz-security-token`. As botocore's S3ExpressAuth / S3ExpressQueryAuth do.
-import { AwsError, xmlTag } from '../client/aws-error.js'
+import { AwsError } from '../client/aws-error.js'
+import { xmlText } from '../core/xml.js'
 import { S3_SESSION_TOKEN_HEADER, S3_SESSION_TOKEN_PARAM, SECURITY_TOKEN_HEADER } from '../core/constants.js'
 import { refreshing, type TemporaryCredentials } from '../client/credentials.js'
 import { fail } from '../core/errors.js'
@@ -110,7 +111,7 @@ export function fromS3ExpressSession(options: S3ExpressSessionOptions): S3Expres
     if (!response.ok) throw await AwsError.from(response)
     const xml = await response.text()
     const field = (name: string) =>
-      xmlTag(xml, name) ??
+      xmlText(xml, name) ??
       fail('ERR_CREDENTIALS_PROVIDER', `CreateSession answered without ${name}: is ${endpoint} S3 Express?`)
     const expiration = new Date(field('Expiration'))
     if (Number.isNaN(+expiration)) fail('ERR_CREDENTIALS_PROVIDER', 'CreateSession answered an unreadable Expiration')

@@ -5,7 +5,8 @@ import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN, SCOPE_TERMINATOR, SIGV4_ALGORITHM }
 import { fail } from '../core/errors.js'
 import { resolveOptions, type CredentialsInput } from '../core/options.js'
 import { signingKey } from '../core/signing-key.js'
-import { hmac, toHex, utf8 } from '../core/webcrypto.js'
+import { base64, toHex, utf8 } from '../core/encoding.js'
+import { hmac } from '../core/webcrypto.js'
 
 /** The placeholder S3 replaces with the uploaded file's name. */
 const FILENAME = '${filename}'
@@ -180,13 +181,6 @@ function policyJson(value: unknown): string {
   )
 }
 
-/** Standard base64 of a string's UTF-8 bytes. */
-function base64Utf8(text: string): string {
-  let binary = ''
-  for (const byte of utf8(text)) binary += String.fromCharCode(byte)
-  return btoa(binary)
-}
-
 /** The instant of an `X-Amz-Date` (`YYYYMMDDTHHMMSSZ`). */
 const dateOf = (amzDate: string): Date =>
   new Date(amzDate.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'))
@@ -247,7 +241,7 @@ export async function presignPost(input: PresignPostInput, options: PresignPostO
   for (const [name, value] of Object.entries(signingFields)) policyConditions.push({ [name]: value })
 
   const expiration = isoSeconds(new Date(dateOf(amzDate).getTime() + expiresIn * 1000))
-  const policy = base64Utf8(policyJson({ expiration, conditions: policyConditions }))
+  const policy = base64(utf8(policyJson({ expiration, conditions: policyConditions })))
   const signature = toHex(await hmac(await signingKey(credentials, date, region, 's3'), policy))
   return {
     url: url.href,

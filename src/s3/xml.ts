@@ -1,10 +1,7 @@
-// The few S3 XML documents a multipart upload reads and writes, parsed by plain forward scans (indexOf), so the
-// time is linear in the document and no DOMParser is needed (Workers have none). S3's answers are machine-written:
-// no comments, CDATA or nested markup inside the values read here.
-import { decodeXmlEntities } from '../core/xml.js'
-
-// Inside element text only these three must be escaped; ETags carry quotes, which stay as they are.
-const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
+// The few S3 XML documents a multipart upload reads and writes, read with the package's one XML reader
+// (core/xml.ts).
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../core/checksum-algorithms.js'
+import { escapeXmlText, xmlElements, xmlText } from '../core/xml.js'
 
 /** The S3 XML namespace that request documents declare. */
 const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/'
@@ -16,77 +13,13 @@ function hasRoot(xml: string, operation: string): boolean {
 }
 
 /**
- * Escapes text for an XML element body.
+ * The element of an algorithm's checksum in S3's part and object descriptions.
  *
  * @example
- * escapeXmlText('"a" & <b>') // '"a" &amp; &lt;b&gt;'
+ * checksumElement('crc64nvme') // 'ChecksumCRC64NVME'
  */
-export function escapeXmlText(text: string): string {
-  return text.replace(/[&<>]/g, (character) => TEXT_ESCAPES[character]!)
-}
-
-/**
- * The bodies (raw, entities not decoded) of every `<name>…</name>` element in `xml`, in order. Elements of that
- * name must not nest (true of every element read here); `<name/>` yields an empty body.
- *
- * @example
- * xmlElements('<a><Part>1</Part><Part>2</Part></a>', 'Part') // ['1', '2']
- */
-export function xmlElements(xml: string, name: string): string[] {
-  const open = `<${name}`
-  const close = `</${name}>`
-  const bodies: string[] = []
-  let position = 0
-  for (;;) {
-    const start = xml.indexOf(open, position)
-    if (start < 0) return bodies
-    const tagEnd = xml.indexOf('>', start + open.length)
-    if (tagEnd < 0) return bodies
-    const next = xml[start + open.length]
-    // `<PartNumber>` also starts with `<Part`: only `<Part>`, `<Part/>` or `<Part attr…>` are this element.
-    if (next !== '>' && next !== '/' && next !== ' ') {
-      position = start + open.length
-      continue
-    }
-    if (xml[tagEnd - 1] === '/') {
-      bodies.push('')
-      position = tagEnd + 1
-      continue
-    }
-    const end = xml.indexOf(close, tagEnd + 1)
-    if (end < 0) return bodies
-    bodies.push(xml.slice(tagEnd + 1, end))
-    position = end + close.length
-  }
-}
-
-/**
- * The decoded text of the first `<name>` element, or `undefined` when there is none.
- *
- * @example
- * xmlText('<R><ETag>&quot;9b2c&quot;</ETag></R>', 'ETag') // '"9b2c"'
- */
-export function xmlText(xml: string, name: string): string | undefined {
-  const body = xmlElements(xml, name)[0]
-  return body === undefined ? undefined : decodeXmlEntities(body.trim())
-}
-
-/**
- * The checksum elements of S3's part and object descriptions, by algorithm name in their headers.
- *
- * @example
- * CHECKSUM_ELEMENTS.crc64nvme // 'ChecksumCRC64NVME'
- */
-export const CHECKSUM_ELEMENTS = {
-  crc32: 'ChecksumCRC32',
-  crc32c: 'ChecksumCRC32C',
-  crc64nvme: 'ChecksumCRC64NVME',
-  sha1: 'ChecksumSHA1',
-  sha256: 'ChecksumSHA256',
-} as const
-
-/** A checksum algorithm of S3, named as in its `x-amz-checksum-<name>` header. */
-export type S3ChecksumName = keyof typeof CHECKSUM_ELEMENTS
+export const checksumElement = (algorithm: ChecksumAlgorithm): string =>
+  'Checksum' + CHECKSUM_ALGORITHMS[algorithm].name
 
 /** A part as S3 lists it (ListParts). */
 export interface StoredPart {
@@ -114,7 +47,7 @@ export interface ListPartsPage {
  * parseListParts('<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>"e"</ETag><Size>5</Size></Part><IsTruncated>false</IsTruncated></ListPartsResult>')
  * // { parts: [{ partNumber: 1, size: 5, etag: '"e"' }] }
  */
-export function parseListParts(xml: string, checksum?: S3ChecksumName): ListPartsPage | undefined {
+export function parseListParts(xml: string, checksum?: ChecksumAlgorithm): ListPartsPage | undefined {
   if (!hasRoot(xml, 'ListParts')) return undefined
   const parts: StoredPart[] = []
   for (const body of xmlElements(xml, 'Part')) {
@@ -122,7 +55,7 @@ export function parseListParts(xml: string, checksum?: S3ChecksumName): ListPart
     const size = Number(xmlText(body, 'Size'))
     const etag = xmlText(body, 'ETag')
     if (!Number.isInteger(partNumber) || !Number.isInteger(size) || etag === undefined) return undefined
-    const stored = checksum && xmlText(body, CHECKSUM_ELEMENTS[checksum])
+    const stored = checksum && xmlText(body, checksumElement(checksum))
     parts.push({ partNumber, size, etag, ...(stored && { checksum: stored }) })
   }
   // Children of the result itself (before the parts in S3's answers); no part element has children of these names.
@@ -158,11 +91,11 @@ export interface CompletedObject {
  * parseComplete('<CompleteMultipartUploadResult><Location>https://b/k</Location><ETag>"x-2"</ETag></CompleteMultipartUploadResult>')
  * // { location: 'https://b/k', etag: '"x-2"' }
  */
-export function parseComplete(xml: string, checksum?: S3ChecksumName): CompletedObject | undefined {
+export function parseComplete(xml: string, checksum?: ChecksumAlgorithm): CompletedObject | undefined {
   if (!hasRoot(xml, 'CompleteMultipartUpload')) return undefined
   const etag = xmlText(xml, 'ETag')
   if (etag === undefined) return undefined
-  const stored = checksum && xmlText(xml, CHECKSUM_ELEMENTS[checksum])
+  const stored = checksum && xmlText(xml, checksumElement(checksum))
   return { location: xmlText(xml, 'Location') ?? '', etag, ...(stored && { checksum: stored }) }
 }
 
@@ -180,13 +113,13 @@ export interface CompletedPart {
  * completeDocument([{ partNumber: 1, etag: '"e"' }])
  * // '<CompleteMultipartUpload xmlns="…"><Part><PartNumber>1</PartNumber><ETag>"e"</ETag></Part></CompleteMultipartUpload>'
  */
-export function completeDocument(parts: readonly CompletedPart[], checksum?: S3ChecksumName): string {
+export function completeDocument(parts: readonly CompletedPart[], checksum?: ChecksumAlgorithm): string {
   const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber)
   let xml = `<CompleteMultipartUpload xmlns="${S3_NAMESPACE}">`
   for (const part of sorted) {
     xml += `<Part><PartNumber>${part.partNumber}</PartNumber><ETag>${escapeXmlText(part.etag)}</ETag>`
     if (checksum && part.checksum) {
-      const element = CHECKSUM_ELEMENTS[checksum]
+      const element = checksumElement(checksum)
       xml += `<${element}>${escapeXmlText(part.checksum)}</${element}>`
     }
     xml += '</Part>'

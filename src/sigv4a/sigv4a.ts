@@ -7,16 +7,8 @@ import { checkCredentials, type Credentials, type PresignOptions, type SignOptio
 import { addOne, greaterThan, p256PublicPoint } from './p256.js'
 import { presignPartsWith, presignRequestWith, signPartsWith, signRequestWith } from '../core/with-algorithm.js'
 import type { RequestLike } from '../core/request.js'
-import {
-  ecdsaP256Sign,
-  fromHex,
-  hmacBytes,
-  importEcdsaP256Key,
-  importHmacKey,
-  sha256Hex,
-  toHex,
-  utf8,
-} from '../core/webcrypto.js'
+import { base64url, fromHex, toHex, utf8 } from '../core/encoding.js'
+import { ecdsaP256Sign, hmacBytes, importEcdsaP256Key, importHmacKey, sha256Hex } from '../core/webcrypto.js'
 
 /** Options of `signV4a` and `signPartsV4a`: those of `sign`, plus the region set. */
 export interface SignV4aOptions extends SignOptions {
@@ -109,12 +101,6 @@ async function deriveKeyPair(accessKeyId: string, secret: string): Promise<KeyPa
   // Each candidate fails with probability about 2^-32: 254 failures do not happen with real credentials.
   fail('ERR_KEY_DERIVATION', 'No SigV4a key can be derived from these credentials: use other credentials')
 }
-
-const base64url = (bytes: Uint8Array): string =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=/g, '')
 
 /** DER `SEQUENCE { INTEGER r, INTEGER s }` of WebCrypto's `r‖s`, as AWS expects in the signature. */
 function derSignature(raw: ArrayBuffer): string {

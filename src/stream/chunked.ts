@@ -2,8 +2,8 @@
 // request's (seed) signature, so a body of any size is signed as it is sent, in bounded memory.
 import { chainedStringToSign } from '../core/canonical.js'
 import {
+  CHECKSUM_ALGORITHMS,
   checksumAlgorithm,
-  checksumBase64Length,
   checksumHeader,
   type ChecksumAlgorithm,
 } from '../core/checksum-algorithms.js'
@@ -28,7 +28,8 @@ import { checkCredentials, isRecord, resolveOptions, type SignOptions } from '..
 import { checkParts } from '../core/parts.js'
 import { buildRequest, prepareRequest, type RequestLike } from '../core/request.js'
 import { signingKey, type Credentials } from '../core/signing-key.js'
-import { hmac, isBytes, sha256Hex, toHex, utf8 } from '../core/webcrypto.js'
+import { isBytes, toHex, utf8 } from '../core/encoding.js'
+import { hmac, sha256Hex } from '../core/webcrypto.js'
 
 // The payload hashes of the aws-chunked forms (defined with the other protocol literals).
 export { STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER, STREAMING_UNSIGNED_PAYLOAD_TRAILER }
@@ -137,7 +138,7 @@ export function chunkedContentLength(decodedLength: number, options: ChunkedLeng
   // Final chunk without its closing CRLF, then `x-amz-checksum-<name>:<base64>\r\n`, (signed)
   // `x-amz-trailer-signature:<64 hex>\r\n`, and the empty line.
   length += frameLength(0, signed) - 2
-  length += checksumHeader(checksum).length + 1 + checksumBase64Length(checksum) + 2
+  length += checksumHeader(checksum).length + 1 + CHECKSUM_ALGORITHMS[checksum].base64Length + 2
   if (signed) length += TRAILER_SIGNATURE_HEADER.length + 1 + SIGNATURE_LENGTH + 2
   return length + 2
 }

@@ -12,7 +12,8 @@ import {
 import { crc32, crc32c, crcBase64 } from '../core/crc32.js'
 import { SigV4Error, type SigV4ErrorCode } from '../core/errors.js'
 import { quote } from './text.js'
-import { fromHex, hmac, sha256Hex } from '../core/webcrypto.js'
+import { fromHex } from '../core/encoding.js'
+import { hmac, sha256Hex } from '../core/webcrypto.js'
 
 /**
  * Largest chunk accepted: a chunk is held whole while its signature is checked.

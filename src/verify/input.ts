@@ -2,7 +2,7 @@
 import type { RequestParts } from '../core/engine.js'
 import { quote, refuse } from './text.js'
 import type { VerifyFailure } from './verify.js'
-import { isBytes, utf8 } from '../core/webcrypto.js'
+import { isBytes, utf8 } from '../core/encoding.js'
 
 /** Where the body comes from; nothing is read until a step asks. */
 export type BodySource =

@@ -22,7 +22,7 @@ import {
   TRAILER_HEADER,
   UNSIGNED_PAYLOAD,
 } from '../core/constants.js'
-import { uriDecode, uriEncode } from '../core/encoding.js'
+import { fromHex, uriDecode, uriEncode } from '../core/encoding.js'
 import type { RequestParts } from '../core/engine.js'
 import { SigV4Error } from '../core/errors.js'
 import { serviceRules, type ServiceRules } from '../core/rules.js'
@@ -32,7 +32,7 @@ import { PRESIGN_PARAMS, parseClaim, type Claim } from './claim.js'
 import { ownBodyStream, readBody, receivedRequest, type ReceivedRequest } from './input.js'
 import { checkVerifyOptions, type CheckedVerifyOptions } from './options.js'
 import { encodingProblem, quote, refuse } from './text.js'
-import { fromHex, hmac, sha256Hex } from '../core/webcrypto.js'
+import { hmac, sha256Hex } from '../core/webcrypto.js'
 
 /** Why a request was refused. Match on these codes, never on the message. */
 export type VerifyErrorCode =
@@ -56,7 +56,6 @@ export type VerifyErrorCode =
   | 'ERR_UNSIGNED_PAYLOAD'
   /** The recomputed signature differs: something signed was changed, or the secret is wrong. */
   | 'ERR_SIGNATURE_MISMATCH'
-  // Codes added by the security review (issue 12).
   /** The request carries both a presigned query and an Authorization header: AWS refuses that too. */
   | 'ERR_MULTIPLE_AUTH'
   /** A session token the signature does not cover: an `x-amz-security-token` header outside SignedHeaders, or a

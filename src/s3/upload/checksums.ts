@@ -1,18 +1,14 @@
 // The checksum of an upload: which algorithm and type, and the composite checksum S3 computes from the parts.
-import { checksumAlgorithm, type ChecksumAlgorithm } from '../../core/checksum-algorithms.js'
+import {
+  CHECKSUM_ALGORITHMS,
+  checksumAlgorithm,
+  type ChecksumAlgorithm,
+  type ChecksumType,
+} from '../../core/checksum-algorithms.js'
+import { fromBase64 } from '../../core/encoding.js'
 import { checksum } from '../checksum.js'
 import type { CombinableCrc } from '../crc-combine.js'
 import { UploadError } from './errors.js'
-import type { ChecksumType } from './types.js'
-
-/** Which checksum types S3 supports for each algorithm, the default first. */
-const CHECKSUM_TYPES: Record<ChecksumAlgorithm, readonly ChecksumType[]> = {
-  crc32: ['FULL_OBJECT', 'COMPOSITE'],
-  crc32c: ['FULL_OBJECT', 'COMPOSITE'],
-  crc64nvme: ['FULL_OBJECT'],
-  sha1: ['COMPOSITE'],
-  sha256: ['COMPOSITE'],
-}
 
 // The checksum settings of one upload.
 export interface ChecksumPlan {
@@ -20,7 +16,7 @@ export interface ChecksumPlan {
   type: ChecksumType
 }
 
-// FULL_OBJECT is offered for the CRCs only (CHECKSUM_TYPES), and those combine.
+// FULL_OBJECT is offered for the CRCs only (CHECKSUM_ALGORITHMS' types), and those combine.
 export const isCombinable = (algorithm: ChecksumAlgorithm): algorithm is CombinableCrc => algorithm.startsWith('crc')
 
 export function checksumPlan(options: { checksum?: unknown; checksumType?: unknown }): ChecksumPlan | undefined {
@@ -30,7 +26,7 @@ export function checksumPlan(options: { checksum?: unknown; checksumType?: unkno
     return undefined
   }
   const algorithm = checksumAlgorithm(options.checksum, 'options.checksum')
-  const supported = CHECKSUM_TYPES[algorithm]
+  const supported = CHECKSUM_ALGORITHMS[algorithm].types
   const type = (options.checksumType ?? supported[0]) as ChecksumType
   if (!supported.includes(type))
     throw new UploadError(
@@ -41,11 +37,7 @@ export function checksumPlan(options: { checksum?: unknown; checksumType?: unkno
 }
 
 /** S3's name of an algorithm in `x-amz-checksum-algorithm`. */
-export const algorithmName = (algorithm: ChecksumAlgorithm): string => algorithm.toUpperCase()
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(text), (character) => character.charCodeAt(0))
-}
+export const algorithmName = (algorithm: ChecksumAlgorithm): string => CHECKSUM_ALGORITHMS[algorithm].name
 
 /**
  * The composite checksum S3 computes for a multipart upload: the checksum of the concatenated (decoded) part
@@ -58,7 +50,7 @@ export async function compositeChecksum(
   algorithm: ChecksumAlgorithm,
   partChecksums: readonly string[],
 ): Promise<string> {
-  const decoded = partChecksums.map(fromBase64)
+  const decoded = partChecksums.map((part, index) => fromBase64(part, `part checksum ${index + 1}`))
   const joined = new Uint8Array(decoded.reduce((length, bytes) => length + bytes.length, 0))
   let offset = 0
   for (const bytes of decoded) {

@@ -1,5 +1,5 @@
 // A body cut into parts: Blobs are sliced, bytes viewed, streams read into one buffer per part.
-import { utf8 } from '../../core/webcrypto.js'
+import { utf8 } from '../../core/encoding.js'
 import { UploadError } from './errors.js'
 import type { Bytes, UploadBody } from './types.js'
 

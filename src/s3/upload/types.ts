@@ -1,5 +1,5 @@
 // The upload family's public types and S3's multipart limits.
-import type { ChecksumAlgorithm } from '../../core/checksum-algorithms.js'
+import type { ChecksumAlgorithm, ChecksumType } from '../../core/checksum-algorithms.js'
 import type { StoredPart } from '../xml.js'
 
 /** Bytes fetch can send (a view of an ArrayBuffer, not of a SharedArrayBuffer). */
@@ -18,12 +18,7 @@ export const DEFAULT_CONCURRENCY = 4
 /** ListParts pages: S3's largest page. */
 export const LIST_PAGE_SIZE = 1000
 
-/**
- * How S3 combines part checksums into the object's: `FULL_OBJECT`, the checksum of the whole object (CRC32,
- * CRC32C, CRC64NVME), or `COMPOSITE`, the checksum of the concatenated part checksums followed by `-<parts>`
- * (CRC32, CRC32C, SHA-1, SHA-256).
- */
-export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE'
+export type { ChecksumType }
 
 /** A part as ListParts reports it (what {@link listUploadParts} returns, by part number). */
 export type { StoredPart }

@@ -1,6 +1,7 @@
 // AwsError.from: JSON (__type), XML (<Code>), headers, request ids, server time, signature-mismatch details.
 import { expect, test } from 'vitest'
-import { AwsError, xmlTag } from '../../../src/client/aws-error.js'
+import { AwsError } from '../../../src/client/aws-error.js'
+import { xmlText } from '../../../src/core/xml.js'
 
 const respond = (status: number, body: string, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers })
@@ -124,8 +125,8 @@ test('signature mismatch (S3 XML): server text from <CanonicalRequest> and <Stri
   expect(error.serverCanonicalRequest).toContain('UNSIGNED-PAYLOAD')
 })
 
-test('xmlTag: first element, numeric entities, absent tag', () => {
-  expect(xmlTag('<A><Code>x&#65;&#x42;&quot;</Code><Code>second</Code></A>', 'Code')).toBe('xAB"')
-  expect(xmlTag('<A/>', 'Code')).toBeUndefined()
-  expect(xmlTag('<Code></Code>', 'Code')).toBe('')
+test('xmlText: first element, numeric entities, absent tag', () => {
+  expect(xmlText('<A><Code>x&#65;&#x42;&quot;</Code><Code>second</Code></A>', 'Code')).toBe('xAB"')
+  expect(xmlText('<A/>', 'Code')).toBeUndefined()
+  expect(xmlText('<Code></Code>', 'Code')).toBe('')
 })

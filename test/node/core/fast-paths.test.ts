@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { presign, sign, signParts } from '../../../src/index.js'
 import { amzDate } from '../../../src/core/options.js'
-import { utf8Body } from '../../../src/core/webcrypto.js'
+import { utf8Body } from '../../../src/core/encoding.js'
 import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
 import { differentFrom } from '../../helpers/different.js'
 

@@ -3,16 +3,9 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
+import { escapeXmlText, xmlElements, xmlText } from '../../../src/core/xml.js'
 import { md5Hex } from '../../../src/s3/md5.js'
-import {
-  completeDocument,
-  escapeXmlText,
-  parseComplete,
-  parseInitiate,
-  parseListParts,
-  xmlElements,
-  xmlText,
-} from '../../../src/s3/xml.js'
+import { completeDocument, parseComplete, parseInitiate, parseListParts } from '../../../src/s3/xml.js'
 
 const SEED = { seed: 20261202, numRuns: 300 }
 
