@@ -10,11 +10,11 @@
 // Each case runs a batch calibrated to about 40 ms (workerd's clock moves in whole milliseconds) per round; the
 // figure is the fastest round's time per operation, in µs (the least disturbed round on a noisy machine).
 import { execFileSync } from 'node:child_process'
-import { createServer } from 'node:http'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
+import { servePage } from '../scripts/local-servers.mjs'
 import { launchBrowser } from '../test/helpers/browsers.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -109,19 +109,14 @@ async function inWorkerd() {
 }
 
 async function inChromium() {
-  const server = createServer((request, response) => {
-    if (request.url === '/components.js')
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(`${script}\n${runner}`)
-    else
-      response
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><script src="/components.js"></script>')
+  const server = await servePage({
+    '/index.html': '<!doctype html><script src="/components.js"></script>',
+    '/components.js': `${script}\n${runner}`,
   })
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   let browser
   try {
     browser = await launchBrowser('chromium', { timeout: 60_000 })
-    await browser.goto(`http://127.0.0.1:${server.address().port}/`)
+    await browser.goto(`${server.endpoint}/`)
     return await browser.evaluate(`runComponents(${rounds})`)
   } finally {
     await browser?.close().catch(() => {})

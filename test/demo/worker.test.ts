@@ -2,8 +2,6 @@
 // per-client rate limit, Turnstile checked against a siteverify stand-in on 127.0.0.1), generic errors with the
 // details in the Worker's log, the session policy and signature of its STS AssumeRole call, GET /config for the
 // page's own same-origin GET, and the production vars that wrangler.toml really ships.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Readable } from 'node:stream'
 import { build } from 'esbuild'
 import { Miniflare, Response as MiniflareResponse } from 'miniflare'
@@ -11,6 +9,7 @@ import { unstable_readConfig } from 'wrangler'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { signParts } from '../../src/index.js'
 import { verify } from '../../src/verify.js'
+import { serve, type Listening } from '../helpers/loopback.js'
 
 const WORKER = 'https://kinesis-demo.example.workers.dev'
 const PAGE = 'http://127.0.0.1:5173'
@@ -53,7 +52,7 @@ let logs = ''
 const instances: Miniflare[] = []
 
 // The siteverify stand-in: a real HTTP server on 127.0.0.1 that the Worker reaches through its outbound fetch.
-let siteverify: Server
+let siteverify: Listening
 let siteverifyUrl: string
 const siteverifyCalls: URLSearchParams[] = []
 const usedTokens = new Set<string>()
@@ -119,7 +118,7 @@ beforeAll(async () => {
   const publicJwk = { ...(await crypto.subtle.exportKey('jwk', teamKey.publicKey)), kid: TEAM_KID }
   // Like Cloudflare's: form fields secret, response, remoteip; a token is good once. The same server publishes
   // the stand-in Access team's keys at /cdn-cgi/access/certs.
-  siteverify = createServer((req, res) => {
+  siteverify = await serve((req, res) => {
     if (req.url === '/cdn-cgi/access/certs') {
       res.writeHead(200, { 'content-type': 'application/json' })
       return res.end(JSON.stringify({ keys: [publicJwk] }))
@@ -139,12 +138,11 @@ beforeAll(async () => {
       res.end(JSON.stringify({ success: codes.length === 0, 'error-codes': codes, hostname: 'demo.example.com' }))
     })
   })
-  await new Promise<void>((resolve) => siteverify.listen(0, '127.0.0.1', resolve))
-  siteverifyUrl = `http://127.0.0.1:${(siteverify.address() as AddressInfo).port}/turnstile/v0/siteverify`
+  siteverifyUrl = `${siteverify.endpoint}/turnstile/v0/siteverify`
 })
 afterAll(async () => {
   await Promise.all(instances.map((mf) => mf.dispose()))
-  await new Promise((resolve) => siteverify.close(resolve))
+  await siteverify.close()
 })
 beforeEach(() => {
   calls = []
