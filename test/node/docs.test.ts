@@ -26,14 +26,15 @@ function publicExports(file: string): Array<[file: string, name: string]> {
   const found: Array<[string, string]> = []
   for (const match of text.matchAll(/^export (?:async )?(?:function|class|const) (\w+)/gm))
     found.push([file, match[1]!])
-  for (const match of text.matchAll(/^export \{([^}]*)\} from '\.\/([\w-]+)\.js'/gm)) {
+  // Internals may sit in folders (`export { x } from './core/errors.js'`).
+  for (const match of text.matchAll(/^export \{([^}]*)\} from '\.\/([\w/-]+)\.js'/gm)) {
     for (const item of match[1]!.split(',').map((part) => part.trim())) {
       if (!item || item.startsWith('type ')) continue
       found.push([`${match[2]}.ts`, item.split(/\s+as\s+/)[0]!])
     }
   }
   // `export * from './x.js'`: every value export of x is public too.
-  for (const match of text.matchAll(/^export \* from '\.\/([\w-]+)\.js'/gm))
+  for (const match of text.matchAll(/^export \* from '\.\/([\w/-]+)\.js'/gm))
     found.push(...publicExports(`${match[1]}.ts`))
   return found
 }
@@ -64,4 +65,30 @@ test('the internal entry points that take the signing algorithm are not public',
   for (const internal of ['signRequestWith', 'presignRequestWith', 'signPartsWith', 'presignPartsWith', 'SIGV4']) {
     expect(names).not.toContain(internal)
   }
+})
+
+test('scripts/check-examples.mjs extracts each @example with the line it starts on', async () => {
+  const { extractExamples } = await import('../../scripts/check-examples.mjs')
+  const text = [
+    '/**', //                                   1
+    ' * Signs.', //                             2
+    ' *', //                                    3
+    ' * @example', //                           4
+    ' * const a = await sign(request, o)', //   5
+    ' * a.url', //                              6
+    ' * @param x what', //                      7
+    ' * @example', //                           8
+    ' * ```ts', //                              9
+    ' * presign(url, o)', //                   10
+    ' * ```', //                               11
+    ' */', //                                  12
+    'export function sign() {}', //            13
+    '/** @example one() */', //                14
+    '/** No example here. */', //              15
+  ].join('\n')
+  expect(extractExamples(text)).toEqual([
+    { line: 5, code: 'const a = await sign(request, o)\na.url' },
+    { line: 10, code: 'presign(url, o)' },
+    { line: 14, code: 'one()' },
+  ])
 })

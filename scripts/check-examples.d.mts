@@ -1,0 +1,9 @@
+// Types of scripts/check-examples.mjs (plain JavaScript, run by `npm test` as it is).
+
+/** An `@example` block: its code and the line of the source file where the code starts. */
+export interface Example {
+  line: number
+  code: string
+}
+/** The `@example` blocks of a file's doc comments (margins removed, Markdown fences dropped). */
+export declare function extractExamples(text: string): Example[]
