@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// CPU profile of the signer in Chromium: `node bench/profile-chromium.mjs [workload] [seconds]` serves the same
-// loop as bench/profile.mjs (bench/profile-page.ts, bundled) from 127.0.0.1, starts Debian's Chromium through
+// CPU profile of the signer in Chromium: `node bench/profile/chromium.mjs [workload] [seconds]` serves the same
+// loop as bench/profile/node.mjs (bench/profile/page.ts, bundled) from 127.0.0.1, starts Debian's Chromium through
 // playwright-core, records a profile with the DevTools protocol's Profiler domain and prints the top frames.
 import { chromium } from 'playwright-core'
-import { servePage } from '../scripts/local-servers.mjs'
-import { CHROMIUM_PATH } from '../test/helpers/browsers.mjs'
-import { profilePageScript, topFrames } from './profile-frames.mjs'
+import { servePage } from '../../scripts/local-servers.mjs'
+import { CHROMIUM_PATH } from '../../test/helpers/browsers.mjs'
+import { profilePageScript, topFrames } from './frames.mjs'
 
 const name = process.argv[2] ?? 'kinesis'
 const seconds = Number(process.argv[3] ?? 3)
