@@ -7,3 +7,5 @@ export interface Example {
 }
 /** The `@example` blocks of a file's doc comments (margins removed, Markdown fences dropped). */
 export declare function extractExamples(text: string): Example[]
+/** The js/ts code blocks of a Markdown text, with their language and the line where the code starts. */
+export declare function extractCodeBlocks(text: string): Array<Example & { language: 'js' | 'ts' }>

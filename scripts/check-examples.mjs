@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Every `@example` in a doc comment under src/ type-checks, so examples cannot rot (`node scripts/check-examples.mjs`,
-// the `examples` suite of `npm test`). Each example becomes a module in .tmp/examples/ that imports what it uses
-// from the package's subpaths ('webcrypto-sigv4', 'webcrypto-sigv4/s3', ...: mapped to their src/ entries from
-// package.json "exports"); a name no subpath exports comes from the example's own module (the examples of internal
-// modules show internal functions). The values an example may use undeclared are scripts/examples-prelude.d.ts.
-// tsc checks them all with the library's compiler options; each error is printed at its line in src/.
+// Every `@example` in a doc comment under src/, and every js/ts code block of README.md, type-checks, so examples
+// cannot rot (`node scripts/check-examples.mjs`, the `examples` suite of `npm test`). Each example becomes a module
+// in .tmp/examples/ that imports what it uses from the package's subpaths ('webcrypto-sigv4', 'webcrypto-sigv4/s3',
+// ...: mapped to their src/ entries from package.json "exports"); in src/, a name no subpath exports comes from the
+// example's own module (the examples of internal modules show internal functions). The values an example may use
+// undeclared are scripts/examples-prelude.d.ts. The compiler checks them all with the library's options (README's
+// `js` blocks as JavaScript, with checkJs); each error is printed at its line in src/ or README.md.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -62,6 +63,21 @@ export function extractExamples(text) {
     }
   }
   return examples
+}
+
+/** The js/ts code blocks of a Markdown text: the code, its language and the line where the code starts. */
+export function extractCodeBlocks(text) {
+  const blocks = []
+  const lines = text.split('\n')
+  for (let index = 0; index < lines.length; index++) {
+    const fence = /^```(js|mjs|ts)\s*$/.exec(lines[index])
+    if (!fence) continue
+    const start = index + 2
+    const code = []
+    for (index++; index < lines.length && !/^```\s*$/.test(lines[index]); index++) code.push(lines[index])
+    blocks.push({ line: start, code: code.join('\n'), language: fence[1] === 'ts' ? 'ts' : 'js' })
+  }
+  return blocks
 }
 
 /** The names an example uses (identifiers not in property-name position) and those it declares at its top level. */
@@ -150,17 +166,23 @@ function main() {
       if (!publicNames.has(name)) publicNames.set(name, { specifier, value })
 
   rmSync(out, { recursive: true, force: true })
+  const readme = join(root, 'README.md')
+  const sources = [
+    ...files.map((file) => ({ file, own: true, examples: extractExamples(readFileSync(file, 'utf8')) })),
+    { file: readme, own: false, examples: extractCodeBlocks(readFileSync(readme, 'utf8')) },
+  ]
   const modules = []
-  for (const file of files) {
-    const examples = extractExamples(readFileSync(file, 'utf8'))
+  for (const { file, own: fromOwnModule, examples } of sources) {
     if (!examples.length) continue
-    const own = exportsOf(checker, library, file)
-    const base = join(out, relative(src, file).replace(/\.ts$/, ''))
+    const own = fromOwnModule ? exportsOf(checker, library, file) : new Map()
+    const base = join(out, relative(fromOwnModule ? src : root, file).replace(/\.(ts|md)$/, ''))
     for (const example of examples) {
-      const path = `${base}.${example.line}.ts`
+      const javascript = example.language === 'js'
+      const path = `${base}.${example.line}.${javascript ? 'js' : 'ts'}`
       const { used, declared } = namesOf(example.code)
       const imports = new Map()
       const add = (specifier, name, value) => {
+        if (!value && javascript) return // JavaScript imports no types
         if (!imports.has(specifier)) imports.set(specifier, [])
         imports.get(specifier).push(value ? name : `type ${name}`)
       }
@@ -178,16 +200,24 @@ function main() {
     }
   }
 
+  // TypeScript examples with the library's options; JavaScript ones (README's) checked as JavaScript is written:
+  // untyped parameters are `any` there, everything else is checked.
   const program = ts.createProgram({
-    rootNames: [prelude, ...modules.map((m) => m.path)],
+    rootNames: [prelude, ...modules.filter((m) => m.path.endsWith('.ts')).map((m) => m.path)],
     options,
     oldProgram: library,
+  })
+  const jsProgram = ts.createProgram({
+    rootNames: [prelude, ...modules.filter((m) => m.path.endsWith('.js')).map((m) => m.path)],
+    options: { ...options, allowJs: true, checkJs: true, noImplicitAny: false },
   })
   let passed = 0
   const failures = []
   for (const module of modules) {
-    const source = program.getSourceFile(module.path)
-    const diagnostics = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]
+    const checker = module.path.endsWith('.js') ? jsProgram : program
+    const source = checker.getSourceFile(module.path)
+    if (!source) throw new Error(`${module.path} is not in the program`)
+    const diagnostics = [...checker.getSyntacticDiagnostics(source), ...checker.getSemanticDiagnostics(source)]
     if (!diagnostics.length) {
       passed++
       continue

@@ -24,3 +24,5 @@ declare const url: string
 declare const file: File
 /** A multipart upload's id. */
 declare const uploadId: string
+/** Your session check, in a Worker that hands out access: the signed-in user, or null. */
+declare function authenticate(request: Request): Promise<{ id: string } | null>

@@ -92,3 +92,25 @@ test('scripts/check-examples.mjs extracts each @example with the line it starts 
     { line: 14, code: 'one()' },
   ])
 })
+
+test('scripts/check-examples.mjs extracts the js and ts blocks of README.md, not the shell ones', async () => {
+  const { extractCodeBlocks } = await import('../../scripts/check-examples.mjs')
+  const text = [
+    '# t',
+    '```sh',
+    'npm ci',
+    '```',
+    '```js',
+    "import { sign } from 'webcrypto-sigv4'",
+    '```',
+    '```ts',
+    'x',
+    '```',
+  ].join('\n')
+  expect(extractCodeBlocks(text)).toEqual([
+    { line: 6, code: "import { sign } from 'webcrypto-sigv4'", language: 'js' },
+    { line: 9, code: 'x', language: 'ts' },
+  ])
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  expect(extractCodeBlocks(readme).length).toBeGreaterThanOrEqual(5)
+})
