@@ -9,3 +9,5 @@ export interface Example {
 export declare function extractExamples(text: string): Example[]
 /** The js/ts code blocks of a Markdown text, with their language and the line where the code starts. */
 export declare function extractCodeBlocks(text: string): Array<Example & { language: 'js' | 'ts' }>
+/** An example's relative imports rewritten from beside its source `file` to beside the extracted module at `path`. */
+export declare function rewriteRelativeImports(code: string, path: string, file: string): string

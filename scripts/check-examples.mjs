@@ -139,6 +139,14 @@ function exportsOf(checker, program, file) {
   return names
 }
 
+/** An example's own relative imports (`from './constants.js'`) name the module beside its source `file`. */
+export function rewriteRelativeImports(code, path, file) {
+  return code.replace(
+    /(\bfrom\s+|\bimport\s*\(\s*)(['"])(\.{1,2}\/[^'"]+)\2/g,
+    (_, keyword, quote, specifier) => `${keyword}${quote}${importPath(path, join(dirname(file), specifier))}${quote}`,
+  )
+}
+
 const importPath = (from, file) => {
   const path = relative(dirname(from), file).replace(/\\/g, '/').replace(/\.ts$/, '.js')
   return path.startsWith('.') ? path : `./${path}`
@@ -194,8 +202,9 @@ function main() {
       }
       const header = [...imports].map(([specifier, names]) => `import { ${names.join(', ')} } from '${specifier}'`)
       header.push('export {}')
+      const code = rewriteRelativeImports(example.code, path, file)
       mkdirSync(dirname(path), { recursive: true })
-      writeFileSync(path, `${header.join('\n')}\n${example.code}\n`)
+      writeFileSync(path, `${header.join('\n')}\n${code}\n`)
       modules.push({ path, file, line: example.line, headerLines: header.length })
     }
   }

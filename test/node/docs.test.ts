@@ -114,3 +114,12 @@ test('scripts/check-examples.mjs extracts the js and ts blocks of README.md, not
   const readme = readFileSync(join(root, 'README.md'), 'utf8')
   expect(extractCodeBlocks(readme).length).toBeGreaterThanOrEqual(5)
 })
+
+test("scripts/check-examples.mjs points an example's relative imports at the modules beside its source", async () => {
+  const { rewriteRelativeImports } = await import('../../scripts/check-examples.mjs')
+  const code =
+    "import { EMPTY_SHA256 } from '../constants.js'\nconst m = await import('./x.js')\nimport 'webcrypto-sigv4'"
+  expect(rewriteRelativeImports(code, '/r/.tmp/examples/core/canonical.12.ts', '/r/src/core/canonical.ts')).toBe(
+    "import { EMPTY_SHA256 } from '../../../src/constants.js'\nconst m = await import('../../../src/core/x.js')\nimport 'webcrypto-sigv4'",
+  )
+})
