@@ -4,7 +4,19 @@ import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'demo/dist/', '.wrangler/', 'test/vectors/', '**/node_modules/', '.tmp/', 'bench/.out/'] },
+  // examples-prelude.d.ts: ambient values for the extracted doc examples only (scripts/check-examples.mjs), in no project.
+  {
+    ignores: [
+      'dist/',
+      'demo/dist/',
+      '.wrangler/',
+      'test/vectors/',
+      '**/node_modules/',
+      '.tmp/',
+      'bench/.out/',
+      'scripts/examples-prelude.d.ts',
+    ],
+  },
   js.configs.recommended,
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node }, ecmaVersion: 2022, sourceType: 'module' },

@@ -333,8 +333,8 @@ function report(results, environment, config, seconds) {
         : `Note: in Node, smithy + sha256-js took ${formatUs(smithy)} for the 200 B PutRecord against a WebCrypto floor of ${formatUs(floor)}.`,
     )
   }
-  // The profiles section is written by hand (bench/profile.mjs, bench/profile-chromium.mjs): carried into the report.
-  const profiles = join(here, 'profiles.md')
+  // The profiles section is written by hand (bench/profile/node.mjs, bench/profile/chromium.mjs): carried into the report.
+  const profiles = join(here, 'profile', 'profiles.md')
   if (existsSync(profiles)) lines.push('', readFileSync(profiles, 'utf8').trimEnd())
   return lines.join('\n') + '\n'
 }

@@ -9,7 +9,7 @@
 // The end-to-end test imports `startStack` from here, so it runs exactly what `npm run demo` runs.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, request as httpRequest } from 'node:http'
+import { request as httpRequest } from 'node:http'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import {
   BOOTSTRAP_IAM_ACTIONS,
@@ -18,6 +18,7 @@ import {
   killGroup,
   listen,
   once,
+  serve,
   sleep,
   startMoto,
   unauthenticatedAction,
@@ -224,7 +225,7 @@ export function bucketCorsXml() {
  */
 export function corsFront(target, { exposeHeaders = ['x-amzn-requestid', 'x-amz-request-id', 'date'] } = {}) {
   const upstream = new URL(target)
-  const server = createServer((req, res) => {
+  return serve((req, res) => {
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         'access-control-allow-origin': req.headers.origin ?? '*',
@@ -261,7 +262,6 @@ export function corsFront(target, { exposeHeaders = ['x-amzn-requestid', 'x-amz-
     })
     req.pipe(forward)
   })
-  return listen(server)
 }
 
 async function startKinesalite() {
@@ -277,20 +277,18 @@ async function startKinesalite() {
 
 // Without moto there is no STS: this stand-in answers AssumeRole with made-up keys (kinesalite accepts any).
 function standInSts() {
-  return listen(
-    createServer((req, res) => {
-      req.resume()
-      req.on('end', () => {
-        const id = 'ASIA' + Math.random().toString(36).slice(2, 18).toUpperCase().padEnd(16, 'X')
-        const expiration = new Date(Date.now() + 900_000).toISOString()
-        res.writeHead(200, { 'content-type': 'text/xml' })
-        res.end(
-          `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>${id}</AccessKeyId><SecretAccessKey>local-${id}</SecretAccessKey>` +
-            `<SessionToken>local-session-${id}</SessionToken><Expiration>${expiration}</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>`,
-        )
-      })
-    }),
-  )
+  return serve((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      const id = 'ASIA' + Math.random().toString(36).slice(2, 18).toUpperCase().padEnd(16, 'X')
+      const expiration = new Date(Date.now() + 900_000).toISOString()
+      res.writeHead(200, { 'content-type': 'text/xml' })
+      res.end(
+        `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>${id}</AccessKeyId><SecretAccessKey>local-${id}</SecretAccessKey>` +
+          `<SessionToken>local-session-${id}</SessionToken><Expiration>${expiration}</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>`,
+      )
+    })
+  })
 }
 
 async function startWorker(vars, keys) {

@@ -1,5 +1,5 @@
 // Types of scripts/local-servers.mjs (plain JavaScript so that `npm run demo` runs it as it is).
-import type { Server } from 'node:http'
+import type { RequestListener, Server } from 'node:http'
 
 /** Number of moto actions `bootstrapIam` sends (CreateUser, PutUserPolicy, CreateAccessKey, CreateRole, PutRolePolicy). */
 export declare const BOOTSTRAP_IAM_ACTIONS: 5
@@ -24,6 +24,16 @@ export interface Listening {
 }
 /** Listens on a free port of 127.0.0.1; `close()` also ends open connections. */
 export declare function listen(server: Server): Promise<Listening>
+/** Answers every request with `handler` on a free port of 127.0.0.1; `close()` also ends open connections. */
+export declare function serve(handler: RequestListener): Promise<Listening>
+/**
+ * A page for a browser test on 127.0.0.1: `files` maps a path to its body, or `load(path)` returns one (or
+ * undefined). `/` is `/index.html`; the content type follows the extension; anything else is 404.
+ */
+export declare function servePage(
+  files?: Record<string, string | Uint8Array>,
+  load?: (path: string) => string | Uint8Array | undefined | Promise<string | Uint8Array | undefined>,
+): Promise<Listening>
 
 /** A running moto server. */
 export interface MotoServer {

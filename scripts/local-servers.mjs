@@ -1,6 +1,7 @@
-// The one helper for local servers, shared by `npm run demo` (scripts/demo.mjs) and the tests (through
-// test/helpers/moto.ts): free ports, process groups, and moto (a local AWS that really verifies SigV4 signatures)
-// with its IAM set up. Plain JavaScript with no import from src/, so `npm run demo` runs it as it is.
+// The one helper for local servers, shared by `npm run demo` (scripts/demo.mjs), bench/ and the tests (through
+// test/helpers/loopback.ts and test/helpers/moto.ts): free ports, loopback servers (`listen`, `serve`,
+// `servePage`), process groups, and moto (a local AWS that really verifies SigV4 signatures) with its IAM set up.
+// Plain JavaScript with no import from src/, so `npm run demo` runs it as it is.
 //
 // How moto counts actions for INITIAL_NO_AUTH_ACTION_COUNT (moto 5.2, moto/core/authorization.py,
 // ActionAuthenticatorMixin._authenticate_and_authorize_action):
@@ -19,7 +20,9 @@
 // So: give `noAuthActions` = the number of actions your setup sends before the signed part of the test
 // (bootstrapIam sends BOOTSTRAP_IAM_ACTIONS of them), and send them before anything else.
 import { spawn } from 'node:child_process'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
+import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** Number of moto actions `bootstrapIam` sends (CreateUser, PutUserPolicy, CreateAccessKey, CreateRole, PutRolePolicy). */
@@ -89,6 +92,37 @@ export function listen(server) {
           }),
       })
     })
+  })
+}
+
+/** Answers every request with `handler` on a free port of 127.0.0.1; `close()` also ends open connections. */
+export function serve(handler) {
+  return listen(createHttpServer(handler))
+}
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+}
+
+/**
+ * A page for a browser test on 127.0.0.1 (a secure context over plain http, so the page has crypto.subtle):
+ * `files` maps a path to its body, or `load(path)` returns the body of a path (or undefined). `/` is
+ * `/index.html`; the content type follows the extension; anything else is 404.
+ */
+export function servePage(files = {}, load = () => undefined) {
+  return serve(async (request, response) => {
+    let path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname
+    if (path === '/') path = '/index.html'
+    try {
+      const body = files[path] ?? (await load(path))
+      if (body === undefined) return response.writeHead(404).end()
+      response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream' }).end(body)
+    } catch {
+      response.writeHead(404).end()
+    }
   })
 }
 

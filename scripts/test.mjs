@@ -8,6 +8,7 @@ import { OFFLINE_ENV as offline } from './offline-env.mjs'
 const SUITES = [
   { name: 'browsers', command: ['bash', 'scripts/ensure-browsers.sh'], counts: false },
   { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.test.json'], counts: false },
+  { name: 'examples', command: ['node', 'scripts/check-examples.mjs'] },
   { name: 'error-codes', command: ['node', 'scripts/error-codes.mjs', '--check'] },
   { name: 'lint', command: ['npm', 'run', '--silent', 'lint'], counts: false },
   { name: 'package', command: ['node', 'scripts/check-package.mjs'] },

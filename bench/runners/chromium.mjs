@@ -2,28 +2,24 @@
 // shared helper test/helpers/browsers.mjs with a fresh profile and HOME), served from http://127.0.0.1 so that the
 // page is a secure context and has crypto.subtle.
 import { readFile } from 'node:fs/promises'
-import { createServer } from 'node:http'
+import { servePage } from '../../scripts/local-servers.mjs'
 import { CHROMIUM_PATH, launchBrowser } from '../../test/helpers/browsers.mjs'
 
 export const CHROMIUM = CHROMIUM_PATH
 
 export async function runChromium(bundlePath, config, log) {
   const suite = await readFile(bundlePath)
-  const server = createServer((request, response) => {
-    if (request.url === '/suite.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(suite)
-    else response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bench</title>')
-  })
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const server = await servePage({ '/index.html': '<!doctype html><title>bench</title>', '/suite.js': suite })
   let browser
   try {
     browser = await launchBrowser('chromium', { timeout: 60_000, onConsole: (text) => log?.(`[chromium] ${text}`) })
-    await browser.goto(`http://127.0.0.1:${server.address().port}/`)
+    await browser.goto(`${server.endpoint}/`)
     const result = await browser.evaluate(
       `(async () => { const { runBench } = await import('/suite.js'); return runBench(${JSON.stringify(config)}, (line) => console.log(line)) })()`,
     )
     return { runtime: browser.version, ...result }
   } finally {
     await browser?.close().catch(() => {})
-    server.close()
+    await server.close()
   }
 }

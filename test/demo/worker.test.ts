@@ -2,8 +2,6 @@
 // per-client rate limit, Turnstile checked against a siteverify stand-in on 127.0.0.1), generic errors with the
 // details in the Worker's log, the session policy and signature of its STS AssumeRole call, GET /config for the
 // page's own same-origin GET, and the production vars that wrangler.toml really ships.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Readable } from 'node:stream'
 import { build } from 'esbuild'
 import { Miniflare, Response as MiniflareResponse } from 'miniflare'
@@ -11,6 +9,7 @@ import { unstable_readConfig } from 'wrangler'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { signParts } from '../../src/index.js'
 import { verify } from '../../src/verify.js'
+import { serve, type Listening } from '../helpers/loopback.js'
 
 const WORKER = 'https://kinesis-demo.example.workers.dev'
 const PAGE = 'http://127.0.0.1:5173'
@@ -53,7 +52,7 @@ let logs = ''
 const instances: Miniflare[] = []
 
 // The siteverify stand-in: a real HTTP server on 127.0.0.1 that the Worker reaches through its outbound fetch.
-let siteverify: Server
+let siteverify: Listening
 let siteverifyUrl: string
 const siteverifyCalls: URLSearchParams[] = []
 const usedTokens = new Set<string>()
@@ -119,7 +118,7 @@ beforeAll(async () => {
   const publicJwk = { ...(await crypto.subtle.exportKey('jwk', teamKey.publicKey)), kid: TEAM_KID }
   // Like Cloudflare's: form fields secret, response, remoteip; a token is good once. The same server publishes
   // the stand-in Access team's keys at /cdn-cgi/access/certs.
-  siteverify = createServer((req, res) => {
+  siteverify = await serve((req, res) => {
     if (req.url === '/cdn-cgi/access/certs') {
       res.writeHead(200, { 'content-type': 'application/json' })
       return res.end(JSON.stringify({ keys: [publicJwk] }))
@@ -139,12 +138,11 @@ beforeAll(async () => {
       res.end(JSON.stringify({ success: codes.length === 0, 'error-codes': codes, hostname: 'demo.example.com' }))
     })
   })
-  await new Promise<void>((resolve) => siteverify.listen(0, '127.0.0.1', resolve))
-  siteverifyUrl = `http://127.0.0.1:${(siteverify.address() as AddressInfo).port}/turnstile/v0/siteverify`
+  siteverifyUrl = `${siteverify.endpoint}/turnstile/v0/siteverify`
 })
 afterAll(async () => {
   await Promise.all(instances.map((mf) => mf.dispose()))
-  await new Promise((resolve) => siteverify.close(resolve))
+  await siteverify.close()
 })
 beforeEach(() => {
   calls = []
@@ -393,23 +391,50 @@ describe('Cloudflare Access (the alternative gate)', () => {
     const mf = await worker(accessVars())
     const now = Math.floor(Date.now() / 1000)
     const unsigned = (await accessJwt(valid())).split('.').slice(0, 2).join('.') + '.'
-    const cases: Array<[string, string | undefined]> = [
-      ['missing', undefined],
-      ['signed by another key', await accessJwt(valid(), otherKey)],
-      ['another audience', await accessJwt({ ...valid(), aud: ['other-app'] })],
-      ['another issuer', await accessJwt({ ...valid(), iss: 'https://evil.cloudflareaccess.com' })],
-      ['expired', await accessJwt({ ...valid(), exp: now - 3600 })],
-      ['not yet valid', await accessJwt({ ...valid(), nbf: now + 3600 })],
-      ['unknown kid', await accessJwt(valid(), teamKey, { kid: 'other' })],
-      ['alg none', unsigned.replace(/^[^.]+/, base64Url(JSON.stringify({ alg: 'none', kid: TEAM_KID })))],
-      ['garbage', 'not.a.jwt'],
+    const { exp: _, ...noExpiry } = valid()
+    // Each case with the reason the Worker logs: the check that refused it, not some other failure.
+    const cases: Array<[string, string | undefined, string]> = [
+      ['missing', undefined, 'no Cf-Access-Jwt-Assertion header'],
+      ['signed by another key', await accessJwt(valid(), otherKey), 'the signature does not verify'],
+      ['another audience', await accessJwt({ ...valid(), aud: ['other-app'] }), 'aud does not name this application'],
+      [
+        'another issuer',
+        await accessJwt({ ...valid(), iss: 'https://evil.cloudflareaccess.com' }),
+        'iss is not the team domain',
+      ],
+      ['expired', await accessJwt({ ...valid(), exp: now - 3600 }), 'expired'],
+      ['no expiry', await accessJwt(noExpiry), 'claim exp'],
+      ['not yet valid', await accessJwt({ ...valid(), nbf: now + 3600 }), 'not yet valid'],
+      ['unknown kid', await accessJwt(valid(), teamKey, { kid: 'other' }), "the kid is not one of the team's keys"],
+      ['no kid', await accessJwt(valid(), teamKey, { kid: undefined }), 'the JWT names no key (kid)'],
+      [
+        'alg none',
+        unsigned.replace(/^[^.]+/, base64Url(JSON.stringify({ alg: 'none', kid: TEAM_KID }))),
+        'alg is not RS256',
+      ],
+      ['garbage', 'not.a.jwt', 'not a JWT'],
     ]
-    for (const [label, token] of cases) {
+    for (const [label, token, reason] of cases) {
       const response = await post(mf, PAGE, token ? { 'cf-access-jwt-assertion': token } : {})
       expect(response.status, label).toBe(403)
-      expect(((await response.json()) as { error: string }).error, label).toBe('access_denied')
+      const { error, ref } = (await response.json()) as { error: string; ref: string }
+      expect(error, label).toBe('access_denied')
       expect(calls, label).toHaveLength(0)
+      await until(() => logs.includes(ref))
+      const line = logs.split('\n').find((entry) => entry.includes(ref))!
+      expect((JSON.parse(line.slice(line.indexOf('{'))) as { reason: string }).reason, label).toContain(reason)
     }
+  })
+
+  it('accepts a JWT that expired within the 60 s clock leeway, and refuses one past it', async () => {
+    const mf = await worker(accessVars())
+    const now = Math.floor(Date.now() / 1000)
+    const within = await post(mf, PAGE, { 'cf-access-jwt-assertion': await accessJwt({ ...valid(), exp: now - 30 }) })
+    expect(within.status).toBe(200)
+    await within.arrayBuffer()
+    const past = await post(mf, PAGE, { 'cf-access-jwt-assertion': await accessJwt({ ...valid(), exp: now - 90 }) })
+    expect(past.status).toBe(403)
+    await past.arrayBuffer()
   })
 })
 

@@ -1,7 +1,7 @@
 // A scripted HTTP server on 127.0.0.1 for client tests: answers each request as the test says (any status,
 // headers, body), drops the connection, or never answers. Records every request it got.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
-import { listen } from './moto.js'
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import { serve } from './loopback.js'
 
 /** A request as the fault server received it. */
 export interface ReceivedRequest {
@@ -67,9 +67,8 @@ export async function startFaultServer(
     res.end(reply.body ?? '')
   }
   // A handler that fails (a socket gone mid-answer) drops that connection, as a broken server would.
-  const server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()))
-  // listen() closes every connection on stop, a hung one included.
-  const listening = await listen(server)
+  // serve() closes every connection on stop, a hung one included.
+  const listening = await serve((req, res) => void handle(req, res).catch(() => res.destroy()))
   let stopped: Promise<void> | undefined
   return {
     url: listening.endpoint,

@@ -8,7 +8,6 @@ export {
   BOOTSTRAP_IAM_ACTIONS,
   bootstrapIam,
   freePort,
-  listen,
   killGroup,
   MOTO_ACCOUNT_ID,
   once,

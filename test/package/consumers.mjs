@@ -4,11 +4,11 @@
 // bundled by `wrangler deploy --dry-run` run in workerd. The runtime checks are test/package/fixtures/check.mjs.
 import { transform } from 'esbuild'
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
 import { createRequire } from 'node:module'
-import { extname, join } from 'node:path'
+import { join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort, launchBrowser, within } from '../helpers/browsers.mjs'
+import { servePage } from '../../scripts/local-servers.mjs'
+import { launchBrowser, within } from '../helpers/browsers.mjs'
 import { runCommand } from './command.mjs'
 import { subpaths } from './subpaths.mjs'
 
@@ -168,8 +168,6 @@ export async function lintConsumers(tarball, work, pkg) {
   ]
 }
 
-const CONTENT_TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }
-
 /** Vite builds the page (browser/) from the installed package; Chromium opens it on 127.0.0.1 and runs the check. */
 export async function browserConsumer(consumer) {
   const outDir = join(consumer, 'browser-dist')
@@ -179,19 +177,11 @@ export async function browserConsumer(consumer) {
     { cwd: consumer },
   )
   if (built.code !== 0) throw new Error(`vite build failed (exit ${built.code}):\n${built.output}`)
-  const port = await freePort()
-  const server = createServer((request, response) => {
-    const path = new URL(request.url, 'http://127.0.0.1').pathname
-    const file = join(outDir, path === '/' ? 'index.html' : path)
-    if (!file.startsWith(outDir)) return response.writeHead(403).end()
-    try {
-      const body = readFileSync(file)
-      response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(body)
-    } catch {
-      response.writeHead(404).end()
-    }
+  // Only files inside outDir are served (a missing one is 404).
+  const server = await servePage({}, (path) => {
+    const file = join(outDir, path)
+    return file.startsWith(outDir + sep) ? readFileSync(file) : undefined
   })
-  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve))
   const pageErrors = []
   const browser = await within(
     60_000,
@@ -200,13 +190,13 @@ export async function browserConsumer(consumer) {
   )
   try {
     console.log(`browser: ${browser.version}`)
-    await browser.goto(`http://127.0.0.1:${port}/`)
+    await browser.goto(`${server.endpoint}/`)
     const result = await within(30_000, 'the page check', browser.evaluate('window.packageCheck'))
     if (!result) throw new Error(`the page left no result; page errors: ${pageErrors.join('; ') || 'none'}`)
     return result.results
   } finally {
     await browser.close()
-    server.close()
+    await server.close()
   }
 }
 

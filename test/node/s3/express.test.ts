@@ -3,7 +3,7 @@
 // flight), typed errors, and signatures equal to botocore's S3ExpressAuth / S3ExpressQueryAuth for the same session
 // credentials on generated requests. moto has no CreateSession (moto 5.x), hence the stand-in.
 import { spawnSync } from 'node:child_process'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -13,6 +13,7 @@ import { inferScope } from '../../../src/core/infer.js'
 import { fromS3ExpressSession } from '../../../src/s3.js'
 import { verify } from '../../../src/verify.js'
 import { differentFrom } from '../../helpers/different.js'
+import { serve, type Listening } from '../../helpers/loopback.js'
 
 const BUCKET = 'logs--use1-az4--x-s3'
 const REGION = 'us-east-1'
@@ -21,7 +22,7 @@ const SESSION_SECONDS = 300
 
 /** The stand-in zonal endpoint: CreateSession hands out numbered sessions; object requests echo what was verified. */
 class StandIn {
-  server!: Server
+  server!: Listening
   endpoint = ''
   /** The stand-in's clock for session expirations (ms), moved by the tests. */
   clock = Date.parse('2025-01-15T10:00:00Z')
@@ -32,14 +33,13 @@ class StandIn {
   secrets = new Map<string, string>()
 
   async start() {
-    this.server = createServer((request, response) => {
+    this.server = await serve((request, response) => {
       void this.handle(request).then(({ status, body }) => {
         response.writeHead(status, { 'content-type': 'application/xml' })
         response.end(body)
       })
     })
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`
+    this.endpoint = this.server.endpoint
   }
 
   private async handle(incoming: IncomingMessage): Promise<{ status: number; body: string }> {
@@ -105,7 +105,7 @@ class StandIn {
 
 const standIn = new StandIn()
 beforeAll(() => standIn.start())
-afterAll(() => new Promise((resolve) => standIn.server.close(resolve)))
+afterAll(() => standIn.server.close())
 
 const session = (extra = {}) =>
   fromS3ExpressSession({

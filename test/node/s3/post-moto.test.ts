@@ -3,17 +3,17 @@
 // off (with them on it answers 500), and then checks neither the signature nor any policy condition: the second part
 // of this file records that, so the policy's correctness rests on botocore and @aws-sdk/s3-presigned-post
 // (presign-post.test.ts), and moto proves the form itself: field names, order, the file last, ${filename}.
-import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { sign } from '../../../src/index.js'
 import { presignPost, type PresignPostInput, type PresignPostOptions } from '../../../src/s3.js'
+import { servePage, type Listening } from '../../helpers/loopback.js'
 import { startMoto, type MotoServer } from '../../helpers/moto.js'
 import { browsers, type BrowserSession } from '../../helpers/browser-session.js'
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }
 const s3 = { credentials, region: 'us-east-1', service: 's3' }
 let moto: MotoServer
-let page: Server
+let page: Listening | undefined
 let pageUrl: string
 let browser: BrowserSession | undefined
 
@@ -21,17 +21,13 @@ beforeAll(async () => {
   moto = await startMoto({ authChecks: false })
   const created = await fetch(await sign({ method: 'PUT', url: `${moto.endpoint}/uploads` }, s3))
   expect(created.status).toBe(200)
-  page = createServer((_, response) => {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-    response.end('<!doctype html><title>upload</title><p>form upload page</p>')
-  })
-  await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve))
-  pageUrl = `http://127.0.0.1:${(page.address() as { port: number }).port}/`
+  page = await servePage({ '/index.html': '<!doctype html><title>upload</title><p>form upload page</p>' })
+  pageUrl = `${page.endpoint}/`
 }, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  await new Promise((resolve) => page?.close(resolve))
+  await page?.close()
   await moto?.stop()
 })
 

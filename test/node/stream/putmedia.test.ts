@@ -1,10 +1,11 @@
 // Unsigned streaming (UNSIGNED-PAYLOAD with a ReadableStream body) through the Kinesis Video PutMedia example,
 // against a local server that recomputes the signature with @smithy/signature-v4.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { importExample } from './bundle.js'
 import { smithyAuthorization } from './smithy-check.js'
 import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
+import { serve, type Listening } from '../../helpers/loopback.js'
 
 const credentials = { ...VECTOR_CREDENTIALS }
 
@@ -13,7 +14,7 @@ interface Example {
   putMedia(options: object): Promise<Response>
 }
 
-let server: Server
+let server: Listening
 let endpoint: string
 let example: Example
 const received: Array<{ path: string; headers: IncomingMessage['headers']; authorizationOk: boolean; bytes: number }> =
@@ -49,11 +50,10 @@ beforeAll(async () => {
       response.end(JSON.stringify({ EventType: 'PERSISTED', FragmentTimecode: 0, FragmentNumber: '1' }) + '\n')
     else response.end(JSON.stringify({ DataEndpoint: endpoint }))
   }
-  server = createServer((request, response) => void answer(request, response).catch(() => response.destroy()))
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+  server = await serve((request, response) => void answer(request, response).catch(() => response.destroy()))
+  endpoint = server.endpoint
 })
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+afterAll(() => server.close())
 
 test('PutMedia streams a signed request whose body is sent as it is produced', async () => {
   const dataEndpoint = await example.getDataEndpoint({

@@ -5,11 +5,11 @@
 // Progress comes once per part: Chromium streams a fetch upload body only over HTTP/2 (moto speaks HTTP/1.1),
 // and AwsClient re-sends (so reads) every body anyway, so per-chunk progress is not available in a browser here.
 import { build } from 'esbuild'
-import { createServer, type Server } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { partNumberOf, startProxy, startS3, type S3Proxy, type S3Setup } from './s3.js'
 import { browsers, type BrowserSession } from '../../helpers/browser-session.js'
+import { servePage, type Listening } from '../../helpers/loopback.js'
 
 interface RunOutcome {
   events: { loaded: number; total?: number; part: number; uploadId?: string }[]
@@ -23,7 +23,7 @@ const PART_SIZE = 8 * MIB
 let s3: S3Setup
 let cors: S3Proxy
 let hidden: S3Proxy
-let page: Server
+let page: Listening | undefined
 let pageUrl: string
 let browser: BrowserSession | undefined
 
@@ -41,21 +41,15 @@ beforeAll(async () => {
     logLevel: 'error',
   })
   const js = script.outputFiles[0]!.text
-  page = createServer((request, response) => {
-    if (request.url === '/page.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript' })
-      response.end(js)
-      return
-    }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-    response.end('<!doctype html><title>upload</title><script src="/page.js"></script><p>upload page</p>')
+  page = await servePage({
+    '/index.html': '<!doctype html><title>upload</title><script src="/page.js"></script><p>upload page</p>',
+    '/page.js': js,
   })
-  await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve))
-  pageUrl = `http://127.0.0.1:${(page.address() as { port: number }).port}/`
+  pageUrl = `${page.endpoint}/`
 }, 60_000)
 afterAll(async () => {
   await browser?.close()
-  await new Promise((resolve) => page?.close(resolve))
+  await page?.close()
   await cors?.stop()
   await hidden?.stop()
   await s3?.moto.stop()

@@ -1,9 +1,10 @@
 // Shared setup of the upload tests: moto S3 with signature checks on, an IAM user's client, a bucket, and a
 // proxy in front of moto that can fail chosen requests, hide the ETag header (as CORS does) or answer CORS.
 import { createHash } from 'node:crypto'
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import { AwsClient } from '../../../src/client.js'
-import { BOOTSTRAP_IAM_ACTIONS, bootstrapIam, listen, startMoto, type MotoServer } from '../../helpers/moto.js'
+import { serve } from '../../helpers/loopback.js'
+import { BOOTSTRAP_IAM_ACTIONS, bootstrapIam, startMoto, type MotoServer } from '../../helpers/moto.js'
 import type { Credentials } from '../../../src/index.js'
 
 export interface S3Setup {
@@ -174,9 +175,8 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     upstream.on('error', () => res.destroy())
     upstream.end(body)
   }
-  const server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()))
-  // listen() closes every connection on stop, a hung one included.
-  const listening = await listen(server)
+  // serve() closes every connection on stop, a hung one included.
+  const listening = await serve((req, res) => void handle(req, res).catch(() => res.destroy()))
   let stopped: Promise<void> | undefined
   return {
     url: listening.endpoint,

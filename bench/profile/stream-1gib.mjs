@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark (not a test): signs a generated 1 GiB stream with aws-chunked framing and reports throughput and
 // peak memory, next to one native SHA-256 (node:crypto) over the same bytes. Nothing is sent anywhere.
-//   node bench/stream-1gib.mjs [MiB=1024] [chunkKiB=64]
+//   node bench/profile/stream-1gib.mjs [MiB=1024] [chunkKiB=64]
 import { createHash } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,7 +11,7 @@ import { build } from 'esbuild'
 const mib = Number(process.argv[2] ?? 1024)
 const chunkSize = Number(process.argv[3] ?? 64) * 1024
 const total = mib * 1024 * 1024
-const root = resolve(import.meta.dirname, '..')
+const root = resolve(import.meta.dirname, '../..')
 
 // The sources are TypeScript: bundle src/stream.ts once, then import it.
 const bundled = await build({

@@ -1,24 +1,24 @@
 #!/usr/bin/env node
-// Times the pieces of one signature (bench/components.ts) in workerd (miniflare) and Chromium, optionally against a
+// Times the pieces of one signature (bench/profile/components.ts) in workerd (miniflare) and Chromium, optionally against a
 // baseline revision in the same process and rounds, so that a change of a few percent shows above the noise of a
 // shared machine:
 //
-//   node bench/components.mjs                         workerd and Chromium, the working tree
-//   node bench/components.mjs --baseline HEAD~2       each case of HEAD~2 too, alternating with the working tree's
-//   node bench/components.mjs --runtimes workerd --rounds 15
+//   node bench/profile/components.mjs                         workerd and Chromium, the working tree
+//   node bench/profile/components.mjs --baseline HEAD~2       each case of HEAD~2 too, alternating with the working tree's
+//   node bench/profile/components.mjs --runtimes workerd --rounds 15
 //
 // Each case runs a batch calibrated to about 40 ms (workerd's clock moves in whole milliseconds) per round; the
 // figure is the fastest round's time per operation, in µs (the least disturbed round on a noisy machine).
 import { execFileSync } from 'node:child_process'
-import { createServer } from 'node:http'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
-import { launchBrowser } from '../test/helpers/browsers.mjs'
+import { servePage } from '../../scripts/local-servers.mjs'
+import { launchBrowser } from '../../test/helpers/browsers.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const root = join(here, '..')
+const root = join(here, '..', '..')
 const args = Object.fromEntries(
   process.argv
     .slice(2)
@@ -28,12 +28,12 @@ const args = Object.fromEntries(
 const runtimes = (args.runtimes ?? 'workerd,chromium').split(',')
 const rounds = Number(args.rounds ?? 25)
 
-/** Bundles bench/components.ts as a script that sets `globalThis[name]`, its src/ imports taken from `srcDir`. */
+/** Bundles bench/profile/components.ts as a script that sets `globalThis[name]`, its src/ imports taken from `srcDir`. */
 async function bundle(name, srcDir) {
   const redirect = {
     name: 'src',
     setup(esbuild) {
-      esbuild.onResolve({ filter: /^\.\.\/src\// }, (input) => ({
+      esbuild.onResolve({ filter: /^(\.\.\/)+src\// }, (input) => ({
         path: join(srcDir, relative(join(root, 'src'), join(input.resolveDir, input.path)).replace(/\.js$/, '.ts')),
       }))
     },
@@ -54,7 +54,7 @@ async function bundle(name, srcDir) {
 let baselineDir
 if (args.baseline) {
   const commit = execFileSync('git', ['rev-parse', '--short', args.baseline], { cwd: root, encoding: 'utf8' }).trim()
-  baselineDir = join(here, '.out', `components-${commit}`)
+  baselineDir = join(root, 'bench', '.out', `components-${commit}`)
   execFileSync('git', ['worktree', 'add', '--force', '--detach', baselineDir, commit], { cwd: root, stdio: 'ignore' })
 }
 let script
@@ -109,19 +109,14 @@ async function inWorkerd() {
 }
 
 async function inChromium() {
-  const server = createServer((request, response) => {
-    if (request.url === '/components.js')
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(`${script}\n${runner}`)
-    else
-      response
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><script src="/components.js"></script>')
+  const server = await servePage({
+    '/index.html': '<!doctype html><script src="/components.js"></script>',
+    '/components.js': `${script}\n${runner}`,
   })
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   let browser
   try {
     browser = await launchBrowser('chromium', { timeout: 60_000 })
-    await browser.goto(`http://127.0.0.1:${server.address().port}/`)
+    await browser.goto(`${server.endpoint}/`)
     return await browser.evaluate(`runComponents(${rounds})`)
   } finally {
     await browser?.close().catch(() => {})

@@ -3,7 +3,7 @@
 // @aws-sdk/crc64-nvme and @aws-crypto/crc32 in Node, for one buffer and for a stream of 64 KiB pieces (peak
 // memory is reported for the stream: it must not grow with the length). Target: within 2x of the packages.
 // SHA-256 is reported beside them (no target): whole bytes go through crypto.subtle, a stream through pure JS.
-//   node bench/checksum.mjs [MiB=64] [rounds=5]
+//   node bench/profile/checksum.mjs [MiB=64] [rounds=5]
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -16,7 +16,7 @@ import { build } from 'esbuild'
 const mib = Number(process.argv[2] ?? 64)
 const rounds = Number(process.argv[3] ?? 5)
 const total = mib * 1024 * 1024
-const root = resolve(import.meta.dirname, '..')
+const root = resolve(import.meta.dirname, '../..')
 
 // The sources are TypeScript: bundle src/s3.ts once, then import it.
 const bundled = await build({

@@ -1,12 +1,12 @@
-// The pieces of one signature, timed alone by bench/components.mjs (in workerd and Chromium, where the signer's own
+// The pieces of one signature, timed alone by bench/profile/components.mjs (in workerd and Chromium, where the signer's own
 // JavaScript is most of the gap to the WebCrypto floor). Each case does one operation; nothing runs on import.
-import { canonicalHeaders } from '../src/core/canonical.js'
-import { SIGV4, presignQuery, signHeaders } from '../src/core/engine.js'
-import { presign, presignParts, sign } from '../src/index.js'
-import { amzDate, checkCredentials, resolveOptions } from '../src/core/options.js'
-import { checkParts } from '../src/core/parts.js'
-import { prepareRequest } from '../src/core/request.js'
-import { uriEncode } from '../src/core/encoding.js'
+import { canonicalHeaders } from '../../src/core/canonical.js'
+import { SIGV4, presignQuery, signHeaders } from '../../src/core/engine.js'
+import { presign, presignParts, sign } from '../../src/index.js'
+import { amzDate, checkCredentials, resolveOptions } from '../../src/core/options.js'
+import { checkParts } from '../../src/core/parts.js'
+import { prepareRequest } from '../../src/core/request.js'
+import { uriEncode } from '../../src/core/encoding.js'
 
 const token = 'IQoJb3JpZ2luX2VjE' + 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/'.repeat(22)
 const credentials = {

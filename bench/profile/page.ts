@@ -1,6 +1,6 @@
-// The loops that bench/profile.mjs (Node) and bench/profile-chromium.mjs (Chromium) profile: each signs one request
+// The loops that bench/profile/node.mjs (Node) and bench/profile/chromium.mjs (Chromium) profile: each signs one request
 // shape over and over. Bundled with esbuild; nothing runs on import.
-import { presign, presignParts, sign, signParts, type SignOptions } from '../src/index.js'
+import { presign, presignParts, sign, signParts, type SignOptions } from '../../src/index.js'
 
 const credentials = {
   accessKeyId: 'ASIAIOSFODNN7EXAMPLE',

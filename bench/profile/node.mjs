@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-// CPU profile of the signer in Node: `node bench/profile.mjs [workload] [seconds]` bundles bench/profile-page.ts,
+// CPU profile of the signer in Node: `node bench/profile/node.mjs [workload] [seconds]` bundles bench/profile/page.ts,
 // signs in a loop under the V8 profiler (node:inspector) and prints the top frames by self time. Workloads: kinesis
 // (sign() of a 200 B PutRecord), parts, presign, body-bytes, body-string, body-blob, body-request (sign(), 1 MiB).
 import { Session } from 'node:inspector/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { topFrames } from './profile-frames.mjs'
+import { topFrames } from './frames.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const outfile = join(here, '.out', 'profile-page.js')
-await build({ entryPoints: [join(here, 'profile-page.ts')], outfile, bundle: true, format: 'esm', logLevel: 'warning' })
+const outfile = join(here, '..', '.out', 'profile-page.js')
+await build({ entryPoints: [join(here, 'page.ts')], outfile, bundle: true, format: 'esm', logLevel: 'warning' })
 const { loop } = await import(outfile)
 
 const name = process.argv[2] ?? 'kinesis'

@@ -4,10 +4,10 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
-/** bench/profile-page.ts bundled as one ES module text (for Chromium's page and workerd's script). */
+/** bench/profile/page.ts bundled as one ES module text (for Chromium's page and workerd's script). */
 export async function profilePageScript() {
   const result = await build({
-    entryPoints: [join(dirname(fileURLToPath(import.meta.url)), 'profile-page.ts')],
+    entryPoints: [join(dirname(fileURLToPath(import.meta.url)), 'page.ts')],
     bundle: true,
     format: 'esm',
     write: false,

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// CPU profile of the signer in workerd: `node --experimental-websocket bench/profile-workerd.mjs [workload] [seconds]`
-// runs the same loop as bench/profile.mjs (bench/profile-page.ts, bundled) in a miniflare Worker (no nodejs_compat),
+// CPU profile of the signer in workerd: `node --experimental-websocket bench/profile/workerd.mjs [workload] [seconds]`
+// runs the same loop as bench/profile/node.mjs (bench/profile/page.ts, bundled) in a miniflare Worker (no nodejs_compat),
 // records a profile through workerd's inspector (the DevTools protocol's Profiler domain) and prints the top frames.
 import { Miniflare } from 'miniflare'
-import { freePort } from '../scripts/local-servers.mjs'
-import { profilePageScript, topFrames } from './profile-frames.mjs'
+import { freePort } from '../../scripts/local-servers.mjs'
+import { profilePageScript, topFrames } from './frames.mjs'
 
 if (typeof WebSocket !== 'function') throw new Error('run with node --experimental-websocket (Node 20) or Node 22+')
 const name = process.argv[2] ?? 'kinesis'

@@ -1,20 +1,16 @@
 #!/usr/bin/env node
-// CPU profile of the signer in Chromium: `node bench/profile-chromium.mjs [workload] [seconds]` serves the same
-// loop as bench/profile.mjs (bench/profile-page.ts, bundled) from 127.0.0.1, starts Debian's Chromium through
+// CPU profile of the signer in Chromium: `node bench/profile/chromium.mjs [workload] [seconds]` serves the same
+// loop as bench/profile/node.mjs (bench/profile/page.ts, bundled) from 127.0.0.1, starts Debian's Chromium through
 // playwright-core, records a profile with the DevTools protocol's Profiler domain and prints the top frames.
-import { createServer } from 'node:http'
 import { chromium } from 'playwright-core'
-import { CHROMIUM_PATH } from '../test/helpers/browsers.mjs'
-import { profilePageScript, topFrames } from './profile-frames.mjs'
+import { servePage } from '../../scripts/local-servers.mjs'
+import { CHROMIUM_PATH } from '../../test/helpers/browsers.mjs'
+import { profilePageScript, topFrames } from './frames.mjs'
 
 const name = process.argv[2] ?? 'kinesis'
 const seconds = Number(process.argv[3] ?? 3)
 const script = await profilePageScript()
-const server = createServer((request, response) => {
-  if (request.url === '/page.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script)
-  else response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>profile</title>')
-})
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+const server = await servePage({ '/index.html': '<!doctype html><title>profile</title>', '/page.js': script })
 const browser = await chromium.launch({
   executablePath: CHROMIUM_PATH,
   headless: true,
@@ -22,7 +18,7 @@ const browser = await chromium.launch({
 })
 try {
   const page = await browser.newPage()
-  await page.goto(`http://127.0.0.1:${server.address().port}/`)
+  await page.goto(`${server.endpoint}/`)
   await page.evaluate(`import('/page.js').then((page) => { globalThis.profilePage = page })`)
   await page.evaluate(`profilePage.loop(${JSON.stringify(name)}, 0.5)`) // warm-up
   const cdp = await page.context().newCDPSession(page)
@@ -35,5 +31,5 @@ try {
   console.log(topFrames(profile, Number(process.env.FRAMES ?? 15)).join('\n'))
 } finally {
   await browser.close()
-  server.close()
+  await server.close()
 }
