@@ -247,10 +247,10 @@ async function uploads(path: string, request: Request, env: Env, cors: Headers):
     if (path === '/uploads') {
       const wanted = parseCreate(body, prefix, () => crypto.randomUUID().slice(0, 8))
       const presigned = await presignUpload(
+        client,
         // size + partSize: each part URL signs its part's content-length, so S3 refuses a longer (or shorter) body:
         // a caller who declared 1 byte cannot store 5 GiB through it.
         { url: objectUrl(wanted.key), size: wanted.size, partSize: wanted.partSize, expiresIn: PART_URL_EXPIRES_IN },
-        client,
       )
       const answer: PresignedUploadResponse = {
         uploadId: presigned.uploadId,
