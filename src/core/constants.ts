@@ -24,7 +24,9 @@ export const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
  * Payload hash of a chunk-signed body followed by a signed trailing checksum.
  *
  * @example
- * await signStream(input, { credentials, contentLength, checksum: 'crc32' }) // signs STREAMING_PAYLOAD_TRAILER
+ * const put = { method: 'PUT', url, body: file.stream() }
+ * // With a trailing checksum, signStream signs the body as STREAMING_PAYLOAD_TRAILER.
+ * await signStream(put, { credentials, contentLength: file.size, checksum: 'crc32' })
  */
 export const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
 /**
@@ -32,7 +34,8 @@ export const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRA
  * default since 2025 (only the seed request is signed; TLS protects the body, the checksum its integrity).
  *
  * @example
- * await signStream(input, { credentials, contentLength, checksum: 'crc64nvme', unsignedPayload: true })
+ * const put = { method: 'PUT', url, body: file.stream() }
+ * await signStream(put, { credentials, contentLength: file.size, checksum: 'crc64nvme', unsignedPayload: true })
  */
 export const STREAMING_UNSIGNED_PAYLOAD_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'
 /** SHA-256 of the empty string, the payload hash of a request without a body. */
@@ -91,3 +94,24 @@ export const LOWER_CASE_HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/
 export const SCOPE_NAME = /^[a-z0-9-]+$/
 /** An `X-Amz-Date`: `YYYYMMDDTHHMMSSZ`. */
 export const AMZ_DATE = /^\d{8}T\d{6}Z$/
+
+// CloudFront signed URLs and cookies (webcrypto-sigv4/cloudfront).
+/**
+ * The query parameters CloudFront reads from a signed URL; a signed cookie is named `CloudFront-` and the same name.
+ *
+ * @example
+ * new URL(url).searchParams.has(CLOUDFRONT_PARAMS.signature)
+ */
+export const CLOUDFRONT_PARAMS = {
+  expires: 'Expires',
+  policy: 'Policy',
+  signature: 'Signature',
+  keyPairId: 'Key-Pair-Id',
+  hashAlgorithm: 'Hash-Algorithm',
+} as const
+/** The prefix of CloudFront's signed cookie names (`CloudFront-Policy`, ...). */
+export const CLOUDFRONT_COOKIE_PREFIX = 'CloudFront-'
+/** The `Hash-Algorithm` value of a policy signed over SHA-256 (SHA-1 is CloudFront's default, sent without it). */
+export const CLOUDFRONT_SHA256 = 'SHA256'
+/** The `Hash-Algorithm` value of SHA-1 (the default: the signers here do not send it). */
+export const CLOUDFRONT_SHA1 = 'SHA1'

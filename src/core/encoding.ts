@@ -1,7 +1,5 @@
 // Every text and byte encoding of the package, in one place: UTF-8, hex, base64 and base64url, and RFC 3986
 // encoding as SigV4 defines it (every byte except A-Z a-z 0-9 - . _ ~ is %XX, hex upper-case).
-import { fail } from './errors.js'
-
 /** Bytes that WebCrypto accepts. */
 export type Bytes = ArrayBuffer | ArrayBufferView<ArrayBuffer>
 
@@ -100,14 +98,18 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export const isBase64 = (text: string): boolean => BASE64.test(text)
 
 /**
- * The bytes of a standard base64 text; anything else is refused with `ERR_INVALID_OPTION`, naming `what`.
+ * Bytes of standard, padded base64, or undefined unless the text is the one canonical encoding of its bytes: no
+ * whitespace, padding exactly as needed, and no stray bits in the last character (`QR==` is refused, while `atob`
+ * reads it as `QQ==`). So two different texts never decode to the same bytes.
  *
  * @example
- * fromBase64('y/Q5Jg==', 'the checksum') // Uint8Array [0xcb, 0xf4, 0x39, 0x26]
+ * fromBase64('+/8=') // Uint8Array [0xfb, 0xff]
+ * fromBase64('+/9=') // undefined
  */
-export function fromBase64(text: string, what: string): Uint8Array<ArrayBuffer> {
-  if (typeof text !== 'string' || !isBase64(text)) fail('ERR_INVALID_OPTION', `Pass ${what} as base64 (with = padding)`)
-  return Uint8Array.from(atob(text), (character) => character.charCodeAt(0))
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
+  if (typeof text !== 'string' || !isBase64(text)) return undefined
+  const bytes = Uint8Array.from(atob(text), (character) => character.charCodeAt(0))
+  return base64(bytes) === text ? bytes : undefined
 }
 
 /**

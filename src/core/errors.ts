@@ -90,6 +90,16 @@ export type SigV4ErrorCode =
    * left on S3. `uploadId` names it and `cause` is the first failure: resume it, or `abortUpload` it later.
    */
   | 'ERR_UPLOAD_LEFT_BEHIND'
+  // CloudFront signed URLs and cookies (webcrypto-sigv4/cloudfront).
+  /**
+   * A CloudFront key that cannot be used: not PEM, garbled, an algorithm other than RSA or ECDSA P-256, an RSA key
+   * under 2048 bits, a private key where a public key is expected, or a CryptoKey of the wrong kind or hash.
+   */
+  | 'ERR_CLOUDFRONT_KEY'
+  /** The PEM private key is encrypted (`ENCRYPTED PRIVATE KEY`, `Proc-Type: 4,ENCRYPTED`): decrypt it first. */
+  | 'ERR_CLOUDFRONT_KEY_ENCRYPTED'
+  /** A public key or certificate was given where the private key is needed (signing). */
+  | 'ERR_CLOUDFRONT_KEY_PUBLIC'
   // verify: errors of the checked body stream verify() hands on for a chunk-signed payload.
   /** A chunk or trailer signature of an aws-chunked body does not match: the body was altered. */
   | 'ERR_CHUNK_SIGNATURE'
@@ -105,6 +115,7 @@ export type SigV4ErrorCode =
  * Messages never contain secrets.
  *
  * @example
+ * declare function askForRegion(): void // your UI
  * try {
  *   await sign(request, { credentials, service: 'kinesis' })
  * } catch (error) {
@@ -128,6 +139,7 @@ export class SigV4Error extends Error {
  * Throws a SigV4Error: the one way this package reports a failure.
  *
  * @example
+ * declare const options: SignOptions
  * if (!options.region) fail('ERR_REGION_REQUIRED', 'Set options.region')
  */
 export function fail(code: SigV4ErrorCode, message: string, cause?: unknown): never {

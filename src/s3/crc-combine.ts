@@ -4,6 +4,7 @@
 // bytes. Polynomial arithmetic in GF(2), reflected (the top bit is x^0), as zlib's crc32_combine does it.
 import type { ChecksumAlgorithm } from '../core/checksum-algorithms.js'
 import { base64, fromBase64 } from '../core/encoding.js'
+import { fail } from '../core/errors.js'
 
 /** The combinable CRCs of S3. */
 export type CombinableCrc = Extract<ChecksumAlgorithm, 'crc32' | 'crc32c' | 'crc64nvme'>
@@ -38,7 +39,8 @@ function shiftBy(bytes: number, width: bigint, polynomial: bigint): bigint {
 
 function crcValue(crc: string): bigint {
   let value = 0n
-  for (const byte of fromBase64(crc, 'a CRC')) value = (value << 8n) | BigInt(byte)
+  for (const byte of fromBase64(crc) ?? fail('ERR_INVALID_OPTION', 'Pass each CRC as base64 (with = padding)'))
+    value = (value << 8n) | BigInt(byte)
   return value
 }
 

@@ -11,6 +11,7 @@ const GY = 0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n
  * The order n of the P-256 base point.
  *
  * @example
+ * declare const d: bigint
  * d < P256_N // a valid private scalar
  */
 export const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n
@@ -79,6 +80,9 @@ export function p256PublicPoint(d: bigint): [x: bigint, y: bigint] {
  * same operations and no early exit, so the timing says nothing about the secret candidate key.
  *
  * @example
+ * import { fromHex } from '../core/encoding.js'
+ * const N_MINUS_2 = fromHex('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc63254f') // n - 2
+ * declare const candidate: Uint8Array // 32 bytes of key derivation output
  * greaterThan(candidate, N_MINUS_2) // 1: reject the candidate, try the next counter
  */
 export function greaterThan(a: Uint8Array, b: Uint8Array): number {
@@ -95,6 +99,7 @@ export function greaterThan(a: Uint8Array, b: Uint8Array): number {
  * a + 1 for a 32-byte big-endian number, in constant time (the carry runs through every byte).
  *
  * @example
+ * declare const candidate: Uint8Array // 32 bytes of key derivation output, at most n - 2
  * addOne(candidate) // the private scalar d
  */
 export function addOne(a: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -106,4 +111,61 @@ export function addOne(a: Uint8Array): Uint8Array<ArrayBuffer> {
     carry >>= 8
   }
   return sum
+}
+
+/**
+ * DER `SEQUENCE { INTEGER r, INTEGER s }` of WebCrypto's ECDSA P-256 `r‖s` (64 bytes), the form AWS expects (SigV4a
+ * signatures, CloudFront's ECDSA signatures). Each integer is minimal and positive.
+ *
+ * @example
+ * import { toHex } from '../core/encoding.js'
+ * import { ecdsaP256Sign } from '../core/webcrypto.js'
+ * declare const key: CryptoKey, stringToSign: string
+ * toHex(ecdsaDerSignature(await ecdsaP256Sign(key, stringToSign)).buffer) // '3045022100…'
+ */
+export function ecdsaDerSignature(raw: ArrayBuffer): Uint8Array<ArrayBuffer> {
+  const integer = (half: Uint8Array): number[] => {
+    let start = 0
+    while (start < half.length - 1 && !half[start]) start++
+    const bytes = [...half.subarray(start)]
+    if (bytes[0]! & 128) bytes.unshift(0)
+    return [2, bytes.length, ...bytes]
+  }
+  const rs = new Uint8Array(raw)
+  if (rs.length !== 64)
+    fail(
+      'ERR_ECDSA_UNAVAILABLE',
+      `WebCrypto returned a ${rs.length}-byte ECDSA P-256 signature instead of 64 bytes (r‖s): ` +
+        'use a standard WebCrypto',
+    )
+  const body = [...integer(rs.subarray(0, 32)), ...integer(rs.subarray(32))]
+  return new Uint8Array([48, body.length, ...body])
+}
+
+/**
+ * WebCrypto's `r‖s` (64 bytes) of a DER ECDSA P-256 signature, or undefined unless it is strict DER: one SEQUENCE
+ * of two minimal, positive INTEGERs of at most 32 bytes (after a sign byte), nothing after it. So one signature
+ * has one accepted encoding.
+ *
+ * @example
+ * declare const rs: ArrayBuffer // WebCrypto's ECDSA P-256 signature: r‖s
+ * ecdsaRawSignature(ecdsaDerSignature(rs)) // the same 64 bytes as rs
+ */
+export function ecdsaRawSignature(der: Uint8Array): Uint8Array<ArrayBuffer> | undefined {
+  // Every length fits in one byte: at most 2 + 2 × (2 + 33) = 72 bytes.
+  if (der.length < 8 || der.length > 72 || der[0] !== 48 || der[1] !== der.length - 2) return undefined
+  const rs = new Uint8Array(64)
+  let offset = 2
+  for (const half of [0, 32]) {
+    const length = der[offset + 1]!
+    if (der[offset] !== 2 || length < 1 || length > 33 || offset + 2 + length > der.length) return undefined
+    const bytes = der.subarray(offset + 2, offset + 2 + length)
+    // Negative, or a leading zero that is not needed for the sign: not minimal DER.
+    if (bytes[0]! & 128 || (length > 1 && !bytes[0] && !(bytes[1]! & 128))) return undefined
+    const value = length === 33 ? bytes.subarray(1) : bytes
+    if (length === 33 && bytes[0]) return undefined
+    rs.set(value, half + 32 - value.length)
+    offset += 2 + length
+  }
+  return offset === der.length ? rs : undefined
 }

@@ -1,10 +1,10 @@
 // SigV4a (AWS4-ECDSA-P256-SHA256): one signature valid in a set of regions. The canonical request and the
 // pipeline are the core's; only the scope (no region), the region-set value and the signature differ.
 import { REGION_SET_PARAM, SCOPE_TERMINATOR, SIGV4A_ALGORITHM } from '../core/constants.js'
-import type { RequestParts, SignedParts, SigningAlgorithm } from '../core/engine.js'
+import type { RequestParts, SignedParts, SigningAlgorithm } from '../core/types.js'
 import { fail } from '../core/errors.js'
 import { checkCredentials, type Credentials, type PresignOptions, type SignOptions } from '../core/options.js'
-import { addOne, greaterThan, p256PublicPoint } from './p256.js'
+import { addOne, ecdsaDerSignature, greaterThan, p256PublicPoint } from './p256.js'
 import { presignPartsWith, presignRequestWith, signPartsWith, signRequestWith } from '../core/with-algorithm.js'
 import type { RequestLike } from '../core/request.js'
 import { base64url, fromHex, toHex, utf8 } from '../core/encoding.js'
@@ -15,7 +15,9 @@ export interface SignV4aOptions extends SignOptions {
   /**
    * The regions the signature is valid in: one region (`'us-east-1'`), a list (`['us-east-1', 'eu-west-1']`),
    * or wildcards (`'*'` for all regions, `'us-*'`). Sent as `x-amz-region-set` / `X-Amz-Region-Set`.
-   * Default: `[options.region]`. The SigV4a scope itself has no region, so `region` serves only as this default.
+   * The SigV4a scope itself has no region, so `region` serves only as this fallback (as given: it is not inferred
+   * from the host).
+   * @default [options.region]
    */
   regionSet?: string | string[]
 }
@@ -102,26 +104,6 @@ async function deriveKeyPair(accessKeyId: string, secret: string): Promise<KeyPa
   fail('ERR_KEY_DERIVATION', 'No SigV4a key can be derived from these credentials: use other credentials')
 }
 
-/** DER `SEQUENCE { INTEGER r, INTEGER s }` of WebCrypto's `r‖s`, as AWS expects in the signature. */
-function derSignature(raw: ArrayBuffer): string {
-  const integer = (half: Uint8Array): number[] => {
-    let start = 0
-    while (start < half.length - 1 && !half[start]) start++
-    const bytes = [...half.subarray(start)]
-    if (bytes[0]! & 128) bytes.unshift(0)
-    return [2, bytes.length, ...bytes]
-  }
-  const rs = new Uint8Array(raw)
-  if (rs.length !== 64)
-    fail(
-      'ERR_ECDSA_UNAVAILABLE',
-      `WebCrypto returned a ${rs.length}-byte ECDSA P-256 signature instead of 64 bytes (r‖s): ` +
-        'use a standard WebCrypto',
-    )
-  const body = [...integer(rs.subarray(0, 32)), ...integer(rs.subarray(32))]
-  return toHex(new Uint8Array([48, body.length, ...body]).buffer)
-}
-
 /**
  * The SigV4a algorithm for a region set: the core pipeline does the rest. It throws: call it from async functions
  * only.
@@ -151,7 +133,7 @@ function sigv4a(options: SignV4aOptions): [SignOptions, SigningAlgorithm] {
     scope: (date, _region, service) => [date, service, SCOPE_TERMINATOR].join('/'),
     params: [[REGION_SET_PARAM, regions.join(',')]],
     signature: async (stringToSign, { credentials }) =>
-      derSignature(await ecdsaP256Sign((await keyPair(credentials)).privateKey, stringToSign)),
+      toHex(ecdsaDerSignature(await ecdsaP256Sign((await keyPair(credentials)).privateKey, stringToSign)).buffer),
   }
   // The core resolves a region for its own scope; SigV4a ignores it, so any valid name does.
   return [{ ...options, region: 'aws-global' }, algorithm]

@@ -6,6 +6,7 @@ import {
   type ChecksumType,
 } from '../../core/checksum-algorithms.js'
 import { fromBase64 } from '../../core/encoding.js'
+import { fail } from '../../core/errors.js'
 import { checksum } from '../checksum.js'
 import type { CombinableCrc } from '../crc-combine.js'
 import { UploadError } from './errors.js'
@@ -44,13 +45,18 @@ export const algorithmName = (algorithm: ChecksumAlgorithm): string => CHECKSUM_
  * checksums, base64, then `-` and the number of parts.
  *
  * @example
- * await compositeChecksum('crc32', [part1Checksum, part2Checksum]) // 'abCdEf==-2'
+ * // The x-amz-checksum-crc32 of each part, as UploadPart answered (here of 'hello ' and 'world')
+ * await compositeChecksum('crc32', ['7YH59g==', 'OncRQw==']) // '1Fu2mQ==-2'
  */
 export async function compositeChecksum(
   algorithm: ChecksumAlgorithm,
   partChecksums: readonly string[],
 ): Promise<string> {
-  const decoded = partChecksums.map((part, index) => fromBase64(part, `part checksum ${index + 1}`))
+  const decoded = partChecksums.map(
+    (part, index) =>
+      fromBase64(part) ??
+      fail('ERR_INVALID_OPTION', `Pass part checksum ${index + 1} as S3 gave it: base64, with = padding`),
+  )
   const joined = new Uint8Array(decoded.reduce((length, bytes) => length + bytes.length, 0))
   let offset = 0
   for (const bytes of decoded) {

@@ -22,6 +22,11 @@ describe('size ceilings (gzip -9 of a minified, tree-shaken esbuild bundle)', ()
     if (optional.includes('client') && optional.includes('credentials'))
       expect(list.find((entry) => entry.id === 'client+credentials')).toMatchObject({ ceiling: 11000 })
     if (optional.includes('sigv4a')) expect(list.find((entry) => entry.id === 'sign+sigv4a')?.addedBudget).toBe(3500)
+    if (optional.includes('cloudfront')) {
+      expect(list.find((entry) => entry.id === 'cloudfront')?.ceiling).toBe(10500)
+      expect(list.find((entry) => entry.id === 'cloudfront-sign')?.ceiling).toBe(7000)
+      expect(list.find((entry) => entry.id === 'cloudfront-verify')?.ceiling).toBe(7100)
+    }
   })
 
   for (const entry of list.filter((entry) => entry.ceiling !== undefined)) {

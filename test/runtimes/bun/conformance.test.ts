@@ -3,9 +3,10 @@ import { test } from 'bun:test'
 import * as core from '../../../src/index.ts'
 import * as sigv4a from '../../../src/sigv4a.ts'
 import * as s3 from '../../../src/s3.ts'
+import * as cloudfront from '../../../src/cloudfront.ts'
 import { conformanceChecks } from '../../conformance/suite.ts'
 
-for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3 })) {
+for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront })) {
   test(check.name, async () => {
     const note = await check.run()
     if (note) console.log(`NOTE ${check.name}: ${note}`)
