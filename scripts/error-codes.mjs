@@ -14,9 +14,14 @@ const output = join(root, 'docs', 'errors.md')
 const UNIONS = [
   { file: 'src/core/errors.ts', type: 'SigV4ErrorCode', title: 'SigV4Error codes (every thrown error of the package)' },
   {
-    file: 'src/verify/verify.ts',
+    file: 'src/verify/types.ts',
     type: 'VerifyErrorCode',
     title: 'verify() refusals (`{ ok: false, code }`, never thrown)',
+  },
+  {
+    file: 'src/cloudfront/verify.ts',
+    type: 'CloudFrontVerifyErrorCode',
+    title: 'verifyCloudFront() refusals (`{ ok: false, code }`, never thrown)',
   },
   {
     file: 'src/s3/errors.ts',

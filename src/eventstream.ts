@@ -156,6 +156,7 @@ function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
  * Encodes one message: prelude (total length, headers length, prelude CRC), headers, body, message CRC.
  *
  * @example
+ * const pcm = new Uint8Array(3200) // 100 ms of silence: 16 kHz, 16-bit mono
  * const bytes = encodeMessage({ headers: { ':message-type': 'event', ':event-type': 'AudioEvent' }, body: pcm })
  */
 export function encodeMessage(message: EventMessage): Uint8Array<ArrayBuffer> {
@@ -185,6 +186,7 @@ export function encodeMessage(message: EventMessage): Uint8Array<ArrayBuffer> {
  * in an object without a prototype, so any header name (`__proto__` too) is an ordinary key.
  *
  * @example
+ * declare const bytes: Uint8Array // a signed envelope, as createEventSigner's sign() returns it
  * const { headers, body } = decodeMessage(bytes)
  * headers[':chunk-signature'] // { type: 'binary', value: Uint8Array(32) }
  */
@@ -246,7 +248,10 @@ export interface EventSignerOptions {
   /** The signature the chain starts from: the request's Authorization signature, or `X-Amz-Signature` of a
    * presigned WebSocket URL. */
   seedSignature: string
-  /** The clock (default: `new Date()`); the `:date` header and the signature use the same instant. */
+  /**
+   * The clock; the `:date` header and the signature use the same instant.
+   * @default () => new Date()
+   */
   now?: () => Date
 }
 
@@ -268,6 +273,7 @@ export interface EventSigner {
  *
  * @example
  * // Transcribe streaming over WebSocket: the presigned URL's signature seeds the chain.
+ * declare const pcmChunk: Uint8Array // 16 kHz 16-bit PCM, e.g. from the microphone
  * const url = await presign(
  *   'wss://transcribestreaming.us-east-1.amazonaws.com:8443/stream-transcription-websocket' +
  *     '?language-code=en-US&media-encoding=pcm&sample-rate=16000',
@@ -332,8 +338,11 @@ export function createEventSigner(options: EventSignerOptions): EventSigner {
  * A `TransformStream` from encoded messages to signed envelopes, ending with the signed empty message.
  *
  * @example
- * const signed = audioChunks.pipeThrough(new TransformStream({ transform: (pcm, c) => c.enqueue(audioEvent(pcm)) }))
- *   .pipeThrough(eventSigningStream({ credentials, region, service: 'transcribe', seedSignature }))
+ * declare const audioChunks: ReadableStream<Uint8Array> // raw PCM, e.g. from the microphone
+ * declare const seedSignature: string // the presigned URL's X-Amz-Signature, as in createEventSigner's example
+ * const signed = audioChunks
+ *   .pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ transform: (pcm, c) => c.enqueue(audioEvent(pcm)) }))
+ *   .pipeThrough(eventSigningStream({ credentials, region: 'us-east-1', service: 'transcribe', seedSignature }))
  */
 export function eventSigningStream(options: EventSignerOptions): TransformStream<Uint8Array, Uint8Array> {
   const signer = createEventSigner(options)
@@ -351,6 +360,7 @@ export function eventSigningStream(options: EventSignerOptions): TransformStream
  * A Transcribe streaming `AudioEvent` message carrying raw audio (e.g. 16-bit little-endian PCM).
  *
  * @example
+ * declare const socket: WebSocket, signer: EventSigner, pcmChunk: Uint8Array // as in createEventSigner's example
  * socket.send(await signer.sign(audioEvent(pcmChunk)))
  */
 export function audioEvent(audio: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -1,7 +1,7 @@
 // The main entry, `webcrypto-sigv4`: SigV4 header signing and presigning, for fetch and for plain request parts.
 export { sign, signParts } from './core/sign.js'
 export { presign, presignParts } from './core/presign.js'
-export type { RequestParts, SignedParts } from './core/engine.js'
+export type { RequestParts, SignedParts } from './core/types.js'
 // The types the options and request parts are written in, so that callers (and the JSR docs) can name them.
 export type { HeaderEntry } from './core/canonical.js'
 export type { ChecksumOption } from './core/header-options.js'

@@ -1,9 +1,3 @@
 // Server side: checks a SigV4-signed request (Authorization header or presigned query) as it was received,
-export {
-  verify,
-  type VerifyErrorCode,
-  type VerifyFailure,
-  type VerifyOptions,
-  type VerifyResult,
-  type VerifySuccess,
-} from './verify/verify.js'
+export { verify } from './verify/verify.js'
+export type { VerifyErrorCode, VerifyFailure, VerifyOptions, VerifyResult, VerifySuccess } from './verify/types.js'

@@ -3,7 +3,7 @@
 import { canonicalHeaders } from '../../src/core/canonical.js'
 import { SIGV4, presignQuery, signHeaders } from '../../src/core/engine.js'
 import { presign, presignParts, sign } from '../../src/index.js'
-import { amzDate, checkCredentials, resolveOptions } from '../../src/core/options.js'
+import { amzDate, checkCredentials, resolveOptions, resolvePresignOptions } from '../../src/core/options.js'
 import { checkParts } from '../../src/core/parts.js'
 import { prepareRequest } from '../../src/core/request.js'
 import { uriEncode } from '../../src/core/encoding.js'
@@ -27,6 +27,9 @@ const s3Path = '/photos/2026/holiday%20cat.jpg'
 export function components(): Record<string, () => unknown> {
   const parts = checkParts({ method: 'POST', host, path: '/', headers: Object.entries(headers), body })
   const s3Parts = checkParts({ method: 'GET', host: s3Host, path: s3Path })
+  // The engine steps take options resolved once; resolving is timed on its own below.
+  const kinesisResolved = resolveOptions(kinesis, host, '/')
+  const s3Resolved = resolvePresignOptions(s3, s3Host, s3Path)
   const headerList: Array<[string, string]> = [
     ['host', host],
     ['content-type', headers['content-type']],
@@ -38,9 +41,10 @@ export function components(): Record<string, () => unknown> {
     'sign()': () => sign({ method: 'POST', url, headers, body }, kinesis),
     'presign()': () => presign(`https://${s3Host}${s3Path}`, s3),
     'presignParts()': () => presignParts({ method: 'GET', host: s3Host, path: s3Path }, s3),
-    'prepareRequest()': () => prepareRequest({ method: 'POST', url, headers, body }, kinesis),
-    'signHeaders()': () => signHeaders(parts, kinesis, SIGV4),
-    'presignQuery()': () => presignQuery(s3Parts, s3, SIGV4, 3600),
+    'prepareRequest()': () =>
+      prepareRequest({ method: 'POST', url, headers, body }, (host, path) => resolveOptions(kinesis, host, path)),
+    'signHeaders()': async () => signHeaders(parts, await kinesisResolved, SIGV4),
+    'presignQuery()': async () => presignQuery(s3Parts, await s3Resolved, SIGV4),
     'resolveOptions()': () => resolveOptions(kinesis, host, '/'),
     'checkCredentials()': () => checkCredentials(credentials),
     'amzDate()': () => amzDate(),

@@ -2,7 +2,7 @@
 // to signature mismatches so the difference with the server's canonical request is visible. The body is
 // untrusted: it is read up to a cap, parsed in linear time, and nothing replayable is kept.
 import { SESSION_TOKEN_HEADERS } from '../core/constants.js'
-import type { SignedParts } from '../core/engine.js'
+import type { SignedParts } from '../core/types.js'
 import { isRecord } from '../core/options.js'
 import { xmlText } from '../core/xml.js'
 
@@ -30,7 +30,8 @@ export const MAX_ERROR_BODY_BYTES = 64 * 1024
  * What stands in for a session token or a signature in the canonical requests and messages an `AwsError` keeps.
  *
  * @example
- * error.canonicalRequest.includes('x-amz-security-token:' + REDACTED)
+ * const error = await AwsError.from(response)
+ * error.canonicalRequest?.includes('x-amz-security-token:' + REDACTED)
  */
 export const REDACTED = '[redacted]'
 
@@ -66,6 +67,7 @@ export function redactReplayable(text: string): string {
  * (session token redacted) and the string to sign. Never the signature or the `Authorization` header.
  *
  * @example
+ * const signed = await signParts({ method: 'GET', host: 'sts.us-east-1.amazonaws.com', path: '/' }, { credentials })
  * signings.set(response, redactedSigning(signed))
  */
 export function redactedSigning(signing: Signing): Signing {
@@ -186,10 +188,10 @@ export interface AwsErrorFields {
  * and no signature or `Authorization` header is kept, so the error is safe to log.
  *
  * @example
- * const response = await client.fetch(url, init)
+ * const response = await client.fetch(url)
  * if (!response.ok) {
  *   const error = await AwsError.from(response)
- *   if (error.code === 'ResourceNotFoundException') createIt()
+ *   if (error.code === 'NoSuchKey') console.log('not uploaded yet')
  *   else throw error
  * }
  */

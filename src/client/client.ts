@@ -1,11 +1,19 @@
 // A fetch that signs every attempt afresh, retries what is safe to retry and corrects the clock from AWS skew errors.
 // The retry timing (Retry-After, backoff, budget) lives in retry.ts; this file is the request loop.
 import { AwsError, okText, redactedSigning, signings } from './aws-error.js'
-import { SIGV4, type SignedParts } from '../core/engine.js'
+import { SIGV4 } from '../core/engine.js'
+import type { SignedParts } from '../core/types.js'
 import { fail } from '../core/errors.js'
-import { isRecord, type CredentialsInput, type PresignOptions } from '../core/options.js'
+import { isRecord, resolveScope, type CredentialsInput, type PresignOptions } from '../core/options.js'
 import { presignRequestWith, signRequestWith } from '../core/with-algorithm.js'
-import { buildRequest, headersOf, parseUrl, refuseRewrittenKey, type RequestLike } from '../core/request.js'
+import {
+  buildRequest,
+  headersOf,
+  parserRewritesPath,
+  parseUrl,
+  refuseRewrittenKey,
+  type RequestLike,
+} from '../core/request.js'
 import { backoff, isRetryableAnswer, RetryBudget, retryDelay, sleep, type RetryTimingOptions } from './retry.js'
 
 export { AwsError } from './aws-error.js'
@@ -144,9 +152,11 @@ export class AwsClient {
   async #prepare(input: string | URL | Request, { aws, ...init }: AwsRequestInit = {}): Promise<PreparedFetch> {
     if (!(typeof input === 'string' || input instanceof URL || input instanceof Request))
       fail('ERR_INVALID_REQUEST', 'Pass client.fetch a URL (string or URL) or a Request')
-    parseUrl(input instanceof Request ? input.url : input)
+    const url = parseUrl(input instanceof Request ? input.url : input)
     // Only a string still shows the path as written (S3 keys with dot segments, see refuseRewrittenKey).
-    if (typeof input === 'string') refuseRewrittenKey(input, { ...this.options, ...aws })
+    // The scope is resolved only for such a path: inferring it costs more than the check.
+    if (typeof input === 'string' && parserRewritesPath(input))
+      refuseRewrittenKey(input, resolveScope({ ...this.options, ...aws }, url.host, url.pathname).rules)
     if (init.headers !== undefined) headersOf(init.headers)
     const base = buildRequest(input instanceof URL ? input.href : input, { ...init, duplex: 'half' } as RequestInit)
     const replayable = !(init.body instanceof ReadableStream)
@@ -259,7 +269,11 @@ export class AwsClient {
    * The body is not checked against `T`: name the shape you expect.
    *
    * @example
-   * const { StreamNames } = await client.json<{ StreamNames: string[] }>(kinesisUrl, { method: 'POST', headers, body: '{}' })
+   * const { StreamNames } = await client.json<{ StreamNames: string[] }>('https://kinesis.us-east-1.amazonaws.com/', {
+   *   method: 'POST',
+   *   headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.ListStreams' },
+   *   body: '{}',
+   * })
    */
   async json<T = unknown>(input: string | URL | Request, init?: AwsRequestInit): Promise<T> {
     const text = await okText(await this.fetch(input, init))

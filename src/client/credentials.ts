@@ -43,22 +43,32 @@ export interface RefreshingOptions {
 
 /** Where a provider sends its calls: `region`, or a full `endpoint` (e.g. a local test server), and a `fetch`. */
 export interface ProviderOptions {
-  /** The region of the service endpoint (Cognito: the pool's region; STS: the global endpoint when absent). */
+  /**
+   * The region of the service endpoint.
+   * @default Cognito: the region of `identityPoolId`; STS: none, the global endpoint (AssumeRole signs for `us-east-1`)
+   */
   region?: string
-  /** A full endpoint URL instead of the AWS one, e.g. a local test server. */
+  /**
+   * A full endpoint URL instead of the AWS one, e.g. a local test server.
+   * @default the AWS one: `https://cognito-identity.${region}.amazonaws.com/` or
+   * `https://sts.${region}.amazonaws.com/` (`https://sts.amazonaws.com/` without `region`)
+   */
   endpoint?: string
   /**
    * The fetch to use.
    * @default globalThis.fetch
    */
   fetch?: (request: Request) => Promise<Response>
-  /** How the provider's credentials are cached and refreshed (see {@link refreshing}). */
+  /**
+   * How the provider's credentials are cached and refreshed (see {@link refreshing}).
+   * @default {} (the defaults of each option)
+   */
   refresh?: RefreshingOptions
 }
 
 /** Options of {@link fromCognitoIdentityPool}. */
 export interface CognitoIdentityPoolOptions extends ProviderOptions {
-  /** `region:uuid`, e.g. `us-east-1:1234abcd-...`; its region is the default `region`. */
+  /** `region:uuid`, e.g. `us-east-1:1234abcd-...`; its region is used when `region` is absent. */
   identityPoolId: string
   /** Tokens of an authenticated identity, by provider name, e.g. `{ 'accounts.google.com': idToken }`. */
   logins?: Record<string, string>
@@ -75,7 +85,10 @@ export interface WebIdentityOptions extends ProviderOptions {
    * @default 'webcrypto-sigv4'
    */
   roleSessionName?: string
-  /** Lifetime of the credentials in seconds (STS default: 3600). */
+  /**
+   * Lifetime of the credentials in seconds.
+   * @default not sent: STS's own, 3600
+   */
   durationSeconds?: number
 }
 
@@ -89,7 +102,10 @@ export interface AssumeRoleOptions extends ProviderOptions {
   roleSessionName: string
   /** A session policy that narrows the role (a JSON string or an object, sent as JSON). */
   policy?: string | object
-  /** Lifetime of the credentials in seconds (STS default: 3600). */
+  /**
+   * Lifetime of the credentials in seconds.
+   * @default not sent: STS's own, 3600
+   */
   durationSeconds?: number
 }
 
@@ -250,7 +266,8 @@ async function sts(
  * may be a function, called at each refresh. Cached and refreshed (see `refreshing`).
  *
  * @example
- * const credentials = fromWebIdentity({ roleArn: 'arn:aws:iam::123456789012:role/web', webIdentityToken: () => getIdToken() })
+ * declare function getIdToken(): Promise<string> // your sign-in's OpenID Connect id token
+ * const credentials = fromWebIdentity({ roleArn: 'arn:aws:iam::123456789012:role/web', webIdentityToken: getIdToken })
  */
 export function fromWebIdentity(options: WebIdentityOptions): CredentialProvider {
   const { roleArn, webIdentityToken, roleSessionName = 'webcrypto-sigv4', durationSeconds } = options
@@ -273,7 +290,12 @@ export function fromWebIdentity(options: WebIdentityOptions): CredentialProvider
  * Cached and refreshed (see `refreshing`).
  *
  * @example
- * const credentials = assumeRole({ credentials: { accessKeyId: env.KEY_ID, secretAccessKey: env.SECRET }, roleArn, roleSessionName: 'upload', durationSeconds: 900 })
+ * const credentials = assumeRole({
+ *   credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+ *   roleArn: 'arn:aws:iam::123456789012:role/uploader',
+ *   roleSessionName: 'upload',
+ *   durationSeconds: 900,
+ * })
  * const { accessKeyId, secretAccessKey, sessionToken, expiration } = await credentials()
  */
 export function assumeRole(options: AssumeRoleOptions): CredentialProvider {

@@ -13,6 +13,7 @@ export const RETRY_COST = 5
  * What a successful answer gives back to a {@link RetryBudget}.
  *
  * @example
+ * const budget = new RetryBudget(500)
  * budget.refund() // adds RETRY_SUCCESS_REFUND, up to the budget's capacity
  */
 export const RETRY_SUCCESS_REFUND = 1
@@ -141,7 +142,8 @@ export class RetryBudget {
  * Waits `ms` milliseconds; rejects with the signal's reason as soon as it aborts (also when already aborted).
  *
  * @example
- * await sleep(100, controller.signal)
+ * const controller = new AbortController()
+ * await sleep(100, controller.signal) // controller.abort() rejects it at once
  */
 export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -31,6 +31,7 @@ export function normalizePath(path: string): string {
  * @example
  * canonicalPath('/a%20b/../c', { normalizePath: true, encodePath: true }) // '/c'
  * canonicalPath('/a%20b', { normalizePath: true, encodePath: true }) // '/a%2520b'
+ * import { serviceRules } from './rules.js'
  * canonicalPath('/a%20b', serviceRules('s3')) // '/a%20b'
  */
 export function canonicalPath(path: string, rules: Pick<ServiceRules, 'normalizePath' | 'encodePath'>): string {
@@ -123,6 +124,7 @@ export function canonicalRequest(
  * The string to sign (SigV4 task 2) from the hex SHA-256 of the canonical request.
  *
  * @example
+ * const hash = 'f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59' // of the canonical request
  * stringToSign('AWS4-HMAC-SHA256', '20150830T123600Z', '20150830/us-east-1/iam/aws4_request', hash)
  */
 export function stringToSign(algorithm: string, amzDate: string, scope: string, canonicalRequestHash: string): string {
@@ -134,7 +136,12 @@ export function stringToSign(algorithm: string, amzDate: string, scope: string, 
  * algorithm, time and scope, then the previous signature, then the hashes that this link covers.
  *
  * @example
- * chainedStringToSign(CHAINED_PAYLOAD_ALGORITHM, amzDate, scope, previous, [EMPTY_SHA256, chunkHash])
+ * import { CHAINED_PAYLOAD_ALGORITHM, EMPTY_SHA256 } from './constants.js'
+ * // The first chunk of the S3 documentation's aws-chunked example: 64 KiB of 'a'.
+ * const scope = '20130524/us-east-1/s3/aws4_request'
+ * const seedSignature = '4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9'
+ * const chunkHash = 'bf718b6f653bebc184e1479f1935b8da974d701b893afcf49e701f3e2f9f9c5a'
+ * chainedStringToSign(CHAINED_PAYLOAD_ALGORITHM, '20130524T000000Z', scope, seedSignature, [EMPTY_SHA256, chunkHash])
  */
 export function chainedStringToSign(
   algorithm: string,

@@ -22,7 +22,7 @@ export interface ChecksumAlgorithmFacts {
   readonly name: string
   /** Length of the base64 checksum, as in a header or trailer (of 4, 8, 20 and 32 bytes). */
   readonly base64Length: number
-  /** The checksum types S3 offers for a multipart upload, the default first. */
+  /** The checksum types S3 offers for a multipart upload; `upload` takes the first when `checksumType` is absent. */
   readonly types: readonly ChecksumType[]
 }
 

@@ -26,7 +26,8 @@ function update(entries: Uint32Array, bytes: Uint8Array, previous: number): numb
  *
  * @example
  * crc32(new TextEncoder().encode('123456789')) // 0xcbf43926
- * crc32(second, crc32(first)) // same as crc32 of both
+ * const [first, second] = [new TextEncoder().encode('12345'), new TextEncoder().encode('6789')]
+ * crc32(second, crc32(first)) // 0xcbf43926 too: the CRC of both
  */
 export function crc32(bytes: Uint8Array, previous = 0): number {
   return update((crc32Table ??= table(0xedb88320)), bytes, previous)

@@ -9,7 +9,6 @@ import {
   queryPairs,
   stringToSign as formatStringToSign,
   type CanonicalHeaders,
-  type HeaderEntry,
 } from './canonical.js'
 import {
   ALGORITHM_PARAM,
@@ -30,92 +29,23 @@ import {
   SIGV4_ALGORITHM,
   UNSIGNED_PAYLOAD,
 } from './constants.js'
-import { isBytes, toHex, uriDecode, uriEncode, type Bytes } from './encoding.js'
+import { isBytes, toHex, uriDecode, uriEncode } from './encoding.js'
 import { fail } from './errors.js'
-import { checksumEntries } from './header-options.js'
-import { checkPayloadHash, resolveOptions, type ResolvedOptions, type SignOptions } from './options.js'
+import { checkPayloadHash, type ResolvedOptions, type ResolvedPresignOptions } from './options.js'
 import { isUnsignedHeader, type ServiceRules } from './rules.js'
 import { signingKey, type Credentials } from './signing-key.js'
+import type { CheckedParts, RequestParts, SignatureContext, SignedParts, SigningAlgorithm } from './types.js'
 import { hmac, sha256Hex } from './webcrypto.js'
-
-/**
- * A request as it goes on the wire, for transports other than fetch and for debugging: nothing here is
- * normalised by a URL parser.
- */
-export interface RequestParts {
-  /** HTTP method, sent as given (`GET`, `POST`, ...). */
-  method: string
-  /** The Host header value: host name, plus `:port` when it is not the scheme's default. */
-  host: string
-  /** The path exactly as it goes on the wire, e.g. `/a%20b/c` (raw characters are encoded when signing). */
-  path: string
-  /** The query as it goes on the wire, without `?` (e.g. `a=1&b=%20`). */
-  query?: string
-  /** Headers in order; names may repeat (their values are joined with `,`). */
-  headers?: Iterable<HeaderEntry>
-  /** The body, when its hash is needed. A stream is never read: it is signed as `UNSIGNED-PAYLOAD` where the
-   * service allows that (S3), and refused otherwise unless `unsignedPayload` or `payloadHash` is set. */
-  body?: string | Bytes | ReadableStream | null
-}
-
-/** Request parts that are valid (checked by `checkParts`, or built from a URL and a `Headers`). */
-export interface CheckedParts extends RequestParts {
-  query: string
-  /** A fresh list: signing never hands back the caller's arrays. */
-  headers: Array<[string, string]>
-}
-
-/** The outcome of signing request parts, with every intermediate step for inspection. */
-export interface SignedParts {
-  /** The method, as signed and to be sent. */
-  method: string
-  /** The Host header value that was signed. */
-  host: string
-  /** The path as signed and to be sent (wire form). */
-  path: string
-  /** The query to send, without `?` (with the `X-Amz-*` parameters when presigned). */
-  query: string
-  /** The headers to send: the input's plus those signing added (`authorization`, `x-amz-date`, ...). */
-  headers: Array<[string, string]>
-  /** The canonical request (SigV4 task 1): compare it with the server's when a signature does not match. */
-  canonicalRequest: string
-  /** The string to sign (SigV4 task 2): algorithm, time, scope and the canonical request's hash. */
-  stringToSign: string
-  /** Hex signature (HMAC-SHA256 for SigV4, DER ECDSA for SigV4a). */
-  signature: string
-  /** `host;x-amz-date;...` */
-  signedHeaders: string
-  /** `YYYYMMDD/region/service/aws4_request` */
-  credentialScope: string
-  /** The payload hash that was signed: the body's hex SHA-256 or a literal such as `UNSIGNED-PAYLOAD`. */
-  payloadHash: string
-  /** `YYYYMMDDTHHMMSSZ` */
-  amzDate: string
-}
-
-/** What a signature is computed with, besides the string to sign. */
-export interface SignatureContext {
-  credentials: Credentials
-  /** `YYYYMMDD` */
-  date: string
-  region: string
-  service: string
-}
-
-/** What differs between SigV4 and SigV4a: the algorithm name, scope, extra signed values and the signature. */
-export interface SigningAlgorithm {
-  name: string
-  scope(date: string, region: string, service: string): string
-  /** Extra authentication values (e.g. `X-Amz-Region-Set`): signed headers, or query parameters when presigning. */
-  params: Array<[string, string]>
-  signature(stringToSign: string, context: SignatureContext): Promise<string>
-}
 
 /**
  * SigV4: HMAC-SHA256 with the derived signing key.
  *
  * @example
- * const signed = await signHeaders(parts, options, SIGV4)
+ * import { resolveOptions } from './options.js'
+ * import { checkParts } from './parts.js'
+ * const parts = checkParts({ method: 'GET', host: 'sts.amazonaws.com', path: '/', query: 'Action=GetCallerIdentity' })
+ * const resolved = await resolveOptions({ credentials, region: 'us-east-1' }, parts.host, parts.path)
+ * const signed = await signHeaders(parts, resolved, SIGV4)
  */
 export const SIGV4: SigningAlgorithm = {
   name: SIGV4_ALGORITHM,
@@ -129,17 +59,18 @@ export const SIGV4: SigningAlgorithm = {
  * Signs checked request parts into the Authorization header.
  *
  * @example
- * const signed = await signHeaders({ method: 'GET', host: 'sts.amazonaws.com', path: '/', query: '', headers: [] },
- *   { credentials }, SIGV4)
+ * import { resolveOptions } from './options.js'
+ * const parts = { method: 'GET', host: 'sts.amazonaws.com', path: '/', query: '', headers: [] }
+ * const signed = await signHeaders(parts, await resolveOptions({ credentials }, parts.host, parts.path), SIGV4)
  */
 export async function signHeaders(
   parts: CheckedParts,
-  options: SignOptions,
+  resolved: ResolvedOptions,
   algorithm: SigningAlgorithm,
 ): Promise<SignedParts> {
-  const context = await signingContext(parts, options, algorithm)
+  const context = signingContext(resolved, algorithm)
   const { credentials, amzDate, rules, scope } = context
-  const payloadHash = await payloadHashOf(parts, context, options.unsignedPayload === true)
+  const payloadHash = await payloadHashOf(parts, context, resolved.unsignedPayload)
 
   // Authentication values, as lower-case headers.
   const added: Array<[string, string]> = [[DATE_HEADER, amzDate]]
@@ -152,7 +83,7 @@ export async function signHeaders(
   if (signsToken) added.push([SECURITY_TOKEN_HEADER, token])
 
   // The `checksum` option (header-options.ts): x-amz-checksum-<algorithm>, a signed header.
-  added.push(...checksumEntries(options.checksum))
+  added.push(...resolved.checksum)
 
   // What signing sets replaces the caller's header of the same name; a token header goes whenever there is a token.
   const replaced = new Set(['host', AUTHORIZATION_HEADER, ...added.map(([name]) => name)])
@@ -208,24 +139,27 @@ function isAuthParameter(name: string): boolean {
  * Signs checked request parts into the query (a presigned URL valid for `expiresIn` seconds).
  *
  * @example
- * const signed = await presignQuery(parts, { credentials }, SIGV4, 3600)
+ * import { resolvePresignOptions } from './options.js'
+ * import { checkParts } from './parts.js'
+ * const parts = checkParts({ method: 'GET', host: 'sts.amazonaws.com', path: '/', query: 'Action=GetCallerIdentity' })
+ * const resolved = await resolvePresignOptions({ credentials, region: 'us-east-1' }, parts.host, parts.path)
+ * const signed = await presignQuery(parts, resolved, SIGV4)
  * const url = `https://${signed.host}${signed.path}?${signed.query}`
  */
 export async function presignQuery(
   parts: CheckedParts,
-  options: SignOptions,
+  resolved: ResolvedPresignOptions,
   algorithm: SigningAlgorithm,
-  expiresIn: number,
 ): Promise<SignedParts> {
   const pairs = queryPairs(parts.query)
   // AWS would read the first of two X-Amz-Expires (or Signature, ...): a smuggled one must not ride along.
   if (pairs.some(([name]) => isAuthParameter(name))) {
     fail('ERR_INVALID_REQUEST', 'The query is presigned already: remove its X-Amz-* parameters')
   }
-  const context = await signingContext(parts, options, algorithm)
+  const context = signingContext(resolved, algorithm)
   const { credentials, amzDate, rules, scope } = context
   // The body of a presigned request is not known when the URL is made: S3 takes UNSIGNED-PAYLOAD.
-  const payloadHash = await payloadHashOf(parts, context, options.unsignedPayload === true || rules.unsignedPayloads)
+  const payloadHash = await payloadHashOf(parts, context, resolved.unsignedPayload || rules.unsignedPayloads)
 
   const kept = parts.headers.filter(([name]) => !/^(host|authorization)$/i.test(name))
   const headerList = canonicalHeaders([['host', parts.host], ...signable(kept)])
@@ -235,14 +169,14 @@ export async function presignQuery(
     [ALGORITHM_PARAM, algorithm.name],
     [CREDENTIAL_PARAM, `${credentials.accessKeyId}/${scope}`],
     [DATE_PARAM, amzDate],
-    [EXPIRES_PARAM, String(expiresIn)],
+    [EXPIRES_PARAM, String(resolved.expiresIn)],
     ...algorithm.params,
   ]
   const token = sessionTokenOf(credentials)
   const signsToken = token !== undefined && rules.signSessionToken
   if (signsToken) params.push([SECURITY_TOKEN_PARAM, token])
   // The `checksum` option (header-options.ts): signed into the URL, so S3 refuses other bytes.
-  params.push(...checksumEntries(options.checksum))
+  params.push(...resolved.checksum)
   params.push([SIGNED_HEADERS_PARAM, headerList.signedHeaders])
   const encoded = params.map(([name, value]): [string, string] => [
     name,
@@ -277,12 +211,7 @@ interface SigningContext extends ResolvedOptions, SignatureContext {
   scope: string
 }
 
-async function signingContext(
-  parts: CheckedParts,
-  options: SignOptions,
-  algorithm: SigningAlgorithm,
-): Promise<SigningContext> {
-  const resolved = await resolveOptions(options, parts.host, parts.path)
+function signingContext(resolved: ResolvedOptions, algorithm: SigningAlgorithm): SigningContext {
   const date = resolved.amzDate.slice(0, 8)
   return { ...resolved, date, scope: algorithm.scope(date, resolved.region, resolved.service) }
 }

@@ -4,7 +4,7 @@
 // having to send them.
 import { checksumAlgorithm, type ChecksumAlgorithm } from './checksum-algorithms.js'
 import { isBase64, uriEncode } from './encoding.js'
-import type { CheckedParts } from './engine.js'
+import type { CheckedParts } from './types.js'
 import { fail } from './errors.js'
 import { HOISTABLE_HEADER } from './rules.js'
 
@@ -17,10 +17,12 @@ export interface ChecksumOption {
   value?: string
 }
 
-/** What header hoisting reads (the `PresignOptions` of the same names). */
-export interface HoistOptions {
-  hoistHeaders?: boolean
-  unhoistableHeaders?: readonly string[]
+/** Which headers presigning moves into the query (`hoistHeaders` and `unhoistableHeaders`, resolved). */
+export interface HoistRule {
+  /** Whether `x-amz-*` headers move at all. */
+  enabled: boolean
+  /** Lower-case names that stay signed headers. */
+  unhoistable: ReadonlySet<string>
 }
 
 /**
@@ -42,17 +44,22 @@ export function checksumEntries(option: ChecksumOption | undefined): Array<[stri
 }
 
 /**
- * Request parts to presign with (unless `hoistHeaders` is false) every `x-amz-*` header but the server-side-encryption
- * ones and `unhoistableHeaders` moved into the query, so it is signed into the URL.
+ * Request parts to presign with (unless hoisting is off) every `x-amz-*` header but the server-side-encryption ones
+ * and the unhoistable ones moved into the query, so it is signed into the URL.
  *
  * @example
- * hoistHeaders({ method: 'PUT', host, path: '/k', headers: [['x-amz-acl', 'private']] }, {})
+ * import type { CheckedParts } from './types.js'
+ * const parts: CheckedParts = {
+ *   ...{ method: 'PUT', host: 'b.s3.us-east-1.amazonaws.com', path: '/k', query: '' },
+ *   headers: [['x-amz-acl', 'private']],
+ * }
+ * hoistHeaders(parts, { enabled: true, unhoistable: new Set() })
  * // { ..., headers: [], query: 'x-amz-acl=private' }
  */
-export function hoistHeaders(parts: CheckedParts, options: HoistOptions): CheckedParts {
-  if (options?.hoistHeaders === false) return parts
+export function hoistHeaders(parts: CheckedParts, rule: HoistRule): CheckedParts {
+  if (!rule.enabled) return parts
   const staysInHeaders = ([name]: [string, string]): boolean =>
-    !HOISTABLE_HEADER.test(name) || !!options?.unhoistableHeaders?.includes(name.toLowerCase())
+    !HOISTABLE_HEADER.test(name) || rule.unhoistable.has(name.toLowerCase())
   const moved = parts.headers.filter((header) => !staysInHeaders(header))
   if (moved.length === 0) return parts
   const hoisted = moved.map(([name, value]) => uriEncode(name) + '=' + uriEncode(value))

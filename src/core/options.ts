@@ -1,7 +1,7 @@
 // Option types and their validation, shared by every entry point.
-import { SCOPE_NAME } from './constants.js'
+import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN, SCOPE_NAME } from './constants.js'
 import { fail } from './errors.js'
-import type { ChecksumOption } from './header-options.js'
+import { checksumEntries, type ChecksumOption, type HoistRule } from './header-options.js'
 import { inferScope, type InferredScope } from './infer.js'
 import { serviceRules, type ServiceRules } from './rules.js'
 import type { Credentials } from './signing-key.js'
@@ -15,21 +15,42 @@ export type CredentialsInput = Credentials | Promise<Credentials> | (() => Crede
 export interface SignOptions {
   /** `{ accessKeyId, secretAccessKey, sessionToken? }`, or a (possibly async) function returning them. */
   credentials: CredentialsInput
-  /** Signing region, e.g. `us-east-1`. Inferred from AWS host names when absent. */
+  /**
+   * Signing region, e.g. `us-east-1`.
+   * @default inferred from AWS host names
+   */
   region?: string
-  /** Signing name of the service, e.g. `kinesis`, `s3`, `execute-api`. Inferred from AWS host names when absent. */
+  /**
+   * Signing name of the service, e.g. `kinesis`, `s3`, `execute-api`.
+   * @default inferred from AWS host names
+   */
   service?: string
-  /** Signing time: a `Date` or an ISO-8601 string. Default: now. */
+  /**
+   * Signing time: a `Date` or an ISO-8601 string.
+   * @default new Date()
+   */
   datetime?: Date | string
-  /** Sign `UNSIGNED-PAYLOAD` instead of the body's SHA-256 (the body is then never read). */
+  /**
+   * Sign `UNSIGNED-PAYLOAD` instead of the body's SHA-256 (the body is then never read).
+   * @default false
+   */
   unsignedPayload?: boolean
   /** The body's SHA-256 in lower-case hex, already known (or a literal such as `UNSIGNED-PAYLOAD`). */
   payloadHash?: string
-  /** Add and sign `x-amz-content-sha256` (always on for S3). */
+  /**
+   * Add and sign `x-amz-content-sha256` (S3 requires it).
+   * @default false (true for S3)
+   */
   signContentSha256?: boolean
-  /** Resolve `.`/`..` and merge `//` in the path before signing (default: on, off for S3). */
+  /**
+   * Resolve `.`/`..` and merge `//` in the path before signing.
+   * @default true (false for S3)
+   */
   normalizePath?: boolean
-  /** `false` adds the session token after signing, unsigned (IoT's `iotdevicegateway` needs this). */
+  /**
+   * `false` adds the session token after signing, unsigned (IoT's `iotdevicegateway` needs this).
+   * @default true (false for `iotdevicegateway`)
+   */
   signSessionToken?: boolean
   /** S3: add and sign `x-amz-checksum-<algorithm>` for the whole body (presigned: into the URL's query):
    * `{ algorithm, value }` with the base64 value (`checksum()` of `webcrypto-sigv4/s3`). Nothing is added without it.
@@ -39,24 +60,47 @@ export interface SignOptions {
 
 /** Options of `presign` and `presignParts`. */
 export interface PresignOptions extends SignOptions {
-  /** Lifetime of the URL in seconds, 1..604800 (7 days). Default 3600. */
+  /**
+   * Lifetime of the URL in seconds, 1..604800 (7 days).
+   * @default 3600
+   */
   expiresIn?: number
-  /** Move `x-amz-*` headers into the signed query, as smithy and Go do (default true), except the
-   * `x-amz-server-side-encryption*` ones S3 takes only as headers and those in `unhoistableHeaders`. */
+  /**
+   * Move `x-amz-*` headers into the signed query, as smithy and Go do, except the `x-amz-server-side-encryption*`
+   * ones S3 takes only as headers and those in `unhoistableHeaders`.
+   * @default true
+   */
   hoistHeaders?: boolean
-  /** Further `x-amz-*` headers (lower-case names) to keep as signed headers when hoisting: the URL's user sends them. */
+  /**
+   * Further `x-amz-*` headers (lower-case names) to keep as signed headers when hoisting: the URL's user sends them.
+   * @default []
+   */
   unhoistableHeaders?: readonly string[]
 }
 
-/** Everything a signature needs, validated. */
-export interface ResolvedOptions {
-  credentials: Credentials
+/** Where a request is signed for: its region and service (given, or inferred from the host once) and their rules. */
+export interface ResolvedScope {
   region: string
   service: string
-  amzDate: string
   rules: ServiceRules
+}
+
+/** Everything a signature needs, validated: the signing steps read this record, never the options as given. */
+export interface ResolvedOptions extends ResolvedScope {
+  credentials: Credentials
+  amzDate: string
   /** `options.payloadHash`, checked; absent when the body (or a header) gives the hash. */
   payloadHash?: string | undefined
+  /** Sign `UNSIGNED-PAYLOAD` rather than hash the body. */
+  unsignedPayload: boolean
+  /** What the `checksum` option adds (`x-amz-checksum-<algorithm>`), checked; empty without it. */
+  checksum: Array<[string, string]>
+}
+
+/** What presigning needs besides: the URL's lifetime and which headers go into its query. */
+export interface ResolvedPresignOptions extends ResolvedOptions {
+  expiresIn: number
+  hoist: HoistRule
 }
 
 /**
@@ -81,6 +125,7 @@ const CREDENTIAL_TEXT = /^[\x21-\x7e]+$/
  * the values: a secret or token must not end up in a log.
  *
  * @example
+ * declare const provider: () => Promise<unknown> // e.g. your endpoint that hands out temporary credentials
  * const credentials = checkCredentials(await provider())
  */
 export function checkCredentials(value: unknown): Credentials {
@@ -128,20 +173,40 @@ export function checkPayloadHash(value: unknown, where: string): string {
 const BOOLEAN_OPTIONS = ['unsignedPayload', 'signContentSha256', 'normalizePath', 'signSessionToken'] as const
 
 /**
- * Validates options (`payloadHash` too), resolves credentials and infers region/service from the host where absent.
+ * The region, service and service rules of a signature: the options' own, else inferred from the host and path (the
+ * one place a scope is inferred). Checks the options the rules read.
  *
  * @example
- * const resolved = await resolveOptions({ credentials, datetime: '2015-08-30T12:36:00Z' }, 'iam.amazonaws.com', '/')
+ * resolveScope({}, 'kinesis.eu-west-1.amazonaws.com', '/') // { region: 'eu-west-1', service: 'kinesis', rules }
  */
-export async function resolveOptions(options: SignOptions, host: string, path: string): Promise<ResolvedOptions> {
+export function resolveScope(options: Partial<SignOptions>, host: string, path: string): ResolvedScope {
   if (!isRecord(options)) fail('ERR_INVALID_OPTION', 'Pass options: { credentials }')
   for (const name of BOOLEAN_OPTIONS) {
     const value: unknown = options[name]
     if (value !== undefined && typeof value !== 'boolean')
       fail('ERR_INVALID_OPTION', `Set options.${name} to true or false`)
   }
+  // Host inference only when an option is missing: it is the slowest step of resolving options.
+  const inferred: InferredScope = options.region && options.service ? {} : inferScope(host, path)
+  const region = scopeName('region', options.region ?? inferred.region, host)
+  const service = scopeName('service', options.service ?? inferred.service, host)
+  return { region, service, rules: serviceRules(service, options) }
+}
+
+/**
+ * Resolves the options of one signature, once: validates them (`payloadHash` and `checksum` too), calls the
+ * credentials provider and resolves the scope ({@link resolveScope}). The signing steps take the result.
+ *
+ * @example
+ * const resolved = await resolveOptions({ credentials, datetime: '2015-08-30T12:36:00Z' }, 'iam.amazonaws.com', '/')
+ * resolved.service // 'iam'
+ */
+export async function resolveOptions(options: SignOptions, host: string, path: string): Promise<ResolvedOptions> {
+  const scope = resolveScope(options, host, path)
   const givenHash = options.payloadHash ?? undefined
   const payloadHash = givenHash === undefined ? undefined : checkPayloadHash(givenHash, 'options.payloadHash')
+  const checksum = checksumEntries(options.checksum)
+  const signingTime = amzDate(options.datetime)
   const input = options.credentials
   let credentials: unknown
   try {
@@ -149,25 +214,56 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
   } catch (error) {
     fail('ERR_CREDENTIALS_PROVIDER', 'Credentials provider failed: see cause', error)
   }
-  checkCredentials(credentials)
-  // Host inference only when an option is missing: it is the slowest step of resolving options.
-  const inferred: InferredScope = options.region && options.service ? {} : inferScope(host, path)
-  const region = scopeName('region', options.region ?? inferred.region, host)
-  const service = scopeName('service', options.service ?? inferred.service, host)
   return {
-    credentials: credentials as Credentials,
-    region,
-    service,
-    amzDate: amzDate(options.datetime),
-    rules: serviceRules(service, options),
+    ...scope,
+    credentials: checkCredentials(credentials),
+    amzDate: signingTime,
     payloadHash,
+    unsignedPayload: options.unsignedPayload === true,
+    checksum,
   }
+}
+
+/**
+ * {@link resolveOptions} for presigning: also the URL's lifetime and which headers move into its query.
+ *
+ * @example
+ * const resolved = await resolvePresignOptions({ credentials, expiresIn: 900 }, 'b.s3.us-east-1.amazonaws.com', '/k')
+ * resolved.expiresIn // 900
+ */
+export async function resolvePresignOptions(
+  options: PresignOptions,
+  host: string,
+  path: string,
+): Promise<ResolvedPresignOptions> {
+  // The lifetime is checked first: a wrong one is refused before any credentials provider is called.
+  const expiresIn = expiresInOf(isRecord(options) ? options.expiresIn : undefined)
+  const hoist = hoistRuleOf(isRecord(options) ? options : {})
+  return { ...(await resolveOptions(options, host, path)), expiresIn, hoist }
+}
+
+function expiresInOf(expiresIn: unknown): number {
+  if (expiresIn === undefined) return DEFAULT_EXPIRES_IN
+  if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
+    fail('ERR_INVALID_EXPIRES', `Set options.expiresIn to 1..${MAX_EXPIRES_IN} seconds (7 days)`)
+  }
+  return expiresIn
+}
+
+function hoistRuleOf({ hoistHeaders, unhoistableHeaders }: Partial<PresignOptions>): HoistRule {
+  if (hoistHeaders !== undefined && typeof hoistHeaders !== 'boolean')
+    fail('ERR_INVALID_OPTION', 'Set options.hoistHeaders to true or false')
+  const names: unknown = unhoistableHeaders ?? []
+  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string'))
+    fail('ERR_INVALID_OPTION', 'Set options.unhoistableHeaders to a list of header names')
+  return { enabled: hoistHeaders !== false, unhoistable: new Set(names.map((name: string) => name.toLowerCase())) }
 }
 
 /**
  * Checks a region or service name (a-z, 0-9 and -); `host` names the host that did not tell a missing one.
  *
  * @example
+ * declare const options: SignOptions
  * scopeName('region', options.region) // 'us-east-1', or throws ERR_REGION_REQUIRED / ERR_INVALID_OPTION
  */
 export function scopeName(name: 'region' | 'service', value: unknown, host?: string): string {

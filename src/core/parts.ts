@@ -1,7 +1,7 @@
 // The parts API's checks: request parts from a caller are checked once, and nothing that passes can split a raw
 // HTTP/1.1 request (no CR, LF or NUL in the request line or a header).
 import { HTTP_TOKEN } from './constants.js'
-import type { CheckedParts, RequestParts } from './engine.js'
+import type { CheckedParts, RequestParts } from './types.js'
 import { fail } from './errors.js'
 import { isRecord } from './options.js'
 

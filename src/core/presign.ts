@@ -1,6 +1,7 @@
 // The presigning entry points of SigV4: a URL (or Request), or plain request parts. The `webcrypto-sigv4/presign`
 // subpath is an alias of these two functions (the main entry exports the same ones); it stays for existing imports.
-import { SIGV4, type RequestParts, type SignedParts } from './engine.js'
+import { SIGV4 } from './engine.js'
+import type { RequestParts, SignedParts } from './types.js'
 import { presignPartsWith, presignRequestWith } from './with-algorithm.js'
 import type { PresignOptions } from './options.js'
 import type { RequestLike } from './request.js'

@@ -1,12 +1,11 @@
 // Turns what a fetch user has (a Request, or { method, url, headers, body }) into request parts, reading the
 // body at most once and keeping it so the signed request carries exactly the bytes that were hashed.
 import { CONTENT_SHA256_HEADER, HTTP_TOKEN } from './constants.js'
-import type { CheckedParts, RequestParts } from './engine.js'
-import { fail } from './errors.js'
-import { inferScope } from './infer.js'
-import { isRecord, type SignOptions } from './options.js'
-import { serviceRules } from './rules.js'
 import { isBytes, utf8Body } from './encoding.js'
+import { fail } from './errors.js'
+import { isRecord, type ResolvedOptions } from './options.js'
+import type { ServiceRules } from './rules.js'
+import type { CheckedParts, RequestParts } from './types.js'
 
 /** A request as fetch users write it: `url` plus the usual RequestInit fields. */
 export interface RequestLike extends Omit<RequestInit, 'headers' | 'body' | 'method'> {
@@ -24,8 +23,9 @@ export interface RequestLike extends Omit<RequestInit, 'headers' | 'body' | 'met
   body?: BodyInit | null
 }
 
-/** The parts to sign plus what is needed to rebuild the request afterwards. */
-export interface PreparedRequest {
+/** The parts to sign plus what is needed to rebuild the request afterwards, and the options resolved for it. */
+export interface PreparedRequest<Resolved extends ResolvedOptions = ResolvedOptions> {
+  resolved: Resolved
   url: URL
   /** The URL as given, for the Request to send: a Request parses a string faster than it serialises a URL. */
   href: string
@@ -92,19 +92,15 @@ const LAST_TRIMMED_CODE = 0x20
  * The one rule of every S3 path (`sign`, `presign`, `AwsClient`, the uploads): a service that signs the path as
  * sent, where the path is an object key, gets the key as written or nothing. A URL string whose path the parser
  * would rewrite (see {@link parserRewritesPath}) is refused, so no request reaches a key other than the given one:
- * `uploads/alice/../../users/bob/a.png` is not sent to `users/bob/a.png`. `service` is the one signed for, `true`
- * for a caller that only ever addresses S3 objects; services that normalise the path are left alone.
+ * `uploads/alice/../../users/bob/a.png` is not sent to `users/bob/a.png`. `rules` are those of the service signed
+ * for (see `resolveScope`); services that normalise the path are left alone.
  *
  * @example
- * refuseRewrittenKey('https://b.s3.us-east-1.amazonaws.com/a/../b', { service: 's3' }) // throws ERR_INVALID_URL
+ * import { serviceRules } from './rules.js'
+ * refuseRewrittenKey('https://b.s3.us-east-1.amazonaws.com/a/../b', serviceRules('s3')) // throws ERR_INVALID_URL
  */
-export function refuseRewrittenKey(url: string, options: Partial<SignOptions> | true): void {
-  if (!parserRewritesPath(url)) return
-  if (options !== true) {
-    const parsed = parseUrl(url)
-    const service = options.service ?? inferScope(parsed.host, parsed.pathname).service
-    if (typeof service !== 'string' || serviceRules(service, options).normalizePath) return
-  }
+export function refuseRewrittenKey(url: string, rules: Pick<ServiceRules, 'normalizePath'>): void {
+  if (rules.normalizePath || !parserRewritesPath(url)) return
   fail(
     'ERR_INVALID_URL',
     'The URL parser would change this S3 key (. and .. segments, also as %2e, \\, tabs, line breaks, trailing ' +
@@ -117,7 +113,7 @@ export function refuseRewrittenKey(url: string, options: Partial<SignOptions> | 
  * becomes a typed error.
  *
  * @example
- * const request = buildRequest(url, { method: 'PUT', headers, body })
+ * const request = buildRequest(url, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'hello' })
  */
 export function buildRequest(input: Request | string, init: RequestInit): Request {
   try {
@@ -128,28 +124,35 @@ export function buildRequest(input: Request | string, init: RequestInit): Reques
 }
 
 /**
- * Reads a Request (or request-like object) once into request parts. The input is never modified:
- * a Request's body is read from a clone.
+ * Reads a Request (or request-like object) once into request parts, with the options resolved for its host and
+ * path by `resolve` (they tell whether the body must be read, and whether the path is an S3 key). The input is never
+ * modified: a Request's body is read from a clone.
  *
  * @example
- * const { parts, body } = await prepareRequest({ url, method: 'POST', body: 'x' }, options)
+ * import { resolveOptions } from './options.js'
+ * const { parts, body, resolved } = await prepareRequest({ url, method: 'POST', body: 'x' }, (host, path) =>
+ *   resolveOptions({ credentials }, host, path),
+ * )
  */
-export async function prepareRequest(input: Request | RequestLike, options: SignOptions): Promise<PreparedRequest> {
+export async function prepareRequest<Resolved extends ResolvedOptions>(
+  input: Request | RequestLike,
+  resolve: (host: string, path: string) => Promise<Resolved>,
+): Promise<PreparedRequest<Resolved>> {
   if (!isRecord(input)) fail('ERR_INVALID_REQUEST', 'Pass a Request or { url, ... }')
   const source = input instanceof Request ? input : undefined
   if (source?.bodyUsed) fail('ERR_BODY_USED', 'Sign the request before reading its body')
-  // The options as far as they are read here: resolveOptions() checks them when signing.
-  const given: Partial<SignOptions> = isRecord(options) ? options : {}
   const url = parseUrl(input.url)
-  // Only a string still shows the path as written: the parsed URL has lost its dot segments.
-  if (typeof input.url === 'string') refuseRewrittenKey(input.url, given)
   const method = methodOf(input.method)
   const headers = headersOf(input.headers)
+  const resolved = await resolve(url.host, url.pathname)
+  // Only a string still shows the path as written: the parsed URL has lost its dot segments.
+  if (typeof input.url === 'string') refuseRewrittenKey(input.url, resolved.rules)
   const clone = source?.clone()
   const body = clone
-    ? await requestBody(clone, method, hashKnown(given, headers))
+    ? await requestBody(clone, method, hashKnown(resolved, headers))
     : await requestLikeBody(input.body, method, headers)
   return {
+    resolved,
     url,
     href: typeof input.url === 'string' ? input.url : url.href,
     parts: {
@@ -207,9 +210,8 @@ export function headersOf(given: HeadersInit | undefined): Headers {
 }
 
 /** Whether the payload hash comes from elsewhere, so that a Request's body need not be read. */
-function hashKnown(options: Partial<SignOptions>, headers: Headers): boolean {
-  const payloadHash = options.payloadHash ?? undefined
-  return options.unsignedPayload === true || payloadHash !== undefined || headers.has(CONTENT_SHA256_HEADER)
+function hashKnown(resolved: ResolvedOptions, headers: Headers): boolean {
+  return resolved.unsignedPayload || resolved.payloadHash !== undefined || headers.has(CONTENT_SHA256_HEADER)
 }
 
 /** A Request's body: read once from its clone (the bytes hashed are the bytes sent), unless its hash is known. */

@@ -1,5 +1,6 @@
 // The header-signing entry points of SigV4: a fetch Request, or plain request parts.
-import { SIGV4, type RequestParts, type SignedParts } from './engine.js'
+import { SIGV4 } from './engine.js'
+import type { RequestParts, SignedParts } from './types.js'
 import { signPartsWith, signRequestWith } from './with-algorithm.js'
 import type { SignOptions } from './options.js'
 import type { RequestLike } from './request.js'

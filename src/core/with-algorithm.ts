@@ -1,12 +1,11 @@
 // Entry points that take the signing algorithm (SigV4 or SigV4a). The public functions of sign.ts, presign.ts,
 // sigv4a.ts and client.ts are these with an algorithm chosen; this module is not part of the documented API.
-import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN } from './constants.js'
-import { presignQuery, signHeaders, type RequestParts, type SignedParts, type SigningAlgorithm } from './engine.js'
-import { fail } from './errors.js'
+import { presignQuery, signHeaders } from './engine.js'
 import { hoistHeaders } from './header-options.js'
-import { isRecord, type PresignOptions, type SignOptions } from './options.js'
+import { resolveOptions, resolvePresignOptions, type PresignOptions, type SignOptions } from './options.js'
 import { checkParts } from './parts.js'
 import { buildRequest, prepareRequest, type RequestLike } from './request.js'
+import type { RequestParts, SignedParts, SigningAlgorithm } from './types.js'
 
 /** A signed Request and the steps that signed it. */
 export interface SignedRequest {
@@ -20,7 +19,8 @@ export async function signPartsWith(
   options: SignOptions,
   algorithm: SigningAlgorithm,
 ): Promise<SignedParts> {
-  return signHeaders(checkParts(parts), options, algorithm)
+  const checked = checkParts(parts)
+  return signHeaders(checked, await resolveOptions(options, checked.host, checked.path), algorithm)
 }
 
 /** Presigns request parts into the query with an algorithm. */
@@ -29,9 +29,10 @@ export async function presignPartsWith(
   options: PresignOptions,
   algorithm: SigningAlgorithm,
 ): Promise<SignedParts> {
-  const expiresIn = expiresInOf(options)
+  const checked = checkParts(parts)
+  const resolved = await resolvePresignOptions(options, checked.host, checked.path)
   // x-amz-* headers move into the query first (header-options.ts), after the parts are checked.
-  return presignQuery(hoistHeaders(checkParts(parts), options), options, algorithm, expiresIn)
+  return presignQuery(hoistHeaders(checked, resolved.hoist), resolved, algorithm)
 }
 
 /** Signs a Request (or request-like object) with an algorithm and rebuilds it with the same body bytes. */
@@ -40,8 +41,8 @@ export async function signRequestWith(
   options: SignOptions,
   algorithm: SigningAlgorithm,
 ): Promise<SignedRequest> {
-  const prepared = await prepareRequest(input, options)
-  const signed = await signHeaders(prepared.parts, options, algorithm)
+  const prepared = await prepareRequest(input, (host, path) => resolveOptions(options, host, path))
+  const signed = await signHeaders(prepared.parts, prepared.resolved, algorithm)
   const init: RequestInit & { duplex?: 'half' } = {
     ...prepared.init,
     method: signed.method,
@@ -60,22 +61,14 @@ export async function presignRequestWith(
   options: PresignOptions,
   algorithm: SigningAlgorithm,
 ): Promise<URL> {
-  const expiresIn = expiresInOf(options)
   const request = typeof input === 'string' || input instanceof URL ? { url: input } : input
-  const { parts, url } = await prepareRequest(request, options)
+  const { parts, url, resolved } = await prepareRequest(request, (host, path) =>
+    resolvePresignOptions(options, host, path),
+  )
   // `url` is prepareRequest's own parse of the input, never the caller's object: it can carry the result.
   // x-amz-* headers move into the query first (header-options.ts).
-  url.search = (await presignQuery(hoistHeaders(parts, options), options, algorithm, expiresIn)).query
+  url.search = (await presignQuery(hoistHeaders(parts, resolved.hoist), resolved, algorithm)).query
   return url
-}
-
-function expiresInOf(options: PresignOptions): number {
-  const expiresIn: unknown = isRecord(options) ? options.expiresIn : undefined
-  if (expiresIn === undefined) return DEFAULT_EXPIRES_IN
-  if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
-    fail('ERR_INVALID_EXPIRES', `Set options.expiresIn to 1..${MAX_EXPIRES_IN} seconds (7 days)`)
-  }
-  return expiresIn
 }
 
 /**

@@ -41,6 +41,7 @@ export interface PutRecordsProgress {
  * Per-call limits of PutRecords (records, bytes per call, bytes per record; data plus partition key).
  *
  * @example
+ * declare const records: KinesisRecord[]
  * records.length <= KINESIS_LIMITS.records
  */
 export const KINESIS_LIMITS = { records: 500, callBytes: 5 * 1024 * 1024, recordBytes: 1024 * 1024 }
@@ -150,11 +151,17 @@ interface PutRecordsResultEntry {
  * sending anything.
  *
  * @example
- * const producer = new KinesisProducer({ client: new AwsClient({ credentials, region: 'eu-west-1' }), streamName: 'events' })
- * await producer.putRecord({ data: JSON.stringify(event), partitionKey: event.userId })
- * const { failed } = await producer.putRecords(events.map((e) => ({ data: JSON.stringify(e), partitionKey: e.userId })), {
- *   onProgress: ({ sent, total }) => console.log(`${sent}/${total}`),
+ * const producer = new KinesisProducer({
+ *   client: new AwsClient({ credentials, region: 'eu-west-1' }),
+ *   streamName: 'events',
  * })
+ * const click = { userId: 'user-1', page: '/pricing' }
+ * await producer.putRecord({ data: JSON.stringify(click), partitionKey: click.userId })
+ * const clicks = [click, { userId: 'user-2', page: '/docs' }]
+ * const { failed } = await producer.putRecords(
+ *   clicks.map((c) => ({ data: JSON.stringify(c), partitionKey: c.userId })),
+ *   { onProgress: ({ sent, total }) => console.log(`${sent}/${total}`) },
+ * )
  */
 export class KinesisProducer {
   /** The client that signs and sends the calls. */
@@ -188,6 +195,7 @@ export class KinesisProducer {
    * Puts one record (throws an `AwsError` when Kinesis refuses it, `ERR_RECORD_TOO_LARGE` over 1 MiB).
    *
    * @example
+   * declare const producer: KinesisProducer
    * const { shardId, sequenceNumber } = await producer.putRecord({ data: 'hello', partitionKey: 'a' })
    */
   async putRecord(
@@ -213,7 +221,14 @@ export class KinesisProducer {
    * Throws when a call fails as a whole (after the client's retries), or for a record over 1 MiB.
    *
    * @example
-   * const { records, failed } = await producer.putRecords(records, { onProgress: console.log, signal })
+   * declare const producer: KinesisProducer
+   * const records = [
+   *   { data: 'first', partitionKey: 'a' },
+   *   { data: 'second', partitionKey: 'b' },
+   * ]
+   * const signal = AbortSignal.timeout(30_000)
+   * const { records: results, failed } = await producer.putRecords(records, { onProgress: console.log, signal })
+   * if (failed) console.warn(results.filter((result) => result.errorCode))
    */
   async putRecords(
     records: KinesisRecord[],

@@ -39,6 +39,8 @@ function hashState(hash: IncrementalHash): ChecksumState {
  * A fresh incremental checksum of an algorithm.
  *
  * @example
+ * const first = new TextEncoder().encode('12345')
+ * const second = new TextEncoder().encode('6789')
  * const state = checksumState('crc32c')
  * state.update(first)
  * state.update(second)
@@ -71,6 +73,7 @@ export function checksumState(algorithm: ChecksumAlgorithm): ChecksumState {
  * A view of any bytes as a Uint8Array, without copying.
  *
  * @example
+ * const buffer = new ArrayBuffer(16)
  * asBytes(new DataView(buffer, 4, 8)) // Uint8Array of those 8 bytes
  */
 export function asBytes(data: ByteSource): Uint8Array {

@@ -55,7 +55,9 @@ let crc32cTables: Uint32Array | undefined
  *
  * @example
  * crc32Sliced(new TextEncoder().encode('123456789')) // 0xcbf43926
- * crc32Sliced(second, crc32Sliced(first)) // same as of both
+ * const first = new TextEncoder().encode('12345')
+ * const second = new TextEncoder().encode('6789')
+ * crc32Sliced(second, crc32Sliced(first)) // 0xcbf43926 too
  */
 export function crc32Sliced(bytes: Uint8Array, previous = 0): number {
   return update((crc32Tables ??= slicingTables(CRC32_POLYNOMIAL)), bytes, previous)

@@ -58,7 +58,9 @@ let tables: Tables | undefined
  *
  * @example
  * crc64nvme(new TextEncoder().encode('123456789')) // { high: 0xae8b1486, low: 0x0a799888 }
- * crc64nvme(second, crc64nvme(first)) // same as of both
+ * const first = new TextEncoder().encode('12345')
+ * const second = new TextEncoder().encode('6789')
+ * crc64nvme(second, crc64nvme(first)) // the same
  */
 export function crc64nvme(bytes: Uint8Array, previous: Crc64 = INITIAL): Crc64 {
   const { high: tableHigh, low: tableLow } = (tables ??= slicingTables())

@@ -32,19 +32,30 @@ export interface S3ExpressSessionOptions {
   credentials: CredentialsInput
   /** The bucket's region, e.g. `us-east-1`. */
   region: string
-  /** `ReadWrite` (default) or `ReadOnly` sessions. */
+  /**
+   * `ReadWrite` or `ReadOnly` sessions.
+   * @default 'ReadWrite'
+   */
   sessionMode?: 'ReadWrite' | 'ReadOnly'
-  /** The bucket URL CreateSession goes to; default the zonal endpoint
-   * `https://<bucket>.s3express-<zone id>.<region>.amazonaws.com`. */
+  /**
+   * The bucket URL CreateSession goes to.
+   * @default the zonal endpoint `https://<bucket>.s3express-<zone id>.<region>.amazonaws.com`
+   */
   endpoint?: string
-  /** Refresh the session this many seconds before it expires (default 60). */
+  /**
+   * Refresh the session this many seconds before it expires, 0..299 (sessions last 300 seconds).
+   * @default 60
+   */
   marginSeconds?: number
   /**
    * The fetch that sends CreateSession.
    * @default globalThis.fetch
    */
   fetch?: (request: Request) => Promise<Response>
-  /** The clock, in milliseconds (tests). */
+  /**
+   * The clock, in milliseconds (tests).
+   * @default Date.now
+   */
   now?: () => number
 }
 
@@ -82,6 +93,7 @@ function withSessionToken(input: Request | RequestLike, token: string): Request 
  *
  * @example
  * const session = fromS3ExpressSession({ bucket: 'logs--use1-az4--x-s3', credentials, region: 'us-east-1' })
+ * const body = '2025-01-15T10:00:00Z GET /index.html 200\n'
  * await fetch(await session.sign({ method: 'PUT', url: `${session.endpoint}/2025/01/app.log`, body }))
  * const url = await session.presign(`${session.endpoint}/2025/01/app.log`, { expiresIn: 300 })
  */

@@ -40,10 +40,16 @@ export interface PresignPostInput {
   url: string | URL
   /** The object key; may contain `${filename}` (S3 puts the uploaded file's name there). */
   key: string
-  /** Further form fields to send, e.g. `{ 'Content-Type': 'image/png', acl: 'private' }`; each is signed into the
-   * policy as an exact match unless a condition covers it already. */
+  /**
+   * Further form fields to send, e.g. `{ 'Content-Type': 'image/png', acl: 'private' }`; each is signed into the
+   * policy as an exact match unless a condition covers it already.
+   * @default {}
+   */
   fields?: Record<string, string>
-  /** Further conditions the form must meet, e.g. `['content-length-range', 0, 10_485_760]`. */
+  /**
+   * Further conditions the form must meet, e.g. `['content-length-range', 0, 10_485_760]`.
+   * @default []
+   */
   conditions?: PostCondition[]
 }
 
@@ -51,11 +57,20 @@ export interface PresignPostInput {
 export interface PresignPostOptions {
   /** The credentials that sign the policy; a session token becomes the `x-amz-security-token` field. */
   credentials: CredentialsInput
-  /** Signing region; inferred from AWS host names when absent. */
+  /**
+   * Signing region.
+   * @default inferred from AWS host names
+   */
   region?: string
-  /** Signing time: a `Date` or an ISO-8601 string. Default: now. */
+  /**
+   * Signing time: a `Date` or an ISO-8601 string.
+   * @default new Date()
+   */
   datetime?: Date | string
-  /** Lifetime of the policy in seconds, 1..604800 (7 days). Default 3600. */
+  /**
+   * Lifetime of the policy in seconds, 1..604800 (7 days).
+   * @default 3600
+   */
   expiresIn?: number
 }
 

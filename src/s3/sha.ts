@@ -168,6 +168,8 @@ function sha256Compress(state: Uint32Array, w: Uint32Array): void {
  * An incremental SHA-1 (FIPS 180-4), for S3's `x-amz-checksum-sha1` of a stream.
  *
  * @example
+ * const first = new TextEncoder().encode('12345')
+ * const second = new TextEncoder().encode('6789')
  * const hash = sha1Incremental()
  * hash.update(first)
  * hash.update(second)

@@ -22,9 +22,10 @@ import {
   TRAILER_HEADER,
   TRAILER_SIGNATURE_HEADER,
 } from '../core/constants.js'
-import { SIGV4, signHeaders, type RequestParts, type SignedParts } from '../core/engine.js'
+import { SIGV4, signHeaders } from '../core/engine.js'
+import type { CheckedParts, RequestParts, SignedParts } from '../core/types.js'
 import { fail } from '../core/errors.js'
-import { checkCredentials, isRecord, resolveOptions, type SignOptions } from '../core/options.js'
+import { checkCredentials, isRecord, resolveOptions, type ResolvedOptions, type SignOptions } from '../core/options.js'
 import { checkParts } from '../core/parts.js'
 import { buildRequest, prepareRequest, type RequestLike } from '../core/request.js'
 import { signingKey, type Credentials } from '../core/signing-key.js'
@@ -37,14 +38,16 @@ export { STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER, STREAMING_UNSIGNED_PAYLOA
  * Default chunk size: 64 KiB, as the AWS SDKs use.
  *
  * @example
- * await signStream(input, { credentials, contentLength, chunkSize: 4 * DEFAULT_CHUNK_SIZE })
+ * const put = { method: 'PUT', url, body: file.stream() }
+ * await signStream(put, { credentials, contentLength: file.size, chunkSize: 4 * DEFAULT_CHUNK_SIZE })
  */
 export const DEFAULT_CHUNK_SIZE = 64 * 1024
 /**
  * Smallest chunk S3 accepts (every chunk but the last must be at least 8 KiB).
  *
  * @example
- * await signStream(input, { credentials, contentLength, chunkSize: MIN_CHUNK_SIZE })
+ * const put = { method: 'PUT', url, body: file.stream() }
+ * await signStream(put, { credentials, contentLength: file.size, chunkSize: MIN_CHUNK_SIZE })
  */
 export const MIN_CHUNK_SIZE = 8 * 1024
 
@@ -64,7 +67,10 @@ export interface ChunkSigningContext {
   credentialScope: string
   /** Hex signature of the seed request (its Authorization header). */
   seedSignature: string
-  /** Bytes of data per chunk (default 64 KiB, at least 8 KiB). */
+  /**
+   * Bytes of data per chunk, at least 8 KiB.
+   * @default 65536 (64 KiB)
+   */
   chunkSize?: number
   /** Append a signed `x-amz-checksum-<algorithm>` trailer (the `-TRAILER` form). */
   checksum?: ChecksumAlgorithm
@@ -76,7 +82,10 @@ export interface ChunkSigningContext {
 export interface UnsignedChunkContext {
   /** The `x-amz-checksum-<algorithm>` trailer to append (required: the trailer is this encoding's point). */
   checksum: ChecksumAlgorithm
-  /** Bytes of data per chunk (default 64 KiB, at least 8 KiB). */
+  /**
+   * Bytes of data per chunk, at least 8 KiB.
+   * @default 65536 (64 KiB)
+   */
   chunkSize?: number
   /** When set, the stream fails unless exactly this many bytes go through (the decoded length). */
   expectedLength?: number
@@ -107,11 +116,17 @@ const frameLength = (size: number, signed = true): number =>
 
 /** How an aws-chunked body is framed, for `chunkedContentLength`. */
 export interface ChunkedLengthOptions {
-  /** Bytes of data per chunk. @default 65536 (64 KiB) */
+  /**
+   * Bytes of data per chunk, at least 8 KiB.
+   * @default 65536 (64 KiB)
+   */
   chunkSize?: number
   /** The trailing checksum, when there is one. */
   checksum?: ChecksumAlgorithm
-  /** The `STREAMING-UNSIGNED-PAYLOAD-TRAILER` form: frames without signatures (needs `checksum`). @default false */
+  /**
+   * The `STREAMING-UNSIGNED-PAYLOAD-TRAILER` form: frames without signatures (needs `checksum`).
+   * @default false
+   */
   unsigned?: boolean
 }
 
@@ -230,6 +245,7 @@ function awsChunked(
  * Use it directly with a transport other than fetch; `signStream` sets it up for a Request.
  *
  * @example
+ * const parts: RequestParts = { method: 'PUT', host: 'examplebucket.s3.amazonaws.com', path: '/big.bin' }
  * const signed = await signParts(parts, { credentials, payloadHash: STREAMING_PAYLOAD, signContentSha256: true })
  * const framed = file.stream().pipeThrough(chunkSigningStream({
  *   credentials, amzDate: signed.amzDate, credentialScope: signed.credentialScope, seedSignature: signed.signature,
@@ -301,15 +317,24 @@ export function unsignedChunkStream(context: UnsignedChunkContext): TransformStr
 export interface StreamSignOptions extends Omit<SignOptions, 'checksum'> {
   /** The body's length in bytes before encoding (`x-amz-decoded-content-length`); required, as S3 needs it up front. */
   contentLength: number
-  /** Bytes of data per chunk (default 64 KiB, at least 8 KiB). */
+  /**
+   * Bytes of data per chunk, at least 8 KiB.
+   * @default 65536 (64 KiB)
+   */
   chunkSize?: number
   /** Add a trailing checksum (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER` with `x-amz-trailer`): any of S3's
    * algorithms, `crc32`, `crc32c`, `crc64nvme`, `sha1` or `sha256`. */
   checksum?: ChecksumAlgorithm
-  /** `true` sends the chunks and the trailer unsigned (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`, as the AWS SDKs do by
-   * default): only the seed request is signed. Needs `checksum`. */
+  /**
+   * `true` sends the chunks and the trailer unsigned (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`, what the AWS SDKs send
+   * since 2025): only the seed request is signed. Needs `checksum`.
+   * @default false
+   */
   unsignedPayload?: boolean
-  /** Set and sign `content-length` (default true). Browsers refuse to set it: pass false there. */
+  /**
+   * Set and sign `content-length`. Browsers refuse to set it: pass false there.
+   * @default true
+   */
   setContentLength?: boolean
 }
 
@@ -339,14 +364,51 @@ function toStream(body: RequestParts['body'] | BodyInit | null | undefined): Rea
  * // send signed.headers and signed.body with your HTTP client
  */
 export async function signStreamParts(parts: RequestParts, options: StreamSignOptions): Promise<SignedStreamParts> {
+  const plan = streamPlan(options)
+  const checked = checkParts(parts)
+  const resolved = await resolveStreamOptions(options, plan, checked.host, checked.path)
+  return signChecked(checked, parts.body, plan, resolved)
+}
+
+/** The stream options checked: what the seed signature signs and how the body is framed. */
+interface StreamPlan {
+  contentLength: number
+  chunkSize: number | undefined
+  checksum: StreamSignOptions['checksum']
+  setContentLength: boolean
+  unsigned: boolean
+  encodedLength: number
+  payloadHash: string
+}
+
+function streamPlan(options: StreamSignOptions): StreamPlan {
   if (!isRecord(options)) fail('ERR_INVALID_OPTION', 'Pass options as an object: { credentials, contentLength }')
   const { contentLength, chunkSize, checksum, setContentLength = true } = options
   if (typeof setContentLength !== 'boolean') fail('ERR_INVALID_OPTION', 'Set options.setContentLength to true or false')
   const unsigned = options.unsignedPayload === true
   const encodedLength = chunkedContentLength(contentLength, { chunkSize, checksum, unsigned })
-  const checked = checkParts(parts)
-  // Credentials are resolved once, so the seed and the chunks use the same ones.
-  const { credentials } = await resolveOptions({ ...options, checksum: undefined }, checked.host, checked.path)
+  const payloadHash = unsigned
+    ? STREAMING_UNSIGNED_PAYLOAD_TRAILER
+    : checksum
+      ? STREAMING_PAYLOAD_TRAILER
+      : STREAMING_PAYLOAD
+  return { contentLength, chunkSize, checksum, setContentLength, unsigned, encodedLength, payloadHash }
+}
+
+/** The options of the seed signature, resolved once: the seed and every chunk use the same credentials. The
+ * stream's checksum goes in a trailer, never as the core `checksum` option. */
+function resolveStreamOptions(options: StreamSignOptions, plan: StreamPlan, host: string, path: string) {
+  const seed = { ...options, checksum: undefined, payloadHash: plan.payloadHash, signContentSha256: true }
+  return resolveOptions(seed, host, path)
+}
+
+async function signChecked(
+  checked: CheckedParts,
+  body: RequestParts['body'],
+  plan: StreamPlan,
+  resolved: ResolvedOptions,
+): Promise<SignedStreamParts> {
+  const { contentLength, chunkSize, checksum } = plan
   const skip = /^(content-length|content-encoding|x-amz-decoded-content-length|x-amz-trailer)$/i
   const encoding = checked.headers.filter(([name]) => /^content-encoding$/i.test(name)).map(([, value]) => value.trim())
   const headers = checked.headers.filter(([name]) => !skip.test(name))
@@ -354,29 +416,14 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
     'content-encoding',
     ['aws-chunked', ...encoding.filter((value) => value && value !== 'aws-chunked')].join(','),
   ])
-  if (setContentLength) headers.push(['content-length', String(encodedLength)])
+  if (plan.setContentLength) headers.push(['content-length', String(plan.encodedLength)])
   headers.push([DECODED_LENGTH_HEADER, String(contentLength)])
   if (checksum) headers.push([TRAILER_HEADER, checksumHeader(checksum)])
-  const payloadHash = unsigned
-    ? STREAMING_UNSIGNED_PAYLOAD_TRAILER
-    : checksum
-      ? STREAMING_PAYLOAD_TRAILER
-      : STREAMING_PAYLOAD
-  const signed = await signHeaders(
-    { ...checked, headers, body: null },
-    {
-      ...options,
-      checksum: undefined,
-      credentials,
-      payloadHash,
-      signContentSha256: true,
-    },
-    SIGV4,
-  )
-  const framing = unsigned
+  const signed = await signHeaders({ ...checked, headers, body: null }, resolved, SIGV4)
+  const framing = plan.unsigned
     ? unsignedChunkStream({ checksum: checksum!, chunkSize, expectedLength: contentLength })
     : chunkSigningStream({
-        credentials,
+        credentials: resolved.credentials,
         amzDate: signed.amzDate,
         credentialScope: signed.credentialScope,
         seedSignature: signed.signature,
@@ -384,7 +431,7 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
         checksum,
         expectedLength: contentLength,
       })
-  return { ...signed, body: toStream(parts.body).pipeThrough(framing) }
+  return { ...signed, body: toStream(body).pipeThrough(framing) }
 }
 
 /**
@@ -402,8 +449,9 @@ export async function signStreamParts(parts: RequestParts, options: StreamSignOp
  * await fetch(request) // Node: fetch sends the stream; browsers need HTTP/2 and { setContentLength: false }
  */
 export async function signStream(input: Request | RequestLike, options: StreamSignOptions): Promise<Request> {
-  const prepared = await prepareRequest(input, { ...options, checksum: undefined, payloadHash: STREAMING_PAYLOAD })
-  const signed = await signStreamParts({ ...prepared.parts, body: prepared.body as RequestParts['body'] }, options)
+  const plan = streamPlan(options)
+  const prepared = await prepareRequest(input, (host, path) => resolveStreamOptions(options, plan, host, path))
+  const signed = await signChecked(prepared.parts, prepared.body as RequestParts['body'], plan, prepared.resolved)
   const init: RequestInit & { duplex?: 'half' } = {
     ...prepared.init,
     method: signed.method,

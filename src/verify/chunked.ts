@@ -19,13 +19,15 @@ import { hmac, sha256Hex } from '../core/webcrypto.js'
  * Largest chunk accepted: a chunk is held whole while its signature is checked.
  *
  * @example
- * if (size > MAX_CHUNK_BYTES) stop('ERR_CHUNK_FRAMING', 'chunk too large')
+ * const size = parseInt('1000001', 16) // a chunk header's hex size
+ * if (size > MAX_CHUNK_BYTES) throw new SigV4Error('ERR_CHUNK_FRAMING', 'chunk too large')
  */
 export const MAX_CHUNK_BYTES = 16 * 1024 * 1024
 /**
  * Most trailing headers accepted after the last chunk.
  *
  * @example
+ * const trailerNames = (request.headers.get('x-amz-trailer') ?? '').split(',')
  * trailerNames.length <= MAX_TRAILERS
  */
 export const MAX_TRAILERS = 8
@@ -60,6 +62,10 @@ export interface ChunkCheck {
  * The string to sign of one chunk: chained from the previous signature (the seed for the first chunk).
  *
  * @example
+ * // The first chunk of AWS's example upload (64 KiB of 'a'), chained from its seed request's signature
+ * const scope = '20130524/us-east-1/s3/aws4_request'
+ * const seedSignature = '4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9'
+ * const chunkBytes = new Uint8Array(65536).fill(0x61)
  * await chunkStringToSign('20130524T000000Z', scope, seedSignature, chunkBytes)
  */
 export async function chunkStringToSign(
@@ -76,6 +82,9 @@ export async function chunkStringToSign(
  * The string to sign of the trailing headers (`name:value\n` each), chained from the last chunk's signature.
  *
  * @example
+ * const amzDate = '20130524T000000Z'
+ * const scope = '20130524/us-east-1/s3/aws4_request'
+ * declare const lastChunkSignature: string // the signature of the final, empty chunk
  * await trailerStringToSign(amzDate, scope, lastChunkSignature, [['x-amz-checksum-crc32c', 'sOO8/Q==']])
  */
 export async function trailerStringToSign(
@@ -195,7 +204,14 @@ function sameSignature(expected: ArrayBuffer, claimed: string): boolean {
  * and the source is cancelled. Nothing is read before the app pulls.
  *
  * @example
- * const body = verifiedChunkStream(request.body, { key, amzDate, scope, seedSignature, decodedLength })
+ * declare const key: CryptoKey // the signing key the seed request verified with
+ * const body = verifiedChunkStream(request.body!, {
+ *   key,
+ *   amzDate: '20130524T000000Z',
+ *   scope: '20130524/us-east-1/s3/aws4_request',
+ *   seedSignature: '4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9',
+ *   decodedLength: Number(request.headers.get('x-amz-decoded-content-length')),
+ * })
  * await new Response(body).arrayBuffer() // rejects with ERR_CHUNK_SIGNATURE if a chunk was altered
  */
 export function verifiedChunkStream(source: ReadableStream<Uint8Array>, check: ChunkCheck): ReadableStream<Uint8Array> {

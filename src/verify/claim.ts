@@ -19,13 +19,14 @@ import {
 } from '../core/constants.js'
 import { uriDecode } from '../core/encoding.js'
 import { quote, refuse } from './text.js'
-import type { VerifyFailure } from './verify.js'
+import type { VerifyFailure } from './types.js'
 import type { ReceivedRequest } from './input.js'
 
 /**
  * Most names a SignedHeaders list may hold; a longer list is refused before anything is built from it.
  *
  * @example
+ * const signedHeaders = 'host;x-amz-content-sha256;x-amz-date'
  * signedHeaders.split(';').length <= MAX_SIGNED_HEADERS
  */
 export const MAX_SIGNED_HEADERS = 64
@@ -33,6 +34,7 @@ export const MAX_SIGNED_HEADERS = 64
  * Longest accepted Authorization header, in characters.
  *
  * @example
+ * const authorization = request.headers.get('authorization') ?? ''
  * authorization.length <= MAX_AUTHORIZATION_LENGTH
  */
 export const MAX_AUTHORIZATION_LENGTH = 16 * 1024
@@ -54,7 +56,8 @@ const EXPIRES = /^\d{1,6}$/
  * The query parameters of a presigned URL, each of which may appear once.
  *
  * @example
- * query.get(PRESIGN_PARAMS.signature) // 'X-Amz-Signature'
+ * const query = new URL(url).searchParams
+ * query.get(PRESIGN_PARAMS.signature) // the value of X-Amz-Signature
  */
 export const PRESIGN_PARAMS = {
   algorithm: ALGORITHM_PARAM,
@@ -251,8 +254,13 @@ function checkSignedHeaders(names: string[]): VerifyFailure | undefined {
  * a sorted SignedHeaders list with host, and a session token that is signed (header) or may be.
  *
  * @example
- * const claim = parseClaim(input)
- * if ('ok' in claim) return claim // refused
+ * import { receivedRequest } from './input.js'
+ * const input = receivedRequest(request)
+ * if (!('ok' in input)) {
+ *   const claim = parseClaim(input)
+ *   if ('ok' in claim) console.log('refused:', claim.message)
+ *   else console.log(claim.accessKeyId, claim.scope, claim.presigned)
+ * }
  */
 export function parseClaim(request: ReceivedRequest): Claim | VerifyFailure {
   const query = queryValues(request.query)

@@ -1,7 +1,7 @@
 // What verify() was handed (a fetch Request or request parts), in one shape, and the body read within a limit.
-import type { RequestParts } from '../core/engine.js'
+import type { RequestParts } from '../core/types.js'
 import { quote, refuse } from './text.js'
-import type { VerifyFailure } from './verify.js'
+import type { VerifyFailure } from './types.js'
 import { isBytes, utf8 } from '../core/encoding.js'
 
 /** Where the body comes from; nothing is read until a step asks. */
@@ -114,7 +114,8 @@ function fromParts(parts: RequestParts): ReceivedRequest | VerifyFailure {
  *
  * @example
  * const input = receivedRequest(request)
- * if ('ok' in input) return input // refused
+ * if ('ok' in input) console.log('refused:', input.message)
+ * else console.log(input.method, input.host, input.path)
  */
 export function receivedRequest(input: Request | RequestParts): ReceivedRequest | VerifyFailure {
   if (input instanceof Request) return fromRequest(input)
@@ -164,8 +165,12 @@ async function readStream(stream: ReadableStream<Uint8Array>, limit: number): Pr
  * read to its end.
  *
  * @example
- * const read = await readBody(input.body, 10 * 1024 * 1024)
- * if (read.ok) await sha256Hex(read.bytes)
+ * import { sha256Hex } from '../core/webcrypto.js'
+ * const input = receivedRequest(request)
+ * if (!('ok' in input)) {
+ *   const read = await readBody(input.body, 10 * 1024 * 1024)
+ *   if (read.ok) await sha256Hex(read.bytes)
+ * }
  */
 export async function readBody(body: BodySource, limit: number): Promise<BodyRead> {
   switch (body.kind) {
@@ -193,7 +198,10 @@ export async function readBody(body: BodySource, limit: number): Promise<BodyRea
  * reads it unchecked), or a stream over the given string or bytes.
  *
  * @example
- * const source = ownBodyStream(input.body) // read by the chunk checks
+ * const input = receivedRequest(request)
+ * if (!('ok' in input)) {
+ *   const source = ownBodyStream(input.body) // read by the chunk checks
+ * }
  */
 export function ownBodyStream(body: BodySource): ReadableStream<Uint8Array> {
   switch (body.kind) {

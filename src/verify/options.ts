@@ -1,7 +1,7 @@
 // verify()'s options, checked at the call: an option that is not understood throws, because a silently ignored
 // one (a NaN window, a misspelt `region`) would switch a check off.
 import { fail } from '../core/errors.js'
-import type { VerifyOptions } from './verify.js'
+import type { VerifyOptions } from './types.js'
 
 /**
  * Default `maxSkew`: 15 minutes, as AWS allows.

@@ -1,6 +1,6 @@
 // Text checks of verify(): quoting untrusted values into messages, and the encoding checks that keep what an app
 // reads (URLSearchParams, a decoded path) the same as what was signed. Every regex here is linear in its input.
-import type { VerifyErrorCode, VerifyFailure } from './verify.js'
+import type { VerifyErrorCode, VerifyFailure } from './types.js'
 
 /**
  * Longest part of an untrusted value that a message quotes; the rest is cut, with its length said.
@@ -62,7 +62,10 @@ export function encodingProblem(text: string): string | undefined {
  * A refusal with its typed reason (and, for a failure inside verify or lookupSecret, what was thrown).
  *
  * @example
- * return refuse('ERR_SCOPE', `The region ${quote(region)} is not accepted here`)
+ * function checkRegion(region: string): VerifyFailure | undefined {
+ *   if (region !== 'eu-west-1') return refuse('ERR_SCOPE', `The region ${quote(region)} is not accepted here`)
+ *   return undefined
+ * }
  */
 export function refuse(code: VerifyErrorCode, message: string, cause?: unknown): VerifyFailure {
   return cause === undefined ? { ok: false, code, message } : { ok: false, code, message, cause }

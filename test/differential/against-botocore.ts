@@ -1,6 +1,7 @@
 // Signs one generated case with our signer and with botocore and lists every difference (empty: they agree).
 import { presign, presignParts, sign, signParts } from '../../src/index.js'
 import { SIGV4 } from '../../src/core/engine.js'
+import { resolvePresignOptions } from '../../src/core/options.js'
 import { prepareRequest } from '../../src/core/request.js'
 import { signRequestWith } from '../../src/core/with-algorithm.js'
 import type { Botocore, BotocoreJob } from './botocore.js'
@@ -73,7 +74,7 @@ export async function compareWithBotocore(c: Case, botocore: Botocore): Promise<
     extra.push(...sameList('headers of sign()', headerLines(request.headers), headerLines(theirs.headers)))
     if (request.url !== wire.url) extra.push(`URL of sign(): ${request.url} vs ${wire.url}`)
   } else {
-    const prepared = await prepareRequest(requestLike(c), opts)
+    const prepared = await prepareRequest(requestLike(c), (host, path) => resolvePresignOptions(opts, host, path))
     ours = await presignParts(prepared.parts, opts)
     const url = await presign(requestLike(c), opts)
     const expected = new URL(theirs.url)

@@ -7,6 +7,7 @@ import { SignatureV4, getCanonicalHeaders, getPayloadHash } from '@smithy/signat
 import type { HttpRequest as SignableRequest } from '@smithy/types'
 import { presign, presignParts, sign, signParts } from '../../src/index.js'
 import { SIGV4 } from '../../src/core/engine.js'
+import { resolvePresignOptions } from '../../src/core/options.js'
 import { prepareRequest } from '../../src/core/request.js'
 import { signRequestWith } from '../../src/core/with-algorithm.js'
 import type { Case } from './generator.js'
@@ -146,7 +147,7 @@ export async function compareWithSmithy(c: Case): Promise<string | null> {
     }
     const theirQuery = queryParams(encodeSmithyQuery(presigned.query ?? {}))
     if (c.highLevel) {
-      const prepared = await prepareRequest(requestLike(c), opts)
+      const prepared = await prepareRequest(requestLike(c), (host, path) => resolvePresignOptions(opts, host, path))
       ours = await presignParts(prepared.parts, opts)
       extra.push(
         ...sameList(

@@ -5,6 +5,7 @@ import { AwsClient, type AwsClientOptions, type AwsRequestInit } from '../../cli
 import { checksumAlgorithm, checksumHeader, type ChecksumAlgorithm } from '../../core/checksum-algorithms.js'
 import { isRecord } from '../../core/options.js'
 import { headersOf, refuseRewrittenKey } from '../../core/request.js'
+import { serviceRules } from '../../core/rules.js'
 import { completeDocument, parseComplete, parseInitiate, parseListParts, type StoredPart } from '../xml.js'
 import { listingError, UploadError } from './errors.js'
 import { LIST_PAGE_SIZE, MAX_PART_SIZE, MAX_PARTS, type ChecksumType } from './types.js'
@@ -18,7 +19,7 @@ export function subresource(url: URL, parameters: Record<string, string>): URL {
 
 export function objectUrl(url: string | URL): URL {
   // Every upload path addresses an S3 object: its key is sent as written or not at all.
-  if (typeof url === 'string') refuseRewrittenKey(url, true)
+  if (typeof url === 'string') refuseRewrittenKey(url, serviceRules('s3'))
   let parsed: URL
   try {
     parsed = new URL(url)

@@ -21,7 +21,10 @@ export interface PresignUploadOptions {
   size?: number
   /** Bytes per part with `size` (at least 5 MiB unless there is one part, at most 5 GiB); the last part holds the rest. */
   partSize?: number
-  /** Seconds each part URL stays valid (default 3600). */
+  /**
+   * Seconds each part URL stays valid.
+   * @default the client's `expiresIn`, else 3600
+   */
   expiresIn?: number
   /** Headers of the object (content-type, x-amz-meta-*, ...), sent with CreateMultipartUpload. */
   headers?: HeadersInit
@@ -74,11 +77,20 @@ function partLengths(options: PresignUploadOptions): { count: number; lengths?: 
  * `uploadId` when that fails too).
  *
  * @example
- * // Worker
- * const { uploadId, parts } = await presignUpload(client, { url, size, partSize: 8 * 1024 * 1024, expiresIn: 900 })
- * // page: const etag = (await fetch(parts[0].url, { method: 'PUT', body: file.slice(0, partSize) })).headers.get('etag')
+ * // Worker: the page said how large its file is
+ * const size = 20 * 1024 * 1024
+ * const partSize = 8 * 1024 * 1024
+ * const { uploadId, parts } = await presignUpload(client, { url, size, partSize, expiresIn: 900 })
+ * // page: PUTs each part to its URL and sends the ETags back
+ * const etags = await Promise.all(
+ *   parts.map(async ({ partNumber, url }) => {
+ *     const start = (partNumber - 1) * partSize
+ *     const answer = await fetch(url, { method: 'PUT', body: file.slice(start, start + partSize) })
+ *     return { partNumber, etag: answer.headers.get('etag')! }
+ *   }),
+ * )
  * // Worker, later
- * await completeUpload(client, { url, uploadId, parts: [{ partNumber: 1, etag }] })
+ * await completeUpload(client, { url, uploadId, parts: etags })
  */
 export async function presignUpload(
   client: AwsClient | AwsClientOptions,
@@ -92,7 +104,8 @@ export async function presignUpload(
     aws.presign(subresource(url, { partNumber: String(partNumber), uploadId }), {
       method: 'PUT',
       ...(lengths && { headers: { 'content-length': String(lengths[partNumber - 1]) } }),
-      aws: { expiresIn: options.expiresIn ?? 3600 },
+      // Without its own expiresIn, the client's applies (and without that, presign's 3600 seconds).
+      ...(options.expiresIn !== undefined && { aws: { expiresIn: options.expiresIn } }),
     })
   // A presign that refuses (expiresIn, credentials, region) does so now, before an upload exists on S3.
   await presignPart(count, 'check')

@@ -73,9 +73,15 @@ export interface UploadOptions {
   url: string | URL
   /** What to upload: a Blob/File (sliced, never read whole), bytes, a string, or a stream of unknown length. */
   body: UploadBody
-  /** Bytes per part (default 8 MiB, at least 5 MiB); grown when the body would need more than 10,000 parts. */
+  /**
+   * Bytes per part, at least 5 MiB; grown when the body would need more than 10,000 parts.
+   * @default 8388608 (8 MiB)
+   */
   partSize?: number
-  /** Parts in flight at once (default 4). A stream holds at most `concurrency × partSize` bytes. */
+  /**
+   * Parts in flight at once. A stream holds at most `concurrency × partSize` bytes.
+   * @default 4
+   */
   concurrency?: number
   /** Cancels the parts in flight, then aborts the multipart upload (see `keepPartsOnAbort`); rejects with the reason. */
   signal?: AbortSignal
@@ -88,12 +94,21 @@ export interface UploadOptions {
   onCreate?: (upload: { uploadId: string }) => void
   /** Resume this multipart upload: the parts S3 already has (same size and ETag) are not sent again. */
   uploadId?: string
-  /** On abort, leave the multipart upload and its parts in place, to resume later with `uploadId` (a pause). */
+  /**
+   * On abort, leave the multipart upload and its parts in place, to resume later with `uploadId` (a pause).
+   * @default false
+   */
   keepPartsOnAbort?: boolean
-  /** Headers of the object (content-type, cache-control, x-amz-meta-*, ...); a File's type is the default content-type. */
+  /**
+   * Headers of the object (content-type, cache-control, x-amz-meta-*, ...); without a content-type, a File's type is
+   * sent as one.
+   */
   headers?: HeadersInit
   /** Send each part's checksum (`x-amz-checksum-<algorithm>`, checked by S3) and the object's at completion. */
   checksum?: ChecksumAlgorithm
-  /** How the object's checksum is made (default `FULL_OBJECT` for the CRCs, `COMPOSITE` for SHA-1 and SHA-256). */
+  /**
+   * How the object's checksum is made.
+   * @default 'FULL_OBJECT' for the CRCs, 'COMPOSITE' for SHA-1 and SHA-256
+   */
   checksumType?: ChecksumType
 }

@@ -159,6 +159,7 @@ async function putObject(
  *
  * @example
  * const client = new AwsClient({ credentials, region: 'eu-west-1', service: 's3' })
+ * const bar = document.querySelector('progress')!
  * const { location, etag } = await upload(client, {
  *   url: `https://${bucket}.s3.eu-west-1.amazonaws.com/videos/${encodeURIComponent(file.name)}`,
  *   body: file,

@@ -78,4 +78,18 @@ describe('presignUpload', () => {
       })
     expect(server.requests.length).toBe(before)
   })
+
+  test("part URLs last the client's expiresIn unless presignUpload is given its own", async () => {
+    const client = new AwsClient({ credentials, region: 'eu-west-1', service: 's3', expiresIn: 900 })
+    const url = `${server.url}/bucket/k`
+    const inherited = await presignUpload(client, { url, parts: 2 })
+    expect(inherited.parts.map((part) => new URL(part.url).searchParams.get('X-Amz-Expires'))).toEqual(['900', '900'])
+    const own = await presignUpload(client, { url, parts: 1, expiresIn: 120 })
+    expect(new URL(own.parts[0]!.url).searchParams.get('X-Amz-Expires')).toBe('120')
+    const plain = await presignUpload(new AwsClient({ credentials, region: 'eu-west-1', service: 's3' }), {
+      url,
+      parts: 1,
+    })
+    expect(new URL(plain.parts[0]!.url).searchParams.get('X-Amz-Expires')).toBe('3600')
+  })
 })

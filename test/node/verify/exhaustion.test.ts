@@ -2,7 +2,7 @@
 // body is read at most maxBodyBytes; SignedHeaders is strictly sorted, unique and bounded; verify never throws.
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import type { RequestParts } from '../../../src/core/engine.js'
+import type { RequestParts } from '../../../src/core/types.js'
 import { verify } from '../../../src/verify.js'
 import { accepting, asRequest, countingStream, presigned, rawSigned, signed } from './signed.js'
 

@@ -5,7 +5,7 @@
 import fc from 'fast-check'
 import { beforeAll, expect, test } from 'vitest'
 import { normalizePath } from '../../../src/core/canonical.js'
-import type { RequestParts } from '../../../src/core/engine.js'
+import type { RequestParts } from '../../../src/core/types.js'
 import { uriEncode } from '../../../src/core/encoding.js'
 import { verify, type VerifyResult } from '../../../src/verify.js'
 import { accepting, asRequest, presigned, signed } from './signed.js'

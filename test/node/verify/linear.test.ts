@@ -2,7 +2,7 @@
 // 1e5 and then 1e6 characters of the pattern most likely to make a regex backtrack, and verify's time is compared:
 // linear work grows ~10x, quadratic ~100x. Bounds are generous for a loaded machine (rounds alternate, best of 3).
 import { describe, expect, test } from 'vitest'
-import type { RequestParts } from '../../../src/core/engine.js'
+import type { RequestParts } from '../../../src/core/types.js'
 import { quote } from '../../../src/verify/text.js'
 import { verify } from '../../../src/verify.js'
 import { accepting, rawSigned } from './signed.js'

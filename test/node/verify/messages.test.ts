@@ -3,7 +3,7 @@
 // every field whose value a message may quote.
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import type { RequestParts } from '../../../src/core/engine.js'
+import type { RequestParts } from '../../../src/core/types.js'
 import { uriEncode } from '../../../src/core/encoding.js'
 import { MAX_QUOTED_LENGTH, quote } from '../../../src/verify/text.js'
 import { verify } from '../../../src/verify.js'

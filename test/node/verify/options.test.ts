@@ -1,7 +1,7 @@
 // Item 5: fail closed. Invalid options throw a typed SigV4Error at the call (they used to switch the time window
 // and presign expiry off); an x-amz-date that is not a real time is refused.
 import { describe, expect, test } from 'vitest'
-import type { RequestParts } from '../../../src/core/engine.js'
+import type { RequestParts } from '../../../src/core/types.js'
 import { SigV4Error } from '../../../src/core/errors.js'
 import { verify, type VerifyOptions } from '../../../src/verify.js'
 import { accepting, lookupSecret, presigned, rawSigned, signed, signedAt } from './signed.js'

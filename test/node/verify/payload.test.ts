@@ -3,7 +3,7 @@
 // chunk through result.body, in bounded memory, and the stream errors at the first bad chunk.
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import type { RequestParts } from '../../../src/core/engine.js'
+import type { RequestParts } from '../../../src/core/types.js'
 import { SigV4Error } from '../../../src/core/errors.js'
 import { signingKey } from '../../../src/core/signing-key.js'
 import { chunkSigningStream, signStreamParts, type StreamSignOptions } from '../../../src/stream.js'

@@ -2,7 +2,7 @@
 // query (strict by default, strictEncoding: false relaxes it); the result carries the signed, decoded query pairs
 // and the signed path; a Host header that is not the request's host is refused.
 import { describe, expect, test } from 'vitest'
-import type { RequestParts } from '../../../src/core/engine.js'
+import type { RequestParts } from '../../../src/core/types.js'
 import { verify } from '../../../src/verify.js'
 import { accepting, asRequest, presigned, signed } from './signed.js'
 

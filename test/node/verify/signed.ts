@@ -1,7 +1,7 @@
 // Signed requests for the security tests: this package's signer for ordinary requests, and a raw signer
 // (node:crypto, the canonical request written out by hand) for requests no correct signer would produce.
 import { createHash, createHmac } from 'node:crypto'
-import type { RequestParts } from '../../../src/core/engine.js'
+import type { RequestParts } from '../../../src/core/types.js'
 import { signParts } from '../../../src/core/sign.js'
 import { presignParts } from '../../../src/presign.js'
 import type { SignOptions } from '../../../src/core/options.js'

@@ -1,7 +1,7 @@
 // Every class of tampering is refused with its typed reason: method, path, query, each signed header, body,
 // date outside the window, expired presign, wrong scope, unknown key, truncated or malformed Authorization.
 import { describe, expect, test } from 'vitest'
-import type { RequestParts } from '../../../src/core/engine.js'
+import type { RequestParts } from '../../../src/core/types.js'
 import { verify, type VerifyOptions } from '../../../src/verify.js'
 import { botocoreSign, lookupSecret, SIGNED_AT, type WireRequest } from './signers.js'
 

@@ -2,7 +2,7 @@
 // the service's rules (IoT's device gateway) or an explicit option accept one added after signing; a request with
 // both a presigned query and an Authorization header is refused.
 import { describe, expect, test, vi } from 'vitest'
-import type { RequestParts } from '../../../src/core/engine.js'
+import type { RequestParts } from '../../../src/core/types.js'
 import { verify } from '../../../src/verify.js'
 import { accepting, lookupSecret, presigned, signed } from './signed.js'
 
