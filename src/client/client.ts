@@ -156,7 +156,7 @@ export class AwsClient {
     // Only a string still shows the path as written (S3 keys with dot segments, see refuseRewrittenKey).
     // The scope is resolved only for such a path: inferring it costs more than the check.
     if (typeof input === 'string' && parserRewritesPath(input))
-      refuseRewrittenKey(input, resolveScope({ ...this.options, ...aws }, url.host, url.pathname).rules)
+      refuseRewrittenKey(input, (await resolveScope({ ...this.options, ...aws }, url.host, url.pathname)).rules)
     if (init.headers !== undefined) headersOf(init.headers)
     const base = buildRequest(input instanceof URL ? input.href : input, { ...init, duplex: 'half' } as RequestInit)
     const replayable = !(init.body instanceof ReadableStream)

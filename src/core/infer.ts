@@ -1,4 +1,7 @@
-// Region and service from AWS host names, table-driven: explicit options always win over this.
+// Region and service from AWS host names, as data: explicit options always win over this. The rule is to infer only
+// what is known right and to say nothing otherwise (the caller then asks for `options.service`): a wrong guess
+// signs for the wrong scope, and AWS answers with a signature mismatch that names nothing useful.
+import { OTHER_NAME, SAME_NAME } from './service-table.js'
 
 /** What a host name says about where a request goes; fields are absent when it says nothing. */
 export interface InferredScope {
@@ -8,63 +11,100 @@ export interface InferredScope {
   service?: string
 }
 
-// Host labels whose signing name differs from the label itself (`runtime.sagemaker` and the like need no entry:
-// the label before the region is already the signing name).
-// No prototype: a host label such as "constructor" must not find Object's members.
-const SIGNING_NAMES = {
+/**
+ * Host forms with the customer's own labels (bucket, API id, account, ...) before the service's: the service's
+ * host label(s) = signing name. Everything else in botocore's table (service-table.ts) must be the whole host part
+ * before the region: `x.kinesis.us-east-1.amazonaws.com` says nothing.
+ */
+const CUSTOMER_PREFIXED =
+  ' s3=s3 s3-accesspoint=s3 s3-control=s3 s3-website=s3 s3-object-lambda=s3-object-lambda s3-outposts=s3-outposts' +
+  ' execute-api=execute-api appsync-api=appsync appsync-realtime-api=appsync kinesisvideo=kinesisvideo' +
+  ' jobs.iot=iot-jobs-data accesspoint.s3-global=s3 endpoints.event=events '
+
+/** Hosts that name the region before the service, with what the customer's label must look like. */
+const REGION_FIRST = {
   __proto__: null,
-  email: 'ses',
-  transcribestreaming: 'transcribe',
-  'bedrock-runtime': 'bedrock',
-  'bedrock-agent-runtime': 'bedrock',
-  'jobs.iot': 'iot-jobs-data',
-  's3-accesspoint': 's3',
-  's3-control': 's3',
-  's3-website': 's3',
-  // SigV4a hosts: S3 Multi-Region Access Points and EventBridge global endpoints (no region in the name).
-  'accesspoint.s3-global': 's3',
-  'endpoints.event': 'events',
-} as unknown as Record<string, string | undefined>
+  // OpenSearch Service domains: search-<domain>-<id>.<region>.es.amazonaws.com, vpc-... inside a VPC.
+  es: /^(search|vpc)-[a-z0-9-]+$/,
+  // OpenSearch Serverless collections: <collection id>.<region>.aoss.amazonaws.com.
+  aoss: /^[a-z0-9]+$/,
+} as unknown as Record<string, RegExp | undefined>
+
+/** `us-east-1`, `us-gov-west-1`, `cn-north-1`, `eu-isoe-west-1`, ... */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/
+
+/** The value of `key=` in a space-separated `key=value` list, or undefined. */
+function valueIn(list: string, key: string): string | undefined {
+  const at = list.indexOf(` ${key}=`)
+  return at < 0 ? undefined : list.slice(at + key.length + 2, list.indexOf(' ', at + 1))
+}
 
 /**
- * Infers the signing region and service from a host (and path, for IoT's `/mqtt`).
+ * The signing name of the labels before the region: the longest known suffix, customer labels allowed before it
+ * only for the host forms that have them (CUSTOMER_PREFIXED).
+ */
+function serviceOf(labels: string[], path: string): string | undefined {
+  const last = (labels[labels.length - 1] ?? '').replace(/-fips$/, '')
+  if (!labels.length || !labels.every((label) => /^[a-z0-9-]+$/.test(label))) return undefined
+  // S3 Express One Zone: zonal hosts (s3express-<zone id>, with the --x-s3 bucket before) and s3express-control.
+  if (/^s3express-/.test(last)) return 's3express'
+  // The IoT data plane: <account prefix>-ats.iot.<region> (and data.iot / data-ats.iot). Its only WebSocket
+  // endpoint is /mqtt (MQTT over wss), which signs as the device gateway; the HTTPS data plane has no /mqtt route.
+  // Other *.iot hosts (credentials.iot, legacy non-ATS prefixes, tunneling) say nothing.
+  if (last === 'iot' && labels.length === 2 && /^(data|[a-z0-9]+-ats)$/.test(labels[0]!))
+    return path === '/mqtt' ? 'iotdevicegateway' : 'iotdata'
+  for (let count = Math.min(labels.length, 3); count > 0; count--) {
+    const key = [...labels.slice(labels.length - count, -1), last].join('.')
+    const name = valueIn(CUSTOMER_PREFIXED, key)
+    if (name) return name
+    if (count < labels.length) continue
+    if (SAME_NAME.includes(` ${key} `)) return key
+    const other = valueIn(OTHER_NAME, key)
+    if (other) return other
+  }
+  return undefined
+}
+
+/**
+ * Infers the signing region and service from a host (and path, for IoT's `/mqtt`), from botocore's endpoint
+ * prefixes and the customer-prefixed host forms (S3 and S3 Express, API Gateway, AppSync, OpenSearch, Lambda
+ * function URLs, DSQL, Kinesis Video, IoT). A host it does not know gives no service: sign with `options.service`.
  *
  * @example
  * inferScope('kinesis.us-east-1.amazonaws.com') // { region: 'us-east-1', service: 'kinesis' }
  * inferScope('bucket.s3.dualstack.eu-west-1.amazonaws.com') // { region: 'eu-west-1', service: 's3' }
+ * inferScope('abc123.us-east-1.aoss.amazonaws.com') // { region: 'us-east-1', service: 'aoss' }
  * inferScope('abc.lambda-url.us-west-2.on.aws') // { region: 'us-west-2', service: 'lambda' }
  * inferScope('account.r2.cloudflarestorage.com') // { region: 'auto', service: 's3' }
- * inferScope('logs--use1-az4--x-s3.s3express-use1-az4.us-east-1.amazonaws.com') // { region: 'us-east-1', service: 's3express' }
+ * inferScope('mydb.cluster-abc.us-east-1.rds.amazonaws.com') // { region: 'us-east-1' }: no service
  */
 export function inferScope(host: string, path = '/'): InferredScope {
   const hostname = host.toLowerCase().replace(/:\d+$/, '')
-  const special = /\.r2\.cloudflarestorage\.com$|\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(hostname)
-  if (special) return special[1] ? { region: special[1], service: 'lambda' } : { region: 'auto', service: 's3' }
+  if (/\.r2\.cloudflarestorage\.com$/.test(hostname)) return { region: 'auto', service: 's3' }
+  // Lambda function URLs and Aurora DSQL clusters: <id>.lambda-url.<region>.on.aws, <id>.dsql.<region>.on.aws.
+  const onAws = /^[a-z0-9-]+\.(lambda-url|dsql)\.([a-z0-9-]+)\.on\.aws$/.exec(hostname)
+  if (onAws && REGION.test(onAws[2]!)) return { region: onAws[2], service: onAws[1] === 'dsql' ? 'dsql' : 'lambda' }
   const labels = /^(.+?)\.(amazonaws\.com(\.cn)?|api\.aws|c2s\.ic\.gov|sc2s\.sgov\.gov)$/
     .exec(hostname)?.[1]!
     .split('.')
     .filter((label) => !/^(dualstack|fips)$/.test(label))
   if (!labels) return {}
-  let at = labels.findIndex((label) => /^[a-z]{2}(-[a-z]+)+-\d+$/.test(label))
-  let region: string | undefined = labels[at]
-  if (at < 0) {
-    // Legacy S3 dash-region form: s3-us-west-2.amazonaws.com, bucket.s3-eu-west-1.amazonaws.com.
-    const legacy = labels.find((label) => /^s3-[a-z]{2}-/.test(label))
-    if (legacy) return { region: legacy.slice(3), service: 's3' }
-    at = labels.length
+  // VPC interface endpoints: [bucket.]vpce-<id>.<service host>.<region>.vpce.amazonaws.com.
+  const names = labels[labels.length - 1] === 'vpce' ? labels.slice(0, -1).filter((l) => !/^vpce-/.test(l)) : labels
+  const end = names.length
+  if (end > 1 && REGION.test(names[end - 2]!)) {
+    // <customer label>.<region>.<service>: OpenSearch domains and collections; RDS, Redshift and the like are
+    // database hosts, not HTTP APIs (their IAM tokens are signed for rds-db and such, with the service given).
+    const form = REGION_FIRST[names[end - 1]!]
+    const known = end === 3 && form?.test(names[0]!)
+    return known ? { region: names[1], service: names[2] } : { region: names[end - 2] }
   }
-  let label = (labels[at - 1] ?? '').replace(/-fips$/, '')
-  const twoLabels = labels[at - 2] + '.' + label
-  if (SIGNING_NAMES[twoLabels]) label = twoLabels
-  // <prefix>.iot.<region> is the IoT data plane; its WebSocket MQTT endpoint signs as the device gateway.
-  else if (label === 'iot' && at > 1) label = path === '/mqtt' ? 'iotdevicegateway' : 'iotdata'
-  // S3 Express One Zone: zonal hosts (s3express-<zone id>, with the --x-s3 bucket before) and s3express-control.
-  if (/^s3express-/.test(label)) label = 's3express'
-  const service = SIGNING_NAMES[label] ?? (label || undefined)
-  // Global endpoints sign in us-east-1.
-  region ??=
-    service && !/-global$/.test(label) && /^(iam|sts|s3|route53|cloudfront|organizations|waf|shield)$/.test(service)
-      ? 'us-east-1'
-      : undefined
-  return { region, service }
+  if (REGION.test(names[end - 1]!)) return { region: names[end - 1], service: serviceOf(names.slice(0, -1), path) }
+  // Legacy S3 dash-region form: s3-us-west-2.amazonaws.com, bucket.s3-eu-west-1.amazonaws.com.
+  const legacy = /^s3-([a-z]{2}(-[a-z]+)+-\d+)$/.exec(names[end - 1]!)
+  if (legacy) return { region: legacy[1], service: 's3' }
+  const service = serviceOf(names, path)
+  // Global endpoints sign in us-east-1; SigV4a hosts (-global, endpoints.event) have no region.
+  const global = /^(iam|sts|s3|route53|cloudfront|organizations|waf|shield)$/.test(service ?? '')
+  return { region: global && !/-global$/.test(names[end - 1]!) ? 'us-east-1' : undefined, service }
 }

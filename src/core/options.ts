@@ -2,7 +2,7 @@
 import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN, SCOPE_NAME } from './constants.js'
 import { fail } from './errors.js'
 import { checksumEntries, type ChecksumOption, type HoistRule } from './header-options.js'
-import { inferScope, type InferredScope } from './infer.js'
+import type { InferredScope } from './infer.js'
 import { serviceRules, type ServiceRules } from './rules.js'
 import type { Credentials } from './signing-key.js'
 
@@ -38,8 +38,8 @@ export interface SignOptions {
   /** The body's SHA-256 in lower-case hex, already known (or a literal such as `UNSIGNED-PAYLOAD`). */
   payloadHash?: string
   /**
-   * Add and sign `x-amz-content-sha256` (S3 requires it).
-   * @default false (true for S3)
+   * Add and sign `x-amz-content-sha256` (S3 and OpenSearch Serverless require it).
+   * @default false (true for S3 and `aoss`)
    */
   signContentSha256?: boolean
   /**
@@ -174,12 +174,14 @@ const BOOLEAN_OPTIONS = ['unsignedPayload', 'signContentSha256', 'normalizePath'
 
 /**
  * The region, service and service rules of a signature: the options' own, else inferred from the host and path (the
- * one place a scope is inferred). Checks the options the rules read.
+ * one place a scope is inferred). Checks the options the rules read. Inference (core/infer.ts and botocore's
+ * endpoint prefix table) is imported only when an option is missing, so a bundler that splits chunks leaves it out
+ * of the code that loads first, and an app that always passes `region` and `service` never loads it.
  *
  * @example
- * resolveScope({}, 'kinesis.eu-west-1.amazonaws.com', '/') // { region: 'eu-west-1', service: 'kinesis', rules }
+ * await resolveScope({}, 'kinesis.eu-west-1.amazonaws.com', '/') // { region: 'eu-west-1', service: 'kinesis', rules }
  */
-export function resolveScope(options: Partial<SignOptions>, host: string, path: string): ResolvedScope {
+export async function resolveScope(options: Partial<SignOptions>, host: string, path: string): Promise<ResolvedScope> {
   if (!isRecord(options)) fail('ERR_INVALID_OPTION', 'Pass options: { credentials }')
   for (const name of BOOLEAN_OPTIONS) {
     const value: unknown = options[name]
@@ -187,7 +189,8 @@ export function resolveScope(options: Partial<SignOptions>, host: string, path: 
       fail('ERR_INVALID_OPTION', `Set options.${name} to true or false`)
   }
   // Host inference only when an option is missing: it is the slowest step of resolving options.
-  const inferred: InferredScope = options.region && options.service ? {} : inferScope(host, path)
+  const inferred: InferredScope =
+    options.region && options.service ? {} : (await import('./infer.js')).inferScope(host, path)
   const region = scopeName('region', options.region ?? inferred.region, host)
   const service = scopeName('service', options.service ?? inferred.service, host)
   return { region, service, rules: serviceRules(service, options) }
@@ -202,7 +205,7 @@ export function resolveScope(options: Partial<SignOptions>, host: string, path: 
  * resolved.service // 'iam'
  */
 export async function resolveOptions(options: SignOptions, host: string, path: string): Promise<ResolvedOptions> {
-  const scope = resolveScope(options, host, path)
+  const scope = await resolveScope(options, host, path)
   const givenHash = options.payloadHash ?? undefined
   const payloadHash = givenHash === undefined ? undefined : checkPayloadHash(givenHash, 'options.payloadHash')
   const checksum = checksumEntries(options.checksum)

@@ -6,7 +6,7 @@ export interface ServiceRules {
   encodePath: boolean
   /** Resolve `.`/`..` and merge `//` before signing (every service but S3). */
   normalizePath: boolean
-  /** Add and sign `x-amz-content-sha256` (S3 requires it). */
+  /** Add and sign `x-amz-content-sha256` (S3 and OpenSearch Serverless require it). */
   signContentSha256: boolean
   /** Presigned URLs carry `UNSIGNED-PAYLOAD`, and stream bodies are sent with `UNSIGNED-PAYLOAD` instead of
    * being refused (S3: the body is unknown when the URL is made, and may be streamed). */
@@ -18,12 +18,16 @@ export interface ServiceRules {
 /** Signing names of the S3 family: path signed as sent, content hash header, unsigned payloads allowed. */
 const S3 = /^s3(-object-lambda|-outposts|express)?$/
 
+/** Services besides S3 that require a signed `x-amz-content-sha256`: OpenSearch Serverless (`aoss`). */
+const CONTENT_SHA256 = /^aoss$/
+
 /**
  * The signing rules of a service (by signing name), with the options that override them.
  *
  * @example
  * serviceRules('s3').encodePath // false
  * serviceRules('kinesis').encodePath // true
+ * serviceRules('aoss').signContentSha256 // true
  * serviceRules('s3', { normalizePath: true }).normalizePath // true
  */
 export function serviceRules(
@@ -34,7 +38,7 @@ export function serviceRules(
   return {
     encodePath: !s3,
     normalizePath: options.normalizePath ?? !s3,
-    signContentSha256: options.signContentSha256 ?? s3,
+    signContentSha256: options.signContentSha256 ?? (s3 || CONTENT_SHA256.test(service)),
     unsignedPayloads: s3,
     signSessionToken: options.signSessionToken ?? service !== 'iotdevicegateway',
   }
