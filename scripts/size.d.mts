@@ -12,14 +12,22 @@ export interface SizeEntry {
   over?: string
   /** Most gzip bytes allowed on top of `over`. */
   addedBudget?: number
+  /** Count the lazy chunks too (what the app loads once the dynamically imported code runs). */
+  withLazy?: boolean
 }
 
-export interface MeasuredBundle {
+export interface MeasuredChunks {
+  /** Bytes of the files (each gzipped on its own). */
   minified: number
   gzip: number
   /** Source file (relative to the project root) → bytes it contributes after tree-shaking. */
   inputs: Record<string, number>
   code: string
+}
+
+/** What loads first (the entry chunk and the chunks it imports statically), and the chunks only import() loads. */
+export interface MeasuredBundle extends MeasuredChunks {
+  lazy: MeasuredChunks
 }
 
 export interface SizeRow {
@@ -42,4 +50,5 @@ export const REFERENCES: SizeEntry[]
 export function subpathEntries(): string[]
 export function entries(): SizeEntry[]
 export function measureBundle(contents: string): Promise<MeasuredBundle>
+export function sized(entry: SizeEntry, measured: MeasuredBundle): MeasuredChunks
 export function measureAll(options?: { references?: boolean }): Promise<SizeRow[]>

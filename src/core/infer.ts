@@ -12,14 +12,15 @@ export interface InferredScope {
 }
 
 /**
- * Host forms with the customer's own labels (bucket, API id, account, ...) before the service's: the service's
- * host label(s) = signing name. Everything else in botocore's table (service-table.ts) must be the whole host part
- * before the region: `x.kinesis.us-east-1.amazonaws.com` says nothing.
+ * Host forms botocore's table (service-table.ts) does not have: the service's host label(s) = signing name. These
+ * may have the customer's own labels (bucket, API id, account, ...) before them; a name from botocore's table must be
+ * the whole host part before the region (`x.kinesis.us-east-1.amazonaws.com` says nothing). Transcribe's streaming
+ * endpoints are not in botocore.
  */
-const CUSTOMER_PREFIXED =
+const HOST_FORMS =
   ' s3=s3 s3-accesspoint=s3 s3-control=s3 s3-website=s3 s3-object-lambda=s3-object-lambda s3-outposts=s3-outposts' +
   ' execute-api=execute-api appsync-api=appsync appsync-realtime-api=appsync kinesisvideo=kinesisvideo' +
-  ' jobs.iot=iot-jobs-data accesspoint.s3-global=s3 endpoints.event=events '
+  ' jobs.iot=iot-jobs-data accesspoint.s3-global=s3 endpoints.event=events transcribestreaming=transcribe '
 
 /** Hosts that name the region before the service, with what the customer's label must look like. */
 const REGION_FIRST = {
@@ -41,7 +42,7 @@ function valueIn(list: string, key: string): string | undefined {
 
 /**
  * The signing name of the labels before the region: the longest known suffix, customer labels allowed before it
- * only for the host forms that have them (CUSTOMER_PREFIXED).
+ * only for HOST_FORMS.
  */
 function serviceOf(labels: string[], path: string): string | undefined {
   const last = (labels[labels.length - 1] ?? '').replace(/-fips$/, '')
@@ -55,7 +56,7 @@ function serviceOf(labels: string[], path: string): string | undefined {
     return path === '/mqtt' ? 'iotdevicegateway' : 'iotdata'
   for (let count = Math.min(labels.length, 3); count > 0; count--) {
     const key = [...labels.slice(labels.length - count, -1), last].join('.')
-    const name = valueIn(CUSTOMER_PREFIXED, key)
+    const name = valueIn(HOST_FORMS, key)
     if (name) return name
     if (count < labels.length) continue
     if (SAME_NAME.includes(` ${key} `)) return key
@@ -66,19 +67,20 @@ function serviceOf(labels: string[], path: string): string | undefined {
 }
 
 /**
- * Infers the signing region and service from a host (and path, for IoT's `/mqtt`), from botocore's endpoint
- * prefixes and the customer-prefixed host forms (S3 and S3 Express, API Gateway, AppSync, OpenSearch, Lambda
- * function URLs, DSQL, Kinesis Video, IoT). A host it does not know gives no service: sign with `options.service`.
+ * The signing region and service a host (and path, for IoT's `/mqtt`) names, from botocore's endpoint prefixes and
+ * the customer-prefixed host forms (S3 and S3 Express, API Gateway, AppSync, OpenSearch, Lambda function URLs, DSQL,
+ * Kinesis Video, IoT); no service for a host it does not know. Synchronous, with the table: the public, lazily
+ * loaded form is `inferScope` (core/scope.ts).
  *
  * @example
- * inferScope('kinesis.us-east-1.amazonaws.com') // { region: 'us-east-1', service: 'kinesis' }
- * inferScope('bucket.s3.dualstack.eu-west-1.amazonaws.com') // { region: 'eu-west-1', service: 's3' }
- * inferScope('abc123.us-east-1.aoss.amazonaws.com') // { region: 'us-east-1', service: 'aoss' }
- * inferScope('abc.lambda-url.us-west-2.on.aws') // { region: 'us-west-2', service: 'lambda' }
- * inferScope('account.r2.cloudflarestorage.com') // { region: 'auto', service: 's3' }
- * inferScope('mydb.cluster-abc.us-east-1.rds.amazonaws.com') // { region: 'us-east-1' }: no service
+ * hostScope('kinesis.us-east-1.amazonaws.com') // { region: 'us-east-1', service: 'kinesis' }
+ * hostScope('bucket.s3.dualstack.eu-west-1.amazonaws.com') // { region: 'eu-west-1', service: 's3' }
+ * hostScope('abc123.us-east-1.aoss.amazonaws.com') // { region: 'us-east-1', service: 'aoss' }
+ * hostScope('abc.lambda-url.us-west-2.on.aws') // { region: 'us-west-2', service: 'lambda' }
+ * hostScope('account.r2.cloudflarestorage.com') // { region: 'auto', service: 's3' }
+ * hostScope('mydb.cluster-abc.us-east-1.rds.amazonaws.com') // { region: 'us-east-1' }: no service
  */
-export function inferScope(host: string, path = '/'): InferredScope {
+export function hostScope(host: string, path = '/'): InferredScope {
   const hostname = host.toLowerCase().replace(/:\d+$/, '')
   if (/\.r2\.cloudflarestorage\.com$/.test(hostname)) return { region: 'auto', service: 's3' }
   // Lambda function URLs and Aurora DSQL clusters: <id>.lambda-url.<region>.on.aws, <id>.dsql.<region>.on.aws.

@@ -2,7 +2,7 @@
 import { DEFAULT_EXPIRES_IN, MAX_EXPIRES_IN, SCOPE_NAME } from './constants.js'
 import { fail } from './errors.js'
 import { checksumEntries, type ChecksumOption, type HoistRule } from './header-options.js'
-import type { InferredScope } from './infer.js'
+import { inferScope, type InferredScope } from './scope.js'
 import { serviceRules, type ServiceRules } from './rules.js'
 import type { Credentials } from './signing-key.js'
 
@@ -175,8 +175,7 @@ const BOOLEAN_OPTIONS = ['unsignedPayload', 'signContentSha256', 'normalizePath'
 /**
  * The region, service and service rules of a signature: the options' own, else inferred from the host and path (the
  * one place a scope is inferred). Checks the options the rules read. Inference (core/infer.ts and botocore's
- * endpoint prefix table) is imported only when an option is missing, so a bundler that splits chunks leaves it out
- * of the code that loads first, and an app that always passes `region` and `service` never loads it.
+ * endpoint prefix table) is loaded only when an option is missing ({@link inferScope}).
  *
  * @example
  * await resolveScope({}, 'kinesis.eu-west-1.amazonaws.com', '/') // { region: 'eu-west-1', service: 'kinesis', rules }
@@ -189,8 +188,7 @@ export async function resolveScope(options: Partial<SignOptions>, host: string, 
       fail('ERR_INVALID_OPTION', `Set options.${name} to true or false`)
   }
   // Host inference only when an option is missing: it is the slowest step of resolving options.
-  const inferred: InferredScope =
-    options.region && options.service ? {} : (await import('./infer.js')).inferScope(host, path)
+  const inferred: InferredScope = options.region && options.service ? {} : await inferScope(host, path)
   const region = scopeName('region', options.region ?? inferred.region, host)
   const service = scopeName('service', options.service ?? inferred.service, host)
   return { region, service, rules: serviceRules(service, options) }

@@ -1,6 +1,6 @@
 // Region/service inference from host names: one table, one row per host form.
 import { expect, test } from 'vitest'
-import { inferScope } from '../../../src/core/infer.js'
+import { hostScope } from '../../../src/core/infer.js'
 
 const TABLE: Array<[host: string, path: string, region: string | undefined, service: string | undefined]> = [
   // Regional endpoints, China, GovCloud, ports
@@ -18,6 +18,7 @@ const TABLE: Array<[host: string, path: string, region: string | undefined, serv
   ['runtime.sagemaker.us-east-1.amazonaws.com', '/', 'us-east-1', 'sagemaker'],
   ['streams.dynamodb.us-east-1.amazonaws.com', '/', 'us-east-1', 'dynamodb'],
   ['bedrock-runtime.us-east-1.amazonaws.com', '/', 'us-east-1', 'bedrock'],
+  ['transcribestreaming.us-east-1.amazonaws.com:8443', '/stream-transcription-websocket', 'us-east-1', 'transcribe'],
   // Dualstack and FIPS
   ['s3.dualstack.eu-west-1.amazonaws.com', '/bucket/key', 'eu-west-1', 's3'],
   ['kinesis-fips.us-east-1.amazonaws.com', '/', 'us-east-1', 'kinesis'],
@@ -103,6 +104,6 @@ const TABLE: Array<[host: string, path: string, region: string | undefined, serv
 ]
 
 test.each(TABLE)('%s %s -> %s / %s', (host, path, region, service) => {
-  const scope = inferScope(host, path)
+  const scope = hostScope(host, path)
   expect([scope.region, scope.service]).toEqual([region, service])
 })

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { resolveScope } from '../../../src/core/options.js'
+import { hostScope } from '../../../src/core/infer.js'
 import { inferScope, sign, SigV4Error } from '../../../src/index.js'
 
 const PYTHON = String.raw`
@@ -75,7 +76,7 @@ describe('every botocore service: the right signing name or a refusal, never ano
       } else if (result.refused === 'ERR_SERVICE_REQUIRED') refused.push(service)
       else wrong.push(`${host}: ${result.refused}`)
       // The region is the host's own.
-      expect(inferScope(host).region).toBe(region)
+      expect(hostScope(host).region).toBe(region)
     }
     expect(wrong).toEqual([])
     expect(refused).toEqual(REFUSED)
@@ -175,7 +176,7 @@ describe('any host: what inference names is a signing name from botocore or a kn
   test('never a name outside that set (refusing is always allowed)', () => {
     fc.assert(
       fc.property(fc.array(label, { minLength: 1, maxLength: 5 }), suffix, fc.constantFrom('/', '/mqtt'), (l, s, p) => {
-        const { service } = inferScope(`${l.join('.')}.${s}`, p)
+        const { service } = hostScope(`${l.join('.')}.${s}`, p)
         expect(service === undefined || names.has(service), `${l.join('.')}.${s}: ${service}`).toBe(true)
       }),
       { numRuns: 3000 },

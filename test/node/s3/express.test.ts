@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { AwsError } from '../../../src/client/aws-error.js'
 import { SigV4Error } from '../../../src/core/errors.js'
-import { inferScope } from '../../../src/core/infer.js'
+import { hostScope } from '../../../src/core/infer.js'
 import { fromS3ExpressSession } from '../../../src/s3.js'
 import { verify } from '../../../src/verify.js'
 import { differentFrom } from '../../helpers/different.js'
@@ -227,12 +227,12 @@ describe('options and host recognition', () => {
   test('the zonal endpoint and its scope are recognised', () => {
     const s = fromS3ExpressSession({ bucket: BUCKET, credentials: iam, region: REGION })
     expect(s.endpoint).toBe('https://logs--use1-az4--x-s3.s3express-use1-az4.us-east-1.amazonaws.com')
-    expect(inferScope(new URL(s.endpoint).host)).toEqual({ region: 'us-east-1', service: 's3express' })
-    expect(inferScope('s3express-control.eu-north-1.amazonaws.com')).toEqual({
+    expect(hostScope(new URL(s.endpoint).host)).toEqual({ region: 'us-east-1', service: 's3express' })
+    expect(hostScope('s3express-control.eu-north-1.amazonaws.com')).toEqual({
       region: 'eu-north-1',
       service: 's3express',
     })
-    expect(inferScope('b.s3.eu-north-1.amazonaws.com')).toEqual({ region: 'eu-north-1', service: 's3' })
+    expect(hostScope('b.s3.eu-north-1.amazonaws.com')).toEqual({ region: 'eu-north-1', service: 's3' })
   })
 })
 

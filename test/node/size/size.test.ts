@@ -7,6 +7,7 @@ import {
   OPTIONAL_SUBPATHS,
   REFERENCES,
   root,
+  sized,
   subpathEntries,
   type MeasuredBundle,
 } from '../../../scripts/size.mjs'
@@ -19,6 +20,7 @@ describe('size ceilings (gzip -9 of a minified, tree-shaken esbuild bundle)', ()
   it('lists the ceilings for the entries that exist', () => {
     expect(list.find((entry) => entry.id === 'sign')).toMatchObject({ ceiling: 6200 })
     expect(list.find((entry) => entry.id === 'sign+presign')).toMatchObject({ ceiling: 7000 })
+    expect(list.find((entry) => entry.id === 'sign+inference')).toMatchObject({ ceiling: 9000, withLazy: true })
     if (optional.includes('client') && optional.includes('credentials'))
       expect(list.find((entry) => entry.id === 'client+credentials')).toMatchObject({ ceiling: 11000 })
     if (optional.includes('sigv4a')) expect(list.find((entry) => entry.id === 'sign+sigv4a')?.addedBudget).toBe(3500)
@@ -31,7 +33,7 @@ describe('size ceilings (gzip -9 of a minified, tree-shaken esbuild bundle)', ()
 
   for (const entry of list.filter((entry) => entry.ceiling !== undefined)) {
     it(`${entry.label}: at most ${entry.ceiling} B`, async () => {
-      const { gzip, minified } = await measureBundle(entry.contents)
+      const { gzip, minified } = sized(entry, await measureBundle(entry.contents))
       expect(minified).toBeGreaterThan(gzip)
       expect(gzip, `${entry.label} is ${gzip} B gzip (${minified} B minified)`).toBeLessThanOrEqual(entry.ceiling!)
     })
@@ -118,6 +120,19 @@ describe('the core stays apart from the optional subpaths', () => {
       'optional-subpath files in the sign bundle',
     ).toEqual([])
     expect(code).not.toMatch(/AWS4-ECDSA-P256-SHA256|ECDSA/)
+  })
+
+  it('host inference (botocore table) is a chunk of its own: what sign loads first holds neither', async () => {
+    const { inputs, lazy, code } = await measure('sign')
+    for (const file of ['src/core/infer.ts', 'src/core/service-table.ts']) {
+      expect(Object.keys(inputs), 'loaded first').not.toContain(file)
+      expect(Object.keys(lazy.inputs), 'the lazy chunk').toContain(file)
+    }
+    expect(code).not.toContain('bedrock-agent')
+    expect(lazy.code).toContain('bedrock-agent')
+    // A bundle that uses the table itself loads it first (so the check above can fail).
+    const direct = await measureBundle(`export { hostScope } from ${JSON.stringify(`${root}/src/core/infer.ts`)}`)
+    expect(Object.keys(direct.inputs)).toContain('src/core/service-table.ts')
   })
 
   it('sign alone leaves presign out (tree-shaking works on the core)', async () => {
