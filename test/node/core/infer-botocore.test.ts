@@ -83,6 +83,13 @@ describe('every botocore service: the right signing name or a refusal, never ano
     expect(inferred.length).toBe(SERVICES.length - REFUSED.length)
   })
 
+  test('the public inferScope (lazy, async) answers as the table does', async () => {
+    for (const [, prefix] of SERVICES) {
+      const host = `${prefix}.ap-southeast-2.amazonaws.com`
+      expect(await inferScope(host)).toEqual(hostScope(host))
+    }
+  })
+
   test('the services the issue names infer right', async () => {
     const want = Object.fromEntries(SERVICES.map(([service, , name]) => [service, name]))
     for (const service of [
