@@ -9,6 +9,7 @@ import { equal, ok } from './assert.js'
 import { bodyChecks } from './bodies.js'
 import { cloudFrontChecks } from './cloudfront.js'
 import { errorChecks } from './errors.js'
+import { inferenceChecks } from './infer.js'
 import { requestChecks } from './requests.js'
 import { s3Checks } from './s3.js'
 import { sigv4aChecks } from './sigv4a.js'
@@ -83,6 +84,7 @@ export function conformanceChecks(lib: Lib): Check[] {
     ...requestChecks(lib),
     ...bodyChecks(lib),
     ...errorChecks(lib),
+    ...inferenceChecks(lib),
     // ---- SigV4a (test/conformance/sigv4a.ts, owned by the SigV4a work): its checks join the suite here. ----
     ...sigv4aChecks(lib),
     // ---- webcrypto-sigv4/s3 (test/conformance/s3.ts): checksums. ----
