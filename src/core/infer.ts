@@ -17,10 +17,21 @@ export interface InferredScope {
  * the whole host part before the region (`x.kinesis.us-east-1.amazonaws.com` says nothing). Transcribe's streaming
  * endpoints are not in botocore.
  */
-const HOST_FORMS =
+const HOST_FORMS = pairs(
   ' s3=s3 s3-accesspoint=s3 s3-control=s3 s3-website=s3 s3-object-lambda=s3-object-lambda s3-outposts=s3-outposts' +
-  ' execute-api=execute-api appsync-api=appsync appsync-realtime-api=appsync kinesisvideo=kinesisvideo' +
-  ' jobs.iot=iot-jobs-data accesspoint.s3-global=s3 endpoints.event=events transcribestreaming=transcribe '
+    ' execute-api=execute-api appsync-api=appsync appsync-realtime-api=appsync kinesisvideo=kinesisvideo' +
+    ' jobs.iot=iot-jobs-data accesspoint.s3-global=s3 endpoints.event=events transcribestreaming=transcribe ',
+)
+
+/** A space-separated `key=value` list as a map. */
+function pairs(list: string): Map<string, string> {
+  return new Map(
+    list
+      .trim()
+      .split(' ')
+      .map((pair) => pair.split('=') as [string, string]),
+  )
+}
 
 /** Hosts that name the region before the service, with what the customer's label must look like. */
 const REGION_FIRST = {
@@ -34,11 +45,8 @@ const REGION_FIRST = {
 /** `us-east-1`, `us-gov-west-1`, `cn-north-1`, `eu-isoe-west-1`, ... */
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/
 
-/** The value of `key=` in a space-separated `key=value` list, or undefined. */
-function valueIn(list: string, key: string): string | undefined {
-  const at = list.indexOf(` ${key}=`)
-  return at < 0 ? undefined : list.slice(at + key.length + 2, list.indexOf(' ', at + 1))
-}
+/** botocore's endpoint prefix -> signing name, built when this module loads (only when a scope is inferred). */
+const SIGNING_NAMES = new Map([...pairs(SAME_NAME.replace(/[^ ]+/g, '$&=$&')), ...pairs(OTHER_NAME)])
 
 /**
  * The signing name of the labels before the region: the longest known suffix, customer labels allowed before it
@@ -56,12 +64,8 @@ function serviceOf(labels: string[], path: string): string | undefined {
     return path === '/mqtt' ? 'iotdevicegateway' : 'iotdata'
   for (let count = Math.min(labels.length, 3); count > 0; count--) {
     const key = [...labels.slice(labels.length - count, -1), last].join('.')
-    const name = valueIn(HOST_FORMS, key)
+    const name = HOST_FORMS.get(key) ?? (count === labels.length ? SIGNING_NAMES.get(key) : undefined)
     if (name) return name
-    if (count < labels.length) continue
-    if (SAME_NAME.includes(` ${key} `)) return key
-    const other = valueIn(OTHER_NAME, key)
-    if (other) return other
   }
   return undefined
 }

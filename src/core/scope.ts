@@ -5,6 +5,9 @@ import type { InferredScope } from './infer.js'
 
 export type { InferredScope }
 
+/** The inference module once loaded (import() would resolve it again on every call). */
+let infer: typeof import('./infer.js') | undefined
+
 /**
  * Infers the signing region and service from a host (and path, for IoT's `/mqtt`): botocore's endpoint prefixes
  * (`email` signs as `ses`, `bedrock-agent` as `bedrock`) and the customer-prefixed host forms (S3 and S3 Express,
@@ -21,5 +24,6 @@ export type { InferredScope }
  * await inferScope('mydb.cluster-abc.us-east-1.rds.amazonaws.com') // { region: 'us-east-1' }: no service
  */
 export async function inferScope(host: string, path = '/'): Promise<InferredScope> {
-  return (await import('./infer.js')).hostScope(host, path)
+  infer ??= await import('./infer.js')
+  return infer.hostScope(host, path)
 }
