@@ -9,16 +9,9 @@ import { checkCredentials, isRecord, scopeName, amzDate as formatAmzDate } from 
 import { signingKey, type Credentials } from './core/signing-key.js'
 import { fromHex, toHex, utf8 } from './core/encoding.js'
 import { hmac, sha256Hex } from './core/webcrypto.js'
+import { decodeHeaders, type HeaderValue } from './eventstream/headers.js'
 
-/** A typed header value; a plain string is shorthand for `{ type: 'string', value }`. */
-export type HeaderValue =
-  | { type: 'boolean'; value: boolean }
-  | { type: 'byte' | 'short' | 'integer'; value: number }
-  | { type: 'long'; value: bigint }
-  | { type: 'binary'; value: Uint8Array }
-  | { type: 'string'; value: string }
-  | { type: 'timestamp'; value: Date }
-  | { type: 'uuid'; value: string }
+export type { HeaderValue } from './eventstream/headers.js'
 
 /** Message headers in order (insertion order is the wire order). */
 export type MessageHeaders = Record<string, HeaderValue | string>
@@ -198,41 +191,8 @@ export function decodeMessage(bytes: Uint8Array): { headers: Record<string, Head
   if (view.getUint32(8) !== crc32(bytes.subarray(0, 8))) bad('prelude CRC mismatch')
   if (view.getUint32(total - 4) !== crc32(bytes.subarray(0, total - 4))) bad('message CRC mismatch')
   if (12 + headersLength > total - 4) bad('headers longer than the message')
-  // No prototype: a header named `__proto__` (or `constructor`) is just a key, never the object's prototype.
-  const headers = Object.create(null) as Record<string, HeaderValue>
-  const decoder = new TextDecoder()
-  let offset = 12
-  const end = 12 + headersLength
-  const take = (size: number): number => {
-    if (offset + size > end) bad('header runs past the headers block')
-    offset += size
-    return offset - size
-  }
-  while (offset < end) {
-    const nameLength = bytes[take(1)]!
-    const name = decoder.decode(bytes.subarray(take(nameLength), offset))
-    const type = bytes[take(1)]!
-    let header: HeaderValue
-    if (type === 0 || type === 1) header = { type: 'boolean', value: type === 0 }
-    else if (type === 2) header = { type: 'byte', value: view.getInt8(take(1)) }
-    else if (type === 3) header = { type: 'short', value: view.getInt16(take(2)) }
-    else if (type === 4) header = { type: 'integer', value: view.getInt32(take(4)) }
-    else if (type === 5) header = { type: 'long', value: view.getBigInt64(take(8)) }
-    else if (type === 8) header = { type: 'timestamp', value: new Date(Number(view.getBigInt64(take(8)))) }
-    else if (type === 6 || type === 7) {
-      const length = view.getUint16(take(2))
-      const value = bytes.slice(take(length), offset)
-      header = type === 6 ? { type: 'binary', value } : { type: 'string', value: decoder.decode(value) }
-    } else if (type === 9) {
-      const hex = toHex(bytes.slice(take(16), offset).buffer)
-      header = {
-        type: 'uuid',
-        value: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
-      }
-    } else return bad(`unknown header type ${type}`)
-    headers[name] = header
-  }
-  return { headers, body: bytes.slice(end, total - 4) }
+  const headers = decodeHeaders(bytes, 12, 12 + headersLength)
+  return { headers, body: bytes.slice(12 + headersLength, total - 4) }
 }
 
 /** Options of `createEventSigner`. */
@@ -359,3 +319,6 @@ export function audioEvent(audio: Uint8Array): Uint8Array<ArrayBuffer> {
     body: audio,
   })
 }
+
+export { eventStreamDecoder, type DecodedMessage, type EventStreamDecoderOptions } from './eventstream/decoder.js'
+export { events, type StreamEvent } from './eventstream/events.js'
