@@ -175,11 +175,14 @@ export function eventStreamDecoder(
   // Why the pair stopped (a decoding error, the reader's cancel, the writer's abort): later writes fail with it.
   let stopped: { reason: unknown } | undefined
   let output!: ReadableStreamDefaultController<DecodedMessage>
+  let input!: WritableStreamDefaultController
 
   const stop = (reason: unknown) => {
     stopped ??= { reason }
     written?.reject(reason)
     written = undefined
+    // An errored writable is what makes a pipe into it cancel its source (the response body).
+    input.error(reason)
   }
   const waitUntilUsed = () =>
     new Promise<void>((resolve, reject) => {
@@ -224,6 +227,9 @@ export function eventStreamDecoder(
   )
 
   const writable = new WritableStream<Uint8Array>({
+    start(controller) {
+      input = controller
+    },
     write(chunk) {
       if (stopped) throw stopped.reason
       if (!(chunk instanceof Uint8Array)) {

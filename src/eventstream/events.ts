@@ -39,11 +39,13 @@ function streamError(message: DecodedMessage, response: Response, exception: boo
   const { headers, body } = message
   const bodyText = new TextDecoder().decode(body)
   const json = jsonObject(bodyText)
-  const found = [json.message, json.Message, text(headers, ERROR_MESSAGE)].find((value) => typeof value === 'string')
+  const found = [json.message, json.Message, text(headers, ERROR_MESSAGE)].find(
+    (value): value is string => typeof value === 'string',
+  )
   const code = exception
     ? (text(headers, EXCEPTION_TYPE) ?? 'EventStreamException')
     : (text(headers, ERROR_CODE) ?? 'EventStreamError')
-  return new AwsError(redactReplayable((found as string | undefined) ?? bodyText.slice(0, MESSAGE_CUT)), {
+  return new AwsError(redactReplayable(found ?? bodyText.slice(0, MESSAGE_CUT)), {
     code,
     status: response.status,
     requestId: response.headers.get('x-amzn-requestid') ?? response.headers.get('x-amz-request-id') ?? undefined,

@@ -26,7 +26,7 @@ const int64 = (value: Int64): string =>
 export function plainSmithy(headers: SmithyHeaders): Plain {
   const out: Plain = {}
   for (const [name, header] of Object.entries(headers)) {
-    const { type, value } = header as MessageHeaderValue
+    const { type, value } = header
     out[name] = [
       type,
       value instanceof Int64
@@ -105,7 +105,7 @@ export function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   let index = 0
   return new ReadableStream({
     pull(controller) {
-      if (index < chunks.length) controller.enqueue(chunks[index++]!)
+      if (index < chunks.length) controller.enqueue(chunks[index++])
       else controller.close()
     },
   })
@@ -131,7 +131,7 @@ export async function decodeOurs(
 export async function decodeSmithy(chunks: Uint8Array[]): Promise<PlainMessage[]> {
   const messages: PlainMessage[] = []
   async function* source() {
-    yield* chunks
+    for (const chunk of chunks) yield await Promise.resolve(chunk)
   }
   for await (const frame of getChunkedStream(source())) {
     const { headers, body } = codec.decode(frame)
