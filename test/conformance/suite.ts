@@ -3,17 +3,20 @@
 import type * as Library from '../../src/index.js'
 import type * as SigV4aLibrary from '../../src/sigv4a.js'
 import type * as S3Library from '../../src/s3.js'
+import type * as EventStreamLibrary from '../../src/eventstream.js'
 import v4Cases from '../vectors/v4.json' with { type: 'json' }
 import { equal, ok } from './assert.js'
 import { bodyChecks } from './bodies.js'
 import { errorChecks } from './errors.js'
+import { eventStreamChecks } from './eventstream.js'
 import { requestChecks } from './requests.js'
 import { s3Checks } from './s3.js'
 import { sigv4aChecks } from './sigv4a.js'
 import { prepareVector, presignedQuery, type VectorCase } from './vectors.js'
 
-/** The library under test: the main entry and the `webcrypto-sigv4/sigv4a` and `/s3` entries, merged into one object. */
-export type Lib = typeof Library & typeof SigV4aLibrary & typeof S3Library
+/** The library under test: the main entry and the `webcrypto-sigv4/sigv4a`, `/s3` and `/eventstream` entries, merged
+ * into one object. */
+export type Lib = typeof Library & typeof SigV4aLibrary & typeof S3Library & typeof EventStreamLibrary
 
 /** One named check; `run` throws on failure, and may return a note on what this runtime could not do. */
 export interface Check {
@@ -64,13 +67,14 @@ export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases): Check[] {
 }
 
 /**
- * Every check of the suite, for the given library. Runners pass `{ ...core, ...sigv4a, ...s3 }` (the three entry points).
+ * Every check of the suite, for the given library. Runners pass `{ ...core, ...sigv4a, ...s3, ...eventstream }` (the four entry points).
  *
  * @example
  * import * as core from '../../src/index.js'
  * import * as sigv4a from '../../src/sigv4a.js'
  * import * as s3 from '../../src/s3.js'
- * for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3 })) await check.run()
+ * import * as eventstream from '../../src/eventstream.js'
+ * for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...eventstream })) await check.run()
  */
 export function conformanceChecks(lib: Lib): Check[] {
   return [
@@ -82,6 +86,8 @@ export function conformanceChecks(lib: Lib): Check[] {
     ...sigv4aChecks(lib),
     // ---- webcrypto-sigv4/s3 (test/conformance/s3.ts): checksums. ----
     ...s3Checks(lib),
+    // ---- webcrypto-sigv4/eventstream (test/conformance/eventstream.ts): the streaming decoder and events(). ----
+    ...eventStreamChecks(lib),
     // ---- add further check lists above this line ----
   ]
 }

@@ -3,6 +3,7 @@ import { test } from 'vitest'
 import * as core from '../../src/index.js'
 import * as sigv4a from '../../src/sigv4a.js'
 import * as s3 from '../../src/s3.js'
+import * as eventstream from '../../src/eventstream.js'
 import { conformanceChecks } from '../conformance/suite.js'
 
-for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3 })) test(check.name, check.run)
+for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...eventstream })) test(check.name, check.run)

@@ -2,9 +2,10 @@
 import * as core from '../../../src/index.ts'
 import * as sigv4a from '../../../src/sigv4a.ts'
 import * as s3 from '../../../src/s3.ts'
+import * as eventstream from '../../../src/eventstream.ts'
 import { conformanceChecks } from '../../conformance/suite.ts'
 
-for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3 })) {
+for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...eventstream })) {
   Deno.test(check.name, async () => {
     const note = await check.run()
     if (note) console.log(`NOTE ${check.name}: ${note}`)

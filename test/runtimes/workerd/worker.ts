@@ -2,6 +2,7 @@
 import * as core from '../../../src/index.js'
 import * as sigv4a from '../../../src/sigv4a.js'
 import * as s3 from '../../../src/s3.js'
+import * as eventstream from '../../../src/eventstream.js'
 import { ok } from '../../conformance/assert.js'
 import { runChecks } from '../../conformance/run.js'
 import { conformanceChecks } from '../../conformance/suite.js'
@@ -20,6 +21,6 @@ const noNode = {
 
 export default {
   async fetch(): Promise<Response> {
-    return Response.json(await runChecks([noNode, ...conformanceChecks({ ...core, ...sigv4a, ...s3 })]))
+    return Response.json(await runChecks([noNode, ...conformanceChecks({ ...core, ...sigv4a, ...s3, ...eventstream })]))
   },
 }
