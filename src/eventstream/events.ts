@@ -60,6 +60,7 @@ function streamError(message: DecodedMessage, response: Response, exception: boo
  * body.
  *
  * @example
+ * let output = ''
  * for await (const event of events(response)) {
  *   if (event.eventType === 'contentBlockDelta') output += event.json<{ delta: { text?: string } }>().delta.text ?? ''
  * }

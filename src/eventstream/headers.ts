@@ -17,7 +17,8 @@ export type HeaderValue =
  * Throws `ERR_EVENTSTREAM_FRAME`: the message is damaged.
  *
  * @example
- * if (total < 16) badFrame('shorter than 16 bytes')
+ * const bytes = new Uint8Array(8)
+ * if (bytes.length < 16) badFrame('shorter than 16 bytes')
  */
 export function badFrame(what: string): never {
   return fail('ERR_EVENTSTREAM_FRAME', `Not a valid event-stream message: ${what}`)
@@ -29,7 +30,9 @@ export function badFrame(what: string): never {
  * ordinary key.
  *
  * @example
- * const headers = decodeHeaders(frame, 12, 12 + headersLength)
+ * const frame = new Uint8Array(16) // a message with no headers: its headers block is empty
+ * const headersLength = new DataView(frame.buffer).getUint32(4)
+ * decodeHeaders(frame, 12, 12 + headersLength) // {}
  */
 export function decodeHeaders(bytes: Uint8Array, start: number, end: number): Record<string, HeaderValue> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
