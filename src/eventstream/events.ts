@@ -24,8 +24,8 @@ export interface StreamEvent {
   headers: Record<string, HeaderValue>
   /** The payload. */
   body: Uint8Array
-  /** The payload parsed as JSON (UTF-8); throws `ERR_INVALID_RESPONSE` when it is not JSON. */
-  json<T = unknown>(): T
+  /** The payload parsed as JSON (UTF-8); throws `ERR_INVALID_RESPONSE` when it is not JSON. Needs no `this`. */
+  json: <T = unknown>() => T
 }
 
 function text(headers: Record<string, HeaderValue>, name: string): string | undefined {
@@ -71,10 +71,10 @@ export async function* events(
 ): AsyncGenerator<StreamEvent, void, undefined> {
   if (!isResponse(response)) fail('ERR_INVALID_REQUEST', 'Pass the Response of fetch (or AwsClient.fetch) to events()')
   if (!response.ok) throw await AwsError.from(response)
-  if (!response.body || response.bodyUsed)
+  if (!response.body || response.bodyUsed || response.body.locked)
     fail(
       'ERR_INVALID_RESPONSE',
-      `The ${response.status} answer has ${response.body ? 'a body that was read already' : 'no body'}: pass ` +
+      `The ${response.status} answer has ${response.body ? 'a body that is read already' : 'no body'}: pass ` +
         'events() the response of a streaming operation before reading it',
     )
   const reader = response.body.pipeThrough(eventStreamDecoder(options)).getReader()
@@ -97,19 +97,16 @@ function isResponse(value: unknown): value is Response {
 }
 
 function toEvent({ headers, body }: DecodedMessage): StreamEvent {
+  const eventType = text(headers, EVENT_TYPE) ?? ''
   return {
-    eventType: text(headers, EVENT_TYPE) ?? '',
+    eventType,
     headers,
     body,
-    json<T>(): T {
+    json: <T>(): T => {
       try {
         return JSON.parse(new TextDecoder().decode(body)) as T
       } catch (error) {
-        return fail(
-          'ERR_INVALID_RESPONSE',
-          `The ${this.eventType || 'event'} payload is not JSON: read event.body`,
-          error,
-        )
+        return fail('ERR_INVALID_RESPONSE', `The ${eventType || 'event'} payload is not JSON: read event.body`, error)
       }
     },
   }

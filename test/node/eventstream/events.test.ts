@@ -140,6 +140,9 @@ describe('events(response)', () => {
     const used = new Response('x')
     await used.text()
     expect((await collect(events(used))).error).toMatchObject({ code: 'ERR_INVALID_RESPONSE' })
+    const locked = new Response('x')
+    locked.body!.getReader()
+    expect((await collect(events(locked))).error).toMatchObject({ code: 'ERR_INVALID_RESPONSE' })
     expect((await collect(events({} as Response))).error).toMatchObject({ code: 'ERR_INVALID_REQUEST' })
   })
 
@@ -167,7 +170,10 @@ describe('events(response)', () => {
     const bytes = frame({ ':message-type': str('event'), ':event-type': str('chunk') }, 'not json')
     const { seen } = await collect(events(answer(bytes).response))
     expect(seen[0]!.eventType).toBe('chunk')
-    expect(() => seen[0]!.json()).toThrow(expect.objectContaining({ code: 'ERR_INVALID_RESPONSE' }))
+    const { json } = seen[0]!
+    expect(() => json()).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_RESPONSE', message: expect.stringMatching(/chunk payload/) }),
+    )
   })
 })
 
