@@ -153,9 +153,12 @@ describe('events(response)', () => {
     expect(truncated.error).toMatchObject({ code: 'ERR_EVENTSTREAM_TRUNCATED' })
     const damaged = bytes.slice()
     damaged[converse[0]!.length + 20]! ^= 1
-    const result = await collect(events(answer(damaged).response))
+    const { response, state } = answer(damaged, [converse[0]!.length + 30], {}, true)
+    const result = await collect(events(response))
     expect(result.seen).toHaveLength(1)
     expect(result.error).toMatchObject({ code: 'ERR_EVENTSTREAM_FRAME' })
+    // The body is cancelled: a service still sending stops.
+    expect(await until(() => state.cancelled)).toBe(true)
     const small = await collect(events(answer(bytes).response, { maxFrameBytes: 50 }))
     expect(small.error).toMatchObject({ code: 'ERR_EVENTSTREAM_TOO_LARGE' })
   })
