@@ -54,10 +54,12 @@ function streamError(message: DecodedMessage, response: Response, exception: boo
 
 /**
  * The events of an event-stream response, as they arrive. A message of `:message-type` `exception` or `error`
- * throws an `AwsError` with the service's code (e.g. `throttlingException`) and message; an answer that is not
- * 2xx throws its `AwsError` before any event; a 2xx answer without a body throws `ERR_INVALID_RESPONSE`. Damaged,
- * oversized or cut-off messages throw as {@link eventStreamDecoder} describes. Leaving the loop early cancels the
- * body.
+ * throws an `AwsError` (the class of `webcrypto-sigv4/client`, so `instanceof AwsError` holds) with the service's
+ * code (`:exception-type` or `:error-code`, e.g. `throttlingException`; `EventStreamException` or
+ * `EventStreamError` when the message names none), its message, and the response's status and request id. An
+ * answer that is not 2xx throws its `AwsError` before any event; a 2xx answer without a body throws
+ * `ERR_INVALID_RESPONSE`. Damaged, oversized or cut-off messages throw as {@link eventStreamDecoder} describes, after
+ * the events before them. Leaving the loop early cancels the body.
  *
  * @example
  * let output = ''
