@@ -5,7 +5,7 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { eventStreamDecoder } from '../../../src/eventstream.js'
 import { SigV4Error as CoreError } from '../../../src/index.js'
-import { codec, cut, decodeOurs, decodeSmithy, smithyStream } from './streams.js'
+import { codec, cut, decodeOurs, decodeSmithy, hex, plainSmithy, smithyStream } from './streams.js'
 
 // Counts for the report at the end: how many streams, and how many ways of cutting them, were compared.
 const tally = { streams: 0, cuts: 0, bytes: 0 }
@@ -224,5 +224,79 @@ describe('refused', () => {
       .write('text' as never)
       .catch(() => {})
     await expect(read).rejects.toMatchObject({ code: 'ERR_INVALID_REQUEST' })
+  })
+})
+
+describe('hostile header blocks (valid CRCs around random bytes)', () => {
+  // The CRCs are right, so only the header parser stands between the bytes and the reader.
+  async function framed(headers: Uint8Array, body: Uint8Array) {
+    const { crc32 } = await import('../../../src/core/crc32.js')
+    const total = 16 + headers.length + body.length
+    const bytes = new Uint8Array(total)
+    const view = new DataView(bytes.buffer)
+    view.setUint32(0, total)
+    view.setUint32(4, headers.length)
+    view.setUint32(8, crc32(bytes.subarray(0, 8)))
+    bytes.set(headers, 12)
+    bytes.set(body, 12 + headers.length)
+    view.setUint32(total - 4, crc32(bytes.subarray(0, total - 4)))
+    return bytes
+  }
+
+  test('decoded as smithy decodes them, or refused with ERR_EVENTSTREAM_FRAME where smithy refuses them', async () => {
+    let accepted = 0
+    let refused = 0
+    let stricter = 0
+    await fc.assert(
+      fc.asyncProperty(
+        // Random bytes, and random bytes shaped like headers (a short name, a type byte, a value).
+        fc.oneof(
+          fc.uint8Array({ maxLength: 64 }),
+          fc
+            .array(
+              fc.tuple(
+                fc.stringMatching(/^[a-z:-]{1,8}$/),
+                fc.integer({ min: 0, max: 11 }),
+                fc.uint8Array({ maxLength: 20 }),
+              ),
+              { maxLength: 4 },
+            )
+            .map((headers) =>
+              Uint8Array.from(
+                headers.flatMap(([name, type, value]) => [name.length, ...Buffer.from(name), type, ...value]),
+              ),
+            ),
+        ),
+        fc.uint8Array({ maxLength: 16 }),
+        async (headers, body) => {
+          const bytes = await framed(headers, body)
+          let reference: ReturnType<typeof codec.decode> | undefined
+          try {
+            reference = codec.decode(bytes)
+          } catch {
+            reference = undefined
+          }
+          const ours = await decodeOurs([bytes])
+          if (ours.error) {
+            expect(codeOf(ours.error), (ours.error as Error).message).toBe('ERR_EVENTSTREAM_FRAME')
+            refused++
+            // Stricter than smithy only where a header runs past its block (smithy reads on into the body).
+            if (reference) {
+              stricter++
+              expect((ours.error as Error).message).toMatch(/header runs past the headers block/)
+            }
+          } else {
+            accepted++
+            expect(reference, 'smithy refuses what we accept').toBeDefined()
+            expect(ours.messages).toEqual([{ headers: plainSmithy(reference!.headers), body: hex(reference!.body) }])
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    )
+    console.log(`hostile headers: ${accepted} accepted as smithy, ${refused} refused (${stricter} that smithy accepts)`)
+    // Both outcomes were exercised.
+    expect(accepted).toBeGreaterThan(50)
+    expect(refused).toBeGreaterThan(50)
   })
 })
