@@ -46,6 +46,10 @@ export type SigV4ErrorCode =
   | 'ERR_STREAM_LENGTH'
   /** An event-stream message is damaged: wrong length, CRC mismatch, or a header that runs past its block. */
   | 'ERR_EVENTSTREAM_FRAME'
+  /** An event stream ended in the middle of a message: the connection was cut, or the body is not all there. */
+  | 'ERR_EVENTSTREAM_TRUNCATED'
+  /** An event-stream message is longer than `maxFrameBytes` of `eventStreamDecoder` (16 MiB by default). */
+  | 'ERR_EVENTSTREAM_TOO_LARGE'
   /** `regionSet` of SigV4a is not one or more region names or patterns. */
   | 'ERR_INVALID_REGION_SET'
   /** This runtime's WebCrypto cannot sign with ECDSA P-256, which SigV4a needs. */

@@ -4,8 +4,9 @@ import * as sigv4a from '../../../src/sigv4a.ts'
 import * as s3 from '../../../src/s3.ts'
 import * as cloudfront from '../../../src/cloudfront.ts'
 import { conformanceChecks } from '../../conformance/suite.ts'
+import * as eventstream from '../../../src/eventstream.ts'
 
-for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront })) {
+for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream })) {
   Deno.test(check.name, async () => {
     const note = await check.run()
     if (note) console.log(`NOTE ${check.name}: ${note}`)
