@@ -1,10 +1,18 @@
 // Byte-equal to the AWS CLI's own code at a frozen time, with and without a session token: botocore's
 // generate_db_auth_token (RDS), generate_db_connect_auth_token / generate_db_connect_admin_auth_token (DSQL),
 // awscli's EKS TokenGenerator, and botocore's generic presigner for ElastiCache and MemoryDB (their IAM guides
-// presign `connect` by hand; botocore has no method for them).
+// presign `connect` by hand; botocore has no method for them) and for MSK (with the User-Agent and base64url steps
+// the MSK signers add; aws-msk-iam-sasl-signer-python, not installed here, presigns with botocore's SigV4QueryAuth).
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { dsqlAuthToken, eksToken, elastiCacheAuthToken, memoryDbAuthToken, rdsAuthToken } from '../../../src/tokens.js'
+import {
+  dsqlAuthToken,
+  eksToken,
+  elastiCacheAuthToken,
+  memoryDbAuthToken,
+  mskAuthToken,
+  rdsAuthToken,
+} from '../../../src/tokens.js'
 import { CREDENTIALS, reference, TIMES, type ReferenceJob } from './cases.js'
 
 /** User names as people write them, and the characters that need encoding. */
@@ -108,6 +116,17 @@ function cases(): Case[] {
             ),
         })
       }
+      for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-2']) {
+        for (const [userAgent, expiresIn] of [
+          ['aws-msk-iam-sasl-signer-python/1.0.1', undefined],
+          ['my app/1.0', 300],
+        ] as const) {
+          const job: ReferenceJob = { kind: 'msk', params: { region, userAgent }, credentials, time }
+          if (expiresIn !== undefined) job.expires = expiresIn
+          const opts = expiresIn === undefined ? options : { ...options, expiresIn }
+          list.push({ job, ours: async () => (await mskAuthToken({ region, userAgent }, opts)).token })
+        }
+      }
     }
   }
   return list
@@ -117,7 +136,7 @@ describe('tokens are byte-equal to botocore / awscli at a frozen time', () => {
   const all = cases()
   const answers = reference(all.map((c) => c.job))
 
-  for (const kind of ['rds', 'dsql', 'dsql-admin', 'eks', 'presign'] as const) {
+  for (const kind of ['rds', 'dsql', 'dsql-admin', 'eks', 'presign', 'msk'] as const) {
     const mine = all.map((c, i) => ({ c, expected: answers[i]! })).filter(({ c }) => c.job.kind === kind)
     const withToken = mine.filter(({ c }) => c.job.credentials.sessionToken !== undefined).length
     test(`${kind}: ${mine.length} tokens (${withToken} with a session token)`, async () => {

@@ -7,13 +7,17 @@ Each job: {"kind", "params": {...}, "access_key", "secret_key", "token": str|nul
 - "dsql" / "dsql-admin": botocore's dsql client generate_db_connect_auth_token / generate_db_connect_admin_auth_token;
 - "eks": awscli's EKS TokenGenerator over the STS client of its STSClientFactory (what `aws eks get-token` runs);
 - "presign": botocore's generic RequestSigner.generate_presigned_url of GET <scheme>://<host>/ with the params in
-  order, for params.service and params.region (what the ElastiCache and MemoryDB IAM guides do), scheme removed.
+  order, for params.service and params.region (what the ElastiCache and MemoryDB IAM guides do), scheme removed;
+- "msk": what aws-msk-iam-sasl-signer-python does with botocore: kafka-cluster:Connect presigned on
+  https://kafka.<region>.amazonaws.com/, then &User-Agent=<params.userAgent> and base64url without padding.
 Each answer: {"token"} or {"error"}. The time is fixed by patching get_current_datetime where botocore's signer
 reads it (botocore.auth).
 """
+import base64
 import datetime
 import json
 import sys
+from urllib.parse import quote
 
 import botocore.auth
 import botocore.session
@@ -54,7 +58,23 @@ def presign(case):
     url = signer.generate_presigned_url(
         request, operation_name='connect', expires_in=case['expires'] or 900, region_name=params['region']
     )
-    return url[len(scheme):]
+    return url if params.get('keep_scheme') else url[len(scheme):]
+
+
+def msk(case):
+    params = case['params']
+    url = presign({
+        **case,
+        'params': {
+            'service': 'kafka-cluster',
+            'region': params['region'],
+            'host': f"kafka.{params['region']}.amazonaws.com",
+            'query': [['Action', 'kafka-cluster:Connect']],
+            'keep_scheme': True,
+        },
+    })
+    url += '&User-Agent=' + quote(params['userAgent'], safe='')
+    return base64.urlsafe_b64encode(url.encode('utf-8')).decode('utf-8').rstrip('=')
 
 
 def token(session, case):
@@ -71,6 +91,8 @@ def token(session, case):
         return eks(case)
     if kind == 'presign':
         return presign(case)
+    if kind == 'msk':
+        return msk(case)
     raise ValueError('unknown kind ' + kind)
 
 

@@ -21,7 +21,7 @@ export const CREDENTIALS: Array<{ name: string; credentials: Credentials }> = [
 export const TIMES = ['2026-01-02T03:04:05Z', '2024-02-29T23:59:59Z']
 
 export interface ReferenceJob {
-  kind: 'rds' | 'dsql' | 'dsql-admin' | 'eks' | 'presign'
+  kind: 'rds' | 'dsql' | 'dsql-admin' | 'eks' | 'presign' | 'msk'
   params: Record<string, unknown>
   credentials: Credentials
   time: string
