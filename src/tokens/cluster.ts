@@ -43,6 +43,7 @@ function stsHost(region: string): string {
  * signing, as the CLI reports it (EKS takes a token for 15 minutes).
  *
  * @example
+ * declare const apiServer: string // the cluster's endpoint, https://...eks.amazonaws.com
  * const { token } = await eksToken({ clusterName: 'prod', region: 'eu-west-1' }, { credentials })
  * await fetch(`${apiServer}/api/v1/namespaces`, { headers: { authorization: `Bearer ${token}` } })
  */

@@ -63,7 +63,7 @@ export async function presignToken(
     SIGV4,
   )
   // The engine has checked expiresIn (a whole number of seconds within its range) by now.
-  return { signed, expiresIn: expiresIn as number }
+  return { signed, expiresIn }
 }
 
 /** The token form of presigned parts: the URL without its scheme, `host/?query`. */

@@ -90,7 +90,10 @@ describe('aws-msk-iam-sasl-signer-js', () => {
       for (const time of TIMES) {
         for (const region of regions) {
           const theirs = await frozen(time, () =>
-            generateAuthTokenFromCredentialsProvider({ region, awsCredentialsProvider: async () => credentials }),
+            generateAuthTokenFromCredentialsProvider({
+              region,
+              awsCredentialsProvider: () => Promise.resolve(credentials),
+            }),
           )
           const ours = await mskAuthToken(
             { region, userAgent: 'aws-msk-iam-sasl-signer-js/1.0.3' },
