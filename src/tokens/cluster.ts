@@ -18,6 +18,7 @@ import { presignToken, signedAtPlus, type TokenOptions, type TokenRequest } from
 
 /** A bearer token and when to fetch the next one. */
 export interface ExpiringToken {
+  /** The bearer token (EKS: `k8s-aws-v1.…`; MSK: the base64url URL), a credential: never log it. */
   token: string
   /** When the token stops being accepted (EKS: when `aws eks get-token` says to refresh it). */
   expiration: Date
