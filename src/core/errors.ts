@@ -9,7 +9,10 @@ export type SigV4ErrorCode =
   | 'ERR_CREDENTIALS_PROVIDER'
   /** An access key id or session token holds a space, line break or non-ASCII character (it is never quoted). */
   | 'ERR_INVALID_CREDENTIALS'
-  /** No region: the host does not tell it (not an AWS host name) and `options.region` is not set. */
+  /**
+   * No region: the host does not tell it (not an AWS host name) and `options.region` is not set; for a token of
+   * `webcrypto-sigv4/tokens`, `params.region` is missing.
+   */
   | 'ERR_REGION_REQUIRED'
   /** No service: the host does not tell it and `options.service` is not set. */
   | 'ERR_SERVICE_REQUIRED'

@@ -44,6 +44,8 @@ const RDS = [
   { hostname: 'db-1.abc123.us-east-1.rds.amazonaws.com', port: 5432, username: 'app', region: 'us-east-1' },
   { hostname: 'mydb.cluster-abc.eu-west-1.rds.amazonaws.com', port: 3306, username: 'a b@c/d+e', region: 'eu-west-1' },
   { hostname: 'proxy.proxy-xyz.ap-south-1.rds.amazonaws.com', port: 65535, username: 'ü', region: 'ap-south-1' },
+  // 443 is signed as part of the host, as the SDK does (botocore drops it from the signed host: docs/tokens.md).
+  { hostname: 'db-2.abc123.us-west-2.rds.amazonaws.com', port: 443, username: 'app', region: 'us-west-2' },
 ]
 
 describe('@aws-sdk/rds-signer', () => {
