@@ -132,6 +132,16 @@ function cases(): Case[] {
   return list
 }
 
+/** What each reference job kind is. */
+const LABELS: Record<ReferenceJob['kind'], string> = {
+  rds: 'rdsAuthToken = botocore generate_db_auth_token',
+  dsql: 'dsqlAuthToken = botocore generate_db_connect_auth_token',
+  'dsql-admin': 'dsqlAuthToken({ admin: true }) = botocore generate_db_connect_admin_auth_token',
+  eks: 'eksToken = awscli TokenGenerator',
+  presign: "elastiCacheAuthToken and memoryDbAuthToken = botocore's presigner",
+  msk: "mskAuthToken = botocore's presigner + the MSK signers' steps",
+}
+
 describe('tokens are byte-equal to botocore / awscli at a frozen time', () => {
   const all = cases()
   const answers = reference(all.map((c) => c.job))
@@ -139,7 +149,7 @@ describe('tokens are byte-equal to botocore / awscli at a frozen time', () => {
   for (const kind of ['rds', 'dsql', 'dsql-admin', 'eks', 'presign', 'msk'] as const) {
     const mine = all.map((c, i) => ({ c, expected: answers[i]! })).filter(({ c }) => c.job.kind === kind)
     const withToken = mine.filter(({ c }) => c.job.credentials.sessionToken !== undefined).length
-    test(`${kind}: ${mine.length} tokens (${withToken} with a session token)`, async () => {
+    test(`${LABELS[kind]}: ${mine.length} tokens (${withToken} with a session token)`, async () => {
       expect(withToken).toBeGreaterThan(0)
       expect(mine.length - withToken).toBeGreaterThan(0)
       for (const { c, expected } of mine) expect(await c.ours(), JSON.stringify(c.job.params)).toBe(expected)
