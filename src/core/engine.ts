@@ -172,12 +172,13 @@ export async function presignQuery(
     [EXPIRES_PARAM, String(resolved.expiresIn)],
     ...algorithm.params,
   ]
-  const token = sessionTokenOf(credentials)
-  const signsToken = token !== undefined && rules.signSessionToken
-  if (signsToken) params.push([SECURITY_TOKEN_PARAM, token])
   // The `checksum` option (header-options.ts): signed into the URL, so S3 refuses other bytes.
   params.push(...resolved.checksum)
   params.push([SIGNED_HEADERS_PARAM, headerList.signedHeaders])
+  // The token after X-Amz-SignedHeaders, as botocore writes it: a database token is then the CLI's, byte for byte.
+  const token = sessionTokenOf(credentials)
+  const signsToken = token !== undefined && rules.signSessionToken
+  if (signsToken) params.push([SECURITY_TOKEN_PARAM, token])
   const encoded = params.map(([name, value]): [string, string] => [
     name,
     name === SECURITY_TOKEN_PARAM ? encodedSessionToken(credentials, value) : uriEncode(value),

@@ -9,7 +9,10 @@ export type SigV4ErrorCode =
   | 'ERR_CREDENTIALS_PROVIDER'
   /** An access key id or session token holds a space, line break or non-ASCII character (it is never quoted). */
   | 'ERR_INVALID_CREDENTIALS'
-  /** No region: the host does not tell it (not an AWS host name) and `options.region` is not set. */
+  /**
+   * No region: the host does not tell it (not an AWS host name) and `options.region` is not set; for a token of
+   * `webcrypto-sigv4/tokens`, `params.region` is missing.
+   */
   | 'ERR_REGION_REQUIRED'
   /** No service: the host does not tell it and `options.service` is not set. */
   | 'ERR_SERVICE_REQUIRED'
@@ -17,7 +20,10 @@ export type SigV4ErrorCode =
   | 'ERR_INVALID_OPTION'
   /** `options.datetime` is neither a valid `Date` nor an ISO-8601 string with a four-digit year. */
   | 'ERR_INVALID_DATETIME'
-  /** `options.expiresIn` is not a whole number of seconds from 1 to 604800 (7 days). */
+  /**
+   * `options.expiresIn` is not a whole number of seconds from 1 to 604800 (7 days), or, for a token of
+   * `webcrypto-sigv4/tokens`, longer than its service takes (900 s for RDS, EKS, ElastiCache, MemoryDB and MSK).
+   */
   | 'ERR_INVALID_EXPIRES'
   /** Not an absolute http(s)/ws(s) URL, a URL with a user name or password, or an S3 path with dot segments. */
   | 'ERR_INVALID_URL'
@@ -46,6 +52,10 @@ export type SigV4ErrorCode =
   | 'ERR_STREAM_LENGTH'
   /** An event-stream message is damaged: wrong length, CRC mismatch, or a header that runs past its block. */
   | 'ERR_EVENTSTREAM_FRAME'
+  /** An event stream ended in the middle of a message: the connection was cut, or the body is not all there. */
+  | 'ERR_EVENTSTREAM_TRUNCATED'
+  /** An event-stream message is longer than `maxFrameBytes` of `eventStreamDecoder` (16 MiB by default). */
+  | 'ERR_EVENTSTREAM_TOO_LARGE'
   /** `regionSet` of SigV4a is not one or more region names or patterns. */
   | 'ERR_INVALID_REGION_SET'
   /** This runtime's WebCrypto cannot sign with ECDSA P-256, which SigV4a needs. */
@@ -100,6 +110,12 @@ export type SigV4ErrorCode =
   | 'ERR_CLOUDFRONT_KEY_ENCRYPTED'
   /** A public key or certificate was given where the private key is needed (signing). */
   | 'ERR_CLOUDFRONT_KEY_PUBLIC'
+  // IAM authentication tokens (webcrypto-sigv4/tokens).
+  /**
+   * A token's params are missing or malformed: not an object, a host name with a scheme, path or port, a port
+   * outside 1..65535, an empty user name, user id or cluster name, or a region of other characters.
+   */
+  | 'ERR_INVALID_TOKEN_PARAMS'
   // verify: errors of the checked body stream verify() hands on for a chunk-signed payload.
   /** A chunk or trailer signature of an aws-chunked body does not match: the body was altered. */
   | 'ERR_CHUNK_SIGNATURE'

@@ -176,9 +176,12 @@ export class KinesisProducer {
     this.client = options.client
     this.streamName = options.streamName
     const region = options.client.options.region
-    if (!options.endpoint && !region)
+    const { endpoint } = options
+    if (endpoint !== undefined && (typeof endpoint !== 'string' || endpoint === ''))
+      fail('ERR_INVALID_OPTION', 'Set options.endpoint to the Kinesis URL, or leave it out to use the client region')
+    if (endpoint === undefined && !region)
       fail('ERR_REGION_REQUIRED', 'KinesisProducer needs options.endpoint or a client with a region (e.g. "us-east-1")')
-    this.endpoint = options.endpoint ?? `https://kinesis.${region}.amazonaws.com/`
+    this.endpoint = endpoint ?? `https://kinesis.${region}.amazonaws.com/`
   }
 
   #call<T>(action: string, body: object, signal?: AbortSignal): Promise<T> {

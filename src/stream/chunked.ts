@@ -312,9 +312,13 @@ export function unsignedChunkStream(context: UnsignedChunkContext): TransformStr
   return awsChunked(framing, chunkSize, checksum, expectedLength)
 }
 
-/** Options of `signStream`: the usual signing options plus the body's length and chunking. */
+/**
+ * Options of `signStream`: the usual signing options plus the body's length and chunking. `payloadHash` and
+ * `signContentSha256` are not among them (the seed signs a `STREAMING-*` literal, always as a signed
+ * `x-amz-content-sha256`; passing them throws `ERR_INVALID_OPTION`).
+ */
 // `checksum` here names the trailer's algorithm; the whole-body `checksum` option of SignOptions does not apply.
-export interface StreamSignOptions extends Omit<SignOptions, 'checksum'> {
+export interface StreamSignOptions extends Omit<SignOptions, 'checksum' | 'payloadHash' | 'signContentSha256'> {
   /** The body's length in bytes before encoding (`x-amz-decoded-content-length`); required, as S3 needs it up front. */
   contentLength: number
   /**
@@ -385,6 +389,10 @@ function streamPlan(options: StreamSignOptions): StreamPlan {
   if (!isRecord(options)) fail('ERR_INVALID_OPTION', 'Pass options as an object: { credentials, contentLength }')
   const { contentLength, chunkSize, checksum, setContentLength = true } = options
   if (typeof setContentLength !== 'boolean') fail('ERR_INVALID_OPTION', 'Set options.setContentLength to true or false')
+  for (const name of ['payloadHash', 'signContentSha256'] as const) {
+    if ((options as SignOptions)[name] !== undefined)
+      fail('ERR_INVALID_OPTION', `Remove options.${name}: a streamed upload signs a STREAMING-* payload hash itself`)
+  }
   const unsigned = options.unsignedPayload === true
   const encodedLength = chunkedContentLength(contentLength, { chunkSize, checksum, unsigned })
   const payloadHash = unsigned

@@ -4,20 +4,29 @@ import type * as Library from '../../src/index.js'
 import type * as SigV4aLibrary from '../../src/sigv4a.js'
 import type * as S3Library from '../../src/s3.js'
 import type * as CloudFrontLibrary from '../../src/cloudfront.js'
+import type * as EventStreamLibrary from '../../src/eventstream.js'
+import type * as TokensLibrary from '../../src/tokens.js'
 import v4Cases from '../vectors/v4.json' with { type: 'json' }
 import { equal, ok } from './assert.js'
 import { bodyChecks } from './bodies.js'
 import { cloudFrontChecks } from './cloudfront.js'
 import { errorChecks } from './errors.js'
+import { eventStreamChecks } from './eventstream.js'
 import { inferenceChecks } from './infer.js'
 import { requestChecks } from './requests.js'
 import { s3Checks } from './s3.js'
 import { sigv4aChecks } from './sigv4a.js'
+import { tokenChecks } from './tokens.js'
 import { prepareVector, presignedQuery, type VectorCase } from './vectors.js'
 
-/** The library under test: the main entry and the `webcrypto-sigv4/sigv4a`, `/s3` and `/cloudfront` entries, merged
- * into one object. */
-export type Lib = typeof Library & typeof SigV4aLibrary & typeof S3Library & typeof CloudFrontLibrary
+/** The library under test: the main entry and the `webcrypto-sigv4/sigv4a`, `/s3`, `/cloudfront`, `/eventstream`
+ * and `/tokens` entries, merged into one object. */
+export type Lib = typeof Library &
+  typeof SigV4aLibrary &
+  typeof S3Library &
+  typeof CloudFrontLibrary &
+  typeof EventStreamLibrary &
+  typeof TokensLibrary
 
 /** One named check; `run` throws on failure, and may return a note on what this runtime could not do. */
 export interface Check {
@@ -68,15 +77,16 @@ export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases): Check[] {
 }
 
 /**
- * Every check of the suite, for the given library. Runners pass `{ ...core, ...sigv4a, ...s3, ...cloudfront }` (the
- * four entry points).
+ * Every check of the suite, for the given library. Runners pass `{ ...core, ...sigv4a, ...s3, ...cloudfront,
+ * ...eventstream, ...tokens }` (the five entry points).
  *
  * @example
  * import * as core from '../../src/index.js'
  * import * as sigv4a from '../../src/sigv4a.js'
  * import * as s3 from '../../src/s3.js'
  * import * as cloudfront from '../../src/cloudfront.js'
- * for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront })) await check.run()
+ * import * as eventstream from '../../src/eventstream.js'
+ * for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...tokens })) await check.run()
  */
 export function conformanceChecks(lib: Lib): Check[] {
   return [
@@ -91,6 +101,10 @@ export function conformanceChecks(lib: Lib): Check[] {
     ...s3Checks(lib),
     // ---- webcrypto-sigv4/cloudfront (test/conformance/cloudfront.ts): signed URLs, cookies, verifyCloudFront. ----
     ...cloudFrontChecks(lib),
+    // ---- webcrypto-sigv4/eventstream (test/conformance/eventstream.ts): the streaming decoder and events(). ----
+    ...eventStreamChecks(lib),
+    // ---- webcrypto-sigv4/tokens (test/conformance/tokens.ts): database and cluster tokens. ----
+    ...tokenChecks(lib),
     // ---- add further check lists above this line ----
   ]
 }

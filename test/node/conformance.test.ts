@@ -4,6 +4,9 @@ import * as core from '../../src/index.js'
 import * as sigv4a from '../../src/sigv4a.js'
 import * as s3 from '../../src/s3.js'
 import * as cloudfront from '../../src/cloudfront.js'
+import * as tokens from '../../src/tokens.js'
 import { conformanceChecks } from '../conformance/suite.js'
+import * as eventstream from '../../src/eventstream.js'
 
-for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront })) test(check.name, check.run)
+for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...tokens }))
+  test(check.name, check.run)

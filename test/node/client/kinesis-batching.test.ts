@@ -177,3 +177,17 @@ test('a PutRecord(s) answer without the results of the records sent is ERR_INVAL
     await expect(producer.putRecord(records[0]!), body).rejects.toMatchObject({ code: 'ERR_INVALID_RESPONSE' })
   }
 })
+
+test('an empty or non-string endpoint is ERR_INVALID_OPTION, not a producer that posts to nowhere', () => {
+  const client = new AwsClient({
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+    region: 'us-east-1',
+    service: 'kinesis',
+  })
+  for (const endpoint of ['', 42]) {
+    expect(() => new KinesisProducer({ client, streamName: 's', endpoint: endpoint as string })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    )
+  }
+  expect(new KinesisProducer({ client, streamName: 's' }).endpoint).toBe('https://kinesis.us-east-1.amazonaws.com/')
+})

@@ -29,6 +29,10 @@ describe('size ceilings (gzip -9 of a minified, tree-shaken esbuild bundle)', ()
       expect(list.find((entry) => entry.id === 'cloudfront-sign')?.ceiling).toBe(7000)
       expect(list.find((entry) => entry.id === 'cloudfront-verify')?.ceiling).toBe(7100)
     }
+    if (optional.includes('tokens')) {
+      expect(list.find((entry) => entry.id === 'tokens')?.ceiling).toBe(7400)
+      expect(list.find((entry) => entry.id === 'tokens-dsql')?.ceiling).toBe(6500)
+    }
   })
 
   for (const entry of list.filter((entry) => entry.ceiling !== undefined)) {

@@ -7,7 +7,10 @@ import { join, resolve } from 'node:path'
 const root = resolve(import.meta.dirname, '../../..')
 
 /** The example bundled into one ES module (code as a string). */
-export async function bundleExample(path: string, options: { platform?: 'node' | 'neutral' } = {}): Promise<string> {
+export async function bundleExample(
+  path: string,
+  options: { platform?: 'node' | 'neutral' | 'browser' } = {},
+): Promise<string> {
   const result = await build({
     entryPoints: [join(root, path)],
     bundle: true,

@@ -164,3 +164,18 @@ describe('chunk signing', () => {
     ).toEqual([])
   })
 })
+
+describe('signStream options', () => {
+  test('payloadHash and signContentSha256 are refused, not ignored: the seed signs a STREAMING-* hash itself', async () => {
+    const input = { method: 'PUT', url: 'https://b.s3.us-east-1.amazonaws.com/k', body: new Uint8Array(3) }
+    const base = { credentials: VECTOR_CREDENTIALS, contentLength: 3 }
+    for (const extra of [{ payloadHash: 'UNSIGNED-PAYLOAD' }, { signContentSha256: false }]) {
+      const error = await signStream(input, { ...base, ...extra }).catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(SigV4Error)
+      expect((error as SigV4Error).code).toBe('ERR_INVALID_OPTION')
+      expect((error as SigV4Error).message).toContain(Object.keys(extra)[0]!)
+    }
+    const signed = await signStream(input, base)
+    expect(signed.headers.get('x-amz-content-sha256')).toBe('STREAMING-AWS4-HMAC-SHA256-PAYLOAD')
+  })
+})

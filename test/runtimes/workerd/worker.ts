@@ -3,6 +3,8 @@ import * as core from '../../../src/index.js'
 import * as sigv4a from '../../../src/sigv4a.js'
 import * as s3 from '../../../src/s3.js'
 import * as cloudfront from '../../../src/cloudfront.js'
+import * as eventstream from '../../../src/eventstream.js'
+import * as tokens from '../../../src/tokens.js'
 import { ok } from '../../conformance/assert.js'
 import { runChecks } from '../../conformance/run.js'
 import { conformanceChecks } from '../../conformance/suite.js'
@@ -21,6 +23,11 @@ const noNode = {
 
 export default {
   async fetch(): Promise<Response> {
-    return Response.json(await runChecks([noNode, ...conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront })]))
+    return Response.json(
+      await runChecks([
+        noNode,
+        ...conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...tokens }),
+      ]),
+    )
   },
 }
