@@ -5,7 +5,7 @@ import {
   type CredentialProvider,
   type TemporaryCredentials,
 } from '../../../src/credentials.js'
-import { PastedExpiredError, reporting } from './errors.js'
+import { PastedExpiredError, PastedInvalidError, reporting } from './errors.js'
 import type { Settings } from './settings.js'
 
 /** A failure reported by the Worker: `{ error, message, code? }` in its JSON answer. */
@@ -89,7 +89,7 @@ export function parsePasted(text: string): TemporaryCredentials {
       const parsed = JSON.parse(trimmed) as { Credentials?: Record<string, unknown> } & Record<string, unknown>
       fields = parsed.Credentials ?? parsed
     } catch {
-      throw new Error(
+      throw new PastedInvalidError(
         'The pasted text looks like JSON but does not parse: paste the whole output of `aws sts assume-role`',
       )
     }
@@ -112,7 +112,9 @@ export function parsePasted(text: string): TemporaryCredentials {
   const sessionToken = pick('SessionToken', 'sessionToken', 'AWS_SESSION_TOKEN', 'aws_session_token')
   const expiration = pick('Expiration', 'expiration', 'AWS_CREDENTIAL_EXPIRATION')
   if (!accessKeyId || !secretAccessKey)
-    throw new Error('Paste an access key id and a secret access key (and the session token of temporary credentials)')
+    throw new PastedInvalidError(
+      'Paste an access key id and a secret access key (and the session token of temporary credentials): the pasted text has none',
+    )
   const result: TemporaryCredentials = { accessKeyId, secretAccessKey }
   if (sessionToken) result.sessionToken = sessionToken
   if (expiration && !isNaN(Date.parse(expiration))) result.expiration = new Date(expiration)

@@ -3,8 +3,8 @@
 // (AbortMultipartUpload). upload() from webcrypto-sigv4/s3 does the work.
 import { AwsClient } from '../../../src/client.js'
 import type { CredentialProvider } from '../../../src/credentials.js'
-import { abortUpload, upload, type UploadProgress, type UploadResult } from '../../../src/s3.js'
-import { reporting } from './errors.js'
+import { abortUpload, upload, UploadError, type UploadProgress, type UploadResult } from '../../../src/s3.js'
+import { reporting, timed } from './errors.js'
 
 /** Where the page may upload: GET /config's `upload` (see demo/worker.ts `ConfigResponse`). */
 export interface UploadTarget {
@@ -100,6 +100,9 @@ export function progressView(
 /** The states of the card. */
 export type UploadState = 'idle' | 'uploading' | 'paused' | 'done' | 'failed' | 'cancelled'
 
+/** How long one S3 request (a 5 MiB part on a slow link included) may go without an answer. */
+export const PART_TIMEOUT_MS = 60_000
+
 /** What the card hears from a {@link FileUpload}. */
 export interface FileUploadEvents {
   onChange?: () => void
@@ -108,6 +111,8 @@ export interface FileUploadEvents {
   fetch?: (request: Request) => Promise<Response>
   /** A monotonic clock in milliseconds (speed and time left). */
   clock?: () => number
+  /** The time limit of one S3 request, read at each request (default {@link PART_TIMEOUT_MS}). */
+  timeoutMs?: () => number
 }
 
 /** Why an upload stopped on purpose: the abort reasons of pause and cancel. */
@@ -118,10 +123,33 @@ export class UploadStoppedError extends Error {
   }
 }
 
+/** The S3 call a request of upload() is, and the part it carries (0 for none). */
+function callOf(request: Request): { call: 'create' | 'list' | 'part' | 'complete' | 'abort' | 'other'; part: number } {
+  const query = new URL(request.url).searchParams
+  if (request.method === 'PUT') return { call: 'part', part: Number(query.get('partNumber') ?? 1) || 1 }
+  if (request.method === 'POST') return { call: query.has('uploads') ? 'create' : 'complete', part: 0 }
+  if (request.method === 'GET' && query.has('uploadId')) return { call: 'list', part: 0 }
+  if (request.method === 'DELETE') return { call: 'abort', part: 0 }
+  return { call: 'other', part: 0 }
+}
+
+/**
+ * "Sending part 2 of 5", "Sending parts 2 and 3 of 5".
+ *
+ * @example
+ * sendingText([3, 2], 5) // 'Sending parts 2 and 3 of 5'
+ */
+export function sendingText(parts: Iterable<number>, of: number): string {
+  const list = [...parts].sort((a, b) => a - b)
+  if (list.length <= 1) return `Sending part ${list[0] ?? 1} of ${of}`
+  return `Sending parts ${list.slice(0, -1).join(', ')} and ${list.at(-1)} of ${of}`
+}
+
 /**
  * One file's upload, with pause/resume and cancel. Pause aborts with `keepPartsOnAbort` (S3 keeps the parts);
  * resume passes the upload id back, so upload() lists the stored parts and sends only the others; cancel aborts
- * the multipart upload (AbortMultipartUpload) and discards them.
+ * the multipart upload (AbortMultipartUpload) and discards them. A request with no answer within `timeoutMs`
+ * stops the upload the way a pause does (the parts stay): it fails with a `TimedOutError`, and resumes the same way.
  *
  * @example
  * const job = new FileUpload(file, target, session.provider, { onProgress: (view) => (bar.value = view.percent) })
@@ -129,14 +157,31 @@ export class UploadStoppedError extends Error {
  */
 export class FileUpload {
   state: UploadState = 'idle'
-  /** The multipart upload S3 holds for this file (set once it started; kept while paused). */
+  /** The multipart upload S3 holds for this file (set once it started; kept while paused or failed). */
   uploadId?: string
   result?: UploadResult
   error?: unknown
   readonly url: string
+  /** Parts of the file (1: a single PUT). */
+  readonly partCount: number
+  /** Part numbers on their way now. */
+  readonly sending = new Set<number>()
+  /** Part numbers S3 holds (sent, or found stored on resume). */
+  readonly stored = new Set<number>()
+  /** Bytes S3 holds so far (this run's and those found stored on resume). */
+  loaded = 0
+  /** Bytes sent (and stored) in this run: what the speed counts. */
+  sentThisRun = 0
+  /** What the upload does now, while no part is on its way ("Completing the upload", …). */
+  activity = ''
+  /** When the oldest request still waiting for its answer went out (the card says "waiting for S3" after a while). */
+  waitingSince?: number
   readonly #client: AwsClient
   readonly #events: FileUploadEvents
   readonly #clock: () => number
+  readonly #pending = new Map<Request, number>()
+  /** Parts S3 answered for in this run (not those a resume found stored). */
+  readonly #sentParts = new Set<number>()
   #controller?: AbortController
   #running?: Promise<UploadResult | undefined>
 
@@ -148,19 +193,65 @@ export class FileUpload {
     fileName = (file as Partial<File>).name ?? 'file',
   ) {
     this.url = objectUrl(target, fileName)
+    this.partCount = file.size < DEMO_PART_SIZE ? 1 : Math.ceil(file.size / DEMO_PART_SIZE)
     this.#events = events
     this.#clock = events.clock ?? (() => performance.now())
-    const send = reporting('s3', events.fetch ?? ((request: Request) => fetch(request)))
+    const inner = events.fetch ?? ((request: Request) => fetch(request))
+    const limited = timed('s3', inner, {
+      ms: events.timeoutMs ?? (() => PART_TIMEOUT_MS),
+      // Stops the whole upload (no retries), keeping its parts: Resume goes on from there.
+      onTimeout: (error) => this.#controller?.abort(error),
+    })
+    const send = reporting('s3', (request: Request) => this.#watch(request, limited))
     this.#client = new AwsClient({ credentials, region: target.region, service: 's3', retries: 2, fetch: send })
   }
 
-  /** Starts (or resumes, after a pause) the upload; settles when it is done, paused, cancelled or failed. */
+  /** The bytes of part `part` (1-based). */
+  partBytes(part: number): number {
+    if (this.partCount === 1) return this.file.size
+    return Math.max(0, Math.min(DEMO_PART_SIZE, this.file.size - (part - 1) * DEMO_PART_SIZE))
+  }
+
+  // Keeps track of the parts on their way and of what the upload waits for.
+  async #watch(request: Request, send: (request: Request) => Promise<Response>): Promise<Response> {
+    const { call, part } = callOf(request)
+    if (part) this.sending.add(part)
+    this.activity =
+      call === 'create'
+        ? 'Starting the multipart upload'
+        : call === 'list'
+          ? 'Asking S3 which parts it already has'
+          : call === 'complete'
+            ? 'Completing the upload'
+            : call === 'abort'
+              ? 'Discarding the stored parts'
+              : this.activity
+    this.#pending.set(request, this.#clock())
+    this.waitingSince = Math.min(...this.#pending.values())
+    this.#events.onChange?.()
+    try {
+      const response = await send(request)
+      if (part && response.ok) this.#sentParts.add(part)
+      return response
+    } finally {
+      if (part) this.sending.delete(part)
+      if (call === 'create' || call === 'list') this.activity = ''
+      this.#pending.delete(request)
+      this.waitingSince = this.#pending.size ? Math.min(...this.#pending.values()) : undefined
+    }
+  }
+
+  /** Starts (or resumes, after a pause or a failure) the upload; settles when it is done, paused, cancelled or failed. */
   start(): Promise<UploadResult | undefined> {
     if (this.state === 'uploading') return this.#running!
     if (this.state === 'done' || this.state === 'cancelled')
       return Promise.reject(new Error(`This upload is ${this.state}: pick the file again to send it again.`))
     const controller = new AbortController()
     this.#controller = controller
+    this.error = undefined
+    this.sentThisRun = 0
+    this.#sentParts.clear()
+    this.activity = this.uploadId ? 'Asking S3 which parts it already has' : ''
     this.#set('uploading')
     const started = this.#clock()
     this.#running = upload(this.#client, {
@@ -176,8 +267,12 @@ export class FileUpload {
       onCreate: ({ uploadId }) => (this.uploadId = uploadId),
       ...(this.file.type && { headers: { 'content-type': this.file.type } }),
       onProgress: (progress) => {
-        // upload() reports the bytes stored, a resume's skipped parts included; the speed is over this run's time.
-        const view = progressView(progress, progress.loaded, this.#clock() - started)
+        // upload() reports the bytes stored, a resume's skipped parts included: the speed counts only the parts
+        // sent in this run, over this run's time.
+        this.loaded = progress.loaded
+        this.stored.add(progress.part)
+        if (this.#sentParts.has(progress.part)) this.sentThisRun += this.partBytes(progress.part)
+        const view = progressView(progress, this.sentThisRun, this.#clock() - started)
         this.#events.onProgress?.(view)
       },
     }).then(
@@ -188,10 +283,14 @@ export class FileUpload {
       },
       (error: unknown) => {
         if (error instanceof UploadStoppedError) {
-          this.#set(error.how)
+          // A cancel goes on with AbortMultipartUpload (cancel() sets the state once S3 has discarded the parts).
+          if (error.how === 'paused') this.#set('paused')
+          else this.state = 'paused'
           return undefined
         }
-        // this.uploadId came from onCreate (or was the resumed one): the error's is the same id.
+        // An UploadError says whether the multipart upload is still there (its uploadId) or was discarded; an
+        // abort reason (a timeout) keeps the parts, and this.uploadId came from onCreate or the resume.
+        if (error instanceof UploadError) this.uploadId = error.uploadId
         this.error = error
         this.#set('failed')
         throw error
@@ -207,15 +306,25 @@ export class FileUpload {
     await this.#running!.catch(() => undefined)
   }
 
-  /** Stops and discards the multipart upload (AbortMultipartUpload): nothing of it stays in the bucket. */
+  /**
+   * Stops and discards the multipart upload (AbortMultipartUpload): nothing of it stays in the bucket. After a
+   * failure this is "Discard"; when it fails too (S3 still down), the upload stays failed with its id.
+   */
   async cancel(): Promise<void> {
     if (this.state === 'uploading') {
-      this.#controller!.abort(new UploadStoppedError('paused'))
+      this.#controller!.abort(new UploadStoppedError('cancelled'))
       await this.#running!.catch(() => undefined)
     }
-    if (this.state === 'done' || this.state === 'cancelled') return
+    if (this.state === 'done') return
     if (this.uploadId) {
-      await abortUpload(this.#client, { url: this.url, uploadId: this.uploadId })
+      try {
+        await abortUpload(this.#client, { url: this.url, uploadId: this.uploadId })
+      } catch (error) {
+        // Still there: Discard (or Resume) can be tried again.
+        this.error = error
+        this.#set('failed')
+        throw error
+      }
     }
     this.uploadId = undefined
     this.#set('cancelled')
