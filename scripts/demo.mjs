@@ -73,9 +73,14 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
       if (!available) log(`\n  ! ${MOTO_HINT}\n  ! Falling back to kinesalite, which does NOT check signatures.\n`)
     }
     let keys
+    /** Sends a signal to the moto that checks signatures (S3, Kinesis, STS): tests play a hung server with SIGSTOP. */
+    let signalMoto
     if (used === 'moto') {
       const moto = await startMoto({ authChecks: true, noAuthActions: SETUP_ACTIONS })
+      // Continued before it is stopped, so that a stopped (SIGSTOP) moto can end.
       stops.push(() => moto.stop())
+      stops.push(async () => killGroup(moto.pid, 'SIGCONT'))
+      signalMoto = (signal) => killGroup(moto.pid, signal)
       log(`  moto (signature checks on)  ${moto.endpoint}`)
       const iam = await bootstrapIam(moto.endpoint, {
         userName: 'kinesis-demo-worker',
@@ -168,6 +173,7 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
       presignEndpoint,
       bucket: s3Endpoint ? BUCKET : undefined,
       emulator: used,
+      signalMoto,
       stop,
     }
   } catch (error) {

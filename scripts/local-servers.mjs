@@ -203,7 +203,8 @@ async function launchMoto(port, authChecks, noAuthActions) {
       // /moto-api/* reaches no action, so probing does not use up the unauthenticated window.
       const probe = await fetch(`${endpoint}/moto-api/reset-auth`, { signal: AbortSignal.timeout(1000) })
       await probe.arrayBuffer()
-      return { endpoint, port, stop, output: () => output }
+      // `pid` leads moto's process group: tests stop (SIGSTOP) and continue (SIGCONT) it to play a hung server.
+      return { endpoint, port, pid: child.pid, stop, output: () => output }
     } catch {
       if (Date.now() > deadline) {
         await stop()

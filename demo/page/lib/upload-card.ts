@@ -178,6 +178,8 @@ export function mountUploadCard(deps: UploadCardDeps): UploadCard {
       if (job.state === 'uploading') await job.pause()
       else if (job.state === 'paused' || job.state === 'failed') {
         deps.log(job.uploadId ? `resuming upload ${job.uploadId}` : `sending ${job.url} again`)
+        // The last run's speed and time left are not this run's.
+        lastView = { percent: lastView.percent, text: '' }
         await run(job)
       }
     },
@@ -264,7 +266,7 @@ export function mountUploadCard(deps: UploadCardDeps): UploadCard {
       : job.activity || sendingText([Math.min(next, job.partCount)], job.partCount)
     const waited = job.waitingSince === undefined ? 0 : clock() - job.waitingSince
     const waiting = waited >= 3000 ? ` · waiting for S3's answer ${formatDuration(waited)}` : ''
-    const progress = lastView.text || `${formatBytes(0)} of ${formatBytes(job.file.size)}`
+    const progress = lastView.text || `${formatBytes(job.loaded)} of ${formatBytes(job.file.size)}`
     return `${doing}${waiting} · ${progress}`
   }
 
