@@ -410,6 +410,55 @@ async function failureFlow(browser, name, check) {
   )
 }
 
+// Long tasks during a 100 MiB signed upload (Chromium: PerformanceObserver 'longtask'). The machine is shared, so
+// the check compares with an idle page measured in the same run: over the upload, the page may have at most the
+// idle rate of long tasks (> 50 ms) plus 2, and none longer than 200 ms (or 1.5 × the idle page's longest).
+const BIG_BYTES = 100 * 1024 * 1024
+const IDLE_MS = 5000
+const observeLongTasks = `(() => {
+  window.longTasks = []
+  window.longTaskObserver?.disconnect()
+  window.longTaskObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.longTasks.push(Math.round(entry.duration))
+  })
+  window.longTaskObserver.observe({ type: 'longtask' })
+  return true
+})()`
+const longTasks = async (browser) => JSON.parse(await browser.evaluate(`JSON.stringify(window.longTasks)`))
+
+async function longTaskFlow(browser, name, check) {
+  await check(
+    'no long task during a 100 MiB signed upload (Chromium longtask observer, against an idle baseline)',
+    async () => {
+      await browser.goto(stack.workerPageUrl)
+      await waitFor(browser, `${text('upload-where')}.startsWith('s3://')`, 'the bucket from GET /config')
+      // The file is made before the observation starts: making it is the test's work, not the page's.
+      await browser.evaluate(`(window.bigFile = new File([${MAKE_BYTES}(${BIG_BYTES})], 'e2e-big-${name}.bin'), true)`)
+      await browser.evaluate(observeLongTasks)
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS))
+      const idle = await longTasks(browser)
+      await browser.evaluate(observeLongTasks)
+      const started = Date.now()
+      await browser.evaluate(`(void demo.upload.choose(window.bigFile), true)`)
+      await waitFor(browser, `['done', 'failed'].includes(demo.upload.job?.state)`, 'the 100 MiB upload', 240_000)
+      const elapsed = Date.now() - started
+      const during = await longTasks(browser)
+      const state = await browser.evaluate(`demo.upload.job.state + ' in ' + demo.upload.job.ranIn`)
+      const idleMax = Math.max(0, ...idle)
+      const duringMax = Math.max(0, ...during)
+      const allowedCount = Math.ceil((idle.length / IDLE_MS) * elapsed) + 2
+      const allowedMax = Math.max(200, idleMax * 1.5)
+      console.log(
+        `    long tasks: idle page ${idle.length} in ${IDLE_MS / 1000} s (max ${idleMax} ms); 100 MiB upload (${state}) ${during.length} in ${(elapsed / 1000).toFixed(1)} s (max ${duringMax} ms); allowed ${allowedCount}, each < ${allowedMax} ms`,
+      )
+      if (!state.startsWith('done'))
+        throw new Error(`the upload ${state}: ${await browser.evaluate(text('upload-error'))}`)
+      if (during.length > allowedCount || duringMax >= allowedMax)
+        throw new Error(`long tasks during the upload: ${JSON.stringify(during.slice(0, 30))}`)
+    },
+  )
+}
+
 // A stand-in Worker for errors a real one gives only in production: no bucket, a Turnstile site key (its script
 // cannot load: the browsers resolve no outside host), a rate-limited POST /credentials.
 let fakeWorker
@@ -632,6 +681,7 @@ async function runBrowser(name) {
     await presignedFlow(browser, name, check)
     if (name === 'chromium') await browser.screenshot(join(RESULTS, `demo-${name}-presigned.png`))
     await failureFlow(browser, name, check)
+    if (name === 'chromium') await longTaskFlow(browser, name, check)
     if (name === 'chromium') {
       await check('keyboard: the focus ring of the selected segment differs from its background', async () => {
         const colours = await browser.evaluate(

@@ -33,6 +33,8 @@ export interface PageDeps {
   loadTurnstile?: () => Promise<TurnstileApi>
   /** A monotonic clock in milliseconds for the request history (default `performance.now`). */
   clock?: () => number
+  /** The upload Web Worker (demo/page/lib/upload-worker.ts): signed uploads run there, off the main thread. */
+  uploadWorker?: () => Worker | undefined
 }
 
 /** Handles for tests and for the console. */
@@ -504,6 +506,8 @@ export function mountDemo(deps: PageDeps): Page {
     log,
     clock,
     timeoutMs: () => timeouts.upload,
+    ...(deps.uploadWorker && { worker: deps.uploadWorker }),
+    record: addHistory,
     unavailable: () =>
       configState === 'loading'
         ? "Waiting for the Worker's settings (GET /config)…"

@@ -5,6 +5,7 @@
 import type { CredentialProvider } from '../../../src/credentials.js'
 import { explainUpload, explanationNodes } from './explain.js'
 import { PresignedUpload, type PartView } from './presigned.js'
+import type { HistoryEntry } from './history.js'
 import type { TokenSource } from './session.js'
 import {
   DEMO_PART_SIZE,
@@ -29,6 +30,10 @@ export interface UploadCardDeps {
   clock?: () => number
   /** The time limit of one S3 request of an upload, in ms (read at each request). */
   timeoutMs?: () => number
+  /** The upload Web Worker, when the page has one (upload() then runs off the main thread). */
+  worker?: () => Worker | undefined
+  /** Records a request the Worker made (the page's history). */
+  record?: (entry: HistoryEntry) => void
   /** Why there is nowhere to upload (shown over the disabled card while `target()` is undefined). */
   unavailable?: () => string
   /** For the "Presigned part URLs" toggle: the Worker that hands them out (unset: no Worker, toggle off). */
@@ -164,6 +169,8 @@ export function mountUploadCard(deps: UploadCardDeps): UploadCard {
           fetch: deps.fetch,
           ...(deps.clock && { clock: deps.clock }),
           ...(deps.timeoutMs && { timeoutMs: deps.timeoutMs }),
+          ...(deps.worker && { worker: deps.worker }),
+          ...(deps.record && { record: deps.record }),
           onChange: () => card.render(),
           onProgress: (view) => {
             lastView = view

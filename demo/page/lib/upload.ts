@@ -3,8 +3,11 @@
 // (AbortMultipartUpload). upload() from webcrypto-sigv4/s3 does the work.
 import { AwsClient } from '../../../src/client.js'
 import type { CredentialProvider } from '../../../src/credentials.js'
-import { abortUpload, upload, UploadError, type UploadProgress, type UploadResult } from '../../../src/s3.js'
-import { reporting, timed } from './errors.js'
+import { abortUpload, type UploadProgress, type UploadResult } from '../../../src/s3.js'
+import { reporting } from './errors.js'
+import type { HistoryEntry } from './history.js'
+import type { ToPage, ToWorker } from './upload-protocol.js'
+import { plainError, runUpload, type RequestEvent, type RunHooks, type RunSpec, type S3Call } from './upload-run.js'
 
 /** Where the page may upload: GET /config's `upload` (see demo/worker.ts `ConfigResponse`). */
 export interface UploadTarget {
@@ -107,12 +110,18 @@ export const PART_TIMEOUT_MS = 60_000
 export interface FileUploadEvents {
   onChange?: () => void
   onProgress?: (view: ProgressView) => void
-  /** Each request as it goes out (the page records S3 requests in its history). */
+  /** Sends each request of an upload run in the page (the page records S3 requests in its history). */
   fetch?: (request: Request) => Promise<Response>
   /** A monotonic clock in milliseconds (speed and time left). */
   clock?: () => number
-  /** The time limit of one S3 request, read at each request (default {@link PART_TIMEOUT_MS}). */
+  /** The time limit of one S3 request, read at each start (default {@link PART_TIMEOUT_MS}). */
   timeoutMs?: () => number
+  /**
+   * The upload Web Worker (./upload-worker.ts) that runs upload() off the main thread; without one, upload()
+   * runs in the page. Its requests are reported to `record` (the page's history), since `fetch` does not see them.
+   */
+  worker?: () => Worker | undefined
+  record?: (entry: HistoryEntry) => void
 }
 
 /** Why an upload stopped on purpose: the abort reasons of pause and cancel. */
@@ -121,16 +130,6 @@ export class UploadStoppedError extends Error {
     super(`The upload was ${how}`)
     this.name = 'UploadStoppedError'
   }
-}
-
-/** The S3 call a request of upload() is, and the part it carries (0 for none). */
-function callOf(request: Request): { call: 'create' | 'list' | 'part' | 'complete' | 'abort' | 'other'; part: number } {
-  const query = new URL(request.url).searchParams
-  if (request.method === 'PUT') return { call: 'part', part: Number(query.get('partNumber') ?? 1) || 1 }
-  if (request.method === 'POST') return { call: query.has('uploads') ? 'create' : 'complete', part: 0 }
-  if (request.method === 'GET' && query.has('uploadId')) return { call: 'list', part: 0 }
-  if (request.method === 'DELETE') return { call: 'abort', part: 0 }
-  return { call: 'other', part: 0 }
 }
 
 /**
@@ -145,11 +144,20 @@ export function sendingText(parts: Iterable<number>, of: number): string {
   return `Sending parts ${list.slice(0, -1).join(', ')} and ${list.at(-1)} of ${of}`
 }
 
+const ACTIVITIES: Partial<Record<S3Call, string>> = {
+  create: 'Starting the multipart upload',
+  list: 'Asking S3 which parts it already has',
+  complete: 'Completing the upload',
+}
+
+let runs = 0
+
 /**
  * One file's upload, with pause/resume and cancel. Pause aborts with `keepPartsOnAbort` (S3 keeps the parts);
  * resume passes the upload id back, so upload() lists the stored parts and sends only the others; cancel aborts
  * the multipart upload (AbortMultipartUpload) and discards them. A request with no answer within `timeoutMs`
- * stops the upload the way a pause does (the parts stay): it fails with a `TimedOutError`, and resumes the same way.
+ * stops the upload the way a pause does (the parts stay): it fails with a `TimedOutError`, and resumes the same
+ * way. With `events.worker`, upload() runs in that Web Worker (the page only renders).
  *
  * @example
  * const job = new FileUpload(file, target, session.provider, { onProgress: (view) => (bar.value = view.percent) })
@@ -176,10 +184,13 @@ export class FileUpload {
   activity = ''
   /** When the oldest request still waiting for its answer went out (the card says "waiting for S3" after a while). */
   waitingSince?: number
-  readonly #client: AwsClient
+  /** Where the last run ran: 'worker' (the upload Web Worker) or 'page'. */
+  ranIn?: 'worker' | 'page'
+  readonly #target: UploadTarget
+  readonly #credentials: CredentialProvider
   readonly #events: FileUploadEvents
   readonly #clock: () => number
-  readonly #pending = new Map<Request, number>()
+  readonly #pending = new Map<number, number>()
   /** Parts S3 answered for in this run (not those a resume found stored). */
   readonly #sentParts = new Set<number>()
   #controller?: AbortController
@@ -194,16 +205,10 @@ export class FileUpload {
   ) {
     this.url = objectUrl(target, fileName)
     this.partCount = file.size < DEMO_PART_SIZE ? 1 : Math.ceil(file.size / DEMO_PART_SIZE)
+    this.#target = target
+    this.#credentials = credentials
     this.#events = events
     this.#clock = events.clock ?? (() => performance.now())
-    const inner = events.fetch ?? ((request: Request) => fetch(request))
-    const limited = timed('s3', inner, {
-      ms: events.timeoutMs ?? (() => PART_TIMEOUT_MS),
-      // Stops the whole upload (no retries), keeping its parts: Resume goes on from there.
-      onTimeout: (error) => this.#controller?.abort(error),
-    })
-    const send = reporting('s3', (request: Request) => this.#watch(request, limited))
-    this.#client = new AwsClient({ credentials, region: target.region, service: 's3', retries: 2, fetch: send })
   }
 
   /** The bytes of part `part` (1-based). */
@@ -213,32 +218,19 @@ export class FileUpload {
   }
 
   // Keeps track of the parts on their way and of what the upload waits for.
-  async #watch(request: Request, send: (request: Request) => Promise<Response>): Promise<Response> {
-    const { call, part } = callOf(request)
-    if (part) this.sending.add(part)
-    this.activity =
-      call === 'create'
-        ? 'Starting the multipart upload'
-        : call === 'list'
-          ? 'Asking S3 which parts it already has'
-          : call === 'complete'
-            ? 'Completing the upload'
-            : call === 'abort'
-              ? 'Discarding the stored parts'
-              : this.activity
-    this.#pending.set(request, this.#clock())
-    this.waitingSince = Math.min(...this.#pending.values())
-    this.#events.onChange?.()
-    try {
-      const response = await send(request)
-      if (part && response.ok) this.#sentParts.add(part)
-      return response
-    } finally {
-      if (part) this.sending.delete(part)
-      if (call === 'create' || call === 'list') this.activity = ''
-      this.#pending.delete(request)
-      this.waitingSince = this.#pending.size ? Math.min(...this.#pending.values()) : undefined
+  #onRequest(event: RequestEvent): void {
+    if (event.kind === 'sent') {
+      if (event.part) this.sending.add(event.part)
+      this.activity = ACTIVITIES[event.call] ?? this.activity
+      this.#pending.set(event.key, this.#clock())
+    } else {
+      if (event.part) this.sending.delete(event.part)
+      if (event.part && event.status >= 200 && event.status < 300) this.#sentParts.add(event.part)
+      if (event.call === 'create' || event.call === 'list') this.activity = ''
+      this.#pending.delete(event.key)
     }
+    this.waitingSince = this.#pending.size ? Math.min(...this.#pending.values()) : undefined
+    this.#events.onChange?.()
   }
 
   /** Starts (or resumes, after a pause or a failure) the upload; settles when it is done, paused, cancelled or failed. */
@@ -251,52 +243,119 @@ export class FileUpload {
     this.error = undefined
     this.sentThisRun = 0
     this.#sentParts.clear()
-    this.activity = this.uploadId ? 'Asking S3 which parts it already has' : ''
+    this.#pending.clear()
+    this.sending.clear()
+    this.waitingSince = undefined
+    this.activity = this.uploadId ? ACTIVITIES.list! : ''
     this.#set('uploading')
     const started = this.#clock()
-    this.#running = upload(this.#client, {
+    const spec: RunSpec = {
       url: this.url,
       body: this.file,
+      region: this.#target.region,
       partSize: DEMO_PART_SIZE,
       concurrency: DEMO_CONCURRENCY,
       checksum: DEMO_CHECKSUM,
-      signal: controller.signal,
-      keepPartsOnAbort: true,
+      timeoutMs: this.#events.timeoutMs?.() ?? PART_TIMEOUT_MS,
       ...(this.uploadId && { uploadId: this.uploadId }),
-      // Known before any part is stored, so a pause right after the start can still be resumed.
-      onCreate: ({ uploadId }) => (this.uploadId = uploadId),
-      ...(this.file.type && { headers: { 'content-type': this.file.type } }),
+      ...(this.file.type && { contentType: this.file.type }),
+    }
+    const hooks: RunHooks = {
+      credentials: this.#credentials,
+      signal: controller.signal,
+      clock: this.#clock,
+      onCreate: (uploadId) => (this.uploadId = uploadId),
+      onRequest: (event) => this.#onRequest(event),
       onProgress: (progress) => {
         // upload() reports the bytes stored, a resume's skipped parts included: the speed counts only the parts
         // sent in this run, over this run's time.
         this.loaded = progress.loaded
         this.stored.add(progress.part)
         if (this.#sentParts.has(progress.part)) this.sentThisRun += this.partBytes(progress.part)
-        const view = progressView(progress, this.sentThisRun, this.#clock() - started)
-        this.#events.onProgress?.(view)
+        this.#events.onProgress?.(progressView(progress, this.sentThisRun, this.#clock() - started))
       },
-    }).then(
+    }
+    const worker = this.#events.worker?.()
+    this.ranIn = worker ? 'worker' : 'page'
+    const running = worker
+      ? this.#inWorker(worker, spec, hooks)
+      : runUpload(spec, { ...hooks, ...(this.#events.fetch && { fetch: this.#events.fetch }) })
+    this.#running = running.then(
       (result) => {
         this.result = result
         this.#set('done')
         return result
       },
       (error: unknown) => {
-        if (error instanceof UploadStoppedError) {
+        const failure = error as { name?: string; how?: string; uploadId?: string }
+        if (failure?.name === 'UploadStoppedError') {
           // A cancel goes on with AbortMultipartUpload (cancel() sets the state once S3 has discarded the parts).
-          if (error.how === 'paused') this.#set('paused')
+          if (failure.how === 'paused') this.#set('paused')
           else this.state = 'paused'
           return undefined
         }
         // An UploadError says whether the multipart upload is still there (its uploadId) or was discarded; an
         // abort reason (a timeout) keeps the parts, and this.uploadId came from onCreate or the resume.
-        if (error instanceof UploadError) this.uploadId = error.uploadId
+        if (failure?.name === 'UploadError') this.uploadId = failure.uploadId
         this.error = error
         this.#set('failed')
         throw error
       },
     )
     return this.#running
+  }
+
+  // The same run in the upload Web Worker: credentials asked for here, everything else reported back.
+  #inWorker(worker: Worker, spec: RunSpec, hooks: RunHooks): Promise<UploadResult> {
+    const run = ++runs
+    const post = (message: ToWorker) => worker.postMessage(message)
+    return new Promise<UploadResult>((resolve, reject) => {
+      const done = () => {
+        worker.removeEventListener('message', onMessage)
+        worker.removeEventListener('error', onError)
+        hooks.signal.removeEventListener('abort', onAbort)
+      }
+      const onMessage = ({ data }: MessageEvent<ToPage>) => {
+        if (data.run !== run) return
+        if (data.type === 'credentials')
+          hooks.credentials().then(
+            (credentials) => post({ type: 'credentials', ask: data.ask, credentials }),
+            (error: unknown) => post({ type: 'credentials', ask: data.ask, error: plainError(error) }),
+          )
+        else if (data.type === 'created') hooks.onCreate(data.uploadId)
+        else if (data.type === 'progress') hooks.onProgress(data.progress)
+        else if (data.type === 'request') {
+          hooks.onRequest(data.event)
+          const event = data.event
+          if (event.kind === 'answered')
+            this.#events.record?.({
+              component: 's3',
+              operation: event.operation,
+              status: event.status,
+              requestId: event.requestId,
+              ms: event.ms,
+            })
+        } else if (data.type === 'done') {
+          done()
+          resolve(data.result)
+        } else if (data.type === 'failed') {
+          done()
+          reject(data.error)
+        }
+      }
+      const onError = (event: ErrorEvent) => {
+        done()
+        reject(new Error(`The upload Worker stopped: ${event.message || 'it could not start'}`))
+      }
+      const onAbort = () => {
+        const reason = hooks.signal.reason as { how?: 'paused' | 'cancelled' }
+        post({ type: 'stop', run, how: reason?.how ?? 'paused' })
+      }
+      worker.addEventListener('message', onMessage)
+      worker.addEventListener('error', onError)
+      hooks.signal.addEventListener('abort', onAbort, { once: true })
+      post({ type: 'start', run, spec })
+    })
   }
 
   /** Stops the parts in flight and keeps the stored ones: `start()` resumes. */
@@ -317,8 +376,17 @@ export class FileUpload {
     }
     if (this.state === 'done') return
     if (this.uploadId) {
+      // One small request: sent from the page (recorded by `fetch`), whatever ran the upload.
+      const send = reporting('s3', this.#events.fetch ?? ((request: Request) => fetch(request)))
+      const client = new AwsClient({
+        credentials: this.#credentials,
+        region: this.#target.region,
+        service: 's3',
+        retries: 2,
+        fetch: send,
+      })
       try {
-        await abortUpload(this.#client, { url: this.url, uploadId: this.uploadId })
+        await abortUpload(client, { url: this.url, uploadId: this.uploadId })
       } catch (error) {
         // Still there: Discard (or Resume) can be tried again.
         this.error = error
