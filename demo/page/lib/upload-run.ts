@@ -178,5 +178,5 @@ export function plainError(error: unknown, depth = 0): PlainError {
     if (typeof value === 'string' || typeof value === 'number') plain[field] = value
   }
   if (source.cause !== undefined && depth < 5) plain.cause = plainError(source.cause, depth + 1)
-  return plain as PlainError
+  return plain
 }

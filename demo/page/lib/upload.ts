@@ -340,7 +340,8 @@ export class FileUpload {
           resolve(data.result)
         } else if (data.type === 'failed') {
           done()
-          reject(data.error)
+          // An Error again, with the fields explain() reads (code, status, component, uploadId, cause, …).
+          reject(Object.assign(new Error(data.error.message ?? 'The upload failed'), data.error))
         }
       }
       const onError = (event: ErrorEvent) => {
