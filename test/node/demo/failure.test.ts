@@ -97,7 +97,7 @@ describe('timeouts', () => {
     const told: TimedOutError[] = []
     const hung = (request: Request) =>
       new Promise<Response>((_, reject) =>
-        request.signal.addEventListener('abort', () => reject(request.signal.reason)),
+        request.signal.addEventListener('abort', () => reject(request.signal.reason as Error)),
       )
     const send = timed('kinesis', hung, { ms: () => 30, onTimeout: (error) => told.push(error) })
     const request = new Request('http://127.0.0.1:4567/', {
