@@ -3,7 +3,7 @@
 import { CancelledError, COMPONENT_NAMES, REQUEST_TIMEOUT_MS, timed, type Component } from './errors.js'
 import { explain, explanationNodes, redact } from './explain.js'
 import { type HistoryEntry, HISTORY_ROWS, operationOf, tamperWith, tracked } from './history.js'
-import { previewRecord, recordSize, tooLargeMessage } from './records.js'
+import { previewRecord, RECORD_LIMIT_BYTES, recordSize, tooLargeMessage } from './records.js'
 import {
   CredentialSession,
   formatCountdown,
@@ -72,14 +72,20 @@ interface WorkerConfig {
   upload?: { bucket: string; prefix: string; s3Endpoint: string; presignEndpoint?: string }
 }
 
-const BANNERS: Record<string, string> = {
-  moto:
-    'Local stack: moto checks every signature as AWS would. It does not enforce session policies, so the ' +
-    'Worker\'s "this one stream only" and "this one prefix only" limits cannot be seen here — they apply on AWS. ' +
-    'The upload card\'s "Presigned part URLs" path goes to a second moto WITHOUT signature checks: with checks on, ' +
-    'moto answers every presigned request with 500.',
-  kinesalite:
-    'Local emulator: kinesalite does NOT check signatures — anything is accepted, and there is no S3 for the upload card. Install moto (pip install "moto[server]") for real signature checks.',
+// A short line, and the details behind a disclosure (on a phone the whole text ran ten lines above the form).
+const BANNERS: Record<string, { short: string; details: string }> = {
+  moto: {
+    short: 'Local stack: moto checks every signature as AWS would.',
+    details:
+      'It does not enforce session policies, so the Worker\'s "this one stream only" and "this one prefix only" ' +
+      'limits cannot be seen here — they apply on AWS. The upload card\'s "Presigned part URLs" path goes to a ' +
+      'second moto WITHOUT signature checks: with checks on, moto answers every presigned request with 500.',
+  },
+  kinesalite: {
+    short: 'Local emulator: kinesalite does NOT check signatures — anything is accepted.',
+    details:
+      'There is no S3 for the upload card either. Install moto (pip install "moto[server]") for real signature checks.',
+  },
 }
 
 /**
@@ -191,7 +197,15 @@ export function mountDemo(deps: PageDeps): Page {
     const banner = $('banner')
     banner.hidden = false
     banner.dataset.emulator = emulator!
-    banner.textContent = text
+    const short = doc.createElement('span')
+    short.textContent = text.short + ' '
+    const more = doc.createElement('details')
+    const summary = doc.createElement('summary')
+    summary.textContent = 'What this means'
+    const details = doc.createElement('p')
+    details.textContent = text.details
+    more.append(summary, details)
+    banner.replaceChildren(short, more)
   }
 
   function log(text: string, kind: 'ok' | 'err' | 'info' = 'info'): void {
@@ -680,7 +694,13 @@ export function mountDemo(deps: PageDeps): Page {
       if (!clipboard) throw new Error('no clipboard in this browser')
       await clipboard.writeText(text)
       button.textContent = 'Copied'
-      log(`copied the ${label.toLowerCase()}`)
+      // What was copied is what is shown: the session token cut to its ends.
+      const shortened = /security-token[:=]\s*\S*…/.test(text)
+        ? ' (as shown: its session token shortened to its ends)'
+        : ''
+      log(`copied the ${label.toLowerCase()}${shortened}`)
+      button.title = shortened ? 'Copied as shown: the session token is shortened' : 'Copied'
+      setTimeout(() => (button.textContent = 'Copy'), 2000)
     } catch (error) {
       button.textContent = 'Copy failed'
       log(`could not copy the ${label.toLowerCase()}: ${(error as Error).message}`, 'err')
@@ -693,7 +713,11 @@ export function mountDemo(deps: PageDeps): Page {
     const size = recordSize(textArea('record').value, settings.partitionKey)
     const counter = $('record-bytes')
     counter.dataset.state = size.state
-    counter.textContent = size.state === 'over' ? `${size.text} — too large` : size.text
+    // Over the limit the rounded "1.00 MiB of 1 MiB" would read as a contradiction: the exact bytes say it.
+    counter.textContent =
+      size.state === 'over'
+        ? `${size.bytes.toLocaleString('en')} of ${RECORD_LIMIT_BYTES.toLocaleString('en')} bytes — too large`
+        : size.text
   }
 
   function render(): void {

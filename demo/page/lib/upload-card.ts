@@ -225,7 +225,8 @@ export function mountUploadCard(deps: UploadCardDeps): UploadCard {
     const canPresign = Boolean(deps.presigned?.workerUrl() && target)
     presignedToggle.disabled = !canPresign || job?.state === 'uploading' || job?.state === 'paused'
     if (!canPresign) presignedToggle.checked = false
-    renderParts(job instanceof PresignedUpload ? job.parts : [])
+    // After a cancel the parts are gone: their "done" and "waiting" would no longer be true.
+    renderParts(job instanceof PresignedUpload && job.state !== 'cancelled' ? job.parts : [])
     const state = job?.state ?? 'idle'
     const bar = $('upload-progress')
     bar.dataset.state = state
