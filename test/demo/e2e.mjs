@@ -637,6 +637,16 @@ async function phoneChecks(browser, name, check) {
     const rows = JSON.parse(heights)
     if (!rows.length || rows.some((row) => new Set(row).size !== 1)) throw new Error(`button heights: ${heights}`)
   })
+  await check(`phone: every button label fits its button, the banner is short (${name})`, async () => {
+    const overflowing = await browser.evaluate(
+      `JSON.stringify([...document.querySelectorAll('button')].filter((button) => button.offsetParent && button.scrollWidth > button.clientWidth + 1).map((button) => button.textContent.trim()))`,
+    )
+    if (overflowing !== '[]') throw new Error(`labels wider than their buttons: ${overflowing}`)
+    const banner = await browser.evaluate(
+      `Math.round(document.getElementById('banner').getBoundingClientRect().height)`,
+    )
+    if (banner > 90) throw new Error(`the banner is ${banner} px high`)
+  })
   await check(`phone: the result scrolls into view after a send (${name})`, async () => {
     await browser.evaluate(`(window.scrollTo(0, 0), true)`)
     await browser.evaluate(click('#put-record'))
