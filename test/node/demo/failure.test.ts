@@ -71,7 +71,7 @@ describe('a failed upload names what failed', () => {
   })
 
   it('signing: a library error before anything was sent', () => {
-    const invalid = new SigV4Error('ERR_INVALID_REGION', 'The region "EU" is not one')
+    const invalid = new SigV4Error('ERR_INVALID_OPTION', 'options.region must be a region name')
     expect(explainUpload(invalid).title).toBe('Signing: the request could not be signed.')
   })
 
