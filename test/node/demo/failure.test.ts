@@ -8,7 +8,7 @@ import { SigV4Error } from '../../../src/core/errors.js'
 import { UploadError } from '../../../src/s3.js'
 import { timed, TimedOutError, UnreachableError } from '../../../demo/page/lib/errors.js'
 import { explain, explainUpload } from '../../../demo/page/lib/explain.js'
-import { WorkerError } from '../../../demo/page/lib/session.js'
+import { CredentialSession, fetchWorkerCredentials, WorkerError } from '../../../demo/page/lib/session.js'
 import { plainError } from '../../../demo/page/lib/upload-run.js'
 import { mount, type Mounted } from './mount.js'
 
@@ -142,5 +142,70 @@ describe('errors blamed on the right step (on the page)', () => {
     expect(view.$('pasted-error').textContent).toMatch(/^Paste an access key id and a secret access key/)
     expect(view.$('error').hidden).toBe(true)
     expect(view.aws.calls.filter((call) => call.startsWith('kinesis'))).toEqual([])
+  })
+})
+
+describe('a page clock far off', () => {
+  const MINUTE = 60_000
+  const answer = (expiration: Date, serverNow: number) =>
+    new Response(
+      JSON.stringify({
+        accessKeyId: 'ASIAEXAMPLE1234',
+        secretAccessKey: 's',
+        sessionToken: 't',
+        expiration: expiration.toISOString(),
+      }),
+      { headers: { 'content-type': 'application/json', date: new Date(serverNow).toUTCString() } },
+    )
+
+  it('moves the expiry onto the page clock from the Worker Date header (16 min ahead: 15 min left, not expired)', async () => {
+    const server = Date.parse('2026-12-08T00:00:00Z')
+    const page = server + 16 * MINUTE
+    const credentials = await fetchWorkerCredentials(
+      'http://127.0.0.1:8787',
+      () => Promise.resolve(answer(new Date(server + 15 * MINUTE), server)),
+      undefined,
+      () => page,
+    )
+    expect(+credentials.expiration! - page).toBe(15 * MINUTE)
+  })
+
+  it('leaves the expiry alone within a minute of difference', async () => {
+    const server = Date.parse('2026-12-08T00:00:00Z')
+    const credentials = await fetchWorkerCredentials(
+      'http://127.0.0.1:8787',
+      () => Promise.resolve(answer(new Date(server + 15 * MINUTE), server)),
+      undefined,
+      () => server + 30_000,
+    )
+    expect(credentials.expiration!.toISOString()).toBe('2026-12-08T00:15:00.000Z')
+  })
+
+  it('fresh credentials that still look expiring are not asked for again every second (backoff)', async () => {
+    let clock = 0
+    let asked = 0
+    const session = new CredentialSession(
+      () => {
+        asked++
+        return Promise.resolve({
+          accessKeyId: 'ASIAEXAMPLE1234',
+          secretAccessKey: 's',
+          expiration: new Date(clock + 30_000),
+        })
+      },
+      { refreshable: true, now: () => clock },
+    )
+    await session.refresh()
+    for (let second = 0; second < 20; second++) {
+      clock += 1000
+      session.tick()
+      await Promise.resolve()
+      await Promise.resolve()
+    }
+    expect(asked).toBe(1)
+    clock += 15_000
+    session.tick()
+    await session.refreshing
+    expect(asked).toBe(2)
   })
 })
