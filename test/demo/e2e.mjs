@@ -617,6 +617,19 @@ async function vitePageFlow(browser, name, check) {
     if (!(await browser.evaluate(`document.getElementById('result').hidden`)))
       throw new Error('the previous result is still shown')
   })
+  await check('wrong secret on an upload: the title says S3 refused it, and why', async () => {
+    await browser.evaluate(
+      `(void demo.upload.choose(new File(['refused bytes'], 'refused.txt', { type: 'text/plain' })), true)`,
+    )
+    await waitFor(browser, `demo.upload.job?.state === 'failed'`, 'the refused upload')
+    const shown = await browser.evaluate(text('upload-error'))
+    if (
+      !shown.startsWith(
+        'S3 refused the request (403 SignatureDoesNotMatch): AWS computed a different signature than this page did.',
+      )
+    )
+      throw new Error(`upload error: ${shown}`)
+  })
   await browser.screenshot(join(RESULTS, `demo-${name}-error.png`))
   await check('no secret, token or pasted key in localStorage', async () => {
     const stored = await browser.evaluate('JSON.stringify(Object.assign({}, localStorage))')
