@@ -4,7 +4,7 @@
 import { AwsClient } from '../../../src/client.js'
 import type { CredentialProvider } from '../../../src/credentials.js'
 import { abortUpload, type UploadProgress, type UploadResult } from '../../../src/s3.js'
-import { reporting } from './errors.js'
+import { reporting, timed } from './errors.js'
 import type { HistoryEntry } from './history.js'
 import type { ToPage, ToWorker } from './upload-protocol.js'
 import { plainError, runUpload, type RequestEvent, type RunHooks, type RunSpec, type S3Call } from './upload-run.js'
@@ -377,8 +377,11 @@ export class FileUpload {
     }
     if (this.state === 'done') return
     if (this.uploadId) {
-      // One small request: sent from the page (recorded by `fetch`), whatever ran the upload.
-      const send = reporting('s3', this.#events.fetch ?? ((request: Request) => fetch(request)))
+      // One small request: sent from the page (recorded by `fetch`), whatever ran the upload, with the same time
+      // limit (a Discard while S3 still hangs ends with the TimedOutError, and can be pressed again).
+      const plain = this.#events.fetch ?? ((request: Request) => fetch(request))
+      const limit = this.#events.timeoutMs?.() ?? PART_TIMEOUT_MS
+      const send = reporting('s3', timed('s3', plain, { ms: () => limit }))
       const client = new AwsClient({
         credentials: this.#credentials,
         region: this.#target.region,
