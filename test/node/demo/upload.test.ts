@@ -170,6 +170,10 @@ describe('upload card on the page', () => {
       'Cancelled: the stored parts were discarded (AbortMultipartUpload).',
     )
     expect((view.$('upload-cancel') as HTMLButtonElement).disabled).toBe(true)
+    // The Activity log says what happened: cancelled, never "paused".
+    const log = view.$('log').textContent ?? ''
+    expect(log).toContain('upload cancelled: http://')
+    expect(log).not.toContain('upload paused')
   })
 
   it('a file under one part goes as a single PUT, with its checksum shown', async () => {
@@ -178,6 +182,7 @@ describe('upload card on the page', () => {
     await view.page.upload.choose(fileOf(bytes, 'small.txt'))
     expect(s3.calls).toEqual(['PUT'])
     expect(view.$('upload-status').textContent).toBe('Done: 97.7 KiB in a single PUT.')
+    expect(view.$('log').textContent).toMatch(/uploaded \S+small\.txt \(a single PUT\)/)
     expect(view.$('u-checksum').textContent).not.toBe('—')
   })
 })
