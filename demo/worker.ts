@@ -451,8 +451,9 @@ function allowedOrigins(env: Env, url: URL): string[] {
   return [...list, url.origin]
 }
 
+// `date` is exposed: the page corrects its own clock's skew from it (expiry countdown, signing time).
 function corsHeaders(origin: string): Headers {
-  return new Headers({ 'access-control-allow-origin': origin, vary: 'Origin' })
+  return new Headers({ 'access-control-allow-origin': origin, 'access-control-expose-headers': 'date', vary: 'Origin' })
 }
 
 /**
@@ -469,5 +470,7 @@ function json(status: number, value: unknown, headers?: Headers): Response {
   const out = new Headers(headers)
   out.set('content-type', JSON_TYPE)
   out.set('cache-control', 'no-store')
+  // The Worker's clock (the edge sets it too; workerd under wrangler dev does not): the page's skew correction.
+  if (!out.has('date')) out.set('date', new Date().toUTCString())
   return new Response(JSON.stringify(value), { status, headers: out })
 }

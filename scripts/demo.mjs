@@ -53,7 +53,9 @@ export const MOTO_HINT =
  */
 export async function startStack({ emulator = 'auto', log = (line) => console.log(line), live = true } = {}) {
   const stops = []
+  let stopping = false
   const stop = once(async () => {
+    stopping = true
     for (const step of stops.reverse()) await step().catch(() => {})
   })
   try {
@@ -73,10 +75,30 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
       if (!available) log(`\n  ! ${MOTO_HINT}\n  ! Falling back to kinesalite, which does NOT check signatures.\n`)
     }
     let keys
+    /** Sends a signal to the moto that checks signatures (S3, Kinesis, STS): tests play a hung server with SIGSTOP. */
+    let signalMoto
     if (used === 'moto') {
       const moto = await startMoto({ authChecks: true, noAuthActions: SETUP_ACTIONS })
+      // Continued before it is stopped, so that a stopped (SIGSTOP) moto can end.
       stops.push(() => moto.stop())
+      stops.push(async () => killGroup(moto.pid, 'SIGCONT'))
+      signalMoto = (signal) => killGroup(moto.pid, signal)
       log(`  moto (signature checks on)  ${moto.endpoint}`)
+      // Said at once: without moto, every S3, Kinesis and STS request of the page fails.
+      void moto.exited.then(({ code, signal }) => {
+        if (stopping) return
+        log(
+          `\n  !! moto exited (${signal ?? `code ${code}`}): S3, Kinesis and STS no longer answer. Its last output:\n` +
+            moto
+              .output()
+              .trim()
+              .split('\n')
+              .slice(-5)
+              .map((line) => `     ${line}`)
+              .join('\n') +
+            '\n  !! Press Ctrl-C and run npm run demo again.\n',
+        )
+      })
       const iam = await bootstrapIam(moto.endpoint, {
         userName: 'kinesis-demo-worker',
         roleName: 'kinesis-demo-writer',
@@ -168,6 +190,7 @@ export async function startStack({ emulator = 'auto', log = (line) => console.lo
       presignEndpoint,
       bucket: s3Endpoint ? BUCKET : undefined,
       emulator: used,
+      signalMoto,
       stop,
     }
   } catch (error) {

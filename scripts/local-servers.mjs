@@ -169,7 +169,7 @@ async function launchMoto(port, authChecks, noAuthActions) {
   child.stderr.on('data', collect)
   const exited = new Promise((resolve) => {
     child.once('error', (error) => resolve({ code: null, error }))
-    child.once('exit', (code) => resolve({ code }))
+    child.once('exit', (code, signal) => resolve({ code, signal }))
   })
   running.add(child)
   // A caller that forgets stop() must not be kept alive: the exit hook above still kills the group.
@@ -203,7 +203,9 @@ async function launchMoto(port, authChecks, noAuthActions) {
       // /moto-api/* reaches no action, so probing does not use up the unauthenticated window.
       const probe = await fetch(`${endpoint}/moto-api/reset-auth`, { signal: AbortSignal.timeout(1000) })
       await probe.arrayBuffer()
-      return { endpoint, port, stop, output: () => output }
+      // `pid` leads moto's process group: tests stop (SIGSTOP) and continue (SIGCONT) it to play a hung server.
+      // `exited` settles when moto ends, whoever ended it ({ code, signal }).
+      return { endpoint, port, pid: child.pid, stop, exited, output: () => output }
     } catch {
       if (Date.now() > deadline) {
         await stop()

@@ -93,6 +93,19 @@ if (noMoto) {
 }
 const pids = descendants(child.pid)
 check(`started its processes (${pids.length} found)`, pids.length >= 3)
+if (!noMoto) {
+  // moto dying under a running demo is said in the terminal at once (the page would only see failures).
+  const motoPort = /moto \(signature checks on\)\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]
+  const moto = pids.find((pid) => new RegExp(`-p ${motoPort}\\b`).test(command(pid)))
+  if (moto) process.kill(moto, 'SIGKILL')
+  const said = Date.now() + 5000
+  while (!/moto exited/.test(output) && Date.now() < said) await sleep(100)
+  check(
+    'says so when moto dies',
+    !!moto && /!! moto exited \(SIGKILL\): S3, Kinesis and STS no longer answer/.test(output),
+    `moto pid ${moto} (port ${motoPort}): ${output.slice(-600)}`,
+  )
+}
 try {
   process.kill(child.pid, 'SIGINT')
 } catch {

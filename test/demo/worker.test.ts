@@ -488,6 +488,9 @@ describe('AssumeRole', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('access-control-allow-origin')).toBe(PAGE)
     expect(response.headers.get('cache-control')).toBe('no-store')
+    // The Worker's clock, readable by a page on another origin: it corrects its own clock's skew from it.
+    expect(response.headers.get('access-control-expose-headers')).toBe('date')
+    expect(Math.abs(Date.parse(response.headers.get('date') ?? '') - Date.now())).toBeLessThan(5000)
     const text = await response.text()
     expect(JSON.parse(text)).toEqual({
       accessKeyId: 'ASIATEMPORARY1234',

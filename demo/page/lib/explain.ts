@@ -162,6 +162,21 @@ const RULES: Rule[] = [
     'The pasted credentials have expired.',
     'Paste fresh ones (e.g. from `aws sts assume-role`): the page never signs with expired credentials.',
   ],
+  [
+    /^PastedCredentialsInvalid$/,
+    'The pasted text holds no credentials this page can use.',
+    'Paste the JSON output of `aws sts assume-role` (or get-session-token), or AWS_ACCESS_KEY_ID=… / AWS_SECRET_ACCESS_KEY=… / AWS_SESSION_TOKEN=… lines.',
+  ],
+  [
+    /^TurnstileUnavailable$/,
+    'The human check (Turnstile) could not start: its script did not load, so the Worker hands out no credentials.',
+    'Something blocks challenges.cloudflare.com (an ad or script blocker, a firewall, no network): allow it, then reload the page.',
+  ],
+  [
+    /^Cancelled$/,
+    'Cancelled: the page stopped waiting for the answer.',
+    'Nothing more is sent for this action. A request already received may still be carried out by the server.',
+  ],
   [/^ERR_\w+$/, 'The request could not be signed.', 'Check the region, the endpoint and the credentials fields.'],
   [
     /^(TypeError|NetworkError|Failed to fetch)$/,
@@ -203,14 +218,108 @@ export function explain(error: unknown): Explanation {
       detail: redact(cause ? `${unreachable.message ?? ''}: ${cause}` : (unreachable.message ?? '')),
     }
   }
+  // A component that accepted the request but sent no answer in time.
+  const timedOut = causes(value).find((entry) => entry.code === 'TimedOut' && entry.component)
+  if (timedOut?.component) return explainTimeout(timedOut)
   // The page's own errors travel inside the library's (a provider's error becomes a SigV4Error's cause).
   const own = causes(value).find((entry) => entry.code !== undefined && PAGE_CODES.has(entry.code))
   if (own) return explainOne(own)
+  // A credentials provider that failed while a request was being signed (PutRecord before "Get credentials"):
+  // the provider's own error is the explanation, not the signing.
+  const provider = causes(value).find((entry) => entry.code === 'ERR_CREDENTIALS_PROVIDER' && entry.cause)
+  if (provider) {
+    const inner = explain(provider.cause)
+    return { ...inner, title: `Getting credentials failed: ${lowerFirst(inner.title)}` }
+  }
   return explainOne(value)
 }
 
 // Codes the page itself raises: explained even when the library wrapped them.
-const PAGE_CODES = new Set(['PastedCredentialsExpired'])
+const PAGE_CODES = new Set([
+  'PastedCredentialsExpired',
+  'PastedCredentialsInvalid',
+  'TurnstileUnavailable',
+  'Cancelled',
+])
+
+interface TimedOutLike extends ErrorLike {
+  ms?: number
+  operation?: string
+}
+
+function explainTimeout(error: TimedOutLike): Explanation {
+  const component = error.component!
+  const seconds = Math.round((error.ms ?? 0) / 1000)
+  const what = component === 's3' ? 'S3' : COMPONENT_NAMES[component]
+  return {
+    title: `${capitalise(what)} did not answer${error.operation ? ` ${error.operation}` : ''} within ${seconds} s${error.url ? ` (${error.url})` : ''}.`,
+    hint:
+      component === 'worker'
+        ? 'The Worker (or the STS it asks for credentials) accepted the connection but sent nothing back: it may be stopped or overloaded. Try again in a moment.'
+        : `It accepted the connection but sent nothing back: the server may be stopped, hung or overloaded. Try again once it answers.`,
+    code: `TimedOut · ${component}`,
+    detail: redact(error.message ?? ''),
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+// "The Worker limits…" → "the Worker limits…"; "AWS does not…" stays.
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text
+}
+
+/**
+ * Explains a failed upload, its title starting with the part that failed: "S3 unreachable", "S3 refused",
+ * "Credentials" or "Signing" (the hint says what Resume and Discard do where it matters).
+ *
+ * @example
+ * explainUpload(error).title // 'S3 unreachable: S3 did not answer PUT /bucket/key within 60 s (http://127.0.0.1:4566).'
+ */
+export function explainUpload(error: unknown): Explanation {
+  const value = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike
+  const chain = causes(value)
+  const provider = chain.find((entry) => entry.code === 'ERR_CREDENTIALS_PROVIDER')
+  if (provider) {
+    const inner = explain(provider.cause ?? provider)
+    return { ...inner, title: `Credentials: no credentials to sign the upload with — ${lowerFirst(inner.title)}` }
+  }
+  const timedOut = chain.find((entry) => entry.code === 'TimedOut' && entry.component === 's3')
+  if (timedOut) {
+    const inner = explainTimeout(timedOut)
+    return { ...inner, title: `S3 unreachable: ${inner.title}` }
+  }
+  const unreachable = chain.find((entry) => entry.code === 'Unreachable' && entry.component === 's3')
+  if (unreachable) {
+    const inner = explain(unreachable)
+    return { ...inner, title: `S3 unreachable: ${lowerFirst(inner.title)}` }
+  }
+  const answer = chain.find((entry) => typeof entry.status === 'number' && entry.status >= 400)
+  if (answer) {
+    const status = answer.status!
+    const bare = /^Http\d+$/.test(answer.code ?? '')
+    // A gateway's own answer (no S3 error code): the proxy or load balancer in front of S3 could not reach it.
+    if (bare && (status === 502 || status === 503 || status === 504))
+      return {
+        title: `S3 unreachable: the gateway in front of it answered ${status} (it could not reach S3).`,
+        hint: 'The S3 server behind the endpoint is down or restarting. Try again once it answers.',
+        code: `${answer.code} · s3`,
+        detail: redact(answer.message ?? ''),
+      }
+    const inner = explainOne(answer)
+    return { ...inner, title: `S3 refused the request (${status} ${answer.code ?? ''}): ${lowerFirst(inner.title)}` }
+  }
+  const code = chain
+    .map((entry) => entry.code ?? '')
+    .find((entry) => /^ERR_/.test(entry) && !/^ERR_UPLOAD_/.test(entry))
+  if (code) {
+    const inner = explainOne({ ...value, code })
+    return { ...inner, title: `Signing: ${lowerFirst(inner.title)}` }
+  }
+  return explain(error)
+}
 
 function explainOne(value: ErrorLike): Explanation {
   const message = value.message ?? ''

@@ -5,7 +5,7 @@ import {
   type CredentialProvider,
   type TemporaryCredentials,
 } from '../../../src/credentials.js'
-import { PastedExpiredError, reporting } from './errors.js'
+import { PastedExpiredError, PastedInvalidError, reporting } from './errors.js'
 import type { Settings } from './settings.js'
 
 /** A failure reported by the Worker: `{ error, message, code? }` in its JSON answer. */
@@ -41,6 +41,7 @@ export async function fetchWorkerCredentials(
   workerUrl: string,
   send: Fetch = fetch,
   turnstileToken: TokenSource = () => Promise.resolve(undefined),
+  now: () => number = Date.now,
 ): Promise<TemporaryCredentials> {
   const token = await turnstileToken()
   const headers: Record<string, string> = token ? { [TURNSTILE_HEADER]: token } : {}
@@ -71,8 +72,16 @@ export async function fetchWorkerCredentials(
       response.status,
     )
   }
-  return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) }
+  // The expiry is on the Worker's (AWS's) clock: moved onto this page's clock when the two differ by more than a
+  // minute (its Date header), so a page whose clock is ahead does not see them expired on arrival.
+  const serverTime = Date.parse(response.headers.get('date') ?? '')
+  const skew = Number.isNaN(serverTime) ? 0 : now() - serverTime
+  const shift = Math.abs(skew) > CLOCK_SKEW_TOLERANCE_MS ? skew : 0
+  return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(Date.parse(expiration) + shift) }
 }
+
+/** Clock differences the page ignores (a Date header has whole seconds, and requests take time). */
+export const CLOCK_SKEW_TOLERANCE_MS = 60_000
 
 /**
  * Reads pasted temporary credentials: the JSON of `aws sts assume-role` / `get-session-token`
@@ -89,7 +98,7 @@ export function parsePasted(text: string): TemporaryCredentials {
       const parsed = JSON.parse(trimmed) as { Credentials?: Record<string, unknown> } & Record<string, unknown>
       fields = parsed.Credentials ?? parsed
     } catch {
-      throw new Error(
+      throw new PastedInvalidError(
         'The pasted text looks like JSON but does not parse: paste the whole output of `aws sts assume-role`',
       )
     }
@@ -112,7 +121,9 @@ export function parsePasted(text: string): TemporaryCredentials {
   const sessionToken = pick('SessionToken', 'sessionToken', 'AWS_SESSION_TOKEN', 'aws_session_token')
   const expiration = pick('Expiration', 'expiration', 'AWS_CREDENTIAL_EXPIRATION')
   if (!accessKeyId || !secretAccessKey)
-    throw new Error('Paste an access key id and a secret access key (and the session token of temporary credentials)')
+    throw new PastedInvalidError(
+      'Paste an access key id and a secret access key (and the session token of temporary credentials): the pasted text has none',
+    )
   const result: TemporaryCredentials = { accessKeyId, secretAccessKey }
   if (sessionToken) result.sessionToken = sessionToken
   if (expiration && !isNaN(Date.parse(expiration))) result.expiration = new Date(expiration)
@@ -129,7 +140,7 @@ export function providerFor(settings: Settings, options: ProviderOptions = {}): 
   const { pasted = '', fetch: send = fetch, now = Date.now, turnstileToken } = options
   switch (settings.source) {
     case 'worker':
-      return () => fetchWorkerCredentials(settings.workerUrl, send, turnstileToken)
+      return () => fetchWorkerCredentials(settings.workerUrl, send, turnstileToken, now)
     case 'cognito': {
       const reach = reporting('cognito', send)
       return fromCognitoIdentityPool({ identityPoolId: settings.identityPoolId, fetch: (request) => reach(request) })
@@ -214,6 +225,9 @@ export class CredentialSession {
   readonly #now: () => number
   readonly #onChange: () => void
   readonly #onRefresh: (event: RefreshEvent) => void
+  /** No automatic refresh before this time: fresh credentials that still look expiring back off (30 s, doubling). */
+  #notBefore = 0
+  #backoffMs = AUTOMATIC_BACKOFF_MS
 
   constructor(source: CredentialProvider, options: SessionOptions) {
     this.#source = source
@@ -231,6 +245,13 @@ export class CredentialSession {
         this.current = credentials
         this.issuedAt = this.#now()
         this.lastError = undefined
+        // Fresh ones that already look expiring (a clock far off, a very short lifetime): asking again every
+        // second would only hit the Worker's rate limit.
+        const remainingMs = credentials.expiration ? +credentials.expiration - this.#now() : Infinity
+        if (remainingMs <= this.marginSeconds * 1000) {
+          this.#notBefore = this.#now() + this.#backoffMs
+          this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_AUTOMATIC_BACKOFF_MS)
+        } else this.#backoffMs = AUTOMATIC_BACKOFF_MS
         this.#onRefresh({ reason, credentials })
         return credentials
       })
@@ -260,6 +281,7 @@ export class CredentialSession {
   /** Called every second: refreshes in the background when the margin is reached. */
   tick(): void {
     const state = this.view().state
+    if (this.#now() < this.#notBefore) return
     if (this.#refreshable && !this.lastError && (state === 'expiring' || state === 'expired'))
       this.refresh('automatic').catch(() => {
         // Reported through onRefresh and shown by the page.
@@ -276,6 +298,9 @@ export class CredentialSession {
     return { keyHint: keyHint(current.accessKeyId), remainingMs: Math.max(0, remainingMs), state }
   }
 }
+
+const AUTOMATIC_BACKOFF_MS = 30_000
+const MAX_AUTOMATIC_BACKOFF_MS = 300_000
 
 /**
  * `ASIA…WXYZ`: enough of an access key id to tell keys apart, not to use them.

@@ -89,9 +89,9 @@ export class DemoStream {
     })
   }
 
-  /** Sends one record. */
-  putRecord(text: string, partitionKey: string): Promise<Placement> {
-    return this.producer.putRecord({ data: text, partitionKey })
+  /** Sends one record; `signal` stops it (retries included). */
+  putRecord(text: string, partitionKey: string, signal?: AbortSignal): Promise<Placement> {
+    return this.producer.putRecord({ data: text, partitionKey }, signal && { signal })
   }
 
   /** Sends records in one PutRecords batch (the producer splits and retries failed records), reporting progress. */
@@ -99,11 +99,13 @@ export class DemoStream {
     texts: string[],
     partitionKey: (index: number) => string,
     onProgress: (sent: number, total: number, failed: number) => void,
+    signal?: AbortSignal,
   ): Promise<{ records: Placement[]; failed: number }> {
     const records = texts.map((data, index) => ({ data, partitionKey: partitionKey(index) }))
     onProgress(0, records.length, 0)
     const result = await this.producer.putRecords(records, {
       onProgress: ({ sent, total, failed }) => onProgress(sent, total, failed),
+      ...(signal && { signal }),
     })
     onProgress(records.length - result.failed, records.length, result.failed)
     return {
@@ -116,7 +118,7 @@ export class DemoStream {
    * Reads the given records back: per shard, an iterator at the first sequence number, then GetRecords until
    * every record was seen or `attempts` reads came back short (Kinesis may need a moment).
    */
-  async readBack(placements: Placement[], attempts = 5): Promise<ReadRecord[]> {
+  async readBack(placements: Placement[], attempts = 5, signal?: AbortSignal): Promise<ReadRecord[]> {
     const byShard = new Map<string, Placement[]>()
     for (const placement of placements)
       byShard.set(placement.shardId, [...(byShard.get(placement.shardId) ?? []), placement])
@@ -124,12 +126,16 @@ export class DemoStream {
     for (const [shardId, list] of byShard) {
       const wanted = new Set(list.map((placement) => placement.sequenceNumber))
       const first = [...wanted].sort(compareSequence)[0]!
-      let { ShardIterator: iterator } = await this.#call<{ ShardIterator?: string }>('GetShardIterator', {
-        StreamName: this.streamName,
-        ShardId: shardId,
-        ShardIteratorType: 'AT_SEQUENCE_NUMBER',
-        StartingSequenceNumber: first,
-      })
+      let { ShardIterator: iterator } = await this.#call<{ ShardIterator?: string }>(
+        'GetShardIterator',
+        {
+          StreamName: this.streamName,
+          ShardId: shardId,
+          ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+          StartingSequenceNumber: first,
+        },
+        signal,
+      )
       for (let attempt = 0; iterator && wanted.size && attempt < attempts; attempt++) {
         const page = await this.#call<{
           Records: Array<{
@@ -139,7 +145,7 @@ export class DemoStream {
             ApproximateArrivalTimestamp?: number
           }>
           NextShardIterator?: string
-        }>('GetRecords', { ShardIterator: iterator, Limit: Math.min(10_000, wanted.size + 100) })
+        }>('GetRecords', { ShardIterator: iterator, Limit: Math.min(10_000, wanted.size + 100) }, signal)
         for (const record of page.Records ?? []) {
           if (!wanted.delete(record.SequenceNumber)) continue
           found.push({
@@ -170,9 +176,10 @@ export class DemoStream {
     }
   }
 
-  #call<T>(action: string, body: object): Promise<T> {
+  #call<T>(action: string, body: object, signal?: AbortSignal): Promise<T> {
     return this.client.json<T>(this.endpoint, {
       method: 'POST',
+      ...(signal && { signal }),
       headers: { 'content-type': JSON_TYPE, 'x-amz-target': TARGET + action },
       body: JSON.stringify(body),
     })

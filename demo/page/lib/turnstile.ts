@@ -24,6 +24,15 @@ export interface TurnstileApi {
 /** How long a token may take (an interactive challenge included) before the page gives up and says so. */
 export const TOKEN_TIMEOUT_MS = 60_000
 
+/** The Turnstile script could not be loaded (blocked, offline, or it defined no `window.turnstile`). */
+export class TurnstileUnavailableError extends Error {
+  readonly code = 'TurnstileUnavailable'
+  constructor(message: string) {
+    super(message)
+    this.name = 'TurnstileUnavailableError'
+  }
+}
+
 /** Loads the Turnstile script into the document once and resolves to `window.turnstile`. */
 export function loadTurnstile(doc: Document): Promise<TurnstileApi> {
   return new Promise((resolve, reject) => {
@@ -33,9 +42,12 @@ export function loadTurnstile(doc: Document): Promise<TurnstileApi> {
     script.onload = () => {
       const api = (doc.defaultView as (Window & { turnstile?: TurnstileApi }) | null)?.turnstile
       if (api) resolve(api)
-      else reject(new Error('The Turnstile script loaded but defined no window.turnstile'))
+      else reject(new TurnstileUnavailableError('The Turnstile script loaded but defined no window.turnstile'))
     }
-    script.onerror = () => reject(new Error(`The Turnstile script did not load from ${TURNSTILE_SCRIPT}`))
+    script.onerror = () => {
+      script.remove()
+      reject(new TurnstileUnavailableError(`The Turnstile script did not load from ${TURNSTILE_SCRIPT}`))
+    }
     doc.head.append(script)
   })
 }
@@ -66,7 +78,11 @@ export function turnstileTokens(
         'error-callback': (code) => waiting?.reject(new Error(`Turnstile could not check this browser (${code})`)),
       })
       return { api, widgetId }
-    }))
+    })).catch((error: unknown) => {
+      // Not kept: the next credentials request tries to load it again (after the blocker is gone).
+      ready = undefined
+      throw error
+    })
   return async () => {
     const { api, widgetId } = await widget()
     let timer: ReturnType<typeof setTimeout> | undefined

@@ -1,14 +1,22 @@
 // Wires the page: form ↔ settings, credential session and countdown, sends (queued, one at a time), read-back,
 // inspector, request history, tamper button, errors at their field or in the error box, and the Activity log.
+import { CancelledError, COMPONENT_NAMES, REQUEST_TIMEOUT_MS, timed, type Component } from './errors.js'
 import { explain, explanationNodes, redact } from './explain.js'
-import { type HistoryEntry, HISTORY_ROWS, tamperWith, tracked } from './history.js'
-import { previewRecord, recordSize, tooLargeMessage } from './records.js'
-import { CredentialSession, formatCountdown, providerFor, type RefreshEvent, type TokenSource } from './session.js'
+import { type HistoryEntry, HISTORY_ROWS, operationOf, tamperWith, tracked } from './history.js'
+import { previewRecord, RECORD_LIMIT_BYTES, recordSize, tooLargeMessage } from './records.js'
+import {
+  CredentialSession,
+  formatCountdown,
+  parsePasted,
+  providerFor,
+  type RefreshEvent,
+  type TokenSource,
+} from './session.js'
 import { loadSettings, saveSettings, validate, type FieldProblem, type Settings, type SourceKind } from './settings.js'
 import { DemoStream, makeBatch, type Placement, type ReadRecord } from './stream.js'
 import { loadTurnstile, turnstileTokens, type TurnstileApi } from './turnstile.js'
 import { mountUploadCard, type UploadCard } from './upload-card.js'
-import type { UploadTarget } from './upload.js'
+import { PART_TIMEOUT_MS, type UploadTarget } from './upload.js'
 
 /** What the page needs from its environment (the real globals in the browser, fakes in tests). */
 export interface PageDeps {
@@ -25,6 +33,8 @@ export interface PageDeps {
   loadTurnstile?: () => Promise<TurnstileApi>
   /** A monotonic clock in milliseconds for the request history (default `performance.now`). */
   clock?: () => number
+  /** The upload Web Worker (demo/page/lib/upload-worker.ts): signed uploads run there, off the main thread. */
+  uploadWorker?: () => Worker | undefined
 }
 
 /** Handles for tests and for the console. */
@@ -42,6 +52,13 @@ export interface Page {
   stop(): void
   /** The "Upload a file" card. */
   upload: UploadCard
+  /**
+   * How long the page waits for an answer (ms): `request` for the Worker, Cognito and Kinesis, `upload` for one S3
+   * request of an upload (a part). Read at each request, so the console (or a test) can change them.
+   */
+  timeouts: { request: number; upload: number }
+  /** Stops waiting for the running action (what the Cancel button next to "Waiting for …" does). */
+  cancel(): void
 }
 
 /** What GET /config tells the page (see demo/worker.ts `ConfigResponse`). */
@@ -55,14 +72,20 @@ interface WorkerConfig {
   upload?: { bucket: string; prefix: string; s3Endpoint: string; presignEndpoint?: string }
 }
 
-const BANNERS: Record<string, string> = {
-  moto:
-    'Local stack: moto checks every signature as AWS would. It does not enforce session policies, so the ' +
-    'Worker\'s "this one stream only" and "this one prefix only" limits cannot be seen here — they apply on AWS. ' +
-    'The upload card\'s "Presigned part URLs" path goes to a second moto WITHOUT signature checks: with checks on, ' +
-    'moto answers every presigned request with 500.',
-  kinesalite:
-    'Local emulator: kinesalite does NOT check signatures — anything is accepted, and there is no S3 for the upload card. Install moto (pip install "moto[server]") for real signature checks.',
+// A short line, and the details behind a disclosure (on a phone the whole text ran ten lines above the form).
+const BANNERS: Record<string, { short: string; details: string }> = {
+  moto: {
+    short: 'Local stack: moto checks every signature as AWS would.',
+    details:
+      'It does not enforce session policies, so the Worker\'s "this one stream only" and "this one prefix only" ' +
+      'limits cannot be seen here — they apply on AWS. The upload card\'s "Presigned part URLs" path goes to a ' +
+      'second moto WITHOUT signature checks: with checks on, moto answers every presigned request with 500.',
+  },
+  kinesalite: {
+    short: 'Local emulator: kinesalite does NOT check signatures — anything is accepted.',
+    details:
+      'There is no S3 for the upload card either. Install moto (pip install "moto[server]") for real signature checks.',
+  },
 }
 
 /**
@@ -84,10 +107,34 @@ export function mountDemo(deps: PageDeps): Page {
   let busy = false
   let queued = 0
   let workerConfig: WorkerConfig = {}
+  let configState: 'loading' | 'loaded' | 'failed' | 'none' = settings.source === 'worker' ? 'loading' : 'none'
+  const timeouts = { request: REQUEST_TIMEOUT_MS, upload: PART_TIMEOUT_MS }
+  // The running action (a click on Get credentials, PutRecord, …): a timeout or Cancel aborts it.
+  let action: AbortController | undefined
+  // Requests waiting for their answer (S3's are the upload card's): "Waiting for …" names the oldest.
+  const inFlight = new Map<object, { component: Component; operation: string; since: number }>()
 
-  // Every request the page makes goes through here: the history records it.
-  const send = (component: HistoryEntry['component']) =>
-    tracked(component, (request) => deps.fetch(request), addHistory, clock)
+  // Every request the page makes goes through here: the history records it; requests other than S3's (the upload
+  // card has its own, longer, limit) give up after timeouts.request and stop the action they belong to.
+  const send = (component: HistoryEntry['component']) => {
+    const plain = (request: Request) => deps.fetch(request)
+    const limited =
+      component === 's3'
+        ? plain
+        : timed(component, plain, { ms: () => timeouts.request, onTimeout: (error) => action?.abort(error) })
+    const watched = async (request: Request) => {
+      const key = {}
+      inFlight.set(key, { component, operation: operationOf(request), since: now() })
+      renderWaiting()
+      try {
+        return await limited(request)
+      } finally {
+        inFlight.delete(key)
+        renderWaiting()
+      }
+    }
+    return tracked(component, watched, addHistory, clock)
+  }
   const sendTo = {
     worker: send('worker'),
     cognito: send('cognito'),
@@ -150,7 +197,15 @@ export function mountDemo(deps: PageDeps): Page {
     const banner = $('banner')
     banner.hidden = false
     banner.dataset.emulator = emulator!
-    banner.textContent = text
+    const short = doc.createElement('span')
+    short.textContent = text.short + ' '
+    const more = doc.createElement('details')
+    const summary = doc.createElement('summary')
+    summary.textContent = 'What this means'
+    const details = doc.createElement('p')
+    details.textContent = text.details
+    more.append(summary, details)
+    banner.replaceChildren(short, more)
   }
 
   function log(text: string, kind: 'ok' | 'err' | 'info' = 'info'): void {
@@ -243,8 +298,16 @@ export function mountDemo(deps: PageDeps): Page {
 
   function problems(action: 'credentials' | 'record' | 'batch'): FieldProblem[] {
     const list = validate(settings)
-    if (settings.source === 'pasted' && !textArea('pasted').value.trim())
-      list.push({ field: 'pasted', message: 'Paste temporary credentials first.' })
+    if (settings.source === 'pasted') {
+      const pasted = textArea('pasted').value
+      if (!pasted.trim()) list.push({ field: 'pasted', message: 'Paste temporary credentials first.' })
+      else
+        try {
+          parsePasted(pasted)
+        } catch (error) {
+          list.push({ field: 'pasted', message: (error as Error).message })
+        }
+    }
     if (action === 'record') {
       const size = recordSize(textArea('record').value, settings.partitionKey)
       if (size.state === 'over') list.push({ field: 'record', message: tooLargeMessage(size.bytes) })
@@ -254,10 +317,13 @@ export function mountDemo(deps: PageDeps): Page {
 
   // One action at a time, in the order asked: a click (or call) while another runs waits its turn.
   let queue: Promise<void> = Promise.resolve()
-  function run(kind: 'credentials' | 'record' | 'batch' | 'tamper', action: () => Promise<void>): Promise<void> {
+  function run(
+    kind: 'credentials' | 'record' | 'batch' | 'tamper',
+    task: (signal: AbortSignal) => Promise<void>,
+  ): Promise<void> {
     queued++
     render()
-    const job = queue.then(() => execute(kind, action))
+    const job = queue.then(() => execute(kind, task))
     queue = job.catch(() => {
       // Shown by execute; the queue goes on.
     })
@@ -266,7 +332,7 @@ export function mountDemo(deps: PageDeps): Page {
 
   async function execute(
     kind: 'credentials' | 'record' | 'batch' | 'tamper',
-    action: () => Promise<void>,
+    task: (signal: AbortSignal) => Promise<void>,
   ): Promise<void> {
     queued--
     clearFieldErrors()
@@ -281,14 +347,22 @@ export function mountDemo(deps: PageDeps): Page {
     const signedBefore = stream?.client.lastSigning
     // The tamper button resends the request the inspector shows: it stays.
     if (kind !== 'tamper') showInspectorNote('Signing…')
+    const controller = new AbortController()
+    action = controller
     render()
     try {
-      await action()
+      // A timeout or Cancel settles the action at once, whatever it still waits for.
+      const stopped = new Promise<never>((_, reject) =>
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }),
+      )
+      await Promise.race([task(controller.signal), stopped])
       reveal($('result-card'))
     } catch (error) {
       showError(error)
     } finally {
       busy = false
+      action = undefined
+      renderWaiting()
       // The inspector shows this action's request, or says that it signed none (never an older one).
       const signing = stream?.client.lastSigning
       if (signing && signing !== signedBefore) {
@@ -407,14 +481,14 @@ export function mountDemo(deps: PageDeps): Page {
     }
   }
 
-  async function readBack(target: DemoStream, placements: Placement[]): Promise<void> {
+  async function readBack(target: DemoStream, placements: Placement[], signal: AbortSignal): Promise<void> {
     if (workerConfig.readBack === false && settings.source === 'worker') {
       $('r-read').dataset.state = 'off'
       $('r-read').textContent = "not read back: this Worker's credentials may only write (ALLOW_READ_BACK is off)"
       return
     }
     try {
-      const records = await target.readBack(placements)
+      const records = await target.readBack(placements, 5, signal)
       showReadBack(records, placements.length)
       log(
         `read back ${records.length}/${placements.length} record(s)`,
@@ -445,6 +519,17 @@ export function mountDemo(deps: PageDeps): Page {
     fetch: sendTo.s3,
     log,
     clock,
+    timeoutMs: () => timeouts.upload,
+    ...(deps.uploadWorker && { worker: deps.uploadWorker }),
+    record: addHistory,
+    unavailable: () =>
+      configState === 'loading'
+        ? "Waiting for the Worker's settings (GET /config)…"
+        : configState === 'failed'
+          ? "Uploads are off: the Worker's GET /config failed (see the Activity log), so the page does not know the bucket."
+          : configState === 'none'
+            ? 'Uploads are off: the bucket comes from the Worker (GET /config). Choose the Worker as the credential source and reload.'
+            : 'Uploads are off: the Worker names no bucket. Set S3_BUCKET (and S3_ENDPOINT locally) in its vars, or run npm run demo with moto.',
     presigned: {
       workerUrl: () => (settings.source === 'worker' && settings.workerUrl) || undefined,
       worker: sendTo.worker,
@@ -469,35 +554,40 @@ export function mountDemo(deps: PageDeps): Page {
       })
     },
     putRecord() {
-      return run('record', async () => {
+      return run('record', async (signal) => {
         await page.configured
         const target = currentStream()
         const text = textArea('record').value
-        const placed = await target.putRecord(text, settings.partitionKey)
+        const placed = await target.putRecord(text, settings.partitionKey, signal)
         renderInspector(true)
         log(`PutRecord → ${placed.shardId} #${placed.sequenceNumber}`, 'ok')
         showPlacement('PutRecord', [placed], 1)
-        await readBack(target, [placed])
+        await readBack(target, [placed], signal)
       })
     },
     putBatch() {
-      return run('batch', async () => {
+      return run('batch', async (signal) => {
         await page.configured
         const target = currentStream()
         const texts = makeBatch(settings.batchSize, 'batch_event', new Date(now()))
-        const result = await target.putRecords(texts, (index) => `${settings.partitionKey}-${index % 8}`, progress)
+        const result = await target.putRecords(
+          texts,
+          (index) => `${settings.partitionKey}-${index % 8}`,
+          progress,
+          signal,
+        )
         renderInspector(true)
         log(`PutRecords → ${result.records.length} stored, ${result.failed} failed`, result.failed ? 'err' : 'ok')
         showPlacement(`PutRecords (${result.records.length}/${texts.length})`, result.records, result.records.length)
-        await readBack(target, result.records)
+        await readBack(target, result.records, signal)
       })
     },
     tamper() {
-      return run('tamper', async () => {
+      return run('tamper', async (signal) => {
         const last = stream?.lastWrite
         if (!last) throw new Error('Send a record first: the tamper button resends the last signed write.')
         const { request, change } = tamperWith(last)
-        const response = await sendTo.kinesis(request)
+        const response = await sendTo.kinesis(new Request(request, { signal }))
         const answer = await response.text()
         const box = $('tamper-result')
         box.hidden = false
@@ -522,6 +612,37 @@ export function mountDemo(deps: PageDeps): Page {
     },
     render,
     stop: () => stopClock(),
+    timeouts,
+    cancel() {
+      action?.abort(new CancelledError(waitingFor()))
+    },
+  }
+
+  // ---- waiting for an answer ----
+
+  function oldestWaiting() {
+    let oldest: { component: Component; operation: string; since: number } | undefined
+    for (const entry of inFlight.values())
+      if (entry.component !== 's3' && (!oldest || entry.since < oldest.since)) oldest = entry
+    return oldest
+  }
+
+  function waitingFor(): string {
+    const oldest = oldestWaiting()
+    return oldest ? `${COMPONENT_NAMES[oldest.component]} (${oldest.operation})` : ''
+  }
+
+  // "Waiting for the Kinesis endpoint (PutRecord) · 3 s" and its Cancel, from the moment a request goes out.
+  function renderWaiting(): void {
+    const oldest = action ? oldestWaiting() : undefined
+    const line = $('waiting')
+    line.hidden = !action
+    $<HTMLButtonElement>('cancel-action').disabled = !action
+    if (!action) return
+    const seconds = oldest ? Math.floor((now() - oldest.since) / 1000) : 0
+    $('waiting-text').textContent = oldest
+      ? `Waiting for ${waitingFor()} · ${seconds} s (gives up after ${Math.round(timeouts.request / 1000)} s)`
+      : 'Signing…'
   }
 
   // ---- inspector ----
@@ -573,7 +694,13 @@ export function mountDemo(deps: PageDeps): Page {
       if (!clipboard) throw new Error('no clipboard in this browser')
       await clipboard.writeText(text)
       button.textContent = 'Copied'
-      log(`copied the ${label.toLowerCase()}`)
+      // What was copied is what is shown: the session token cut to its ends.
+      const shortened = /security-token[:=]\s*\S*…/.test(text)
+        ? ' (as shown: its session token shortened to its ends)'
+        : ''
+      log(`copied the ${label.toLowerCase()}${shortened}`)
+      button.title = shortened ? 'Copied as shown: the session token is shortened' : 'Copied'
+      setTimeout(() => (button.textContent = 'Copy'), 2000)
     } catch (error) {
       button.textContent = 'Copy failed'
       log(`could not copy the ${label.toLowerCase()}: ${(error as Error).message}`, 'err')
@@ -586,7 +713,11 @@ export function mountDemo(deps: PageDeps): Page {
     const size = recordSize(textArea('record').value, settings.partitionKey)
     const counter = $('record-bytes')
     counter.dataset.state = size.state
-    counter.textContent = size.state === 'over' ? `${size.text} — too large` : size.text
+    // Over the limit the rounded "1.00 MiB of 1 MiB" would read as a contradiction: the exact bytes say it.
+    counter.textContent =
+      size.state === 'over'
+        ? `${size.bytes.toLocaleString('en')} of ${RECORD_LIMIT_BYTES.toLocaleString('en')} bytes — too large`
+        : size.text
   }
 
   function render(): void {
@@ -628,12 +759,14 @@ export function mountDemo(deps: PageDeps): Page {
     for (const id of ['put-record', 'put-records', 'get-creds']) $<HTMLButtonElement>(id).disabled = waiting
     $<HTMLButtonElement>('tamper').disabled = waiting || !stream?.lastWrite
     renderByteCounter()
+    renderWaiting()
   }
 
   $('get-creds').addEventListener('click', () => void page.getCredentials())
   $('put-record').addEventListener('click', () => void page.putRecord())
   $('put-records').addEventListener('click', () => void page.putBatch())
   $('tamper').addEventListener('click', () => void page.tamper())
+  $('cancel-action').addEventListener('click', () => page.cancel())
 
   const every =
     deps.every ??
@@ -644,6 +777,7 @@ export function mountDemo(deps: PageDeps): Page {
   const stopClock = every(1000, () => {
     session?.tick()
     render()
+    if (uploadCard.job?.state === 'uploading') uploadCard.render()
   })
 
   // A page with the Worker as source fills empty fields from its GET /config (the page the Worker serves has
@@ -654,6 +788,7 @@ export function mountDemo(deps: PageDeps): Page {
       .then(async (response) => {
         if (!response.ok) throw new Error(`GET /config answered ${response.status}`)
         workerConfig = (await response.json()) as WorkerConfig
+        configState = 'loaded'
         if (!settings.streamName && workerConfig.streamName) settings.streamName = workerConfig.streamName
         if (!settings.endpoint && workerConfig.kinesisEndpoint) settings.endpoint = workerConfig.kinesisEndpoint
         if (workerConfig.region && !location.searchParams.get('region') && !storage.getItem('webcrypto-sigv4-demo'))
@@ -665,7 +800,9 @@ export function mountDemo(deps: PageDeps): Page {
         uploadCard.render()
       })
       .catch((error: unknown) => {
+        configState = 'failed'
         log(`GET /config failed: ${explain(error).title}`, 'err')
+        uploadCard.render()
       })
   }
   render()

@@ -69,7 +69,7 @@ describe('size limits', () => {
     const { page, $ } = view
     view.type('record', 'x'.repeat(RECORD_LIMIT_BYTES - 4 + 1)) // + "demo" = 1 MiB + 1 byte
     expect($('record-bytes').dataset.state).toBe('over')
-    expect($('record-bytes').textContent).toBe('1.00 MiB of 1 MiB — too large')
+    expect($('record-bytes').textContent).toBe('1,048,577 of 1,048,576 bytes — too large')
     await page.putRecord()
     expect($('record-error').hidden).toBe(false)
     expect($('record-error').textContent).toBe(

@@ -140,7 +140,7 @@ describe('upload card: presigned part URLs (the toggle)', () => {
     observer.observe(list, { childList: true, subtree: true, characterData: true })
     await stand.view.page.upload.choose(new File([bytes], 'photo album.bin'))
     observer.disconnect()
-    expect(stand.view.$('upload-status').textContent).toBe('Done: 12.0 MiB in 3 part(s).')
+    expect(stand.view.$('upload-status').textContent).toBe('Done: 12.0 MiB in 3 parts.')
     expect(stand.workerCalls).toEqual(['/uploads', '/uploads/complete'])
     expect(Buffer.from(stand.objects.get(KEY)!).equals(Buffer.from(bytes))).toBe(true)
     // No credentials on the page: the parts carry none, and the page never asked for any.

@@ -92,8 +92,15 @@ describe('upload card on the page', () => {
     observer.disconnect()
     const progress = seen.filter((line) => line.includes(' of 12.0 MiB'))
     expect(progress.length).toBeGreaterThanOrEqual(3)
-    for (const line of progress) expect(line).toMatch(/^[\d.]+ MiB of 12\.0 MiB · [\d.]+ [KMG]?i?B\/s · \d+ s left$/)
-    expect(status.textContent).toBe('Done: 12.0 MiB in 3 part(s).')
+    // What is on its way at once, then the bytes stored, the speed and the time left.
+    expect(seen[0]).toBe('Sending part 1 of 3 · 0 B of 12.0 MiB')
+    const measured = progress.filter((line) => /MiB\/s/.test(line))
+    expect(measured.length).toBeGreaterThanOrEqual(3)
+    for (const line of measured)
+      expect(line).toMatch(
+        /^(Sending parts? [\d, and]+ of 3|Completing the upload) · [\d.]+ MiB of 12\.0 MiB · [\d.]+ [KMG]?i?B\/s · \d+ s left$/,
+      )
+    expect(status.textContent).toBe('Done: 12.0 MiB in 3 parts.')
     expect(view.$('upload-progress').getAttribute('aria-valuenow')).toBe('100')
     expect(view.$('u-key').textContent).toBe(`${BUCKET}/uploads/photo-album.bin`)
     expect(view.$('u-checksum').textContent).toBe(compositeSha256(bytes, PART))
@@ -106,12 +113,15 @@ describe('upload card on the page', () => {
     const { view, s3 } = await mountWithBucket()
     const bytes = bytesOf(12 * MIB)
     const held = gate()
-    // Part 1 lands; the others wait at the gate until the test has paused.
+    // The first part to arrive lands (1 or 2: two are signed at once); the others wait at the gate until the test
+    // has paused.
     let partsSeen = 0
+    let landed = 0
     const send = s3.fetch
     s3.fetch = (request) => {
-      if (request.method === 'PUT' && new URL(request.url).searchParams.has('partNumber') && ++partsSeen > 1)
-        s3.hold = held.promise
+      const part = Number(new URL(request.url).searchParams.get('partNumber'))
+      if (request.method === 'PUT' && part && ++partsSeen > 1) s3.hold = held.promise
+      else if (part) landed = part
       return send(request)
     }
     const running = view.page.upload.choose(fileOf(bytes))
@@ -131,11 +141,12 @@ describe('upload card on the page', () => {
     const partsBefore = s3.partsSent.length
     await view.page.upload.togglePause()
     expect(s3.calls.slice(before)).toContain('GET uploadId&max-parts') // ListParts
-    // Part 1 is stored: the resume sends 2 and 3 only. (A part whose signing was under way at the pause may still
-    // arrive after it, late: its answer is discarded.)
+    // The part that landed is stored: the resume sends the other two only. (A part whose signing was under way at
+    // the pause may still arrive after it, late: its answer is discarded.)
     const resent = s3.partsSent.slice(partsBefore)
-    expect(resent).not.toContain(1)
-    expect(resent).toEqual(expect.arrayContaining([2, 3]))
+    expect([1, 2]).toContain(landed)
+    expect(resent).not.toContain(landed)
+    expect(resent).toEqual(expect.arrayContaining([3 - landed, 3]))
     expect(view.$('u-checksum').textContent).toBe(compositeSha256(bytes, PART))
     expect(Buffer.from(s3.objects.get('uploads/photo-album.bin')!).equals(Buffer.from(bytes))).toBe(true)
   })
@@ -159,6 +170,10 @@ describe('upload card on the page', () => {
       'Cancelled: the stored parts were discarded (AbortMultipartUpload).',
     )
     expect((view.$('upload-cancel') as HTMLButtonElement).disabled).toBe(true)
+    // The Activity log says what happened: cancelled, never "paused".
+    const log = view.$('log').textContent ?? ''
+    expect(log).toContain('upload cancelled: http://')
+    expect(log).not.toContain('upload paused')
   })
 
   it('a file under one part goes as a single PUT, with its checksum shown', async () => {
@@ -166,7 +181,8 @@ describe('upload card on the page', () => {
     const bytes = bytesOf(100_000)
     await view.page.upload.choose(fileOf(bytes, 'small.txt'))
     expect(s3.calls).toEqual(['PUT'])
-    expect(view.$('upload-status').textContent).toBe('Done: 97.7 KiB in 1 part(s).')
+    expect(view.$('upload-status').textContent).toBe('Done: 97.7 KiB in a single PUT.')
+    expect(view.$('log').textContent).toMatch(/uploaded \S+small\.txt \(a single PUT\)/)
     expect(view.$('u-checksum').textContent).not.toBe('—')
   })
 })
@@ -178,7 +194,7 @@ describe('upload card errors, named by component', () => {
     await view.page.upload.choose(fileOf(bytesOf(1000)))
     const shown = view.$('upload-error').textContent ?? ''
     expect(view.$('upload-error').hidden).toBe(false)
-    expect(shown).toContain('The browser could not reach the S3 endpoint at http://127.0.0.1:4568.')
+    expect(shown).toContain('S3 unreachable: the browser could not reach the S3 endpoint at http://127.0.0.1:4568.')
     expect(shown).toContain('Unreachable · s3')
     expect(view.page.upload.job!.state).toBe('failed')
   })
