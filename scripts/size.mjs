@@ -29,6 +29,7 @@ export const OPTIONAL_SUBPATHS = [
   'verify',
   's3',
   'cloudfront',
+  'appsync',
 ]
 
 /** The package's subpath entries (from package.json "exports") whose source file exists today. */
