@@ -41,8 +41,9 @@ export function subpathEntries() {
     .filter((name) => existsSync(join(src, `${name}.ts`)))
 }
 
-/** Ceilings (gzip) of whole subpath entries that have one. cloudfront (issue 24): keys, policies, signing, verifying. */
-const SUBPATH_CEILINGS = { cloudfront: 10500 }
+/** Ceilings (gzip) of whole subpath entries that have one. cloudfront (issue 24): keys, policies, signing, verifying.
+ * appsync (issue 25): the IAM header and subprotocol builders, signed messages and the Events client. */
+const SUBPATH_CEILINGS = { cloudfront: 10500, appsync: 8200 }
 
 /**
  * What is measured. `ceiling` is the gzip size a bundle may not exceed: a guard against regressions with room left,
@@ -91,6 +92,15 @@ export function entries() {
         ceiling: 7100,
       },
     )
+  }
+  if (subpaths.includes('appsync')) {
+    // Issue 25: a page that opens its own WebSocket needs only the subprotocols.
+    list.push({
+      id: 'appsync-protocols',
+      label: 'AppSync IAM subprotocols: appSyncWebSocketProtocols',
+      contents: `export { appSyncWebSocketProtocols } from ${at('appsync.ts')}`,
+      ceiling: 6500,
+    })
   }
   if (subpaths.includes('client') && subpaths.includes('credentials')) {
     list.push({

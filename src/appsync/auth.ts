@@ -47,7 +47,6 @@ export interface AppSyncAuthorization {
   'x-amz-date': string
   'x-amz-security-token'?: string
   authorization: string
-  [name: string]: string | undefined
 }
 
 /** Input of `appSyncAuthorization`: the AppSync URL (API or real-time) and the exact body string to sign. */
@@ -101,15 +100,18 @@ export async function appSyncAuthorization(
     { method: 'POST', host: target.host, path, headers: sent, body: utf8(body) },
     options.datetime === undefined ? signOptions : { ...signOptions, datetime: options.datetime },
   )
-  const record: Record<string, string> = {}
-  for (const [name, value] of sent) record[name] = value
-  record.host = target.host
   const pick = (name: string) => signed.headers.find(([header]) => header === name)?.[1]
-  record['x-amz-date'] = pick('x-amz-date')!
   const token = pick('x-amz-security-token')
-  if (token !== undefined) record['x-amz-security-token'] = token
-  record.authorization = pick('authorization')!
-  return record as AppSyncAuthorization
+  // In the order AppSync's own clients send them.
+  return {
+    accept: ACCEPT,
+    'content-encoding': CONTENT_ENCODING,
+    'content-type': CONTENT_TYPE,
+    host: target.host,
+    'x-amz-date': pick('x-amz-date')!,
+    ...(token !== undefined && { 'x-amz-security-token': token }),
+    authorization: pick('authorization')!,
+  }
 }
 
 /**
