@@ -5,7 +5,9 @@ import type * as SigV4aLibrary from '../../src/sigv4a.js'
 import type * as S3Library from '../../src/s3.js'
 import type * as CloudFrontLibrary from '../../src/cloudfront.js'
 import type * as EventStreamLibrary from '../../src/eventstream.js'
+import type * as AppSyncLibrary from '../../src/appsync.js'
 import v4Cases from '../vectors/v4.json' with { type: 'json' }
+import { appSyncChecks } from './appsync.js'
 import { equal, ok } from './assert.js'
 import { bodyChecks } from './bodies.js'
 import { cloudFrontChecks } from './cloudfront.js'
@@ -16,13 +18,14 @@ import { s3Checks } from './s3.js'
 import { sigv4aChecks } from './sigv4a.js'
 import { prepareVector, presignedQuery, type VectorCase } from './vectors.js'
 
-/** The library under test: the main entry and the `webcrypto-sigv4/sigv4a`, `/s3`, `/cloudfront` and `/eventstream`
- * entries, merged into one object. */
+/** The library under test: the main entry and the `webcrypto-sigv4/sigv4a`, `/s3`, `/cloudfront`, `/eventstream` and
+ * `/appsync` entries, merged into one object. */
 export type Lib = typeof Library &
   typeof SigV4aLibrary &
   typeof S3Library &
   typeof CloudFrontLibrary &
-  typeof EventStreamLibrary
+  typeof EventStreamLibrary &
+  typeof AppSyncLibrary
 
 /** One named check; `run` throws on failure, and may return a note on what this runtime could not do. */
 export interface Check {
@@ -74,7 +77,7 @@ export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases): Check[] {
 
 /**
  * Every check of the suite, for the given library. Runners pass `{ ...core, ...sigv4a, ...s3, ...cloudfront,
- * ...eventstream }` (the five entry points).
+ * ...eventstream, ...appsync }` (the six entry points).
  *
  * @example
  * import * as core from '../../src/index.js'
@@ -82,7 +85,9 @@ export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases): Check[] {
  * import * as s3 from '../../src/s3.js'
  * import * as cloudfront from '../../src/cloudfront.js'
  * import * as eventstream from '../../src/eventstream.js'
- * for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream })) await check.run()
+ * import * as appsync from '../../src/appsync.js'
+ * for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...appsync }))
+ *   await check.run()
  */
 export function conformanceChecks(lib: Lib): Check[] {
   return [
@@ -98,6 +103,8 @@ export function conformanceChecks(lib: Lib): Check[] {
     ...cloudFrontChecks(lib),
     // ---- webcrypto-sigv4/eventstream (test/conformance/eventstream.ts): the streaming decoder and events(). ----
     ...eventStreamChecks(lib),
+    // ---- webcrypto-sigv4/appsync (test/conformance/appsync.ts): IAM header records and subprotocols. ----
+    ...appSyncChecks(lib),
     // ---- add further check lists above this line ----
   ]
 }

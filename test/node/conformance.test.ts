@@ -6,6 +6,7 @@ import * as s3 from '../../src/s3.js'
 import * as cloudfront from '../../src/cloudfront.js'
 import { conformanceChecks } from '../conformance/suite.js'
 import * as eventstream from '../../src/eventstream.js'
+import * as appsync from '../../src/appsync.js'
 
-for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream }))
+for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...appsync }))
   test(check.name, check.run)

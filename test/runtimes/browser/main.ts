@@ -5,12 +5,13 @@ import * as sigv4a from '../../../src/sigv4a.js'
 import * as s3 from '../../../src/s3.js'
 import * as cloudfront from '../../../src/cloudfront.js'
 import * as eventstream from '../../../src/eventstream.js'
+import * as appsync from '../../../src/appsync.js'
 import { runChecks, type SuiteResult } from '../../conformance/run.js'
 import { conformanceChecks } from '../../conformance/suite.js'
 
 let result: SuiteResult
 try {
-  result = await runChecks(conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream }))
+  result = await runChecks(conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...appsync }))
 } catch (error) {
   result = { passed: 0, failed: 1, results: [{ name: 'the suite starts', ok: false, error: String(error), ms: 0 }] }
 }

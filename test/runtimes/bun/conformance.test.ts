@@ -6,8 +6,9 @@ import * as s3 from '../../../src/s3.ts'
 import * as cloudfront from '../../../src/cloudfront.ts'
 import { conformanceChecks } from '../../conformance/suite.ts'
 import * as eventstream from '../../../src/eventstream.ts'
+import * as appsync from '../../../src/appsync.ts'
 
-for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream })) {
+for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...appsync })) {
   test(check.name, async () => {
     const note = await check.run()
     if (note) console.log(`NOTE ${check.name}: ${note}`)

@@ -4,6 +4,7 @@ import * as sigv4a from '../../../src/sigv4a.js'
 import * as s3 from '../../../src/s3.js'
 import * as cloudfront from '../../../src/cloudfront.js'
 import * as eventstream from '../../../src/eventstream.js'
+import * as appsync from '../../../src/appsync.js'
 import { ok } from '../../conformance/assert.js'
 import { runChecks } from '../../conformance/run.js'
 import { conformanceChecks } from '../../conformance/suite.js'
@@ -23,7 +24,10 @@ const noNode = {
 export default {
   async fetch(): Promise<Response> {
     return Response.json(
-      await runChecks([noNode, ...conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream })]),
+      await runChecks([
+        noNode,
+        ...conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...appsync }),
+      ]),
     )
   },
 }
