@@ -40,12 +40,19 @@ export interface AppSyncSignOptions {
 
 /** The headers AppSync reads an IAM authorization from, lower-case, as sent in `authorization` or the subprotocol. */
 export interface AppSyncAuthorization {
+  /** `application/json, text/javascript` */
   accept: string
+  /** `amz-1.0` */
   'content-encoding': string
+  /** `application/json; charset=UTF-8` */
   'content-type': string
+  /** The API host that was signed (`<id>.appsync-api.<region>.amazonaws.com`, or `apiUrl`'s host). */
   host: string
+  /** The signing time, `YYYYMMDDTHHMMSSZ`. */
   'x-amz-date': string
+  /** The session token of temporary credentials (signed). */
   'x-amz-security-token'?: string
+  /** `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...` */
   authorization: string
 }
 
@@ -136,16 +143,23 @@ export async function appSyncWebSocketProtocols(
 
 /** A subscribe message of an Events API. */
 export interface AppSyncSubscribeMessage {
+  /** `subscribe` */
   type: 'subscribe'
+  /** The subscription's id, unique on the connection (e.g. `crypto.randomUUID()`). */
   id: string
+  /** The channel path, e.g. `/default/room` or `/default/*`. */
   channel: string
 }
 
 /** A publish message of an Events API: each event is a value that is sent as its JSON string. */
 export interface AppSyncPublishMessage {
+  /** `publish` */
   type: 'publish'
+  /** The message's id, unique on the connection (e.g. `crypto.randomUUID()`). */
   id: string
+  /** The channel path, e.g. `/default/room`. */
   channel: string
+  /** 1 to 5 JSON values; each is sent as its `JSON.stringify` text. */
   events: readonly unknown[]
 }
 

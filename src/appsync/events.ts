@@ -29,7 +29,9 @@ export interface AppSyncEventsOptions extends AppSyncSignOptions {
 
 /** What `publish` reports: the ids and indexes of accepted and refused events. */
 export interface AppSyncPublishResult {
+  /** The accepted events: AppSync's identifier and the event's index in the call. */
   successful: Array<{ identifier: string; index: number }>
+  /** The refused events, with AppSync's code and message when it gives them. */
   failed: Array<{ identifier: string; index: number; code?: number; message?: string }>
 }
 
