@@ -1,50 +1,23 @@
 // appSyncEvents end to end against a fake AppSync Events real-time endpoint in workerd (fake-appsync.mjs), which
 // re-checks the connection, subscribe and publish signatures with verify(). Node 20 has no global WebSocket, so the
 // client gets undici's (the `WebSocket` option); the browsers and Node 22+ use their own.
-import { Miniflare } from 'miniflare'
 import { WebSocket as UndiciWebSocket } from 'undici'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { appSyncEvents, type AppSyncEventsOptions, type WebSocketConstructor } from '../../../src/appsync.js'
 import { SigV4Error } from '../../../src/core/errors.js'
-import { bundleExample } from '../stream/bundle.js'
+import { API_URL, credentials, startFake, type Fake } from './fake.js'
 
-const credentials = { accessKeyId: 'AKIDAPPSYNC', secretAccessKey: 'appsync/secret', sessionToken: 'session+token/=' }
-const API_URL = 'https://fake1234.appsync-api.us-east-1.amazonaws.com/event'
-let mf: Miniflare
-let http: string
-
-interface Log {
-  connects: number
-  subscribes: number
-  publishes: number
-  refused: string[]
-  hosts: string[]
-}
+let fake: Fake
 
 beforeAll(async () => {
-  mf = new Miniflare({
-    modules: true,
-    script: await bundleExample('test/node/appsync/fake-appsync.mjs', { platform: 'neutral' }),
-    compatibilityDate: '2025-01-01',
-    bindings: {
-      ACCESS_KEY_ID: credentials.accessKeyId,
-      SECRET: credentials.secretAccessKey,
-      KA_MS: '100',
-      CONNECTION_TIMEOUT_MS: '600',
-    },
-    host: '127.0.0.1',
-    port: 0,
-  })
-  http = (await mf.ready).toString().replace(/\/$/, '')
+  fake = await startFake()
 })
-afterAll(() => mf?.dispose())
+afterAll(() => fake?.dispose())
 
-const realtime = () => `${http.replace(/^http/, 'ws')}/event/realtime`
-const logOf = async () => (await (await fetch(`${http}/log`)).json()) as Log
-const controlOf = (change: Record<string, unknown>) =>
-  fetch(`${http}/control`, { method: 'POST', body: JSON.stringify(change) }).then((response) => response.json())
+const logOf = () => fake.log()
+const controlOf = (change: Record<string, unknown>) => fake.control(change)
 const client = (options: Partial<AppSyncEventsOptions> = {}) =>
-  appSyncEvents(realtime(), {
+  appSyncEvents(fake.realtime, {
     credentials,
     apiUrl: API_URL,
     WebSocket: UndiciWebSocket as unknown as WebSocketConstructor,
