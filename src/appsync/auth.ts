@@ -147,7 +147,7 @@ export interface AppSyncSubscribeMessage {
   type: 'subscribe'
   /** The subscription's id, unique on the connection (e.g. `crypto.randomUUID()`). */
   id: string
-  /** The channel path, e.g. `/default/room` or `/default/*`. */
+  /** The channel path, e.g. `/chat/room` or `/chat/*`. */
   channel: string
 }
 
@@ -157,7 +157,7 @@ export interface AppSyncPublishMessage {
   type: 'publish'
   /** The message's id, unique on the connection (e.g. `crypto.randomUUID()`). */
   id: string
-  /** The channel path, e.g. `/default/room`. */
+  /** The channel path, e.g. `/chat/room`. */
   channel: string
   /** 1 to 5 JSON values; each is sent as its `JSON.stringify` text. */
   events: readonly unknown[]
