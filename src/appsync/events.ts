@@ -289,6 +289,8 @@ export function appSyncEvents(url: string | URL, options: AppSyncEventsOptions):
       signal?.addEventListener('abort', unsubscribe, { once: true })
       try {
         await send('subscribe', id, channel)
+        // Aborted while AppSync was answering: the abort already sent unsubscribe.
+        signal?.throwIfAborted()
       } catch (error) {
         active.delete(id)
         signal?.removeEventListener('abort', unsubscribe)

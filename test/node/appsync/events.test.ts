@@ -155,3 +155,21 @@ test('bad input is refused before anything is sent', async () => {
   )
   app.close()
 })
+
+test('an aborted subscription is unsubscribed and gets no more events; an aborted signal refuses at once', async () => {
+  const app = client()
+  const stopped = collector()
+  const kept = collector()
+  const controller = new AbortController()
+  await app.subscribe('/default/abort', stopped.onEvent, { signal: controller.signal })
+  await app.subscribe('/default/abort', kept.onEvent)
+  controller.abort()
+  await app.publish('/default/abort', [{ n: 1 }])
+  expect(await kept.until(1)).toEqual([{ n: 1 }])
+  expect(stopped.received).toEqual([])
+  const error = await app
+    .subscribe('/default/abort', () => undefined, { signal: controller.signal })
+    .catch((e: unknown) => e)
+  expect(error).toMatchObject({ name: 'AbortError' })
+  app.close()
+})
