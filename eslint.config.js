@@ -51,7 +51,10 @@ export default tseslint.config(
     languageOptions: { globals: { Deno: 'readonly', Bun: 'readonly' } },
   },
   // The fake Transcribe endpoint runs in workerd, which has WebSocketPair.
-  { files: ['test/node/eventstream/fake-transcribe.mjs'], languageOptions: { globals: { WebSocketPair: 'readonly' } } },
+  {
+    files: ['test/node/eventstream/fake-transcribe.mjs', 'test/node/appsync/fake-appsync.mjs'],
+    languageOptions: { globals: { WebSocketPair: 'readonly' } },
+  },
   // Deno and Bun runners use their runtimes' own globals and type roots: checked without type information.
   { files: ['test/runtimes/deno/**', 'test/runtimes/bun/**'], extends: [tseslint.configs.disableTypeChecked] },
   // The tarball consumer's sources import the installed package, not src/: test/package type-checks them there.

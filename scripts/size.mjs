@@ -30,6 +30,7 @@ export const OPTIONAL_SUBPATHS = [
   's3',
   'cloudfront',
   'tokens',
+  'appsync',
 ]
 
 /** The package's subpath entries (from package.json "exports") whose source file exists today. */
@@ -42,10 +43,11 @@ export function subpathEntries() {
 }
 
 /**
- * Ceilings (gzip) of whole subpath entries that have one. cloudfront (issue 24): keys, policies, signing, verifying;
- * tokens (issue 23): the six token functions on the presign engine.
+ * Ceilings (gzip) of whole subpath entries that have one: cloudfront (keys, policies, signing, verifying), tokens (the
+ * six token functions on the presign engine), appsync (the IAM header and subprotocol builders, signed messages and
+ * the Events client).
  */
-const SUBPATH_CEILINGS = { cloudfront: 10500, tokens: 7400 }
+const SUBPATH_CEILINGS = { cloudfront: 10500, tokens: 7400, appsync: 8200 }
 
 /**
  * What is measured. `ceiling` is the gzip size a bundle may not exceed: a guard against regressions with room left,
@@ -69,7 +71,7 @@ export function entries() {
       ceiling: 7000,
     },
     {
-      // Issue 23: an app that leaves region or service to the host also loads the inference chunk (botocore's
+      // An app that leaves region or service to the host also loads the inference chunk (botocore's
       // endpoint prefix table and the host forms), on the first signature that needs it.
       id: 'sign+inference',
       label: 'sign, scope inferred from the host (+ the inference chunk it loads then)',
@@ -88,7 +90,7 @@ export function entries() {
     })
   }
   if (subpaths.includes('cloudfront')) {
-    // Issue 24: what a Worker that only signs takes, and one that only verifies.
+    // What a Worker that only signs takes, and one that only verifies.
     list.push(
       {
         id: 'cloudfront-sign',
@@ -105,11 +107,20 @@ export function entries() {
     )
   }
   if (subpaths.includes('tokens')) {
-    // Issue 23: what a Worker that connects to one database takes.
+    // What a Worker that connects to one database takes.
     list.push({
       id: 'tokens-dsql',
       label: 'a database password: dsqlAuthToken',
       contents: `export { dsqlAuthToken } from ${at('tokens.ts')}`,
+      ceiling: 6500,
+    })
+  }
+  if (subpaths.includes('appsync')) {
+    // A page that opens its own WebSocket needs only the subprotocols.
+    list.push({
+      id: 'appsync-protocols',
+      label: 'AppSync IAM subprotocols: appSyncWebSocketProtocols',
+      contents: `export { appSyncWebSocketProtocols } from ${at('appsync.ts')}`,
       ceiling: 6500,
     })
   }

@@ -124,6 +124,22 @@ export type SigV4ErrorCode =
   | 'ERR_CHUNK_FRAMING'
   /** An aws-chunked body does not match its signed trailing checksum (`x-amz-checksum-crc32` / `-crc32c`). */
   | 'ERR_CHUNK_CHECKSUM'
+  // AppSync real-time with IAM (webcrypto-sigv4/appsync).
+  /** Not an AppSync URL: the host is not `<id>.appsync-(realtime-)api.<region>.amazonaws.com` (for a custom domain
+   * set `apiUrl`), or the path starts with neither `/event` nor `/graphql`. */
+  | 'ERR_APPSYNC_URL'
+  /** A body, channel or event that AppSync would refuse: not a JSON string, a channel that is not a path of
+   * letters, digits and `-`, or a publish of other than 1 to 5 events. */
+  | 'ERR_APPSYNC_BODY'
+  /** AppSync answered with an error frame (`error`, `connection_error`, `subscribe_error`, `publish_error`): `cause`
+   * holds its `errors` list. */
+  | 'ERR_APPSYNC_ERROR'
+  /** AppSync did not answer in time: no `connection_ack`, no `ka` within `connectionTimeoutMs`, or no reply to a
+   * subscribe or publish within `timeoutMs`. */
+  | 'ERR_APPSYNC_TIMEOUT'
+  /** The WebSocket is unavailable (no global WebSocket: pass the `WebSocket` option on Node 20), was closed
+   * (`close()`), or could not be reopened after `maxReconnects` attempts. */
+  | 'ERR_APPSYNC_CONNECTION'
 
 /**
  * The one error class of this package: every failure it reports is a `SigV4Error` with a stable `code`,

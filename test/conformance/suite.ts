@@ -6,7 +6,9 @@ import type * as S3Library from '../../src/s3.js'
 import type * as CloudFrontLibrary from '../../src/cloudfront.js'
 import type * as EventStreamLibrary from '../../src/eventstream.js'
 import type * as TokensLibrary from '../../src/tokens.js'
+import type * as AppSyncLibrary from '../../src/appsync.js'
 import v4Cases from '../vectors/v4.json' with { type: 'json' }
+import { appSyncChecks } from './appsync.js'
 import { equal, ok } from './assert.js'
 import { bodyChecks } from './bodies.js'
 import { cloudFrontChecks } from './cloudfront.js'
@@ -19,14 +21,15 @@ import { sigv4aChecks } from './sigv4a.js'
 import { tokenChecks } from './tokens.js'
 import { prepareVector, presignedQuery, type VectorCase } from './vectors.js'
 
-/** The library under test: the main entry and the `webcrypto-sigv4/sigv4a`, `/s3`, `/cloudfront`, `/eventstream`
- * and `/tokens` entries, merged into one object. */
+/** The library under test: the main entry and the `webcrypto-sigv4/sigv4a`, `/s3`, `/cloudfront`, `/eventstream`,
+ * `/tokens` and `/appsync` entries, merged into one object. */
 export type Lib = typeof Library &
   typeof SigV4aLibrary &
   typeof S3Library &
   typeof CloudFrontLibrary &
   typeof EventStreamLibrary &
-  typeof TokensLibrary
+  typeof TokensLibrary &
+  typeof AppSyncLibrary
 
 /** One named check; `run` throws on failure, and may return a note on what this runtime could not do. */
 export interface Check {
@@ -78,7 +81,7 @@ export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases): Check[] {
 
 /**
  * Every check of the suite, for the given library. Runners pass `{ ...core, ...sigv4a, ...s3, ...cloudfront,
- * ...eventstream, ...tokens }` (the five entry points).
+ * ...eventstream, ...tokens, ...appsync }` (the seven entry points).
  *
  * @example
  * import * as core from '../../src/index.js'
@@ -86,7 +89,10 @@ export function vectorChecks(lib: Lib, cases: VectorCase[] = v4Cases): Check[] {
  * import * as s3 from '../../src/s3.js'
  * import * as cloudfront from '../../src/cloudfront.js'
  * import * as eventstream from '../../src/eventstream.js'
- * for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...tokens })) await check.run()
+ * import * as tokens from '../../src/tokens.js'
+ * import * as appsync from '../../src/appsync.js'
+ * const lib = { ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...tokens, ...appsync }
+ * for (const check of conformanceChecks(lib)) await check.run()
  */
 export function conformanceChecks(lib: Lib): Check[] {
   return [
@@ -105,6 +111,8 @@ export function conformanceChecks(lib: Lib): Check[] {
     ...eventStreamChecks(lib),
     // ---- webcrypto-sigv4/tokens (test/conformance/tokens.ts): database and cluster tokens. ----
     ...tokenChecks(lib),
+    // ---- webcrypto-sigv4/appsync (test/conformance/appsync.ts): IAM header records and subprotocols. ----
+    ...appSyncChecks(lib),
     // ---- add further check lists above this line ----
   ]
 }

@@ -9,7 +9,7 @@ export interface BrowserSession {
 
 /** The part of test/helpers/browsers.mjs the vitest files use. */
 export interface BrowserHelpers {
-  launchBrowser: (name: 'chromium') => Promise<BrowserSession>
+  launchBrowser: (name: 'chromium' | 'firefox' | 'webkit') => Promise<BrowserSession>
   within: <T>(ms: number, what: string, promise: Promise<T>) => Promise<T>
 }
 

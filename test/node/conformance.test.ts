@@ -7,6 +7,15 @@ import * as cloudfront from '../../src/cloudfront.js'
 import * as tokens from '../../src/tokens.js'
 import { conformanceChecks } from '../conformance/suite.js'
 import * as eventstream from '../../src/eventstream.js'
+import * as appsync from '../../src/appsync.js'
 
-for (const check of conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...tokens }))
+for (const check of conformanceChecks({
+  ...core,
+  ...sigv4a,
+  ...s3,
+  ...cloudfront,
+  ...eventstream,
+  ...tokens,
+  ...appsync,
+}))
   test(check.name, check.run)

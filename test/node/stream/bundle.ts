@@ -22,6 +22,7 @@ export async function bundleExample(
       'webcrypto-sigv4/verify': join(root, 'src/verify.ts'),
       'webcrypto-sigv4/stream': join(root, 'src/stream.ts'),
       'webcrypto-sigv4/eventstream': join(root, 'src/eventstream.ts'),
+      'webcrypto-sigv4/appsync': join(root, 'src/appsync.ts'),
       'webcrypto-sigv4': join(root, 'src/index.ts'),
     },
   })

@@ -6,12 +6,15 @@ import * as s3 from '../../../src/s3.js'
 import * as cloudfront from '../../../src/cloudfront.js'
 import * as eventstream from '../../../src/eventstream.js'
 import * as tokens from '../../../src/tokens.js'
+import * as appsync from '../../../src/appsync.js'
 import { runChecks, type SuiteResult } from '../../conformance/run.js'
 import { conformanceChecks } from '../../conformance/suite.js'
 
 let result: SuiteResult
 try {
-  result = await runChecks(conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...tokens }))
+  result = await runChecks(
+    conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...tokens, ...appsync }),
+  )
 } catch (error) {
   result = { passed: 0, failed: 1, results: [{ name: 'the suite starts', ok: false, error: String(error), ms: 0 }] }
 }

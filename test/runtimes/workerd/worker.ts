@@ -5,6 +5,7 @@ import * as s3 from '../../../src/s3.js'
 import * as cloudfront from '../../../src/cloudfront.js'
 import * as eventstream from '../../../src/eventstream.js'
 import * as tokens from '../../../src/tokens.js'
+import * as appsync from '../../../src/appsync.js'
 import { ok } from '../../conformance/assert.js'
 import { runChecks } from '../../conformance/run.js'
 import { conformanceChecks } from '../../conformance/suite.js'
@@ -26,7 +27,7 @@ export default {
     return Response.json(
       await runChecks([
         noNode,
-        ...conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...tokens }),
+        ...conformanceChecks({ ...core, ...sigv4a, ...s3, ...cloudfront, ...eventstream, ...tokens, ...appsync }),
       ]),
     )
   },
