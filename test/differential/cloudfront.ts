@@ -1,8 +1,7 @@
 // Node side of the CloudFront reference (cloudfront_bridge.py): botocore's CloudFrontSigner and `cryptography`,
-// one long-lived python3 per test file, JSON lines both ways (the pattern of botocore.ts).
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
+// one long-lived python3 per test file (test/helpers/python-bridge.ts).
 import { fileURLToPath } from 'node:url'
+import { startPythonBridge } from '../helpers/python-bridge.js'
 
 /** PEM keys made by `cryptography`. */
 export interface ReferenceKeys {
@@ -42,45 +41,8 @@ const BRIDGE = fileURLToPath(new URL('./cloudfront_bridge.py', import.meta.url))
 
 /** Starts the bridge; call `close()` in `afterAll` (it is also killed when Node exits). */
 export function startCloudFrontReference(): CloudFrontReference {
-  const child = spawn('python3', ['-u', BRIDGE], { stdio: ['pipe', 'pipe', 'pipe'] })
-  type Answer = Record<string, unknown>
-  const pending = new Map<number, { resolve: (answer: Answer) => void; reject: (error: Error) => void }>()
-  let nextId = 1
-  let stderr = ''
-  let closed = false
-  const failAll = (error: Error) => {
-    for (const { reject } of pending.values()) reject(error)
-    pending.clear()
-  }
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  child.on('error', (error) =>
-    failAll(new Error(`CloudFront bridge could not start (python3 with botocore): ${error.message}`)),
-  )
-  child.on('exit', (code, signal) => {
-    closed = true
-    if (pending.size)
-      failAll(new Error(`CloudFront bridge exited (${code ?? signal}) with requests pending:\n${stderr}`))
-  })
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const answer = JSON.parse(line)
-    const waiter = pending.get(answer.id)
-    if (!waiter) return
-    pending.delete(answer.id)
-    if (answer.error) waiter.reject(new Error(`CloudFront bridge: ${answer.error}`))
-    else waiter.resolve(answer)
-  })
-  const kill = () => {
-    if (!closed) child.kill()
-  }
-  process.once('exit', kill)
-  const ask = (job: Record<string, unknown>): Promise<Answer> => {
-    if (closed) return Promise.reject(new Error(`CloudFront bridge is not running:\n${stderr}`))
-    const id = nextId++
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject })
-      child.stdin.write(JSON.stringify({ ...job, id }) + '\n')
-    })
-  }
+  const bridge = startPythonBridge(BRIDGE, 'CloudFront bridge')
+  const ask = (job: Record<string, unknown>) => bridge.ask(job)
   return {
     keys: async () => (await ask({ op: 'keys' })) as unknown as ReferenceKeys,
     url: async (job) =>
@@ -115,10 +77,6 @@ export function startCloudFrontReference(): CloudFrontReference {
           hash: job.hash,
         })
       ).valid as boolean,
-    close() {
-      process.removeListener('exit', kill)
-      child.stdin.end()
-      kill()
-    },
+    close: () => bridge.close(),
   }
 }
