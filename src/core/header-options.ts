@@ -22,7 +22,7 @@ export interface HoistRule {
   /** Whether `x-amz-*` headers move at all. */
   enabled: boolean
   /** Lower-case names that stay signed headers. */
-  unhoistable: ReadonlySet<string>
+  unhoistable: readonly string[]
 }
 
 /**
@@ -53,13 +53,13 @@ export function checksumEntries(option: ChecksumOption | undefined): Array<[stri
  *   ...{ method: 'PUT', host: 'b.s3.us-east-1.amazonaws.com', path: '/k', query: '' },
  *   headers: [['x-amz-acl', 'private']],
  * }
- * hoistHeaders(parts, { enabled: true, unhoistable: new Set() })
+ * hoistHeaders(parts, { enabled: true, unhoistable: [] })
  * // { ..., headers: [], query: 'x-amz-acl=private' }
  */
 export function hoistHeaders(parts: CheckedParts, rule: HoistRule): CheckedParts {
   if (!rule.enabled) return parts
   const staysInHeaders = ([name]: [string, string]): boolean =>
-    !HOISTABLE_HEADER.test(name) || rule.unhoistable.has(name.toLowerCase())
+    !HOISTABLE_HEADER.test(name) || rule.unhoistable.includes(name.toLowerCase())
   const moved = parts.headers.filter((header) => !staysInHeaders(header))
   if (moved.length === 0) return parts
   const hoisted = moved.map(([name, value]) => uriEncode(name) + '=' + uriEncode(value))

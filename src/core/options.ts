@@ -257,7 +257,9 @@ function hoistRuleOf({ hoistHeaders, unhoistableHeaders }: Partial<PresignOption
   const names: unknown = unhoistableHeaders ?? []
   if (!Array.isArray(names) || !names.every((name) => typeof name === 'string'))
     fail('ERR_INVALID_OPTION', 'Set options.unhoistableHeaders to a list of header names')
-  return { enabled: hoistHeaders !== false, unhoistable: new Set(names.map((name: string) => name.toLowerCase())) }
+  // Usually none: then no copy of a list is lower-cased per presign.
+  const unhoistable = unhoistableHeaders === undefined ? [] : names.map((name: string) => name.toLowerCase())
+  return { enabled: hoistHeaders !== false, unhoistable }
 }
 
 /**
