@@ -381,6 +381,43 @@ function largeBodyWorkload(key: CryptoKey): Workload {
         check: (request) => hasSignature((request as Request).headers.get('authorization')),
       },
       {
+        id: 'digestRequest',
+        label: 'one native SHA-256 of the bytes, then building the Request (the least sign() of bytes can take)',
+        run: async () => {
+          const payloadHash = toHex(await subtle.digest('SHA-256', body))
+          return new Request(url, {
+            method: 'POST',
+            headers: { ...headers, 'x-amz-content-sha256': payloadHash },
+            body,
+          })
+        },
+        check: (request) => request instanceof Request,
+      },
+      {
+        id: 'encodeDigestRequest',
+        label: 'TextEncoder, one native SHA-256, then the Request (the least sign() of a string can take)',
+        run: async () => {
+          const bytes = encoder.encode(text)
+          const payloadHash = toHex(await subtle.digest('SHA-256', bytes))
+          return new Request(url, {
+            method: 'POST',
+            headers: { ...headers, 'x-amz-content-sha256': payloadHash },
+            body: bytes,
+          })
+        },
+        check: (request) => request instanceof Request,
+      },
+      {
+        id: 'cloneDigest',
+        label:
+          "building a Request, reading its clone's body, one native SHA-256 (the least sign() of a Request can take)",
+        run: async () => {
+          const request = new Request(url, { method: 'POST', headers, body })
+          return toHex(await subtle.digest('SHA-256', await request.clone().arrayBuffer()))
+        },
+        check: (hex) => /^[0-9a-f]{64}$/.test(hex as string),
+      },
+      {
         id: 'request',
         label: 'building that Request alone',
         run: () => Promise.resolve(new Request(url, { method: 'POST', headers, body })),

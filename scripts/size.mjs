@@ -77,7 +77,9 @@ export function entries() {
       label: 'sign, scope inferred from the host (+ the inference chunk it loads then)',
       contents: `export { sign } from ${at('index.ts')}`,
       withLazy: true,
-      ceiling: 9000,
+      // Raised from 9,000 for the warm-signature fast paths (header records read without a Headers object, ...),
+      // whose gain bench/results.md shows.
+      ceiling: 9400,
     },
     { id: 'core', label: 'webcrypto-sigv4: every export', contents: `export * from ${at('index.ts')}` },
   ]

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Times the pieces of one signature (bench/profile/components.ts) in workerd (miniflare) and Chromium, optionally against a
+// Times the pieces of one signature (bench/profile/components.ts) in workerd (miniflare), Chromium or Node, optionally against a
 // baseline revision in the same process and rounds, so that a change of a few percent shows above the noise of a
 // shared machine:
 //
 //   node bench/profile/components.mjs                         workerd and Chromium, the working tree
 //   node bench/profile/components.mjs --baseline HEAD~2       each case of HEAD~2 too, alternating with the working tree's
 //   node bench/profile/components.mjs --runtimes workerd --rounds 15
+//   node bench/profile/components.mjs --runtimes node --inflight 64    Node, 64 operations in flight
 //
 // Each case runs a batch calibrated to about 40 ms (workerd's clock moves in whole milliseconds) per round; the
 // figure is the fastest round's time per operation, in µs (the least disturbed round on a noisy machine).
@@ -27,6 +28,7 @@ const args = Object.fromEntries(
 )
 const runtimes = (args.runtimes ?? 'workerd,chromium').split(',')
 const rounds = Number(args.rounds ?? 25)
+const inflight = Number(args.inflight ?? 1)
 
 /** Bundles bench/profile/components.ts as a script that sets `globalThis[name]`, its src/ imports taken from `srcDir`. */
 async function bundle(name, srcDir) {
@@ -68,17 +70,22 @@ try {
 
 // The timing loop, the same text in both runtimes. Case names of the baseline get a "baseline " prefix.
 const runner = `
-async function runComponents(rounds) {
+async function runComponents(rounds, inflight = 1) {
   const sets = [['', globalThis.current.components()]]
   if (globalThis.baseline) sets.push(['baseline ', globalThis.baseline.components()])
   const cases = []
   for (const name of Object.keys(sets[0][1])) for (const [prefix, set] of sets) if (set[name]) cases.push([prefix + name, set[name]])
   const time = async (run, count) => {
     const started = performance.now()
-    for (let index = 0; index < count; index++) {
-      const result = run()
-      if (result && typeof result.then === 'function') await result
+    let next = 0
+    const lane = async () => {
+      while (next < count) {
+        next++
+        const result = run()
+        if (result && typeof result.then === 'function') await result
+      }
     }
+    await Promise.all(Array.from({ length: inflight }, lane))
     return performance.now() - started
   }
   const sizes = new Map()
@@ -99,7 +106,7 @@ async function runComponents(rounds) {
 `
 
 async function inWorkerd() {
-  const source = `${script}\n${runner}\nexport default { async fetch() { return Response.json(await runComponents(${rounds})) } }`
+  const source = `${script}\n${runner}\nexport default { async fetch() { return Response.json(await runComponents(${rounds}, ${inflight})) } }`
   const mf = new Miniflare({ modules: true, script: source, compatibilityDate: '2025-09-01', cf: false })
   try {
     return await (await mf.dispatchFetch('http://localhost/')).json()
@@ -117,22 +124,29 @@ async function inChromium() {
   try {
     browser = await launchBrowser('chromium', { timeout: 60_000 })
     await browser.goto(`${server.endpoint}/`)
-    return await browser.evaluate(`runComponents(${rounds})`)
+    return await browser.evaluate(`runComponents(${rounds}, ${inflight})`)
   } finally {
     await browser?.close().catch(() => {})
     server.close()
   }
 }
 
+async function inNode() {
+  // The bundles set globalThis.current / baseline; the runner becomes a global function.
+  ;(0, eval)(`${script}\n${runner}\nglobalThis.runComponents = runComponents`)
+  return globalThis.runComponents(rounds, inflight)
+}
+
 const results = {}
 for (const runtime of runtimes) {
-  if (runtime === 'workerd') results.workerd = await inWorkerd()
+  if (runtime === 'node') results.Node = await inNode()
+  else if (runtime === 'workerd') results.workerd = await inWorkerd()
   else if (runtime === 'chromium') results.Chromium = await inChromium()
-  else throw new Error(`unknown runtime ${runtime} (workerd, chromium)`)
+  else throw new Error(`unknown runtime ${runtime} (node, workerd, chromium)`)
 }
 const names = Object.keys(Object.values(results)[0] ?? {})
 const columns = Object.keys(results)
-console.log(`| µs per operation (fastest of ${rounds} rounds) | ${columns.join(' | ')} |`)
+console.log(`| µs per operation (fastest of ${rounds} rounds, ${inflight} in flight) | ${columns.join(' | ')} |`)
 console.log(`|---|${columns.map(() => '--:').join('|')}|`)
 for (const name of names) {
   const cells = columns.map((column) => {

@@ -7,6 +7,7 @@ import { amzDate, checkCredentials, resolveOptions, resolvePresignOptions } from
 import { checkParts } from '../../src/core/parts.js'
 import { prepareRequest } from '../../src/core/request.js'
 import { uriEncode } from '../../src/core/encoding.js'
+import { AwsClient } from 'aws4fetch'
 
 const token = 'IQoJb3JpZ2luX2VjE' + 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/'.repeat(22)
 const credentials = {
@@ -37,8 +38,31 @@ export function components(): Record<string, () => unknown> {
     ['x-amz-security-token', token],
     ['x-amz-target', headers['x-amz-target']],
   ]
+  const aws4fetch = new AwsClient({ ...credentials, region: 'us-east-1', service: 'kinesis' })
+  const signedHeaders = {
+    ...headers,
+    'x-amz-date': '20260101T000000Z',
+    'x-amz-security-token': token,
+    authorization: `AWS4-HMAC-SHA256 Credential=ASIAIOSFODNN7EXAMPLE/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature=${'0'.repeat(64)}`,
+  }
+  const bodyBytes = new TextEncoder().encode(body)
+  const encoder = new TextEncoder()
+  const subtle = crypto.subtle
+  const floorKey = subtle.importKey('raw', new Uint8Array(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  const canonicalHead = 'POST\n/\n\n' + headerList.map(([name, value]) => `${name}:${value}\n`).join('')
   return {
+    'WebCrypto floor (digest, digest, HMAC)': async () => {
+      const payload = await subtle.digest('SHA-256', encoder.encode(body))
+      const request = await subtle.digest('SHA-256', encoder.encode(canonicalHead + payload.byteLength))
+      return subtle.sign('HMAC', await floorKey, encoder.encode('AWS4-HMAC-SHA256\n' + request.byteLength))
+    },
     'sign()': () => sign({ method: 'POST', url, headers, body }, kinesis),
+    'aws4fetch AwsClient.sign()': () => aws4fetch.sign(url, { method: 'POST', headers, body }),
+    'the signed Request alone (bytes body)': () =>
+      new Request(url, { method: 'POST', headers: signedHeaders, body: bodyBytes }),
+    'the signed Request alone (string body)': () => new Request(url, { method: 'POST', headers: signedHeaders, body }),
+    'aws4fetch AwsClient.sign(signQuery)': () =>
+      aws4fetch.sign(`https://${s3Host}${s3Path}`, { method: 'GET', aws: { signQuery: true, service: 's3' } }),
     'presign()': () => presign(`https://${s3Host}${s3Path}`, s3),
     'presignParts()': () => presignParts({ method: 'GET', host: s3Host, path: s3Path }, s3),
     'prepareRequest()': () =>

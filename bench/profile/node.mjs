@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // CPU profile of the signer in Node: `node bench/profile/node.mjs [workload] [seconds]` bundles bench/profile/page.ts,
-// signs in a loop under the V8 profiler (node:inspector) and prints the top frames by self time. Workloads: kinesis
+// signs in a loop (INFLIGHT=64: 64 at a time) under the V8 profiler (node:inspector) and prints the top frames by self time. Workloads: kinesis
 // (sign() of a 200 B PutRecord), parts, presign, body-bytes, body-string, body-blob, body-request (sign(), 1 MiB).
 import { Session } from 'node:inspector/promises'
 import { dirname, join } from 'node:path'
@@ -22,8 +22,9 @@ session.connect()
 await session.post('Profiler.enable')
 await session.post('Profiler.setSamplingInterval', { interval: 100 })
 await session.post('Profiler.start')
-const perCall = await loop(name, seconds)
+const inflight = Number(process.env.INFLIGHT ?? 1)
+const perCall = await loop(name, seconds, inflight)
 const { profile } = await session.post('Profiler.stop')
 session.disconnect()
-console.log(`${name}: ${perCall.toFixed(1)} µs per call in Node (profiler on)`)
+console.log(`${name}: ${perCall.toFixed(1)} µs per call in Node, ${inflight} in flight (profiler on)`)
 console.log(topFrames(profile, Number(process.env.FRAMES ?? 15)).join('\n'))

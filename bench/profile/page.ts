@@ -51,16 +51,19 @@ export const workloads: Record<string, () => Promise<unknown>> = {
   'body-request': () => sign(new Request(apiUrl, { method: 'POST', body: body() }), api),
 }
 
-/** Signs with one workload for about `seconds`; resolves with the time per call in µs. */
-export async function loop(name: string, seconds: number): Promise<number> {
+/** Signs with one workload for about `seconds`, `inflight` at a time; resolves with the time per call in µs. */
+export async function loop(name: string, seconds: number, inflight = 1): Promise<number> {
   const run = workloads[name]
   if (!run) throw new Error(`unknown workload ${name} (${Object.keys(workloads).join(', ')})`)
   const started = performance.now()
   const until = started + seconds * 1000
   let count = 0
-  while (performance.now() < until || count === 0) {
-    await run()
-    count++
+  const lane = async (): Promise<void> => {
+    while (performance.now() < until || count === 0) {
+      count++
+      await run()
+    }
   }
+  await Promise.all(Array.from({ length: inflight }, lane))
   return ((performance.now() - started) * 1000) / count
 }

@@ -96,10 +96,9 @@ export function canonicalHeaders(headers: Iterable<HeaderEntry>): CanonicalHeade
     values.set(key, earlier === undefined ? trimmed : earlier + ',' + trimmed)
   }
   const names = [...values.keys()].sort()
-  return {
-    canonicalHeaders: names.map((name) => name + ':' + values.get(name) + '\n').join(''),
-    signedHeaders: names.join(';'),
-  }
+  let block = ''
+  for (const name of names) block += name + ':' + values.get(name) + '\n'
+  return { canonicalHeaders: block, signedHeaders: names.join(';') }
 }
 
 /**

@@ -86,9 +86,12 @@ export async function signHeaders(
   added.push(...resolved.checksum)
 
   // What signing sets replaces the caller's header of the same name; a token header goes whenever there is a token.
-  const replaced = new Set(['host', AUTHORIZATION_HEADER, ...added.map(([name]) => name)])
-  if (token !== undefined) replaced.add(SECURITY_TOKEN_HEADER)
-  const kept = parts.headers.filter(([name]) => !replaced.has(name.toLowerCase()))
+  const isReplaced = (name: string): boolean =>
+    name === 'host' ||
+    name === AUTHORIZATION_HEADER ||
+    (name === SECURITY_TOKEN_HEADER && token !== undefined) ||
+    added.some(([addedName]) => addedName === name)
+  const kept = parts.headers.filter(([name]) => !isReplaced(name.toLowerCase()))
 
   const headerList = canonicalHeaders([['host', parts.host], ...signable(kept), ...added])
   const signing = await signCanonicalRequest(
@@ -207,14 +210,28 @@ export async function presignQuery(
   }
 }
 
-/** What every step of one signature needs: the resolved options, the date and the credential scope. */
-interface SigningContext extends ResolvedOptions, SignatureContext {
+/** What every step of one signature needs: the resolved options it reads, the date and the credential scope. */
+interface SigningContext extends SignatureContext {
+  amzDate: string
+  rules: ServiceRules
+  payloadHash: string | undefined
   scope: string
 }
 
 function signingContext(resolved: ResolvedOptions, algorithm: SigningAlgorithm): SigningContext {
-  const date = resolved.amzDate.slice(0, 8)
-  return { ...resolved, date, scope: algorithm.scope(date, resolved.region, resolved.service) }
+  const { credentials, amzDate, region, service, rules, payloadHash } = resolved
+  const date = amzDate.slice(0, 8)
+  // The fields listed rather than the options spread: one object shape, built without copying the whole record.
+  return {
+    credentials,
+    amzDate,
+    date,
+    region,
+    service,
+    rules,
+    payloadHash,
+    scope: algorithm.scope(date, region, service),
+  }
 }
 
 /** An empty session token means none (environment variables often hold an empty AWS_SESSION_TOKEN). */
@@ -255,7 +272,8 @@ async function payloadHashOf(parts: CheckedParts, context: SigningContext, unsig
   return bodyHash(parts.body, context.rules)
 }
 
-async function bodyHash(body: RequestParts['body'], rules: ServiceRules): Promise<string> {
+/** The hash of a body; a literal where none needs computing. Not async: a digest's promise is passed on as is. */
+function bodyHash(body: RequestParts['body'], rules: ServiceRules): string | Promise<string> {
   if (body instanceof ReadableStream) {
     // A stream cannot be hashed before it is sent; S3 takes it unsigned.
     if (rules.unsignedPayloads) return UNSIGNED_PAYLOAD

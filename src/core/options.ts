@@ -129,10 +129,15 @@ const CREDENTIAL_TEXT = /^[\x21-\x7e]+$/
  * const credentials = checkCredentials(await provider())
  */
 export function checkCredentials(value: unknown): Credentials {
+  // Checked before with the same fields: the same answer (a warm signature skips the regular expressions).
   if (!isRecord(value)) {
     fail('ERR_CREDENTIALS_MISSING', 'Set options.credentials to { accessKeyId, secretAccessKey }')
   }
   const { accessKeyId, secretAccessKey, sessionToken } = value
+  // Checked before with the same fields: the same answer (a warm signature skips the regular expressions).
+  const memo = checkedCredentials.get(value)
+  if (memo !== undefined && memo[0] === accessKeyId && memo[1] === secretAccessKey && memo[2] === sessionToken)
+    return value as unknown as Credentials
   if (typeof accessKeyId !== 'string' || !accessKeyId) {
     fail('ERR_CREDENTIALS_MISSING', 'Set credentials.accessKeyId')
   }
@@ -149,8 +154,15 @@ export function checkCredentials(value: unknown): Credentials {
   if (sessionToken && !CREDENTIAL_TEXT.test(sessionToken)) {
     fail('ERR_INVALID_CREDENTIALS', 'Fix credentials.sessionToken: it holds a space, line break or non-ASCII text')
   }
+  checkedCredentials.set(value, [accessKeyId, secretAccessKey, sessionToken])
   return value as unknown as Credentials
 }
+
+/**
+ * Credentials objects that passed `checkCredentials`, with the fields they passed with: a field changed since is
+ * checked again. Keyed by the object (never by a secret), so nothing outlives it.
+ */
+const checkedCredentials = new WeakMap<object, readonly [unknown, unknown, unknown]>()
 
 /** A payload hash the signer accepts: 64 lower-case hex digits, `UNSIGNED-PAYLOAD` or a `STREAMING-*` literal. */
 const PAYLOAD_HASH = /^([0-9a-f]{64}|UNSIGNED-PAYLOAD|STREAMING-[A-Z0-9-]+)$/
@@ -180,7 +192,12 @@ const BOOLEAN_OPTIONS = ['unsignedPayload', 'signContentSha256', 'normalizePath'
  * @example
  * await resolveScope({}, 'kinesis.eu-west-1.amazonaws.com', '/') // { region: 'eu-west-1', service: 'kinesis', rules }
  */
-export async function resolveScope(options: Partial<SignOptions>, host: string, path: string): Promise<ResolvedScope> {
+export function resolveScope(
+  options: Partial<SignOptions>,
+  host: string,
+  path: string,
+): ResolvedScope | Promise<ResolvedScope> {
+  // Not async: with region and service given (the usual case) the scope is ready at once, with no step to wait.
   if (!isRecord(options)) fail('ERR_INVALID_OPTION', 'Pass options: { credentials }')
   for (const name of BOOLEAN_OPTIONS) {
     const value: unknown = options[name]
@@ -188,7 +205,11 @@ export async function resolveScope(options: Partial<SignOptions>, host: string, 
       fail('ERR_INVALID_OPTION', `Set options.${name} to true or false`)
   }
   // Host inference only when an option is missing: it is the slowest step of resolving options.
-  const inferred: InferredScope = options.region && options.service ? {} : await inferScope(host, path)
+  if (options.region && options.service) return scopeFrom(options, {}, host)
+  return inferScope(host, path).then((inferred) => scopeFrom(options, inferred, host))
+}
+
+function scopeFrom(options: Partial<SignOptions>, inferred: InferredScope, host: string): ResolvedScope {
   const region = scopeName('region', options.region ?? inferred.region, host)
   const service = scopeName('service', options.service ?? inferred.service, host)
   return { region, service, rules: serviceRules(service, options) }
@@ -203,7 +224,9 @@ export async function resolveScope(options: Partial<SignOptions>, host: string, 
  * resolved.service // 'iam'
  */
 export async function resolveOptions(options: SignOptions, host: string, path: string): Promise<ResolvedOptions> {
-  const scope = await resolveScope(options, host, path)
+  const pendingScope = resolveScope(options, host, path)
+  // Awaited only when inference ran, and a provider's promise only when there is one: no step for plain values.
+  const scope = pendingScope instanceof Promise ? await pendingScope : pendingScope
   const givenHash = options.payloadHash ?? undefined
   const payloadHash = givenHash === undefined ? undefined : checkPayloadHash(givenHash, 'options.payloadHash')
   const checksum = checksumEntries(options.checksum)
@@ -211,7 +234,9 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
   const input = options.credentials
   let credentials: unknown
   try {
-    credentials = await (typeof input === 'function' ? input() : input)
+    credentials = typeof input === 'function' ? input() : input
+    // What `await` would wait for: a promise, or any object with a `then` method.
+    if (isRecord(credentials) && typeof credentials.then === 'function') credentials = await credentials
   } catch (error) {
     fail('ERR_CREDENTIALS_PROVIDER', 'Credentials provider failed: see cause', error)
   }
@@ -287,11 +312,22 @@ export function scopeName(name: 'region' | 'service', value: unknown, host?: str
  * @example
  * amzDate('2015-08-30T12:36:00Z') // '20150830T123600Z'
  */
-export function amzDate(datetime: Date | string = new Date()): string {
+export function amzDate(datetime?: Date | string): string {
+  if (datetime === undefined) return amzDateNow()
   const isoInput = typeof datetime === 'string' && /^\d{4}-\d\d-\d\d/.test(datetime)
   const date = datetime instanceof Date || isoInput ? new Date(datetime) : undefined
   const iso = date && !Number.isNaN(date.getTime()) ? date.toISOString() : ''
   // Years outside 0000-9999 print as +/-YYYYYY and cannot be an X-Amz-Date.
   if (!/^\d{4}-/.test(iso)) fail('ERR_INVALID_DATETIME', 'Set options.datetime to a Date or ISO string')
   return iso.replace(/[-:]|\.\d+/g, '')
+}
+
+/** The X-Amz-Date of the current second, formatted once per second: every warm signature asks for it. */
+let currentSecond: [second: number, amzDate: string] | undefined
+
+function amzDateNow(): string {
+  const now = Date.now()
+  const second = Math.floor(now / 1000)
+  if (currentSecond?.[0] !== second) currentSecond = [second, amzDate(new Date(now))]
+  return currentSecond[1]
 }

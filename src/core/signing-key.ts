@@ -17,6 +17,10 @@ export interface Credentials {
 const signingKeys = new Map<string, Promise<CryptoKey>>()
 // The secret's hash, memoised per credentials object so a warm signature costs no extra digest.
 const secretIds = new WeakMap<Credentials, [secret: string, id: Promise<string>]>()
+// The last signing key per credentials object, with the secret and scope it is for (keyed by the object, never the
+// secret: the secret is kept only to see that it has not changed).
+type LastKey = [secret: string, date: string, region: string, service: string, key: Promise<CryptoKey>]
+const lastKeys = new WeakMap<Credentials, LastKey>()
 
 /**
  * The SigV4 signing key `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`
@@ -25,12 +29,29 @@ const secretIds = new WeakMap<Credentials, [secret: string, id: Promise<string>]
  * @example
  * const key = await signingKey(credentials, '20150830', 'us-east-1', 'iam')
  */
-export async function signingKey(
+export function signingKey(
   credentials: Credentials,
   date: string,
   region: string,
   service: string,
 ): Promise<CryptoKey> {
+  const secret = credentials.secretAccessKey
+  // The key this credentials object signed with last, for the same secret and scope: no hash, no cache lookup, and
+  // no async step (the cached promise itself).
+  const last = lastKeys.get(credentials)
+  if (last !== undefined && last[0] === secret && last[1] === date && last[2] === region && last[3] === service)
+    return last[4]
+  const key = sharedKey(credentials, date, region, service)
+  const entry: LastKey = [secret, date, region, service, key]
+  lastKeys.set(credentials, entry)
+  key.catch(() => {
+    if (lastKeys.get(credentials) === entry) lastKeys.delete(credentials)
+  })
+  return key
+}
+
+/** The signing key from the cache shared by every credentials object with the same secret, derived on a miss. */
+async function sharedKey(credentials: Credentials, date: string, region: string, service: string): Promise<CryptoKey> {
   const secret = 'AWS4' + credentials.secretAccessKey
   let id = secretIds.get(credentials)
   if (id?.[0] !== secret) {
