@@ -114,6 +114,10 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null
 }
 
+/** What `await` would wait for: a promise, or any object with a `then` method. */
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  isRecord(value) && typeof value.then === 'function'
+
 /**
  * What an access key id or session token may hold: visible ASCII. Both go into headers (`authorization`,
  * `x-amz-security-token`) as they are, so a space, line break or non-ASCII character would break the request.
@@ -235,8 +239,7 @@ export async function resolveOptions(options: SignOptions, host: string, path: s
   let credentials: unknown
   try {
     credentials = typeof input === 'function' ? input() : input
-    // What `await` would wait for: a promise, or any object with a `then` method.
-    if (isRecord(credentials) && typeof credentials.then === 'function') credentials = await credentials
+    if (isThenable(credentials)) credentials = await credentials
   } catch (error) {
     fail('ERR_CREDENTIALS_PROVIDER', 'Credentials provider failed: see cause', error)
   }
