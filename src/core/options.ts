@@ -133,15 +133,10 @@ const CREDENTIAL_TEXT = /^[\x21-\x7e]+$/
  * const credentials = checkCredentials(await provider())
  */
 export function checkCredentials(value: unknown): Credentials {
-  // Checked before with the same fields: the same answer (a warm signature skips the regular expressions).
   if (!isRecord(value)) {
     fail('ERR_CREDENTIALS_MISSING', 'Set options.credentials to { accessKeyId, secretAccessKey }')
   }
   const { accessKeyId, secretAccessKey, sessionToken } = value
-  // Checked before with the same fields: the same answer (a warm signature skips the regular expressions).
-  const memo = checkedCredentials.get(value)
-  if (memo !== undefined && memo[0] === accessKeyId && memo[1] === secretAccessKey && memo[2] === sessionToken)
-    return value as unknown as Credentials
   if (typeof accessKeyId !== 'string' || !accessKeyId) {
     fail('ERR_CREDENTIALS_MISSING', 'Set credentials.accessKeyId')
   }
@@ -158,15 +153,8 @@ export function checkCredentials(value: unknown): Credentials {
   if (sessionToken && !CREDENTIAL_TEXT.test(sessionToken)) {
     fail('ERR_INVALID_CREDENTIALS', 'Fix credentials.sessionToken: it holds a space, line break or non-ASCII text')
   }
-  checkedCredentials.set(value, [accessKeyId, secretAccessKey, sessionToken])
   return value as unknown as Credentials
 }
-
-/**
- * Credentials objects that passed `checkCredentials`, with the fields they passed with: a field changed since is
- * checked again. Keyed by the object (never by a secret), so nothing outlives it.
- */
-const checkedCredentials = new WeakMap<object, readonly [unknown, unknown, unknown]>()
 
 /** A payload hash the signer accepts: 64 lower-case hex digits, `UNSIGNED-PAYLOAD` or a `STREAMING-*` literal. */
 const PAYLOAD_HASH = /^([0-9a-f]{64}|UNSIGNED-PAYLOAD|STREAMING-[A-Z0-9-]+)$/
