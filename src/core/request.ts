@@ -150,7 +150,7 @@ export async function prepareRequest<Resolved extends ResolvedOptions>(
   const clone = source?.clone()
   const body = clone
     ? await requestBody(clone, method, hashKnown(resolved, headers))
-    : await requestLikeBody(input.body, method, headers)
+    : await requestLikeBody(input.body, method, headers, hashKnown(resolved, headers))
   return {
     resolved,
     url,
@@ -231,6 +231,7 @@ async function requestLikeBody(
   body: BodyInit | null | undefined,
   method: string,
   headers: Headers,
+  hashIsKnown = false,
 ): Promise<PreparedBody> {
   if (body === undefined || body === null) return { hashed: null, sent: null }
   if (BODILESS_METHOD.test(method)) fail('ERR_INVALID_REQUEST', `Remove the body of this ${method} request`)
@@ -248,6 +249,12 @@ async function requestLikeBody(
       fail('ERR_STREAM_BODY_UNSUPPORTED', 'This runtime cannot send a stream body: pass bytes or a Blob')
     }
     return { hashed: body, sent: body }
+  }
+  // A Blob whose hash is known (UNSIGNED-PAYLOAD, a given payload hash) is not read: it is sent as is, with the
+  // content type fetch would give it.
+  if (hashIsKnown && typeof Blob !== 'undefined' && body instanceof Blob) {
+    setDefaultContentType(headers, body.type || null)
+    return { hashed: null, sent: body }
   }
   // A Blob, FormData or URLSearchParams is read once, the way fetch would send it: a FormData gets its multipart
   // boundary here and the signed bytes fix it, with the content type fetch would set.
