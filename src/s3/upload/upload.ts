@@ -226,10 +226,10 @@ export async function upload(client: AwsClient, options: UploadOptions): Promise
       const largest = Math.max(0, ...[...stored.values()].map((part) => part.size))
       if (largest >= MIN_PART_SIZE) partSize = largest
     }
-    const first = await source.next(partSize)
+    let first = await source.next(partSize)
     if (!checked.uploadId && (!first || sizeOf(first) < partSize || (await source.atEnd())))
       return await putObject(client, url, first ?? new Uint8Array(0), options, checked, controller.signal)
-    return await multipart(client, url, options, source, {
+    const plan: MultipartPlan = {
       first,
       partSize,
       concurrency: checked.concurrency,
@@ -238,7 +238,10 @@ export async function upload(client: AwsClient, options: UploadOptions): Promise
       checksum: checked.checksum,
       aws: checked.aws,
       uploadId: checked.uploadId,
-    })
+    }
+    // The first part is handed on, not kept here for the whole upload: each part is held by its PUT only.
+    first = undefined
+    return await multipart(client, url, options, source, plan)
   } catch (error) {
     await source.cancel(error)
     throw userSignal?.aborted && !(error instanceof UploadError && error.code === 'ERR_UPLOAD_LEFT_BEHIND')
@@ -359,6 +362,7 @@ async function multipart(
 
   const inFlight = new Set<Promise<void>>()
   let data = plan.first
+  plan.first = undefined
   let objectCrc: string | undefined
   try {
     for (let partNumber = 1; data; partNumber++) {
