@@ -67,7 +67,7 @@ function* parts(size: number, partSize: number): Generator<Uint8Array<ArrayBuffe
   let filled = 0
   let left = size
   for (const chunk of chunks(size)) {
-    for (let at = 0; at < chunk.length; ) {
+    for (let at = 0; at < chunk.length;) {
       const taken = Math.min(chunk.length - at, part.length - filled)
       part.set(chunk.subarray(at, at + taken), filled)
       filled += taken
@@ -250,13 +250,22 @@ async function main(): Promise<void> {
     for (const checksum of [false, true]) {
       for (const contender of [MINE, THEIRS] as const) {
         const key = `${contender.replace(/\W+/g, '-')}-${checksum}.bin`
-        const job = { endpoint: moto.endpoint, credentials: keys, key, size: plan.size, partSize, concurrency, checksum }
+        const job = {
+          endpoint: moto.endpoint,
+          credentials: keys,
+          key,
+          size: plan.size,
+          partSize,
+          concurrency,
+          checksum,
+        }
         const timing = await runChild(contender, job)
         const stored = await client.fetch(`${moto.endpoint}/${BUCKET}/${key}`)
         const hash = createHash('sha256')
         const reader = stored.body!.getReader()
         for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) hash.update(chunk.value)
-        if (hash.digest('hex') !== sha256) throw new Error(`${contender}: the object moto stored differs from the source`)
+        if (hash.digest('hex') !== sha256)
+          throw new Error(`${contender}: the object moto stored differs from the source`)
         log({ contender, checksum, size: plan.size, server: 'moto', ...timing })
       }
     }

@@ -109,7 +109,8 @@ function payloadSigningOf(given: unknown, url: URL, plan: ChecksumPlan | undefin
       'ERR_INVALID_OPTION',
       "options.payloadSigning 'unsigned-with-checksum' needs options.checksum: without one nothing would protect the body",
     )
-  const unsigned = given === 'unsigned-with-checksum' || ((given ?? 'auto') === 'auto' && !!plan && url.protocol === 'https:')
+  const unsigned =
+    given === 'unsigned-with-checksum' || ((given ?? 'auto') === 'auto' && !!plan && url.protocol === 'https:')
   return unsigned ? { unsignedPayload: true } : undefined
 }
 
