@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { Agent, request as httpRequest } from 'node:http'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { AwsClient } from '../src/client.js'
@@ -28,9 +29,10 @@ interface Job {
 }
 
 export const CEILING = 'fetch PUTs (server ceiling)'
+export const HTTP_CEILING = 'node:http PUTs (server ceiling)'
 export const MINE = 'webcrypto-sigv4 upload'
 export const THEIRS = '@aws-sdk/lib-storage Upload'
-type Contender = typeof CEILING | typeof MINE | typeof THEIRS
+type Contender = typeof CEILING | typeof HTTP_CEILING | typeof MINE | typeof THEIRS
 
 // The same pseudo-random 1 MiB chunks for every contender (xorshift32, seeded by the chunk index).
 function* chunks(size: number): Generator<Uint8Array<ArrayBuffer>> {
@@ -82,18 +84,34 @@ function* parts(size: number, partSize: number): Generator<Uint8Array<ArrayBuffe
   }
 }
 
-// The server's ceiling: plain fetch PUTs of the same parts at the same concurrency, no signing, no checksum.
-async function ceiling(job: Job): Promise<void> {
+// One PUT by node:http (what the AWS SDK's Node handler uses), with a keep-alive agent.
+const agent = new Agent({ keepAlive: true })
+function httpPut(url: string, body: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: 'PUT', agent, headers: { 'content-length': body.length } }, (answer) => {
+      answer.resume()
+      answer.on('end', () => (answer.statusCode === 200 ? resolve() : reject(new Error(`PUT: ${answer.statusCode}`))))
+    })
+    request.on('error', reject)
+    request.end(body)
+  })
+}
+
+// The server's ceiling: plain PUTs of the same parts at the same concurrency, no signing, no checksum, by fetch (the
+// transport upload() has in Node) or by node:http (lib-storage's).
+async function ceiling(job: Job, transport: 'fetch' | 'http'): Promise<void> {
   const inFlight = new Set<Promise<void>>()
   let partNumber = 0
   for (const part of parts(job.size, job.partSize)) {
     const url = `${job.endpoint}/${BUCKET}/${job.key}?partNumber=${++partNumber}`
-    const task: Promise<void> = fetch(url, { method: 'PUT', body: part })
-      .then(async (response) => {
-        await response.body?.cancel()
-        if (!response.ok) throw new Error(`ceiling PUT: ${response.status}`)
-      })
-      .finally(() => inFlight.delete(task))
+    const sent =
+      transport === 'http'
+        ? httpPut(url, part)
+        : fetch(url, { method: 'PUT', body: part }).then(async (response) => {
+            await response.body?.cancel()
+            if (!response.ok) throw new Error(`ceiling PUT: ${response.status}`)
+          })
+    const task: Promise<void> = sent.finally(() => inFlight.delete(task))
     inFlight.add(task)
     while (inFlight.size >= job.concurrency) await Promise.race(inFlight)
   }
@@ -104,7 +122,8 @@ async function child(contender: Contender, job: Job): Promise<void> {
   const url = `${job.endpoint}/${BUCKET}/${job.key}`
   const baselineRss = process.memoryUsage.rss()
   const started = performance.now()
-  if (contender === CEILING) await ceiling(job)
+  if (contender === CEILING) await ceiling(job, 'fetch')
+  else if (contender === HTTP_CEILING) await ceiling(job, 'http')
   else if (contender === MINE) {
     const client = new AwsClient({ credentials: job.credentials, region: 'us-east-1', service: 's3' })
     await upload(client, {
@@ -211,7 +230,7 @@ async function main(): Promise<void> {
       const key = `${contender.replace(/\W+/g, '-')}-${checksum}-${size}.bin`
       const job = { endpoint: sink.endpoint, credentials, key, size, partSize, concurrency, checksum }
       const timing = await runChild(contender, job)
-      if (contender !== CEILING) {
+      if (contender !== CEILING && contender !== HTTP_CEILING) {
         // The sink hashed each part: they must be the source's parts, in order.
         const expected = [...parts(size, partSize)].map((part) => sha256Of([part]))
         const stored = sink.object(`${BUCKET}/${key}`)?.parts.map((part) => part.sha256)
@@ -221,7 +240,8 @@ async function main(): Promise<void> {
       log({ contender, checksum, size, server: 'sink', ...timing })
     }
     for (let round = 0; round < plan.rounds; round++) {
-      await run(CEILING, false, plan.size)
+      for (const contender of round % 2 === 0 ? [CEILING, HTTP_CEILING] : [HTTP_CEILING, CEILING])
+        await run(contender, false, plan.size)
       for (const checksum of [false, true]) {
         // Alternate who goes first, so a loaded machine does not favour one side.
         const order = round % 2 === 0 ? [MINE, THEIRS] : [THEIRS, MINE]
