@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { Agent, request as httpRequest } from 'node:http'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
@@ -155,9 +156,20 @@ async function child(contender: Contender, job: Job): Promise<void> {
     }).done()
   }
   const seconds = (performance.now() - started) / 1000
-  // ru_maxrss is in KiB on Linux.
-  const peakRss = process.resourceUsage().maxRSS * 1024
+  const peakRss = peakRssOfThisProcess()
   process.stdout.write(JSON.stringify({ seconds, baselineRss, peakRss }) + '\n')
+}
+
+/**
+ * The process's own peak RSS: VmHWM of /proc/self/status (Linux), in bytes. Not ru_maxrss: Linux carries that over
+ * fork and exec, so a child would report its parent's RSS at spawn time whenever that was higher (here, the parent
+ * runs the sink).
+ */
+function peakRssOfThisProcess(): number {
+  const status = readFileSync('/proc/self/status', 'utf8')
+  const kib = /^VmHWM:\s+(\d+) kB/m.exec(status)
+  if (!kib) throw new Error('no VmHWM in /proc/self/status: this bench measures memory on Linux only')
+  return Number(kib[1]) * 1024
 }
 
 interface Timing {
@@ -232,7 +244,7 @@ async function main(): Promise<void> {
       const timing = await runChild(contender, job)
       if (contender !== CEILING && contender !== HTTP_CEILING) {
         // The sink hashed each part: they must be the source's parts, in order.
-        const expected = [...parts(size, partSize)].map((part) => sha256Of([part]))
+        const expected = Array.from(parts(size, partSize), (part) => sha256Of([part]))
         const stored = sink.object(`${BUCKET}/${key}`)?.parts.map((part) => part.sha256)
         if (JSON.stringify(stored) !== JSON.stringify(expected))
           throw new Error(`${contender}: the sink received other bytes than the source's`)
