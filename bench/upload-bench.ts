@@ -252,16 +252,17 @@ async function main(): Promise<void> {
       log({ contender, checksum, size, server: 'sink', ...timing })
     }
     for (let round = 0; round < plan.rounds; round++) {
-      for (const contender of round % 2 === 0 ? [CEILING, HTTP_CEILING] : [HTTP_CEILING, CEILING])
+      for (const contender of (round % 2 === 0 ? [CEILING, HTTP_CEILING] : [HTTP_CEILING, CEILING]) as Contender[])
         await run(contender, false, plan.size)
       for (const checksum of [false, true]) {
         // Alternate who goes first, so a loaded machine does not favour one side.
-        const order = round % 2 === 0 ? [MINE, THEIRS] : [THEIRS, MINE]
+        const order: Contender[] = round % 2 === 0 ? [MINE, THEIRS] : [THEIRS, MINE]
         for (const contender of order) await run(contender, checksum, plan.size)
       }
     }
     for (const size of plan.growthSizes)
-      for (const checksum of [false, true]) for (const contender of [MINE, THEIRS]) await run(contender, checksum, size)
+      for (const checksum of [false, true])
+        for (const contender of [MINE, THEIRS] as const) await run(contender, checksum, size)
   } finally {
     await sink.stop()
   }

@@ -70,13 +70,19 @@ function dechunker(onBytes: (bytes: Uint8Array) => void): (chunk: Buffer) => voi
   }
 }
 
-function xml(response: ServerResponse, body: string): void {
-  response.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) })
-  response.end(body)
+/** Options of the sink. */
+export interface SinkOptions {
+  /** Answer CORS for pages on other origins: preflights echo the asked headers; ETag and checksums are exposed. */
+  cors?: boolean
+}
+
+const CORS_ANSWER = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'ETag, x-amz-checksum-crc32, x-amz-checksum-crc32c, x-amz-checksum-crc64nvme',
 }
 
 /** Starts the sink on a free port of 127.0.0.1. */
-export async function startSink(): Promise<Sink> {
+export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const uploads = new Map<string, { path: string; parts: Map<number, SinkPart> }>()
   const objects = new Map<string, SinkObject>()
   const counts: Record<string, number> = {}
@@ -99,7 +105,24 @@ export async function startSink(): Promise<Sink> {
       request.on('error', reject)
     })
 
+  const xml = (response: ServerResponse, body: string): void => {
+    response.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) })
+    response.end(body)
+  }
   const server = createServer((request, response) => {
+    if (options.cors) {
+      if (request.method === 'OPTIONS') {
+        request.resume()
+        response.writeHead(204, {
+          'access-control-allow-origin': '*',
+          'access-control-allow-methods': 'GET, PUT, POST, DELETE, HEAD',
+          'access-control-allow-headers': request.headers['access-control-request-headers'] ?? '*',
+          'access-control-max-age': '600',
+        })
+        return response.end()
+      }
+      for (const [name, value] of Object.entries(CORS_ANSWER)) response.setHeader(name, value)
+    }
     const url = new URL(request.url ?? '/', 'http://sink')
     const path = decodeURIComponent(url.pathname.slice(1))
     const uploadId = url.searchParams.get('uploadId')

@@ -195,7 +195,7 @@ describe('payloadSigning over https (fake S3)', () => {
         })
         // The client used to build a Request around each part and read it back (one more copy per attempt).
         // (CreateMultipartUpload and the Complete document are small string bodies, read as before.)
-        expect(requestReads.mock.contexts.filter((request) => request.method === 'PUT')).toEqual([])
+        expect(requestReads.mock.contexts.filter((request) => (request as Request).method === 'PUT')).toEqual([])
         expect(requestReads.mock.contexts.length).toBe(2)
         // A Blob slice is read only chunk by chunk for its CRC, never whole.
         expect(blobReads).not.toHaveBeenCalled()
