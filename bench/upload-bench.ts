@@ -15,6 +15,7 @@ import { AwsClient } from '../src/client.js'
 import { upload } from '../src/s3.js'
 import { BOOTSTRAP_IAM_ACTIONS, bootstrapIam, startMoto } from '../test/helpers/moto.js'
 import { startSink } from '../test/helpers/s3-sink.js'
+import { chunks, parts } from './generated.js'
 
 const MIB = 1024 * 1024
 const BUCKET = 'bench'
@@ -35,24 +36,6 @@ export const MINE = 'webcrypto-sigv4 upload'
 export const THEIRS = '@aws-sdk/lib-storage Upload'
 type Contender = typeof CEILING | typeof HTTP_CEILING | typeof MINE | typeof THEIRS
 
-// The same pseudo-random 1 MiB chunks for every contender (xorshift32, seeded by the chunk index).
-function* chunks(size: number): Generator<Uint8Array<ArrayBuffer>> {
-  for (let produced = 0, index = 1; produced < size; index++) {
-    const length = Math.min(MIB, size - produced)
-    const bytes = new Uint8Array(length)
-    const words = new Uint32Array(bytes.buffer, 0, length >> 2)
-    let state = index
-    for (let i = 0; i < words.length; i++) {
-      state ^= state << 13
-      state ^= state >>> 17
-      state ^= state << 5
-      words[i] = state >>> 0
-    }
-    produced += length
-    yield bytes
-  }
-}
-
 function webStream(size: number): ReadableStream<Uint8Array> {
   const source = chunks(size)
   return new ReadableStream({
@@ -62,27 +45,6 @@ function webStream(size: number): ReadableStream<Uint8Array> {
       else controller.enqueue(next.value)
     },
   })
-}
-
-// The same stream cut into parts of `partSize` (one buffer per part), as both uploaders cut it.
-function* parts(size: number, partSize: number): Generator<Uint8Array<ArrayBuffer>> {
-  let part = new Uint8Array(Math.min(partSize, size))
-  let filled = 0
-  let left = size
-  for (const chunk of chunks(size)) {
-    for (let at = 0; at < chunk.length;) {
-      const taken = Math.min(chunk.length - at, part.length - filled)
-      part.set(chunk.subarray(at, at + taken), filled)
-      filled += taken
-      at += taken
-      if (filled === part.length) {
-        yield part
-        left -= part.length
-        filled = 0
-        if (left > 0) part = new Uint8Array(Math.min(partSize, left))
-      }
-    }
-  }
 }
 
 // One PUT by node:http (what the AWS SDK's Node handler uses), with a keep-alive agent.
