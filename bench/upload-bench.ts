@@ -3,8 +3,6 @@
 // runs each contender in its own Node process, rounds alternating, and prints one JSON line with the results.
 // With `child <contender> <job JSON>`: uploads one generated stream with that contender and prints its timing and
 // peak RSS.
-import { S3Client } from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -12,10 +10,10 @@ import { Agent, request as httpRequest } from 'node:http'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { AwsClient } from '../src/client.js'
-import { upload } from '../src/s3.js'
 import { BOOTSTRAP_IAM_ACTIONS, bootstrapIam, startMoto } from '../test/helpers/moto.js'
 import { startSink } from '../test/helpers/s3-sink.js'
 import { chunks, parts } from './generated.js'
+import { libStorageUpload, sigv4Upload } from './upload-contenders.js'
 
 const MIB = 1024 * 1024
 const BUCKET = 'bench'
@@ -81,42 +79,26 @@ async function ceiling(job: Job, transport: 'fetch' | 'http'): Promise<void> {
   await Promise.all(inFlight)
 }
 
+async function warmUp(endpoint: string): Promise<void> {
+  const response = await fetch(`${endpoint}/warm-up`)
+  await response.arrayBuffer()
+  await new Promise<void>((resolve, reject) =>
+    httpRequest(`${endpoint}/warm-up`, { agent }, (answer) => answer.resume().on('end', resolve))
+      .on('error', reject)
+      .end(),
+  )
+}
+
 async function child(contender: Contender, job: Job): Promise<void> {
-  const url = `${job.endpoint}/${BUCKET}/${job.key}`
+  // Node sets up its fetch (undici) on the first request: in every child, fetch and node:http each send one small
+  // request first, so that "over start" counts the upload, not a transport's one-time setup.
+  await warmUp(job.endpoint)
   const baselineRss = process.memoryUsage.rss()
   const started = performance.now()
   if (contender === CEILING) await ceiling(job, 'fetch')
   else if (contender === HTTP_CEILING) await ceiling(job, 'http')
-  else if (contender === MINE) {
-    const client = new AwsClient({ credentials: job.credentials, region: 'us-east-1', service: 's3' })
-    await upload(client, {
-      url,
-      body: webStream(job.size),
-      partSize: job.partSize,
-      concurrency: job.concurrency,
-      // Over https this is the default with a checksum; over the bench's plain http it is asked for explicitly.
-      ...(job.checksum && { checksum: 'crc32' as const, payloadSigning: 'unsigned-with-checksum' as const }),
-    })
-  } else {
-    const client = new S3Client({
-      region: 'us-east-1',
-      endpoint: job.endpoint,
-      forcePathStyle: true,
-      credentials: job.credentials,
-      requestChecksumCalculation: job.checksum ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED',
-    })
-    await new Upload({
-      client,
-      params: {
-        Bucket: BUCKET,
-        Key: job.key,
-        Body: Readable.from(chunks(job.size)),
-        ...(job.checksum && { ChecksumAlgorithm: 'CRC32' as const }),
-      },
-      partSize: job.partSize,
-      queueSize: job.concurrency,
-    }).done()
-  }
+  else if (contender === MINE) await sigv4Upload(webStream(job.size), { ...job, bucket: BUCKET })
+  else await libStorageUpload(Readable.from(chunks(job.size)), { ...job, bucket: BUCKET })
   const seconds = (performance.now() - started) / 1000
   const peakRss = peakRssOfThisProcess()
   process.stdout.write(JSON.stringify({ seconds, baselineRss, peakRss }) + '\n')
