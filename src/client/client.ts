@@ -3,6 +3,7 @@
 import { AwsError, okText, redactedSigning, signings } from './aws-error.js'
 import { SIGV4 } from '../core/engine.js'
 import type { SignedParts } from '../core/types.js'
+import { isBytes, type Bytes } from '../core/encoding.js'
 import { fail } from '../core/errors.js'
 import { isRecord, resolveScope, type CredentialsInput, type PresignOptions } from '../core/options.js'
 import { presignRequestWith, signRequestWith } from '../core/with-algorithm.js'
@@ -76,6 +77,11 @@ interface PreparedFetch {
   replayable: boolean
 }
 
+/** A body the client sends as given on every attempt: a Blob, or bytes of an ArrayBuffer (fetch copies a view of a
+ * SharedArrayBuffer, so that one goes through the Request like any other body). */
+const isHeldBody = (body: unknown): body is Blob | Bytes =>
+  body instanceof Blob || (isBytes(body) && (body instanceof ArrayBuffer || body.buffer instanceof ArrayBuffer))
+
 function checkedCount(name: string, value: number | undefined, fallback: number, integer: boolean): number {
   if (value === undefined) return fallback
   const valid = typeof value === 'number' && value >= 0 && (integer ? Number.isInteger(value) : Number.isFinite(value))
@@ -93,7 +99,8 @@ function checkedCount(name: string, value: number | undefined, fallback: number,
  * is signed afresh; 408, 429, 5xx, network errors and throttling codes are retried with capped exponential
  * backoff and full jitter (respecting `Retry-After`) within a retry budget; a clock-skew error sets
  * `clockOffset` from the server's time and retries once. A `ReadableStream` body is sent as is and never
- * retried; other bodies are read once and re-sent. `init.signal` aborts at every step, backoff included.
+ * retried; bytes and Blobs are held as given (not copied) and re-sent on each attempt; other bodies are read once
+ * and re-sent. `init.signal` aborts at every step, backoff included.
  *
  * @example
  * const client = new AwsClient({ credentials: { accessKeyId, secretAccessKey }, region: 'us-east-1' })
@@ -158,15 +165,27 @@ export class AwsClient {
     if (typeof input === 'string' && parserRewritesPath(input))
       refuseRewrittenKey(input, (await resolveScope({ ...this.options, ...aws }, url.host, url.pathname)).rules)
     if (init.headers !== undefined) headersOf(init.headers)
-    const base = buildRequest(input instanceof URL ? input.href : input, { ...init, duplex: 'half' } as RequestInit)
+    // Bytes and Blobs are held as given and re-sent as they are on every attempt: no Request is built around them to
+    // be read back into a second copy (a Blob cannot change; bytes are the caller's, as with fetch).
+    const held = !(input instanceof Request) && isHeldBody(init.body)
+    const base = buildRequest(input instanceof URL ? input.href : input, {
+      ...init,
+      ...(held && { body: null }),
+      duplex: 'half',
+    } as RequestInit)
     const replayable = !(init.body instanceof ReadableStream)
     // Read the bytes whatever `base.body` says: Firefox has no Request.body (undefined), which dropped the body.
-    const body = replayable
-      ? await base
-          .arrayBuffer()
-          .then((bytes) => (bytes.byteLength ? bytes : null))
-          .catch((error: unknown) => fail('ERR_BODY_USED', 'The body was read already: pass a fresh one', error))
-      : (init.body as ReadableStream)
+    // An empty body is sent as none, as the bytes read back from a Request are.
+    const body = held
+      ? (init.body instanceof Blob ? init.body.size : (init.body as Bytes).byteLength)
+        ? (init.body as Blob | Bytes)
+        : null
+      : replayable
+        ? await base
+            .arrayBuffer()
+            .then((bytes) => (bytes.byteLength ? bytes : null))
+            .catch((error: unknown) => fail('ERR_BODY_USED', 'The body was read already: pass a fresh one', error))
+        : (init.body as ReadableStream)
     // The caller's own signal, not base.signal: undici links a Request's signal to its source only weakly, so an
     // abort could be lost once `base` is garbage collected.
     const signal = init.signal ?? (input instanceof Request ? input.signal : new AbortController().signal)

@@ -45,9 +45,8 @@ export const isBytes = (value: unknown): value is Bytes => value instanceof Arra
 export function toHex(buffer: ArrayBuffer): string {
   // A byte-to-hex table, built on first use (no top-level work): 3-5x faster than toString(16) per byte.
   const table = (hexTable ??= Array.from({ length: 256 }, (_, byte) => (byte | 256).toString(16).slice(1)))
-  const bytes = new Uint8Array(buffer)
   let hex = ''
-  for (let index = 0; index < bytes.length; index++) hex += table[bytes[index]!]
+  for (const byte of new Uint8Array(buffer)) hex += table[byte]
   return hex
 }
 let hexTable: string[] | undefined
@@ -121,17 +120,11 @@ export function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
  * uriEncode("a b/c", true) // 'a%20b/c'
  */
 export function uriEncode(text: string, keepSlash?: boolean): string {
-  // Most paths, dates and key ids are unreserved characters already: they stay as they are.
-  if ((keepSlash ? UNRESERVED_OR_SLASH : UNRESERVED).test(text)) return text
   // encodeURIComponent leaves !'()* alone; SigV4 encodes them. Lone surrogates become U+FFFD first,
   // as a WHATWG URL would send them, instead of throwing URIError.
   const encoded = encodeURIComponent(text.toWellFormed()).replace(/[!'()*]/g, percentEncode)
   return keepSlash ? encoded.replace(/%2F/g, '/') : encoded
 }
-
-/** Text that URI encoding leaves unchanged: RFC 3986 unreserved characters (and `/`, when slashes are kept). */
-const UNRESERVED = /^[A-Za-z0-9\-._~]*$/
-const UNRESERVED_OR_SLASH = /^[A-Za-z0-9\-._~/]*$/
 
 /** `%XX` of one ASCII character, hex upper-case. */
 function percentEncode(char: string): string {

@@ -210,28 +210,14 @@ export async function presignQuery(
   }
 }
 
-/** What every step of one signature needs: the resolved options it reads, the date and the credential scope. */
-interface SigningContext extends SignatureContext {
-  amzDate: string
-  rules: ServiceRules
-  payloadHash: string | undefined
+/** What every step of one signature needs: the resolved options, the date and the credential scope. */
+interface SigningContext extends ResolvedOptions, SignatureContext {
   scope: string
 }
 
 function signingContext(resolved: ResolvedOptions, algorithm: SigningAlgorithm): SigningContext {
-  const { credentials, amzDate, region, service, rules, payloadHash } = resolved
-  const date = amzDate.slice(0, 8)
-  // The fields listed rather than the options spread: one object shape, built without copying the whole record.
-  return {
-    credentials,
-    amzDate,
-    date,
-    region,
-    service,
-    rules,
-    payloadHash,
-    scope: algorithm.scope(date, region, service),
-  }
+  const date = resolved.amzDate.slice(0, 8)
+  return { ...resolved, date, scope: algorithm.scope(date, resolved.region, resolved.service) }
 }
 
 /** An empty session token means none (environment variables often hold an empty AWS_SESSION_TOKEN). */

@@ -148,9 +148,10 @@ export async function prepareRequest<Resolved extends ResolvedOptions>(
   // Only a string still shows the path as written: the parsed URL has lost its dot segments.
   if (typeof input.url === 'string') refuseRewrittenKey(input.url, resolved.rules)
   const clone = source?.clone()
+  const hashIsKnown = hashKnown(resolved, headers)
   const pending = clone
-    ? requestBody(clone, method, hashKnown(resolved, headers))
-    : requestLikeBody(input.body, method, headers)
+    ? requestBody(clone, method, hashIsKnown)
+    : requestLikeBody(input.body, method, headers, hashIsKnown)
   // A string or bytes body is ready at once: no await (one step less for most signatures).
   const body = pending instanceof Promise ? await pending : pending
   return {
@@ -282,6 +283,7 @@ function requestLikeBody(
   body: BodyInit | null | undefined,
   method: string,
   headers: Array<[string, string]>,
+  hashIsKnown = false,
 ): PreparedBody | Promise<PreparedBody> {
   if (body === undefined || body === null) return { hashed: null, sent: null }
   if (BODILESS_METHOD.test(method)) fail('ERR_INVALID_REQUEST', `Remove the body of this ${method} request`)
@@ -299,6 +301,12 @@ function requestLikeBody(
       fail('ERR_STREAM_BODY_UNSUPPORTED', 'This runtime cannot send a stream body: pass bytes or a Blob')
     }
     return { hashed: body, sent: body }
+  }
+  // A Blob whose hash is known (UNSIGNED-PAYLOAD, a given payload hash) is not read: it is sent as is, with the
+  // content type fetch would give it.
+  if (hashIsKnown && body instanceof Blob) {
+    setDefaultContentType(headers, body.type || null)
+    return { hashed: null, sent: body }
   }
   return readBody(body, headers)
 }

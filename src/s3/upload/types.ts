@@ -107,6 +107,15 @@ export interface UploadOptions {
   /** Send each part's checksum (`x-amz-checksum-<algorithm>`, checked by S3) and the object's at completion. */
   checksum?: ChecksumAlgorithm
   /**
+   * What each PUT signs as its payload hash. `'auto'`: with a `checksum` over https, `UNSIGNED-PAYLOAD` with the part's
+   * `x-amz-checksum-<algorithm>` header signed (S3 refuses bytes that differ from the checksum; TLS keeps them
+   * secret), as the AWS SDKs do by default, so no SHA-256 pass over the body; else (no checksum, or plain http) the
+   * body's SHA-256. `'sha256'`: always the SHA-256. `'unsigned-with-checksum'`: unsigned with the signed checksum even
+   * over http (needs `checksum`). Nothing is ever sent unsigned without a checksum. Other values: `ERR_INVALID_OPTION`.
+   * @default 'auto'
+   */
+  payloadSigning?: 'auto' | 'sha256' | 'unsigned-with-checksum'
+  /**
    * How the object's checksum is made.
    * @default 'FULL_OBJECT' for the CRCs, 'COMPOSITE' for SHA-1 and SHA-256
    */

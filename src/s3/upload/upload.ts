@@ -1,6 +1,6 @@
 // upload(): a single PUT for small bodies, else a multipart upload with parts in parallel, progress, abort and
 // resume from ListParts. The S3 calls are in calls.ts, the part sources in sources.ts.
-import { AwsClient } from '../../client/client.js'
+import { AwsClient, type AwsRequestOptions } from '../../client/client.js'
 import { checksumHeader } from '../../core/checksum-algorithms.js'
 import { headersOf } from '../../core/request.js'
 import { checksum } from '../checksum.js'
@@ -85,8 +85,33 @@ interface CheckedUpload {
   url: URL
   concurrency: number
   checksum: ChecksumPlan | undefined
+  /** Per-request signing options of the PUTs: `{ unsignedPayload: true }` when the checksum protects the body. */
+  aws: AwsRequestOptions | undefined
   signal: AbortSignal | undefined
   uploadId: string | undefined
+}
+
+const PAYLOAD_SIGNINGS = ['auto', 'sha256', 'unsigned-with-checksum'] as const
+
+/**
+ * Whether the PUTs sign UNSIGNED-PAYLOAD (the signed x-amz-checksum-<algorithm> header protects the body, TLS its
+ * secrecy) or the body's SHA-256. `auto` signs unsigned only over https with a checksum; nothing is ever sent
+ * unsigned without a checksum.
+ */
+function payloadSigningOf(given: unknown, url: URL, plan: ChecksumPlan | undefined): AwsRequestOptions | undefined {
+  if (given !== undefined && !PAYLOAD_SIGNINGS.includes(given as never))
+    throw new UploadError(
+      'ERR_INVALID_OPTION',
+      `options.payloadSigning must be one of ${PAYLOAD_SIGNINGS.map((name) => `'${name}'`).join(', ')}, not ${JSON.stringify(given)}`,
+    )
+  if (given === 'unsigned-with-checksum' && !plan)
+    throw new UploadError(
+      'ERR_INVALID_OPTION',
+      "options.payloadSigning 'unsigned-with-checksum' needs options.checksum: without one nothing would protect the body",
+    )
+  const unsigned =
+    given === 'unsigned-with-checksum' || ((given ?? 'auto') === 'auto' && !!plan && url.protocol === 'https:')
+  return unsigned ? { unsignedPayload: true } : undefined
 }
 
 function checkUploadOptions(options: UploadOptions): CheckedUpload {
@@ -98,10 +123,12 @@ function checkUploadOptions(options: UploadOptions): CheckedUpload {
   if (options.keepPartsOnAbort !== undefined && typeof options.keepPartsOnAbort !== 'boolean')
     throw new UploadError('ERR_INVALID_OPTION', 'options.keepPartsOnAbort must be true or false')
   objectHeaders(options)
+  const plan = checksumPlan(options)
   return {
     url,
     concurrency: checkConcurrency(options.concurrency),
-    checksum: checksumPlan(options),
+    checksum: plan,
+    aws: payloadSigningOf(options.payloadSigning, url, plan),
     signal: checkedSignal(options.signal),
     uploadId: options.uploadId === undefined ? undefined : checkedUploadId(options.uploadId),
   }
@@ -112,17 +139,19 @@ async function putObject(
   url: URL,
   data: Blob | Bytes,
   options: UploadOptions,
-  plan: ChecksumPlan | undefined,
+  checked: CheckedUpload,
   signal: AbortSignal,
 ): Promise<UploadResult> {
   const headers = objectHeaders(options)
+  const plan = checked.checksum
   let objectChecksum: string | undefined
   if (plan) {
-    data = await bytesOf(data)
+    // A Blob is read for its checksum only, chunk by chunk, and then sent as it is.
     objectChecksum = await checksum(data, plan.algorithm)
     headers.set(checksumHeader(plan.algorithm), objectChecksum)
   }
-  const etag = await s3Request(client, url, { method: 'PUT', body: data, headers, signal }, async (response) => {
+  const init = { method: 'PUT', body: data, headers, signal, ...(checked.aws && { aws: checked.aws }) }
+  const etag = await s3Request(client, url, init, async (response) => {
     if (!response.ok) {
       const error = await refusal(response)
       throw new UploadError('ERR_UPLOAD_REQUEST_FAILED', `S3 refused the PUT (${error.code}): ${error.message}`, error)
@@ -198,18 +227,22 @@ export async function upload(client: AwsClient, options: UploadOptions): Promise
       const largest = Math.max(0, ...[...stored.values()].map((part) => part.size))
       if (largest >= MIN_PART_SIZE) partSize = largest
     }
-    const first = await source.next(partSize)
+    let first = await source.next(partSize)
     if (!checked.uploadId && (!first || sizeOf(first) < partSize || (await source.atEnd())))
-      return await putObject(client, url, first ?? new Uint8Array(0), options, checked.checksum, controller.signal)
-    return await multipart(client, url, options, source, {
+      return await putObject(client, url, first ?? new Uint8Array(0), options, checked, controller.signal)
+    const plan: MultipartPlan = {
       first,
       partSize,
       concurrency: checked.concurrency,
       stored,
       controller,
       checksum: checked.checksum,
+      aws: checked.aws,
       uploadId: checked.uploadId,
-    })
+    }
+    // The first part is handed on, not kept here for the whole upload: each part is held by its PUT only.
+    first = undefined
+    return await multipart(client, url, options, source, plan)
   } catch (error) {
     await source.cancel(error)
     throw userSignal?.aborted && !(error instanceof UploadError && error.code === 'ERR_UPLOAD_LEFT_BEHIND')
@@ -228,6 +261,7 @@ interface MultipartPlan {
   stored: Map<number, StoredPart>
   controller: AbortController
   checksum: ChecksumPlan | undefined
+  aws: AwsRequestOptions | undefined
   /** The upload to resume, if any. */
   uploadId: string | undefined
 }
@@ -297,7 +331,8 @@ async function multipart(
       etag = await s3Request(
         client,
         subresource(url, { partNumber: String(partNumber), uploadId }),
-        { method: 'PUT', body: data, headers, signal },
+        // The part as it is held (one buffer, or a Blob slice): every attempt of the client re-sends it.
+        { method: 'PUT', body: data, headers, signal, ...(plan.aws && { aws: plan.aws }) },
         async (response) => {
           if (!response.ok) {
             const error = await refusal(response)
@@ -328,6 +363,7 @@ async function multipart(
 
   const inFlight = new Set<Promise<void>>()
   let data = plan.first
+  plan.first = undefined
   let objectCrc: string | undefined
   try {
     for (let partNumber = 1; data; partNumber++) {
@@ -338,14 +374,14 @@ async function multipart(
         )
       let partChecksum: string | undefined
       if (checksums) {
-        data = await bytesOf(data)
+        // A Blob slice is read for its checksum only (chunk by chunk), then sent as the slice.
         partChecksum = await checksum(data, checksums.algorithm)
         // The object's CRC, extended part by part in order from each part's CRC (no second pass over the bytes).
         if (checksums.type === 'FULL_OBJECT' && isCombinable(checksums.algorithm))
           objectCrc =
             objectCrc === undefined
               ? partChecksum
-              : combineCrc(checksums.algorithm, objectCrc, partChecksum, data.length)
+              : combineCrc(checksums.algorithm, objectCrc, partChecksum, sizeOf(data))
       }
       const task: Promise<void> = sendPart(partNumber, data, partChecksum)
         .catch((error: unknown) => {

@@ -14,9 +14,9 @@ const SIZE = 200 * MIB
 const PART_SIZE = 8 * MIB
 const CONCURRENCY = 4
 // What the process may hold above its start. upload() holds at most CONCURRENCY parts (test/node/upload/moto.test.ts
-// proves it exactly); each part is copied about four times on its way out (AwsClient reads the body into a new
-// Request and an ArrayBuffer, the signer hashes it, fetch builds the Request it sends), and V8 frees those copies
-// lazily: measured 170-180 MiB over the start at 1 in flight, 230-270 MiB at 4, the same for 200 and 400 MiB bodies.
+// proves it exactly), each once (AwsClient re-sends the part as it is); fetch copies it into the Request it sends and
+// the SHA-256 of the signature copies it for crypto.subtle, and V8 frees those copies lazily: measured (VmHWM) 190-205
+// MiB over the start at 4 in flight, the same for 200 and 400 MiB bodies.
 const RSS_ALLOWANCE = 10 * CONCURRENCY * PART_SIZE
 
 let s3: S3Setup

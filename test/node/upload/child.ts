@@ -1,7 +1,7 @@
 // A child process that uploads one body with upload() and reports on stdout, one JSON line each: `progress`
 // events, then `done` (with the result and peak RSS) or `error`. Bundled with esbuild by ./child-runner.ts, so
 // its memory is its own and a test can kill it midway.
-import { openAsBlob } from 'node:fs'
+import { openAsBlob, readFileSync } from 'node:fs'
 import { AwsClient } from '../../../src/client.js'
 import { upload, type UploadBody } from '../../../src/s3.js'
 
@@ -61,9 +61,15 @@ async function main() {
     result,
     seconds: (performance.now() - started) / 1000,
     baselineRss,
-    // ru_maxrss is in KiB on Linux.
-    peakRss: process.resourceUsage().maxRSS * 1024,
+    peakRss: peakRss(),
   })
+}
+
+// This process's own peak RSS (VmHWM). Not ru_maxrss: Linux carries that over fork and exec, so it would report the
+// parent's (the test runner's) RSS at spawn time whenever that was higher.
+function peakRss(): number {
+  const kib = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))
+  return kib ? Number(kib[1]) * 1024 : process.resourceUsage().maxRSS * 1024
 }
 
 main().catch((error: unknown) => {
