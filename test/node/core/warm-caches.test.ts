@@ -1,10 +1,8 @@
 // What the warm-signature shortcuts must give exactly as the long way does: a header record read without a Headers
-// object, the signing key kept per credentials object, the X-Amz-Date of the current second, and URI encoding that
-// leaves unreserved text alone.
+// object, the signing key kept per credentials object, and the X-Amz-Date of the current second.
 import fc from 'fast-check'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { sign, signParts } from '../../../src/index.js'
-import { uriEncode } from '../../../src/core/encoding.js'
 import { amzDate } from '../../../src/core/options.js'
 import { headerEntries } from '../../../src/core/request.js'
 import { VECTOR_CREDENTIALS } from '../../conformance/fixtures.js'
@@ -114,27 +112,5 @@ describe('the X-Amz-Date of the current second', () => {
     // Back in time (a clock set back): the earlier second again, not the cached one.
     vi.setSystemTime(Date.UTC(2026, 11, 7, 23, 0, 0, 0))
     expect(amzDate()).toBe('20261207T230000Z')
-  })
-})
-
-describe('URI encoding', () => {
-  test("property: uriEncode gives what encodeURIComponent gives with !'()* encoded too, slashes kept or not", () => {
-    const reference = (text: string, keepSlash: boolean): string => {
-      const encoded = encodeURIComponent(text.toWellFormed()).replace(
-        /[!'()*]/g,
-        (char) => '%' + char.charCodeAt(0).toString(16).toUpperCase(),
-      )
-      return keepSlash ? encoded.replace(/%2F/g, '/') : encoded
-    }
-    fc.assert(
-      fc.property(
-        fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: fc.constantFrom(...'aZ09-._~/!*') })),
-        fc.boolean(),
-        (text, keepSlash) => {
-          expect(uriEncode(text, keepSlash)).toBe(reference(text, keepSlash))
-        },
-      ),
-      { seed: 5, numRuns: 3000 },
-    )
   })
 })
