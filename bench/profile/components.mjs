@@ -7,6 +7,7 @@
 //   node bench/profile/components.mjs --baseline HEAD~2       each case of HEAD~2 too, alternating with the working tree's
 //   node bench/profile/components.mjs --runtimes workerd --rounds 15
 //   node bench/profile/components.mjs --runtimes node --inflight 64    Node, 64 operations in flight
+//   node bench/profile/components.mjs --runtimes node --no-crypto      Node, crypto.subtle a no-op: the JavaScript alone
 //
 // Each case runs a batch calibrated to about 40 ms (workerd's clock moves in whole milliseconds) per round; the
 // figure is the fastest round's time per operation, in µs (the least disturbed round on a noisy machine).
@@ -132,6 +133,16 @@ async function inChromium() {
 }
 
 async function inNode() {
+  // --no-crypto: crypto.subtle answers at once, so that what is left is the signer's own JavaScript.
+  if ('no-crypto' in args) {
+    const answer = new ArrayBuffer(32)
+    const subtle = {
+      digest: () => Promise.resolve(answer),
+      sign: () => Promise.resolve(answer),
+      importKey: () => Promise.resolve({}),
+    }
+    Object.defineProperty(globalThis, 'crypto', { value: { subtle }, configurable: true })
+  }
   // The bundles set globalThis.current / baseline; the runner becomes a global function.
   ;(0, eval)(`${script}\n${runner}\nglobalThis.runComponents = runComponents`)
   return globalThis.runComponents(rounds, inflight)
