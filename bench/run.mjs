@@ -80,6 +80,9 @@ for (const runtime of runtimes) {
   }
 }
 
+environment.endLoad = loadavg()
+  .map((value) => value.toFixed(1))
+  .join(' ')
 // The raw figures too, so that the report can be re-rendered (`--from <json>`) without measuring again.
 writeFileSync(
   join(here, '.out', 'last-results.json'),
@@ -287,9 +290,7 @@ function report(results, environment, config, seconds) {
   lines.push('# Benchmark results', '')
   lines.push(`- Date: ${environment.date}`)
   lines.push(
-    `- Machine: ${environment.machine}; load average ${environment.load} at the start, ${loadavg()
-      .map((value) => value.toFixed(1))
-      .join(' ')} at the end`,
+    `- Machine: ${environment.machine}; load average ${environment.load} at the start, ${environment.endLoad} at the end`,
   )
   for (const result of results)
     lines.push(
