@@ -102,7 +102,8 @@ function payloadSigningOf(given: unknown, url: URL, plan: ChecksumPlan | undefin
   if (given !== undefined && !PAYLOAD_SIGNINGS.includes(given as never))
     throw new UploadError(
       'ERR_INVALID_OPTION',
-      `options.payloadSigning must be one of ${PAYLOAD_SIGNINGS.map((name) => `'${name}'`).join(', ')}, not ${JSON.stringify(given)}`,
+      // The value is not quoted: it may be anything (a BigInt or a cycle would make JSON.stringify throw).
+      `Set options.payloadSigning to ${PAYLOAD_SIGNINGS.map((name) => `'${name}'`).join(', ')} or leave it out`,
     )
   if (given === 'unsigned-with-checksum' && !plan)
     throw new UploadError(
