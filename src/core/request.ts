@@ -283,7 +283,7 @@ function requestLikeBody(
   body: BodyInit | null | undefined,
   method: string,
   headers: Array<[string, string]>,
-  hashIsKnown = false,
+  hashIsKnown: boolean,
 ): PreparedBody | Promise<PreparedBody> {
   if (body === undefined || body === null) return { hashed: null, sent: null }
   if (BODILESS_METHOD.test(method)) fail('ERR_INVALID_REQUEST', `Remove the body of this ${method} request`)

@@ -10,7 +10,7 @@
 //   await sink.stop()
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listen } from './loopback.js'
 
 /** One part as the sink received it. */
 export interface SinkPart {
@@ -197,16 +197,6 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     })
   })
   server.keepAliveTimeout = 60_000
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    object: (path) => objects.get(path),
-    counts,
-    stop: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  const listening = await listen(server)
+  return { endpoint: listening.endpoint, object: (path) => objects.get(path), counts, stop: () => listening.close() }
 }
